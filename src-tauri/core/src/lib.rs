@@ -1,0 +1,24 @@
+//! CalWatch's engine: everything but the display.
+//!
+//! # Layout
+//! - [`config`]: settings, their `CALWATCH_*` overrides, importing `client_secret*.json`.
+//! - [`secrets`]: the `TokenStore` trait and its OS-keyring implementation; secret wrappers.
+//! - [`auth`]: the OAuth installed-app flow (PKCE, loopback, `state`), refresh, revoke.
+//! - [`google`]: the typed Calendar v3 client and its error mapping.
+//! - [`store`]: SQLite persistence: channels, sync tokens, snapshots, change history.
+//! - [`notice`]: `Change` values and the `Notifier` trait.
+//! - [`receiver`]: the axum router for Google's POSTs and the reachability probe.
+//! - [`sync`]: per-calendar incremental sync, coalescing, change classification.
+//! - [`channels`]: channel lifecycle: watch, renew before expiry, stop, re-arm.
+//! - [`engine`]: wires the above; the one handle the shell holds.
+
+pub mod auth;
+pub mod channels;
+pub mod config;
+pub mod engine;
+pub mod google;
+pub mod notice;
+pub mod receiver;
+pub mod secrets;
+pub mod store;
+pub mod sync;

@@ -1,0 +1,1 @@
+//! A local stand-in for Google's OAuth and Calendar v3 endpoints.
