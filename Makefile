@@ -1,0 +1,49 @@
+# CalWatch — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: run test deps ui fmt-check lint test-rust test-ui bench sandbox icons
+
+## Start the app (installs what a fresh machine lacks first).
+run: deps ui
+	$(CARGO) run -p calwatch
+
+## Everything CI checks: formatting, lints, every Rust test (in a private headless
+## desktop session: Xvfb, D-Bus, gnome-keyring, dunst), the window's own tests.
+test: deps ui fmt-check lint test-rust test-ui
+
+deps:
+	@./.ci/install-deps.sh
+
+ui:
+	cd ui && npm run build
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	$(CARGO) build -p calwatch -p fake-google
+	./tests/desktop-session.sh --display -- $(CARGO) test --workspace
+
+test-ui:
+	cd ui && npm test && npm run check
+
+## The figures in the README's performance section.
+bench: deps ui
+	$(CARGO) bench -p calwatch-core
+
+## A Google look-alike on port 8080 for trying CalWatch without an account.
+sandbox:
+	$(CARGO) run -p fake-google -- --port 8080 --allow-http
+
+## Re-render the PNG icons from icons/*.svg.
+icons:
+	for s in 32 128; do rsvg-convert -w $$s -h $$s icons/source.svg -o icons/$${s}x$${s}.png; done
+	rsvg-convert -w 256 -h 256 icons/source.svg -o icons/128x128@2x.png
+	rsvg-convert -w 512 -h 512 icons/source.svg -o icons/icon.png
+	rsvg-convert -w 64 -h 64 icons/source.svg -o icons/tray.png
+	rsvg-convert -w 64 -h 64 icons/tray-paused.svg -o icons/tray-paused.png
+	rsvg-convert -w 64 -h 64 icons/tray-attention.svg -o icons/tray-attention.png
