@@ -82,7 +82,14 @@ fn baseline(store: &Store) -> EventSnapshot {
         "2024-12-03T11:00:00Z",
     );
     store
-        .commit_sync(WORK, &[team_sync.clone()], &[], &[], Some("t1"), Some(1000))
+        .commit_sync(
+            WORK,
+            std::slice::from_ref(&team_sync),
+            &[],
+            &[],
+            Some("t1"),
+            Some(1000),
+        )
         .unwrap();
     team_sync
 }
@@ -113,7 +120,7 @@ fn failing_change_insert_rolls_back_snapshots_and_token() {
     let err = store
         .commit_sync(
             WORK,
-            &[moved.clone()],
+            std::slice::from_ref(&moved),
             &[],
             &[change("ev1", "Team sync", ChangeKind::Updated)],
             Some("t2"),
@@ -138,7 +145,7 @@ fn failing_change_insert_rolls_back_snapshots_and_token() {
     store
         .commit_sync(
             WORK,
-            &[moved.clone()],
+            std::slice::from_ref(&moved),
             &[],
             &[change("ev1", "Team sync", ChangeKind::Updated)],
             Some("t2"),
@@ -197,7 +204,7 @@ fn commit_applies_upserts_removals_changes_and_token() {
     let ids = store
         .commit_sync(
             WORK,
-            &[lunch.clone()],
+            std::slice::from_ref(&lunch),
             &["ev1".to_string()],
             &[
                 change("ev2", "Lunch", ChangeKind::Created),
