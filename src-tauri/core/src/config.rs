@@ -380,6 +380,11 @@ impl Config {
         self.data_dir.join(DATABASE_FILE)
     }
 
+    /// Where the shell writes its log files.
+    pub fn logs_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
+    }
+
     /// Where an imported OAuth client is kept.
     pub fn imported_client_secret_path(&self) -> PathBuf {
         self.data_dir.join(CLIENT_SECRET_FILE)
