@@ -307,7 +307,13 @@ impl CalendarClient {
                 Ok(response) => response,
                 Err(err) => {
                     let error = GoogleError::network(&err);
-                    tracing::debug!(method = %call.method, path = call.url.path(), attempt = attempts, error = %error, "google request failed");
+                    tracing::debug!(
+                        method = %call.method,
+                        path = call.url.path(),
+                        attempt = attempts,
+                        error = %error,
+                        "google request failed"
+                    );
                     if call.idempotent && attempts < self.retry.max_attempts {
                         tokio::time::sleep(self.retry.delay(attempts, None)).await;
                         continue;
@@ -317,7 +323,13 @@ impl CalendarClient {
             };
             let status = response.status();
             let retry_after = retry_after(response.headers());
-            tracing::debug!(method = %call.method, path = call.url.path(), status = status.as_u16(), attempt = attempts, "google request");
+            tracing::debug!(
+                method = %call.method,
+                path = call.url.path(),
+                status = status.as_u16(),
+                attempt = attempts,
+                "google request"
+            );
             let body = response
                 .bytes()
                 .await
@@ -335,7 +347,12 @@ impl CalendarClient {
                 Verdict::Refresh => return Err(GoogleError::Unauthorized),
                 Verdict::Retry(_) if attempts < self.retry.max_attempts => {
                     let wait = self.retry.delay(attempts, retry_after);
-                    tracing::debug!(method = %call.method, path = call.url.path(), status = status.as_u16(), wait_ms = wait.as_millis() as u64, "google asked to slow down; retrying");
+                    tracing::debug!(
+                        path = call.url.path(),
+                        status = status.as_u16(),
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "google asked to slow down; retrying"
+                    );
                     tokio::time::sleep(wait).await;
                 }
                 Verdict::Retry(GoogleError::RateLimited { reason, .. }) => {
