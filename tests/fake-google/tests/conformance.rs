@@ -11,7 +11,7 @@
 mod common;
 
 use common::{api_get, api_post, full_sync, http, seeded_fake, urlencode, watch, Receiver};
-use fake_google::{Faults, FakeGoogle, WORK_CALENDAR};
+use fake_google::{FakeGoogle, Faults, WORK_CALENDAR};
 use serde_json::{json, Map, Value};
 
 /// The discovery schema ids as draft-7 `definitions`.
@@ -100,7 +100,10 @@ fn schema(name: &str, required: &[&str]) -> jsonschema::Validator {
 fn error_envelope() -> jsonschema::Validator {
     let defs = definitions();
     let error_props = defs["Error"]["properties"].clone();
-    let mut item_props = error_props.as_object().cloned().expect("Error has properties");
+    let mut item_props = error_props
+        .as_object()
+        .cloned()
+        .expect("Error has properties");
     item_props.insert("message".into(), json!({"type": "string"}));
     validator(json!({
         "type": "object",
@@ -147,9 +150,15 @@ async fn the_strict_schemas_reject_a_misspelt_field_and_a_wrong_type() {
     let good = json!({"kind": "api#channel", "id": "c1", "resourceId": "r", "expiration": "1426325213000"});
     assert!(channel.is_valid(&good), "a well-formed Channel passes");
     let misspelt = json!({"kind": "api#channel", "id": "c1", "resourceID": "r"});
-    assert!(!channel.is_valid(&misspelt), "resourceID is not a Channel field, so it must fail");
+    assert!(
+        !channel.is_valid(&misspelt),
+        "resourceID is not a Channel field, so it must fail"
+    );
     let number = json!({"kind": "api#channel", "id": "c1", "expiration": 1426325213000i64});
-    assert!(!channel.is_valid(&number), "expiration is an int64 carried as a string");
+    assert!(
+        !channel.is_valid(&number),
+        "expiration is an int64 carried as a string"
+    );
     let event = schema("Event", &[]);
     assert!(
         !event.is_valid(&json!({"start": {"dateTime": "tomorrow"}})),
@@ -165,11 +174,29 @@ async fn calendar_list_pages_follow_the_calendar_list_schema() {
     let (status, first) = api_get(&fake, &token, "/users/me/calendarList?maxResults=2").await;
     assert_eq!(status, 200);
     assert_conforms(&validator, &first, "calendarList page 1");
-    let next = first["nextPageToken"].as_str().expect("three calendars need two pages of 2");
-    let (_, last) = api_get(&fake, &token, &format!("/users/me/calendarList?maxResults=2&pageToken={}", urlencode(next))).await;
+    let next = first["nextPageToken"]
+        .as_str()
+        .expect("three calendars need two pages of 2");
+    let (_, last) = api_get(
+        &fake,
+        &token,
+        &format!(
+            "/users/me/calendarList?maxResults=2&pageToken={}",
+            urlencode(next)
+        ),
+    )
+    .await;
     assert_conforms(&validator, &last, "calendarList last page");
-    let entry = schema("CalendarListEntry", &["id", "summary", "accessRole", "timeZone"]);
-    for item in first["items"].as_array().into_iter().flatten().chain(last["items"].as_array().into_iter().flatten()) {
+    let entry = schema(
+        "CalendarListEntry",
+        &["id", "summary", "accessRole", "timeZone"],
+    );
+    for item in first["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(last["items"].as_array().into_iter().flatten())
+    {
         assert_conforms(&entry, item, "calendarList entry");
     }
 }
@@ -181,12 +208,25 @@ async fn events_pages_full_and_incremental_follow_the_events_schema() {
     let validator = schema("Events", &["kind", "items", "timeZone"]);
     // Page by page with a small page size so both nextPageToken and nextSyncToken pages are checked.
     for calendar in [fake.control().user_email(), WORK_CALENDAR.to_string()] {
-        let (status, page) = api_get(&fake, &token, &format!("/calendars/{}/events?maxResults=1", urlencode(&calendar))).await;
+        let (status, page) = api_get(
+            &fake,
+            &token,
+            &format!("/calendars/{}/events?maxResults=1", urlencode(&calendar)),
+        )
+        .await;
         assert_eq!(status, 200);
-        assert!(page.get("nextPageToken").is_some(), "seeded calendars have more than one event");
+        assert!(
+            page.get("nextPageToken").is_some(),
+            "seeded calendars have more than one event"
+        );
         assert_conforms(&validator, &page, "events page with nextPageToken");
         let (items, _, sync) = full_sync(&fake, &token, &calendar, 2500).await;
-        let event = schema("Event", &["id", "status", "start", "end", "htmlLink", "updated", "etag"]);
+        let event = schema(
+            "Event",
+            &[
+                "id", "status", "start", "end", "htmlLink", "updated", "etag",
+            ],
+        );
         for item in &items {
             assert_conforms(&event, item, "seeded event");
         }
@@ -196,10 +236,23 @@ async fn events_pages_full_and_incremental_follow_the_events_schema() {
         let first_id = items[0]["id"].as_str().expect("seeded event id");
         control.update_event(&calendar, first_id, json!({"summary": "Renamed"}));
         control.delete_event(&calendar, created["id"].as_str().expect("id"));
-        let (_, delta) = api_get(&fake, &token, &format!("/calendars/{}/events?syncToken={}", urlencode(&calendar), urlencode(&sync))).await;
+        let (_, delta) = api_get(
+            &fake,
+            &token,
+            &format!(
+                "/calendars/{}/events?syncToken={}",
+                urlencode(&calendar),
+                urlencode(&sync)
+            ),
+        )
+        .await;
         assert_conforms(&validator, &delta, "incremental events page");
         assert!(
-            delta["items"].as_array().expect("items").iter().any(|e| e["status"] == "cancelled"),
+            delta["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|e| e["status"] == "cancelled"),
             "the incremental page shows the deletion"
         );
     }
@@ -212,7 +265,17 @@ async fn the_watch_response_follows_the_channel_schema() {
     let receiver = Receiver::start().await;
     let (status, channel) = watch(&fake, &token, "primary", "conformance-1", receiver.url()).await;
     assert_eq!(status, 200, "{channel}");
-    let validator = schema("Channel", &["kind", "id", "resourceId", "resourceUri", "expiration", "token"]);
+    let validator = schema(
+        "Channel",
+        &[
+            "kind",
+            "id",
+            "resourceId",
+            "resourceUri",
+            "expiration",
+            "token",
+        ],
+    );
     assert_conforms(&validator, &channel, "events.watch response");
 }
 
@@ -230,38 +293,92 @@ async fn error_bodies_follow_googles_error_envelope() {
     let envelope = error_envelope();
     let mut bodies: Vec<(u16, &str, Value)> = Vec::new();
 
-    let response = http().get(format!("{}/users/me/calendarList", fake.api_base())).send().await.expect("reaches");
-    bodies.push((response.status().as_u16(), "missing token", response.json().await.expect("json")));
+    let response = http()
+        .get(format!("{}/users/me/calendarList", fake.api_base()))
+        .send()
+        .await
+        .expect("reaches");
+    bodies.push((
+        response.status().as_u16(),
+        "missing token",
+        response.json().await.expect("json"),
+    ));
     let (s, b) = api_get(&fake, "not-a-token", "/users/me/calendarList").await;
     bodies.push((s, "unknown token", b));
     let (s, b) = api_get(&fake, &token, "/calendars/nobody%40example.com/events").await;
     bodies.push((s, "unknown calendar", b));
     let (_, _, sync) = full_sync(&fake, &token, "primary", 250).await;
     control.expire_sync_tokens("primary");
-    let (s, b) = api_get(&fake, &token, &format!("/calendars/primary/events?syncToken={}", urlencode(&sync))).await;
+    let (s, b) = api_get(
+        &fake,
+        &token,
+        &format!("/calendars/primary/events?syncToken={}", urlencode(&sync)),
+    )
+    .await;
     bodies.push((s, "stale sync token", b));
-    let (s, b) = api_get(&fake, &token, &format!("/calendars/primary/events?syncToken={}&q=x", urlencode(&sync))).await;
+    let (s, b) = api_get(
+        &fake,
+        &token,
+        &format!(
+            "/calendars/primary/events?syncToken={}&q=x",
+            urlencode(&sync)
+        ),
+    )
+    .await;
     bodies.push((s, "param not allowed with syncToken", b));
-    let (s, b) = watch(&fake, &token, "primary", "plain-http", "http://127.0.0.1:9/notifications").await;
+    let (s, b) = watch(
+        &fake,
+        &token,
+        "primary",
+        "plain-http",
+        "http://127.0.0.1:9/notifications",
+    )
+    .await;
     bodies.push((s, "http callback", b));
-    let (s, b) = api_post(&fake, &token, "/channels/stop", &json!({"id": "never", "resourceId": "x"})).await;
+    let (s, b) = api_post(
+        &fake,
+        &token,
+        "/channels/stop",
+        &json!({"id": "never", "resourceId": "x"}),
+    )
+    .await;
     bodies.push((s, "stop unknown channel", b));
     for (status, what) in [(403u16, "rate limit 403"), (429, "rate limit 429")] {
-        control.set_faults(Faults { rate_limit_next: 1, rate_limit_status: status, ..Faults::default() });
+        control.set_faults(Faults {
+            rate_limit_next: 1,
+            rate_limit_status: status,
+            ..Faults::default()
+        });
         let (s, b) = api_get(&fake, &token, "/users/me/calendarList").await;
         bodies.push((s, what, b));
     }
-    control.set_faults(Faults { server_error_next: 1, ..Faults::default() });
+    control.set_faults(Faults {
+        server_error_next: 1,
+        ..Faults::default()
+    });
     let (s, b) = api_get(&fake, &token, "/users/me/calendarList").await;
     bodies.push((s, "backend error", b));
-    control.set_faults(Faults { reject_callback_unauthorized: true, ..Faults::default() });
-    let (s, b) = watch(&fake, &token, "primary", "unauthorized", "https://example.com/n").await;
+    control.set_faults(Faults {
+        reject_callback_unauthorized: true,
+        ..Faults::default()
+    });
+    let (s, b) = watch(
+        &fake,
+        &token,
+        "primary",
+        "unauthorized",
+        "https://example.com/n",
+    )
+    .await;
     bodies.push((s, "unauthorized callback", b));
 
     let expected = [401, 401, 404, 410, 400, 400, 404, 403, 429, 503, 401];
     for ((status, what, body), want) in bodies.iter().zip(expected) {
         assert_eq!(*status, want, "{what}: unexpected status, body {body}");
-        assert_eq!(body["error"]["code"], want, "{what}: error.code repeats the HTTP status");
+        assert_eq!(
+            body["error"]["code"], want,
+            "{what}: error.code repeats the HTTP status"
+        );
         assert_conforms(&envelope, body, what);
     }
 }

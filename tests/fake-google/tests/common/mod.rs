@@ -66,7 +66,13 @@ pub async fn api_post(fake: &FakeGoogle, token: &str, path: &str, body: &Value) 
 }
 
 /// Watches `calendar` with channel `id`, delivering to `address`.
-pub async fn watch(fake: &FakeGoogle, token: &str, calendar: &str, id: &str, address: &str) -> (u16, Value) {
+pub async fn watch(
+    fake: &FakeGoogle,
+    token: &str,
+    calendar: &str,
+    id: &str,
+    address: &str,
+) -> (u16, Value) {
     let body = serde_json::json!({
         "id": id,
         "type": "web_hook",
@@ -85,16 +91,37 @@ pub fn urlencode(segment: &str) -> String {
 
 /// Every event of a full sync, following nextPageToken; returns the items, the number of
 /// pages and the final nextSyncToken.
-pub async fn full_sync(fake: &FakeGoogle, token: &str, calendar: &str, max_results: usize) -> (Vec<Value>, usize, String) {
+pub async fn full_sync(
+    fake: &FakeGoogle,
+    token: &str,
+    calendar: &str,
+    max_results: usize,
+) -> (Vec<Value>, usize, String) {
     list_all(fake, token, calendar, &format!("maxResults={max_results}")).await
 }
 
 /// Every change since `sync_token`, following nextPageToken.
-pub async fn incremental(fake: &FakeGoogle, token: &str, calendar: &str, sync_token: &str) -> (Vec<Value>, usize, String) {
-    list_all(fake, token, calendar, &format!("syncToken={}", urlencode(sync_token))).await
+pub async fn incremental(
+    fake: &FakeGoogle,
+    token: &str,
+    calendar: &str,
+    sync_token: &str,
+) -> (Vec<Value>, usize, String) {
+    list_all(
+        fake,
+        token,
+        calendar,
+        &format!("syncToken={}", urlencode(sync_token)),
+    )
+    .await
 }
 
-async fn list_all(fake: &FakeGoogle, token: &str, calendar: &str, query: &str) -> (Vec<Value>, usize, String) {
+async fn list_all(
+    fake: &FakeGoogle,
+    token: &str,
+    calendar: &str,
+    query: &str,
+) -> (Vec<Value>, usize, String) {
     let mut items = Vec::new();
     let mut pages = 0;
     let mut page_token: Option<String> = None;
@@ -111,7 +138,10 @@ async fn list_all(fake: &FakeGoogle, token: &str, calendar: &str, query: &str) -
             body.get("nextPageToken").is_none() || body.get("nextSyncToken").is_none(),
             "a page never carries both nextPageToken and nextSyncToken: {body}"
         );
-        match (body["nextPageToken"].as_str(), body["nextSyncToken"].as_str()) {
+        match (
+            body["nextPageToken"].as_str(),
+            body["nextSyncToken"].as_str(),
+        ) {
             (Some(next), _) => page_token = Some(next.to_string()),
             (None, Some(sync)) => return (items, pages, sync.to_string()),
             (None, None) => panic!("the last page must carry nextSyncToken: {body}"),
@@ -175,7 +205,10 @@ impl Receiver {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("receiver binds loopback");
-        let url = format!("http://{}/notifications", listener.local_addr().expect("bound address"));
+        let url = format!(
+            "http://{}/notifications",
+            listener.local_addr().expect("bound address")
+        );
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("receiver serves");
         });
@@ -212,7 +245,11 @@ impl Drop for Receiver {
     }
 }
 
-async fn record(State(inbox): State<Arc<Mutex<Inbox>>>, headers: HeaderMap, body: axum::body::Bytes) -> StatusCode {
+async fn record(
+    State(inbox): State<Arc<Mutex<Inbox>>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> StatusCode {
     let headers = headers
         .iter()
         .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
