@@ -13,6 +13,7 @@ use oauth2::{
 };
 
 use super::AuthError;
+use crate::config;
 use crate::secrets::Sensitive;
 
 /// oauth2's client with the endpoints CalWatch uses: authorize, token, revoke.
@@ -43,7 +44,22 @@ impl std::fmt::Debug for OAuthApp {
 }
 
 impl OAuthApp {
-    /// Builds the client from the imported client id/secret and the endpoint URLs.
+    /// The app's client: id and secret from the imported client file, URLs from the
+    /// configured endpoints (which `CALWATCH_*` may point at fake-google).
+    pub fn new(
+        client: &config::ClientSecret,
+        endpoints: &config::Endpoints,
+    ) -> Result<OAuthApp, AuthError> {
+        Self::from_parts(
+            &client.client_id,
+            &client.client_secret,
+            &endpoints.auth_url,
+            &endpoints.token_url,
+            &endpoints.revoke_url,
+        )
+    }
+
+    /// Builds the client from a client id/secret and the three endpoint URLs.
     pub fn from_parts(
         client_id: &str,
         client_secret: &Sensitive<String>,
@@ -63,15 +79,16 @@ impl OAuthApp {
             )
             // Google documents the client id and secret as form fields of the token request.
             .set_auth_type(AuthType::RequestBody);
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(HTTP_TIMEOUT)
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| AuthError::Setup {
-                reason: format!("the HTTP client could not be built ({e})"),
-            })?;
-        Ok(OAuthApp { client, http })
+        Ok(OAuthApp {
+            client,
+            http: http_client(HTTP_TIMEOUT)?,
+        })
+    }
+
+    /// The same client with another per-request timeout (30 s by default).
+    pub fn with_timeout(mut self, timeout: Duration) -> Result<OAuthApp, AuthError> {
+        self.http = http_client(timeout)?;
+        Ok(self)
     }
 
     /// The OAuth client id (public; shown in diagnostics).
@@ -104,6 +121,17 @@ impl OAuthApp {
             .await
             .map_err(classify)
     }
+}
+
+fn http_client(timeout: Duration) -> Result<reqwest::Client, AuthError> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .build()
+        .map_err(|e| AuthError::Setup {
+            reason: format!("the HTTP client could not be built ({e})"),
+        })
 }
 
 /// reqwest as oauth2's transport, with 5xx/429 turned into transport failures so they
