@@ -256,11 +256,11 @@ async fn access_denied_in_the_browser_is_reported() {
     assert!(fake.control().token_requests().is_empty());
 }
 
+/// The URL a silent browser was given, and whether the listener answered at that moment.
+type Opened = Arc<Mutex<Option<(Url, bool)>>>;
+
 /// An opener that only remembers the URL (and checks the listener answers by then).
-fn silent_browser() -> (
-    impl Fn(&str) -> Result<(), String> + Send + Sync,
-    Arc<Mutex<Option<(Url, bool)>>>,
-) {
+fn silent_browser() -> (impl Fn(&str) -> Result<(), String> + Send + Sync, Opened) {
     let seen = Arc::new(Mutex::new(None));
     let keep = seen.clone();
     let opener = move |url: &str| {
