@@ -793,4 +793,43 @@ mod tests {
         assert_eq!(items[0]["summary"], "B");
         assert_eq!(items[0]["sequence"], 1, "Google bumps `sequence` on update");
     }
+
+    #[test]
+    fn a_channel_past_its_expiration_is_expired_and_loses_its_queue() {
+        let mut world = World::new(Utc::now());
+        let (outbox, _inbox) = mpsc::unbounded_channel();
+        world.channels.push(Channel {
+            info: ChannelInfo {
+                id: "c".into(),
+                resource_id: "r".into(),
+                calendar_id: USER_EMAIL.into(),
+                address: "https://example.com/n".into(),
+                token: None,
+                expiration_ms: 1_000,
+                state: ChannelState::Live,
+                last_message_number: 1,
+                resource_uri: "u".into(),
+            },
+            outbox: Some(outbox),
+        });
+        world.expire_due_channels(999);
+        assert_eq!(
+            world.channels[0].info.state,
+            ChannelState::Live,
+            "not yet due"
+        );
+        world.expire_due_channels(1_000);
+        assert_eq!(world.channels[0].info.state, ChannelState::Expired);
+        assert!(
+            world.channels[0].outbox.is_none(),
+            "an expired channel gets nothing more"
+        );
+    }
+
+    #[test]
+    fn handles_can_move_between_tasks() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<crate::Control>();
+        assert_send_sync::<crate::FakeGoogle>();
+    }
 }
