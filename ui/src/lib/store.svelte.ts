@@ -7,6 +7,8 @@ import type { AppState, CalendarView, ChangeView, ChannelView, UiError, ViewName
 /** How many changes the Activity view asks for at start. */
 export const CHANGE_HISTORY_LIMIT = 200;
 
+const VIEWS: ViewName[] = ['setup', 'calendars', 'channels', 'activity', 'settings', 'sandbox'];
+
 /** A background failure shown in the banner until dismissed. */
 export type BannerError = { id: number; error: UiError };
 
@@ -53,7 +55,10 @@ export class AppStore {
         this.calendarsError = null;
       },
       error: (error) => this.pushError(error),
-      navigate: (view) => (this.view = view),
+      navigate: (view) => {
+        // Ignore a view this window doesn't have (say, from a newer shell) rather than go blank.
+        if (VIEWS.includes(view) && (view !== 'sandbox' || this.sandbox)) this.view = view;
+      },
     });
     try {
       const state = await api.getState();
