@@ -43,7 +43,9 @@ describe('the window', () => {
 
     expect(calls.some((c) => c.command === 'sandbox_start')).toBe(true);
     expect(screen.getByTestId('sandbox-banner').textContent).toContain('Sandbox — a simulated Google account on this computer');
-    expect(screen.queryByTestId('try-sandbox'), 'offered only before').toBeNull();
+    expect(store.view, 'straight on to watching the sandbox calendar').toBe('calendars');
+    await fireEvent.click(screen.getByTestId('nav-setup'));
+    expect(screen.queryByTestId('try-sandbox'), 'offered only outside the sandbox').toBeNull();
     await fireEvent.click(screen.getByTestId('nav-sandbox'));
     expect(store.view).toBe('sandbox');
 
