@@ -172,6 +172,12 @@ describe('errors are shown where they happened', () => {
       message: 'Google no longer accepts CalWatch’s sign-in. Sign in again to keep watching.',
     });
 
+    // The same failure again (say, a retried renewal) does not stack up.
+    await shellEvent('calwatch://error', {
+      code: 'needs_sign_in',
+      message: 'Google no longer accepts CalWatch’s sign-in. Sign in again to keep watching.',
+    });
+
     const banner = await screen.findByTestId('error-banner');
     expect(banner.textContent).toBe('Google no longer accepts CalWatch’s sign-in. Sign in again to keep watching.');
     expect(banner.dataset.errorCode).toBe('needs_sign_in');

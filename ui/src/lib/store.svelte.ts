@@ -9,6 +9,9 @@ export const CHANGE_HISTORY_LIMIT = 200;
 
 const VIEWS: ViewName[] = ['setup', 'calendars', 'channels', 'activity', 'settings', 'sandbox'];
 
+/** Background errors shown at once; older ones give way so the view stays visible. */
+const MAX_BANNERS = 3;
+
 /** A background failure shown in the banner until dismissed. */
 export type BannerError = { id: number; error: UiError };
 
@@ -139,7 +142,10 @@ export class AppStore {
   }
 
   pushError(error: UiError): void {
-    this.banners = [...this.banners, { id: this.#nextBannerId++, error }];
+    // A failure that repeats (a renewal retried every minute) is one banner, not a stack.
+    const same = (b: BannerError) => b.error.code === error.code && b.error.message === error.message;
+    if (this.banners.some(same)) return;
+    this.banners = [...this.banners, { id: this.#nextBannerId++, error }].slice(-MAX_BANNERS);
   }
 
   dismiss(id: number): void {
