@@ -40,6 +40,7 @@ export class AppStore {
   sandbox = $derived(this.app?.sandbox ?? false);
 
   #nextBannerId = 1;
+  #navigated = false;
 
   /** Connects to the shell, loads everything once and follows its events. Returns a stop function. */
   async start(): Promise<() => void> {
@@ -60,12 +61,19 @@ export class AppStore {
       error: (error) => this.pushError(error),
       navigate: (view) => {
         // Ignore a view this window doesn't have (say, from a newer shell) rather than go blank.
-        if (VIEWS.includes(view) && (view !== 'sandbox' || this.sandbox)) this.view = view;
+        if (VIEWS.includes(view) && (view !== 'sandbox' || this.sandbox)) {
+          this.view = view;
+          this.#navigated = true;
+        }
       },
     });
     try {
       const state = await api.getState();
-      this.view = state.account?.status === 'signed_in' && state.watchedCount > 0 ? 'activity' : 'setup';
+      // A set-up app opens on what changed; unless the shell already asked for a view
+      // (the window was opened by clicking a summary toast).
+      if (!this.#navigated) {
+        this.view = state.account?.status === 'signed_in' && state.watchedCount > 0 ? 'activity' : 'setup';
+      }
       this.setState(state);
     } catch (err) {
       this.pushError(err as UiError);
