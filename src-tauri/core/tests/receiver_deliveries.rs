@@ -92,8 +92,11 @@ impl Receiver {
     }
 }
 
+/// Request headers as (name, value) pairs.
+type Headers = Vec<(&'static str, &'static str)>;
+
 /// Google's headers for message `n` in `state`, with the right token and resource id.
-fn google(state: &'static str, n: &'static str) -> Vec<(&'static str, &'static str)> {
+fn google(state: &'static str, n: &'static str) -> Headers {
     vec![
         ("X-Goog-Channel-ID", CHANNEL),
         ("X-Goog-Channel-Token", TOKEN),
@@ -108,19 +111,12 @@ fn google(state: &'static str, n: &'static str) -> Vec<(&'static str, &'static s
     ]
 }
 
-fn without(
-    mut headers: Vec<(&'static str, &'static str)>,
-    name: &str,
-) -> Vec<(&'static str, &'static str)> {
+fn without(mut headers: Headers, name: &str) -> Headers {
     headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
     headers
 }
 
-fn with(
-    headers: Vec<(&'static str, &'static str)>,
-    name: &'static str,
-    value: &'static str,
-) -> Vec<(&'static str, &'static str)> {
+fn with(headers: Headers, name: &'static str, value: &'static str) -> Headers {
     let mut headers = without(headers, name);
     headers.push((name, value));
     headers
@@ -155,7 +151,7 @@ async fn every_forged_or_malformed_delivery_gets_its_status_and_goes_nowhere() {
     assert_eq!(rx.drain().len(), 1, "the sync message is a delivery");
 
     let good = || google("exists", "1000");
-    let cases: Vec<(&str, Vec<(&'static str, &'static str)>, StatusCode, &str)> = vec![
+    let cases: Vec<(&str, Headers, StatusCode, &str)> = vec![
         (
             "no channel id",
             without(good(), "X-Goog-Channel-ID"),
