@@ -564,3 +564,58 @@ async fn shutdown_stops_accepting_connections() {
         "nothing may answer once the receiver has stopped"
     );
 }
+
+/// A `Write` that keeps what the log subscriber writes, for inspection.
+#[derive(Clone, Default)]
+struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn refusals_are_logged_with_their_reason_but_never_the_token() {
+    let log = CapturedLog::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // This test's runtime has one thread, so the receiver's tasks log through this too.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mut rx = Receiver::start().await;
+    let forged_token = "forged-token-that-must-not-be-logged";
+    let (status, _) = rx
+        .post(&with(
+            google("exists", "5"),
+            "X-Goog-Channel-Token",
+            forged_token,
+        ))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(rx.post(&google("exists", "6")).await.0, StatusCode::OK);
+    rx.drain();
+    rx.shutdown().await;
+
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("channel token does not match") && text.contains(CHANNEL),
+        "a refusal is logged with its reason and channel: {text}"
+    );
+    assert!(
+        !text.contains(forged_token),
+        "the offered token must never be logged"
+    );
+    assert!(
+        !text.contains(TOKEN),
+        "the channel's token must never be logged"
+    );
+}
