@@ -13,7 +13,7 @@
 
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,7 +30,7 @@ use hyper_util::rt::TokioIo;
 const TARGET_RATE: f64 = 20_000.0;
 /// p99 latency the receiver must stay under, in microseconds.
 const TARGET_P99_US: u64 = 2_000;
-/// Requests per connection sent before measuring, to open connections and warm caches.
+/// Requests each connection sends before measuring, to open connections and warm caches.
 const WARMUP_PER_CONNECTION: u64 = 50;
 /// A load-generator run that takes longer than this is stopped: something is wrong.
 const PHASE_TIME_LIMIT: Duration = Duration::from_secs(180);
@@ -289,21 +289,18 @@ fn load_generator(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let per_connection = requests.div_ceil(connections);
+        // Measured requests are shared out: each connection takes the next one when free.
+        let remaining = Arc::new(AtomicI64::new(requests as i64));
         let unexpected = Arc::new(AtomicU64::new(0));
-        // Two barriers: all warm, then the start time is fixed, then everyone goes.
+        // Paced runs: one permit per request, released on schedule by a pacer thread.
+        let due = Arc::new(tokio::sync::Semaphore::new(0));
         let warm = Arc::new(tokio::sync::Barrier::new(connections as usize + 1));
-        let start = Arc::new(tokio::sync::Barrier::new(connections as usize + 1));
-        // When each paced request is due: request k of connection c at
-        // (k * connections + c) / rate after the start, interleaving the connections.
-        let interval = (rate > 0.0).then(|| Duration::from_secs_f64(1.0 / rate));
-        let began = Arc::new(std::sync::OnceLock::<tokio::time::Instant>::new());
         let mut workers = Vec::new();
         for c in 0..connections {
-            let warm = Arc::clone(&warm);
-            let start = Arc::clone(&start);
+            let remaining = Arc::clone(&remaining);
             let unexpected = Arc::clone(&unexpected);
-            let began = Arc::clone(&began);
+            let due = Arc::clone(&due);
+            let warm = Arc::clone(&warm);
             workers.push(tokio::spawn(async move {
                 let stream = tokio::net::TcpStream::connect(addr).await?;
                 stream.set_nodelay(true)?;
@@ -313,19 +310,19 @@ fn load_generator(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
                 // This connection's own channels, so per-channel message numbers arrive
                 // in order and every genuine delivery is fresh (not a duplicate).
                 let own: Vec<u64> = (c..channels).step_by(connections as usize).collect();
-                let mut sent = 0u64;
-                let mut latencies = Vec::with_capacity(per_connection as usize);
-                let total = WARMUP_PER_CONNECTION + per_connection;
-                for k in 0..total {
+                let mut latencies = Vec::new();
+                for k in 0.. {
+                    let measured = k >= WARMUP_PER_CONNECTION;
                     if k == WARMUP_PER_CONNECTION {
                         warm.wait().await;
-                        start.wait().await;
                     }
-                    if let (true, Some(interval), Some(began)) =
-                        (k >= WARMUP_PER_CONNECTION, interval, began.get())
-                    {
-                        let slot = (k - WARMUP_PER_CONNECTION) * connections + c;
-                        tokio::time::sleep_until(*began + interval * slot as u32).await;
+                    if measured {
+                        if remaining.fetch_sub(1, Ordering::AcqRel) <= 0 {
+                            break;
+                        }
+                        if rate > 0.0 {
+                            due.acquire().await?.forget();
+                        }
                     }
                     let channel = own[(k % own.len() as u64) as usize];
                     let number = first_number + k / own.len() as u64;
@@ -357,32 +354,46 @@ fn load_generator(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
                     if status.as_u16() != expected {
                         unexpected.fetch_add(1, Ordering::Relaxed);
                     }
-                    if k >= WARMUP_PER_CONNECTION {
+                    if measured {
                         latencies.push(elapsed.as_micros() as u64);
-                        sent += 1;
                     }
                 }
-                Ok::<_, Box<dyn std::error::Error + Send + Sync>>((sent, latencies))
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(latencies)
             }));
         }
         warm.wait().await;
-        let _ = began.set(tokio::time::Instant::now());
-        start.wait().await;
         let began = Instant::now();
+        if rate > 0.0 {
+            // A thread, not a tokio timer: tokio's 1 ms timer resolution would release
+            // requests in bursts of rate/1000, measuring the bursts instead of the receiver.
+            let due = Arc::clone(&due);
+            std::thread::spawn(move || {
+                let interval = Duration::from_secs_f64(1.0 / rate);
+                let mut released = 0u64;
+                while released < requests {
+                    let now = Instant::now();
+                    let owed = ((now - began).as_secs_f64() * rate) as u64 + 1;
+                    let owed = owed.min(requests);
+                    if owed > released {
+                        due.add_permits((owed - released) as usize);
+                        released = owed;
+                    }
+                    std::thread::sleep(interval);
+                }
+            });
+        }
         let mut latencies = Vec::with_capacity(requests as usize);
-        let mut sent = 0;
         for worker in workers {
-            let (n, l) = worker.await?.map_err(|e| e.to_string())?;
-            sent += n;
-            latencies.extend(l);
+            latencies.extend(worker.await?.map_err(|e| e.to_string())?);
         }
         let elapsed = began.elapsed().as_secs_f64();
         latencies.sort_unstable();
         let at =
             |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
         println!(
-            "{sent} {:.1} {} {} {} {}",
-            sent as f64 / elapsed,
+            "{} {:.1} {} {} {} {}",
+            latencies.len(),
+            latencies.len() as f64 / elapsed,
             at(0.50),
             at(0.99),
             latencies.last().copied().unwrap_or(0),
