@@ -103,6 +103,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
          {channels} channels, {server_threads} server threads, {} cores",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+    // Other processes on the same cores show up as latency tails; print the context.
+    println!("load average before: {}", load_average());
 
     let mut all_met = true;
     let mut first_number = 1;
@@ -177,6 +179,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if met { "met" } else { "NOT met" }
         );
     }
+    println!("load average after: {}", load_average());
     println!(
         "receiver targets: {}",
         if all_met { "all met" } else { "NOT all met" }
@@ -184,6 +187,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = stop.send(());
     runtime.shutdown_timeout(Duration::from_secs(2));
     Ok(())
+}
+
+/// The 1/5/15-minute load averages (Linux), or "unknown".
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 fn ms(us: u64) -> f64 {
