@@ -1,8 +1,18 @@
 //! Secrets: the [`Sensitive`] wrapper, the token set, and where tokens are kept.
 //!
-//! Nothing outside this module touches the OS keyring.
+//! Nothing outside this module touches the OS keyring. Tokens are kept in the OS keyring
+//! only ([`KeyringStore`]); when it cannot be used the caller gets a [`SecretsError`]
+//! saying so, never a quiet fallback to a file.
+
+mod keyring_store;
+mod memory;
+mod token_set;
 
 use std::fmt;
+
+pub use keyring_store::KeyringStore;
+pub use memory::MemoryTokenStore;
+pub use token_set::TokenSet;
 
 /// A value that must never reach a log, an error, a file or the window.
 ///
@@ -43,6 +53,59 @@ impl<T> fmt::Debug for Sensitive<T> {
 impl<T> fmt::Display for Sensitive<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
+    }
+}
+
+/// Where an account's [`TokenSet`] is kept between runs.
+#[async_trait::async_trait]
+pub trait TokenStore: Send + Sync + 'static {
+    /// The tokens saved for `account`, or `None` when it has none.
+    async fn load(&self, account: &str) -> Result<Option<TokenSet>, SecretsError>;
+    /// Saves (or replaces) the tokens for `account`.
+    async fn save(&self, account: &str, tokens: &TokenSet) -> Result<(), SecretsError>;
+    /// Forgets the tokens for `account`; forgetting an account with none is not an error.
+    async fn delete(&self, account: &str) -> Result<(), SecretsError>;
+}
+
+/// Why tokens could not be loaded, saved or deleted.
+///
+/// Messages never contain a token: they are shown in the window and written to the log.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretsError {
+    /// No Secret Service / keychain answered, or it is locked.
+    #[error(
+        "the system keyring is locked / not available: {reason}. Unlock your keyring \
+         (or start one, such as GNOME Keyring or KWallet) and try again; CalWatch keeps \
+         your Google sign-in only there, never in a file"
+    )]
+    Unavailable {
+        /// What the platform said (or that it did not answer in time).
+        reason: String,
+    },
+    /// The keyring answered but refused the operation for another reason.
+    #[error("the system keyring refused to {action} the CalWatch sign-in: {reason}")]
+    Refused {
+        /// "read", "save" or "delete".
+        action: &'static str,
+        /// What the platform said.
+        reason: String,
+    },
+    /// The saved entry is not a token set this version can read.
+    #[error("the saved Google sign-in could not be read ({reason}); sign in again")]
+    Unreadable {
+        /// Which part was wrong; never the value itself.
+        reason: String,
+    },
+}
+
+impl SecretsError {
+    /// A stable code the window switches on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SecretsError::Unavailable { .. } => "keyring_unavailable",
+            SecretsError::Refused { .. } => "keyring_refused",
+            SecretsError::Unreadable { .. } => "keyring_entry_unreadable",
+        }
     }
 }
 

@@ -1,0 +1,54 @@
+//! An in-memory token store: a test double, never used by the app.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::{SecretsError, TokenSet, TokenStore};
+
+/// Keeps token sets in memory; forgets them when dropped.
+///
+/// Only for other modules' tests (the engine, sync, the shell's mock runtime), where a
+/// real keyring is beside the point. The app itself always uses [`super::KeyringStore`]:
+/// tokens must never silently live somewhere the user's keyring does not protect.
+#[derive(Default)]
+pub struct MemoryTokenStore {
+    /// account → token set.
+    entries: Mutex<HashMap<String, TokenSet>>,
+}
+
+impl MemoryTokenStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The accounts that currently have tokens (sorted), so tests can see what was kept.
+    pub fn accounts(&self) -> Vec<String> {
+        let mut accounts: Vec<String> = self.lock().keys().cloned().collect();
+        accounts.sort();
+        accounts
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, TokenSet>> {
+        // A panic while holding the lock cannot leave a HashMap half-updated in a way that
+        // matters to a test double: keep going.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenStore for MemoryTokenStore {
+    async fn load(&self, account: &str) -> Result<Option<TokenSet>, SecretsError> {
+        Ok(self.lock().get(account).cloned())
+    }
+
+    async fn save(&self, account: &str, tokens: &TokenSet) -> Result<(), SecretsError> {
+        self.lock().insert(account.to_string(), tokens.clone());
+        Ok(())
+    }
+
+    async fn delete(&self, account: &str) -> Result<(), SecretsError> {
+        self.lock().remove(account);
+        Ok(())
+    }
+}
