@@ -1,0 +1,485 @@
+//! The reachability probe: does the user's public callback URL lead to this receiver?
+//!
+//! [`check_callback`] POSTs to the public URL with a one-time nonce in [`PROBE_HEADER`].
+//! The receiver (which shares the [`ProbeNonces`]) answers a nonce it issued with a proof
+//! in [`PROOF_HEADER`] that only it can compute, so an answer from anything else (a
+//! tunnel's error page, another local server) is told apart from CalWatch. Each step is
+//! reported in words, so the window can say what to fix.
+
+use std::collections::HashMap;
+use std::error::Error as _;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tokio::time::Instant;
+
+/// The request header carrying the probe's nonce.
+pub const PROBE_HEADER: &str = "x-calwatch-probe";
+/// The response header carrying the receiver's proof that it saw the nonce.
+pub const PROOF_HEADER: &str = "x-calwatch-probe-proof";
+
+/// How long an issued nonce stays redeemable: one probe's round trip, with room.
+const NONCE_TTL: Duration = Duration::from_secs(60);
+/// Outstanding nonces kept at most; a probe is user-initiated, so this is never reached
+/// in use and only bounds memory if something calls the probe in a loop.
+const MAX_OUTSTANDING: usize = 64;
+/// DNS and connection steps give up after this.
+const STEP_TIMEOUT: Duration = Duration::from_secs(5);
+/// The whole probe request gives up after this.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The nonces of probes in flight, shared by the prober and the receiver. Cheap to clone.
+#[derive(Clone)]
+pub struct ProbeNonces {
+    /// Nonce → when it stops being accepted.
+    outstanding: Arc<Mutex<HashMap<String, Instant>>>,
+    /// Per-process secret the proof is keyed with, so a server that merely echoes
+    /// request headers back does not pass for CalWatch.
+    key: Arc<[u8; 32]>,
+    /// Where the receiver listens locally, to name it when the tunnel leads elsewhere.
+    receiver_addr: Option<SocketAddr>,
+}
+
+impl std::fmt::Debug for ProbeNonces {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProbeNonces")
+            .field("receiver_addr", &self.receiver_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ProbeNonces {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ProbeNonces {
+    /// A fresh set with a new random key.
+    pub fn new() -> Self {
+        let mut key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        Self {
+            outstanding: Arc::default(),
+            key: Arc::new(key),
+            receiver_addr: None,
+        }
+    }
+
+    /// A fresh set that names `addr` as the receiver's local address in its advice.
+    pub fn for_receiver(addr: SocketAddr) -> Self {
+        Self {
+            receiver_addr: Some(addr),
+            ..Self::new()
+        }
+    }
+
+    /// The receiver's local address, if known.
+    pub fn receiver_addr(&self) -> Option<SocketAddr> {
+        self.receiver_addr
+    }
+
+    /// Issues a one-time nonce, valid until `now + 60 s`.
+    pub fn issue(&self, now: Instant) -> String {
+        let mut raw = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut raw);
+        let nonce = URL_SAFE_NO_PAD.encode(raw);
+        let mut outstanding = self.lock();
+        outstanding.retain(|_, expires| *expires > now);
+        if outstanding.len() >= MAX_OUTSTANDING {
+            // Drop the oldest: the newest probe is the one the user is waiting for.
+            if let Some(oldest) = outstanding
+                .iter()
+                .min_by_key(|(_, expires)| **expires)
+                .map(|(n, _)| n.clone())
+            {
+                outstanding.remove(&oldest);
+            }
+        }
+        outstanding.insert(nonce.clone(), now + NONCE_TTL);
+        nonce
+    }
+
+    /// Redeems a nonce (once) and returns the proof to answer with; `None` if it was not
+    /// issued here, was already used, or expired.
+    pub fn redeem(&self, nonce: &str) -> Option<String> {
+        self.redeem_at(nonce, Instant::now())
+    }
+
+    /// [`ProbeNonces::redeem`] at a given time.
+    pub fn redeem_at(&self, nonce: &str, now: Instant) -> Option<String> {
+        let expires = self.lock().remove(nonce)?;
+        (expires > now).then(|| self.proof(nonce))
+    }
+
+    /// Forgets a nonce whose probe ended without it being redeemed.
+    fn forget(&self, nonce: &str) {
+        self.lock().remove(nonce);
+    }
+
+    /// The proof for a nonce: a keyed hash only holders of this set can compute.
+    fn proof(&self, nonce: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(b"calwatch-probe-v1\0");
+        h.update(self.key.as_slice());
+        h.update(nonce.as_bytes());
+        URL_SAFE_NO_PAD.encode(h.finalize())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
+        // Every critical section is a single map operation: a poisoned lock is intact.
+        self.outstanding.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Which check a [`ProbeStep`] reports; stable, for the window to switch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeStepCode {
+    /// The URL parses and is https (or http where allowed).
+    Address,
+    /// The host name resolves.
+    Dns,
+    /// Something accepts a TCP connection there.
+    Connection,
+    /// The TLS handshake succeeds with a certificate Google would accept.
+    Tls,
+    /// The answer came from this receiver (the nonce's proof matches).
+    Receiver,
+}
+
+/// One step of the probe, in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbeStep {
+    /// Which check this is.
+    pub code: ProbeStepCode,
+    /// The check's name as shown to the user.
+    pub name: String,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was found, or what is wrong and what to do about it.
+    pub detail: String,
+}
+
+/// The probe's outcome: every step tried, in order; the last failed one is the problem.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbeReport {
+    /// The URL that was probed.
+    pub url: String,
+    /// True when every step passed: Google can reach this receiver.
+    pub ok: bool,
+    /// The steps tried, in order; probing stops at the first failure.
+    pub steps: Vec<ProbeStep>,
+    /// The probe request's round trip in milliseconds, when the receiver answered.
+    pub rtt_ms: Option<f64>,
+}
+
+impl ProbeReport {
+    /// The first failed step, if any.
+    pub fn failure(&self) -> Option<&ProbeStep> {
+        self.steps.iter().find(|s| !s.ok)
+    }
+}
+
+/// Builds the report step by step.
+struct Steps {
+    url: String,
+    steps: Vec<ProbeStep>,
+}
+
+impl Steps {
+    fn pass(&mut self, code: ProbeStepCode, detail: impl Into<String>) {
+        self.push(code, true, detail.into());
+    }
+
+    fn fail(mut self, code: ProbeStepCode, detail: impl Into<String>) -> ProbeReport {
+        self.push(code, false, detail.into());
+        self.finish(None)
+    }
+
+    fn push(&mut self, code: ProbeStepCode, ok: bool, detail: String) {
+        let name = match code {
+            ProbeStepCode::Address => "Address",
+            ProbeStepCode::Dns => "Name lookup (DNS)",
+            ProbeStepCode::Connection => "Connection",
+            ProbeStepCode::Tls => "Certificate (TLS)",
+            ProbeStepCode::Receiver => "CalWatch answers",
+        };
+        self.steps.push(ProbeStep {
+            code,
+            name: name.to_owned(),
+            ok,
+            detail,
+        });
+    }
+
+    fn finish(self, rtt_ms: Option<f64>) -> ProbeReport {
+        ProbeReport {
+            ok: self.steps.iter().all(|s| s.ok),
+            url: self.url,
+            steps: self.steps,
+            rtt_ms,
+        }
+    }
+}
+
+/// Checks that `public_url` leads to this receiver, the way Google will reach it.
+///
+/// `allow_http` lets an `http://` URL through (local stand-ins only: Google needs https).
+pub async fn check_callback(
+    public_url: &str,
+    probes: &ProbeNonces,
+    allow_http: bool,
+) -> ProbeReport {
+    let mut steps = Steps {
+        url: public_url.to_owned(),
+        steps: Vec::new(),
+    };
+    use ProbeStepCode::*;
+
+    // Address.
+    let url = match url::Url::parse(public_url.trim()) {
+        Ok(url) => url,
+        Err(e) => return steps.fail(Address, format!("this is not a web address ({e})")),
+    };
+    let https = match url.scheme() {
+        "https" => true,
+        "http" if allow_http => false,
+        "http" => {
+            return steps.fail(
+                Address,
+                "the address must start with https://: Google only delivers to HTTPS addresses",
+            )
+        }
+        other => {
+            return steps.fail(
+                Address,
+                format!("the address must start with https://, not {other}://"),
+            )
+        }
+    };
+    let Some(host) = url.host_str().map(str::to_owned) else {
+        return steps.fail(Address, "the address has no host name");
+    };
+    let Some(port) = url.port_or_known_default() else {
+        return steps.fail(Address, "the address has no port");
+    };
+    steps.pass(
+        Address,
+        if https {
+            "https address".to_owned()
+        } else {
+            "plain http, allowed for local testing only".to_owned()
+        },
+    );
+
+    // DNS. `url` keeps IPv6 literals bracketed; an IP needs no lookup.
+    let bare_host = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<SocketAddr> = if let Ok(ip) = bare_host.parse::<IpAddr>() {
+        steps.pass(Dns, format!("{ip} is an IP address, no lookup needed"));
+        vec![SocketAddr::new(ip, port)]
+    } else {
+        match tokio::time::timeout(STEP_TIMEOUT, tokio::net::lookup_host((bare_host, port))).await {
+            Ok(Ok(found)) => {
+                let found: Vec<SocketAddr> = found.collect();
+                if found.is_empty() {
+                    return steps.fail(Dns, no_such_host(bare_host));
+                }
+                steps.pass(Dns, format!("{bare_host} resolves to {}", found[0].ip()));
+                found
+            }
+            Ok(Err(_)) => return steps.fail(Dns, no_such_host(bare_host)),
+            Err(_) => {
+                return steps.fail(
+                    Dns,
+                    format!(
+                        "looking up {bare_host} took longer than {} s",
+                        STEP_TIMEOUT.as_secs()
+                    ),
+                )
+            }
+        }
+    };
+
+    // Connection: done separately so "nothing listens there" is named as such.
+    let mut last_error = None;
+    let mut connected = None;
+    for addr in &addrs {
+        match tokio::time::timeout(STEP_TIMEOUT, tokio::net::TcpStream::connect(addr)).await {
+            Ok(Ok(_stream)) => {
+                connected = Some(*addr);
+                break;
+            }
+            Ok(Err(e)) => last_error = Some(e.to_string()),
+            Err(_) => last_error = Some("timed out".to_owned()),
+        }
+    }
+    let Some(connected) = connected else {
+        return steps.fail(
+            Connection,
+            format!(
+                "nothing accepted a connection at {host}:{port} ({}): is the tunnel running?",
+                last_error.unwrap_or_default()
+            ),
+        );
+    };
+    steps.pass(Connection, format!("connected to {connected}"));
+
+    // The request itself: TLS (for https) and who answers.
+    let client = match reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(STEP_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+    {
+        Ok(client) => client,
+        Err(e) => return steps.fail(Connection, format!("could not set up the request: {e}")),
+    };
+    let nonce = probes.issue(Instant::now());
+    let started = Instant::now();
+    let sent = client
+        .post(url.clone())
+        .header(PROBE_HEADER, &nonce)
+        .send()
+        .await;
+    let rtt = started.elapsed();
+    // A nonce the receiver never saw must not stay redeemable.
+    probes.forget(&nonce);
+
+    let response = match sent {
+        Ok(response) => response,
+        Err(e) => {
+            if let Some(tls) = tls_error(&e) {
+                let detail = match tls {
+                    rustls::Error::InvalidCertificate(why) => format!(
+                        "the tunnel's certificate was rejected: Google needs a valid certificate ({why:?})"
+                    ),
+                    other => format!("the TLS handshake failed ({other}): is the address really served over https?"),
+                };
+                return steps.fail(Tls, detail);
+            }
+            if e.is_timeout() {
+                return steps.fail(
+                    Receiver,
+                    format!("no answer within {} s", REQUEST_TIMEOUT.as_secs()),
+                );
+            }
+            if https && e.is_connect() {
+                return steps.fail(Tls, format!("the secure connection failed: {}", chain(&e)));
+            }
+            return steps.fail(Receiver, format!("the request failed: {}", chain(&e)));
+        }
+    };
+    if https {
+        steps.pass(Tls, "certificate accepted");
+    }
+
+    let status = response.status();
+    let expected = probes.proof(&nonce);
+    let proven = response
+        .headers()
+        .get(PROOF_HEADER)
+        .map(|v| bool::from(v.as_bytes().ct_eq(expected.as_bytes())))
+        .unwrap_or(false);
+    let rtt_ms = (rtt.as_secs_f64() * 10_000.0).round() / 10.0;
+    if status.is_success() && proven {
+        steps.pass(Receiver, format!("CalWatch answered in {rtt_ms} ms"));
+        return steps.finish(Some(rtt_ms));
+    }
+
+    let forward_to = match probes.receiver_addr() {
+        Some(addr) => addr.to_string(),
+        None => "CalWatch's receiver address".to_owned(),
+    };
+    let detail = if status.is_redirection() {
+        let to = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("elsewhere");
+        format!(
+            "that address redirects (HTTP {}) to {to}: Google does not follow redirects, use the final address",
+            status.as_u16()
+        )
+    } else {
+        format!(
+            "something answered at that address (HTTP {}), but not CalWatch: is the tunnel forwarding to {forward_to}?",
+            status.as_u16()
+        )
+    };
+    steps.fail(Receiver, detail)
+}
+
+fn no_such_host(host: &str) -> String {
+    format!("could not find {host} (DNS): is the address spelled right and the tunnel running?")
+}
+
+/// The rustls error somewhere in a reqwest error's chain, if the failure was TLS.
+fn tls_error(e: &reqwest::Error) -> Option<&rustls::Error> {
+    let mut source = e.source();
+    while let Some(err) = source {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        // `io::Error::source` skips the error it wraps; look inside explicitly.
+        if let Some(tls) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            return Some(tls);
+        }
+        source = err.source();
+    }
+    None
+}
+
+/// A reqwest error with its causes, which carry the useful part ("connection refused").
+fn chain(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(err) = source {
+        text.push_str(": ");
+        text.push_str(&err.to_string());
+        source = err.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_nonce_is_redeemable_once_and_expires() {
+        let probes = ProbeNonces::new();
+        let now = Instant::now();
+        let once = probes.issue(now);
+        assert!(probes.redeem_at(&once, now).is_some());
+        assert!(
+            probes.redeem_at(&once, now).is_none(),
+            "a nonce is one-time"
+        );
+
+        let late = probes.issue(now);
+        tokio::time::advance(NONCE_TTL + Duration::from_secs(1)).await;
+        assert!(
+            probes.redeem_at(&late, Instant::now()).is_none(),
+            "an expired nonce must not be accepted"
+        );
+    }
+
+    #[test]
+    fn proofs_differ_between_receivers() {
+        let a = ProbeNonces::new();
+        let b = ProbeNonces::new();
+        assert_ne!(a.proof("n"), b.proof("n"), "the proof is keyed per process");
+    }
+}
