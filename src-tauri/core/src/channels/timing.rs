@@ -3,12 +3,18 @@
 
 use std::time::Duration;
 
+/// However short a channel's life looks, it is not replaced sooner than this after it was
+/// created: an expiration already in the past by our clock (a skewed clock) must not make
+/// renewals spin.
+pub const MIN_AGE_BEFORE_RENEWAL: Duration = Duration::from_secs(60);
+
 /// The wall-clock time (ms) at which a channel created at `created_ms` and expiring at
 /// `expiration_ms` should be replaced.
 ///
 /// At `fraction` of its life, but no later than `min_lead` before expiry. A channel whose
 /// whole life is shorter than the lead (Google may cut the ttl) is renewed at half its
-/// life rather than at once, so renewals cannot spin.
+/// life rather than at once, and none sooner than [`MIN_AGE_BEFORE_RENEWAL`], so renewals
+/// cannot spin.
 pub fn renew_at_ms(created_ms: i64, expiration_ms: i64, fraction: f64, min_lead: Duration) -> i64 {
     let life = (expiration_ms - created_ms).max(0);
     let fraction = if fraction.is_finite() {
@@ -19,7 +25,10 @@ pub fn renew_at_ms(created_ms: i64, expiration_ms: i64, fraction: f64, min_lead:
     let at_fraction = created_ms + (life as f64 * fraction) as i64;
     let by_lead = expiration_ms - min_lead.as_millis() as i64;
     let half = created_ms + life / 2;
-    at_fraction.min(by_lead).max(half)
+    at_fraction
+        .min(by_lead)
+        .max(half)
+        .max(created_ms + MIN_AGE_BEFORE_RENEWAL.as_millis() as i64)
 }
 
 /// Whether a channel expiring at `expiration_ms` should be shown as expiring soon at
@@ -59,5 +68,16 @@ mod tests {
     fn a_channel_shorter_than_the_lead_renews_at_half_life_not_at_once() {
         let at = renew_at_ms(1000, 1000 + 30 * 60_000, 0.9, Duration::from_secs(3600));
         assert_eq!(at, 1000 + 15 * 60_000, "renewing at creation would loop");
+    }
+
+    #[test]
+    fn an_expiration_already_past_by_our_clock_still_waits_a_minute() {
+        let created = 10 * DAY;
+        let at = renew_at_ms(created, created - HOUR, 0.9, Duration::from_secs(3600));
+        assert_eq!(
+            at,
+            created + 60_000,
+            "a skewed clock must not make renewals spin"
+        );
     }
 }

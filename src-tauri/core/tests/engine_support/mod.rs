@@ -27,6 +27,10 @@ pub struct RecordingNotifier {
     seen: Arc<Mutex<Vec<Notice>>>,
     /// How many notify calls so far (a wake-up for waiters).
     calls: watch::Sender<usize>,
+    /// When set, `notify` never returns: the app "dies" between commit and toast.
+    hang: Arc<std::sync::atomic::AtomicBool>,
+    /// Calls that hung.
+    hung: watch::Sender<usize>,
 }
 
 impl Default for RecordingNotifier {
@@ -34,11 +38,27 @@ impl Default for RecordingNotifier {
         Self {
             seen: Arc::default(),
             calls: watch::channel(0).0,
+            hang: Arc::default(),
+            hung: watch::channel(0).0,
         }
     }
 }
 
 impl RecordingNotifier {
+    /// From now on, `notify` hangs forever without showing anything.
+    pub fn hang_from_now(&self) {
+        self.hang.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Waits until a `notify` call is hanging.
+    pub async fn wait_for_hang(&self) {
+        let mut rx = self.hung.subscribe();
+        tokio::time::timeout(PATIENCE, rx.wait_for(|n| *n > 0))
+            .await
+            .expect("the notifier was called")
+            .expect("the notifier lives");
+    }
+
     /// Every notice so far.
     pub fn notices(&self) -> Vec<Notice> {
         self.seen.lock().unwrap().clone()
@@ -83,6 +103,10 @@ impl RecordingNotifier {
 #[async_trait::async_trait]
 impl Notifier for RecordingNotifier {
     async fn notify(&self, notices: &[Notice]) {
+        if self.hang.load(std::sync::atomic::Ordering::SeqCst) {
+            self.hung.send_modify(|n| *n += 1);
+            std::future::pending::<()>().await;
+        }
         self.seen.lock().unwrap().extend_from_slice(notices);
         self.calls.send_modify(|n| *n += 1);
     }
@@ -298,4 +322,84 @@ pub fn browser() -> Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync> {
         });
         Ok(())
     })
+}
+
+/// What a [`Tunnel`] hook is shown of each notification: its channel id and state.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// `X-Goog-Channel-ID`.
+    pub channel_id: String,
+    /// `X-Goog-Resource-State`.
+    pub state: String,
+}
+
+/// A stand-in for the user's tunnel (Tailscale Funnel, ngrok…): forwards Google's POSTs to
+/// the receiver, and lets a test act at the moment a notification passes through.
+pub struct Tunnel {
+    /// Where Google is told to deliver.
+    pub url: String,
+    /// Stops the tunnel.
+    _stop: tokio_util::sync::DropGuard,
+}
+
+/// Runs before a notification is forwarded.
+pub type Hook = Arc<dyn Fn(&Seen) + Send + Sync>;
+
+impl Tunnel {
+    /// A tunnel on a free loopback port forwarding to `receiver`.
+    pub async fn start(receiver: SocketAddr, hook: Hook) -> Tunnel {
+        use axum::http::{HeaderMap, StatusCode};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("tunnel binds");
+        let url = format!(
+            "http://{}/notifications",
+            listener.local_addr().expect("tunnel address")
+        );
+        let target = format!("http://{receiver}/notifications");
+        let client = reqwest::Client::new();
+        let app = axum::Router::new().route(
+            "/notifications",
+            axum::routing::post(move |headers: HeaderMap| {
+                let client = client.clone();
+                let target = target.clone();
+                let hook = Arc::clone(&hook);
+                async move {
+                    let header = |name: &str| {
+                        headers
+                            .get(name)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_string()
+                    };
+                    hook(&Seen {
+                        channel_id: header("x-goog-channel-id"),
+                        state: header("x-goog-resource-state"),
+                    });
+                    let mut request = client.post(&target);
+                    for (name, value) in headers.iter() {
+                        if name.as_str().starts_with("x-goog-") {
+                            request = request.header(name.as_str(), value.as_bytes());
+                        }
+                    }
+                    match request.send().await {
+                        Ok(response) => StatusCode::from_u16(response.status().as_u16())
+                            .unwrap_or(StatusCode::BAD_GATEWAY),
+                        Err(_) => StatusCode::BAD_GATEWAY,
+                    }
+                }
+            }),
+        );
+        let stop = tokio_util::sync::CancellationToken::new();
+        let shutdown = stop.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown.cancelled_owned())
+                .await;
+        });
+        Tunnel {
+            url,
+            _stop: stop.drop_guard(),
+        }
+    }
 }
