@@ -296,10 +296,7 @@ impl Engine {
 
     /// Signs in through the system browser (`opener` opens the URL), names the account by
     /// its primary calendar, keeps the tokens in the token store.
-    pub async fn sign_in(
-        &self,
-        opener: Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>,
-    ) -> Result<(), EngineError> {
+    pub async fn sign_in(&self, opener: Arc<auth::Opener>) -> Result<(), EngineError> {
         let inner = &self.inner;
         let app = inner.oauth_app()?;
         let (timeout, api_base) = {
