@@ -261,11 +261,14 @@ impl Engine {
         };
         tokio::spawn(dispatch(Arc::clone(&inner), deliveries_rx));
         tokio::spawn(fill_gaps(Arc::clone(&inner), gaps_rx));
-        inner.bind_receiver(settings.receiver_addr).await;
         inner.restore_session().await;
+        // What a previous run recorded but never showed goes first, before anything new.
         inner.outbox.deliver_undelivered().await;
+        // The receiver must know the channels before it listens, or Google's first
+        // deliveries after a restart would be refused as unknown.
         inner.channels.rearm()?;
         inner.start_workers()?;
+        inner.bind_receiver(settings.receiver_addr).await;
         inner.catch_up_all();
         Ok(engine)
     }
@@ -743,6 +746,17 @@ impl Inner {
             .find(|c| c.calendar_id == calendar_id)
         {
             return Ok(live);
+        }
+        if self.channels.settings().callback_url.is_none() {
+            return Err(EngineError::NoCallback);
+        }
+        if self.store.calendar(calendar_id)?.is_none() {
+            self.refresh_calendars().await?;
+            if self.store.calendar(calendar_id)?.is_none() {
+                return Err(EngineError::NotFound(format!(
+                    "Google does not list a calendar “{calendar_id}” for this account."
+                )));
+            }
         }
         let record = self.channels.open(calendar_id).await?;
         self.store.set_watched(calendar_id, true)?;
