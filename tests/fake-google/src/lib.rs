@@ -217,5 +217,19 @@ fn router(shared: Arc<Shared>) -> Router {
         .merge(calendar::router())
         .merge(control::router())
         .fallback(|| async { errors::ApiError::not_found() })
+        .layer(axum::middleware::from_fn(log_request))
         .with_state(shared)
+}
+
+/// One log line per request so a sandbox user can watch the app talk to "Google".
+/// Only the path is logged: query strings can carry tokens (`/revoke?token=…`).
+async fn log_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    tracing::info!(%method, %path, status = response.status().as_u16(), "request");
+    response
 }
