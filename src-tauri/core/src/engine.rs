@@ -43,7 +43,7 @@ pub enum EngineEvent {
     Channels,
     /// The calendar list changed: read [`Engine::calendars`].
     Calendars,
-    /// New changes were recorded (newest last).
+    /// New changes were recorded (newest first).
     Changes(Vec<StoredChange>),
     /// A background operation failed (renewal, sync, keyring…).
     Error(EngineError),
@@ -828,7 +828,7 @@ impl Inner {
         }
     }
 
-    fn on_delivery(&self, delivery: Delivery) {
+    fn on_delivery(self: &Arc<Self>, delivery: Delivery) {
         let channel_id = delivery.channel_id().to_string();
         if let Err(e) = self
             .store
@@ -851,17 +851,44 @@ impl Inner {
                 resource_id,
                 ..
             } => self.channels.confirmed(&channel_id, &resource_id),
-            Delivery::NotExists { calendar_id, .. } => {
-                tracing::info!(calendar = %calendar_id, "Google says the calendar no longer exists");
-                if let Err(e) = self.store.mark_gone(&calendar_id) {
-                    tracing::warn!(error = %e, "could not mark a calendar gone");
-                }
-                self.emit(EngineEvent::Calendars);
-                self.emit(EngineEvent::Error(EngineError::NotFound(format!(
-                    "The calendar {calendar_id} no longer exists or is no longer shared with you."
-                ))));
-            }
+            Delivery::NotExists { calendar_id, .. } => self.calendar_gone(&calendar_id),
         }
+    }
+
+    /// Google says a watched calendar no longer exists (deleted, or no longer shared):
+    /// stop watching it, keep its history, tell the user once.
+    fn calendar_gone(self: &Arc<Self>, calendar_id: &str) {
+        let known = match self.store.calendar(calendar_id) {
+            Ok(Some(calendar)) => calendar,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read a calendar Google says is gone");
+                return;
+            }
+        };
+        if known.gone {
+            // Both channels of a renewal overlap say so; once is enough.
+            return;
+        }
+        tracing::info!(calendar = %calendar_id, "Google says the calendar no longer exists");
+        if let Err(e) = self.store.mark_gone(calendar_id) {
+            tracing::warn!(error = %e, "could not mark a calendar gone");
+        }
+        let name = if known.summary.trim().is_empty() {
+            calendar_id.to_string()
+        } else {
+            known.summary.clone()
+        };
+        self.emit(EngineEvent::Error(EngineError::NotFound(format!(
+            "The calendar “{name}” no longer exists or is no longer shared with you, so CalWatch stopped watching it."
+        ))));
+        let this = Arc::clone(self);
+        let calendar_id = calendar_id.to_string();
+        tokio::spawn(async move {
+            if let Err(e) = this.unwatch(&calendar_id).await {
+                tracing::warn!(error = %e, "could not stop watching a calendar that is gone");
+            }
+        });
     }
 
     fn snapshot(&self) -> EngineState {
