@@ -311,11 +311,18 @@ impl Engine {
         };
         let cancel = inner.cancel.child_token();
         if let Some(previous) = lock(&inner.signing_in).replace(cancel.clone()) {
+            // A second click on "Sign in" replaces the first attempt.
             previous.cancel();
         }
         inner.emit(EngineEvent::State);
-        let result = auth::sign_in(&app, &*opener, cancel, timeout).await;
-        lock(&inner.signing_in).take();
+        let result = auth::sign_in(&app, &*opener, cancel.clone(), timeout).await;
+        {
+            let mut signing_in = lock(&inner.signing_in);
+            // Only clear our own attempt, not one that replaced it meanwhile.
+            if !cancel.is_cancelled() || signing_in.as_ref().is_some_and(|c| c.is_cancelled()) {
+                signing_in.take();
+            }
+        }
         inner.emit(EngineEvent::State);
         let signed = result?;
         let account =
