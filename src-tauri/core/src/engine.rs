@@ -754,9 +754,11 @@ impl Inner {
         {
             return Ok(live);
         }
-        if self.channels.settings().callback_url.is_none() {
+        let Some(callback) = self.channels.settings().callback_url else {
             return Err(EngineError::NoCallback);
-        }
+        };
+        // A URL from the environment was never checked by set_callback_url.
+        read(&self.config).validate_callback_url(&callback)?;
         if self.store.calendar(calendar_id)?.is_none() {
             self.refresh_calendars().await?;
             if self.store.calendar(calendar_id)?.is_none() {
