@@ -499,8 +499,10 @@ impl Engine {
                     std::time::Duration::from_secs(minutes * 60);
                 inner.timings.send_replace(worker_timings(&config));
             }
+            let failed = lock(&inner.receiver).error.is_some();
             let rebind = match patch.receiver_port {
-                Some(port) if port != config.settings.receiver_addr.port() => {
+                // The same port again is a retry when it was taken before.
+                Some(port) if failed || port != config.settings.receiver_addr.port() => {
                     config.settings.receiver_addr.set_port(port);
                     Some(config.settings.receiver_addr)
                 }
