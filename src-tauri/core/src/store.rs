@@ -17,6 +17,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
+pub use crate::account::AccountStatus;
 use crate::notice::{Change, ChangeKind, EventTime, Field, FieldDiff};
 use crate::secrets::Sensitive;
 
@@ -87,35 +88,9 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// Whether an account can currently talk to Google.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountStatus {
-    /// Tokens work.
-    SignedIn,
-    /// The refresh token is dead; the user must sign in again.
-    NeedsSignIn,
-    /// Google cannot be reached right now; the sign-in is still good.
-    Offline,
-}
-
-impl AccountStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            AccountStatus::SignedIn => "signed_in",
-            AccountStatus::NeedsSignIn => "needs_sign_in",
-            AccountStatus::Offline => "offline",
-        }
-    }
-
-    fn parse(text: &str) -> Result<Self, StoreError> {
-        Ok(match text {
-            "signed_in" => AccountStatus::SignedIn,
-            "needs_sign_in" => AccountStatus::NeedsSignIn,
-            "offline" => AccountStatus::Offline,
-            other => return Err(StoreError::Corrupt(format!("account status {other:?}"))),
-        })
-    }
+fn parse_account_status(text: &str) -> Result<AccountStatus, StoreError> {
+    AccountStatus::from_name(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("account status {text:?}")))
 }
 
 /// A signed-in Google account.
@@ -541,7 +516,7 @@ impl Store {
         row.map(|(id, status, created_ms)| {
             Ok(AccountRecord {
                 id,
-                status: AccountStatus::parse(&status)?,
+                status: parse_account_status(&status)?,
                 created_ms,
             })
         })
@@ -560,7 +535,7 @@ impl Store {
             let (id, status, created_ms) = row?;
             Ok(AccountRecord {
                 id,
-                status: AccountStatus::parse(&status)?,
+                status: parse_account_status(&status)?,
                 created_ms,
             })
         })
