@@ -519,6 +519,92 @@ mod tests {
         classify_delta(CAL, known, events).changes
     }
 
+    fn at(text: &str) -> EventTime {
+        EventTime::at(chrono::DateTime::parse_from_rfc3339(text).unwrap())
+    }
+
+    /// A stored snapshot with every field a person cares about filled in.
+    fn team_sync() -> EventSnapshot {
+        EventSnapshot {
+            calendar_id: CAL.id.into(),
+            event_id: "ev1".into(),
+            summary: "Team sync".into(),
+            start: at("2024-12-03T10:00:00Z"),
+            end: at("2024-12-03T11:00:00Z"),
+            all_day: false,
+            location: Some("Room 3".into()),
+            description: None,
+            status: "confirmed".into(),
+            self_response: Some("accepted".into()),
+            recurring_event_id: None,
+            original_start: None,
+            html_link: None,
+        }
+    }
+
+    #[test]
+    fn unchanged_event_has_no_diff() {
+        let mut relabelled = team_sync();
+        relabelled.start = EventTime::DateTime {
+            date_time: chrono::DateTime::parse_from_rfc3339("2024-12-03T11:00:00+01:00").unwrap(),
+            time_zone: Some("Europe/Berlin".into()),
+        };
+        relabelled.description = Some("  ".into());
+        assert_eq!(
+            field_diffs(&team_sync(), &relabelled),
+            vec![],
+            "same instant in another zone, blank description: nothing a person sees"
+        );
+    }
+
+    #[test]
+    fn description_edit_is_not_news() {
+        let mut edited = team_sync();
+        edited.description = Some("Agenda: budget".into());
+        assert_eq!(
+            field_diffs(&team_sync(), &edited),
+            vec![],
+            "DESIGN.md does not count the description among what a person cares about"
+        );
+    }
+
+    #[test]
+    fn moved_event_diffs_as_time_and_reads_moved() {
+        let mut after = team_sync();
+        after.start = at("2024-12-03T11:00:00Z");
+        after.end = at("2024-12-03T12:00:00Z");
+        let diffs = field_diffs(&team_sync(), &after);
+        assert_eq!(diffs.len(), 1);
+        let change = after.to_change(ChangeKind::Updated, "Work", diffs);
+        assert_eq!(change.headline(), "Team sync moved");
+        assert_eq!(
+            change.body(chrono_tz::UTC),
+            "Tue 3 Dec 10:00 → 11:00 · Work"
+        );
+    }
+
+    #[test]
+    fn several_fields_diff_in_design_order_and_read_as_one_notice() {
+        let mut after = team_sync();
+        after.summary = "Weekly sync".into();
+        after.location = None;
+        after.self_response = Some("declined".into());
+        after.status = "tentative".into();
+        let diffs = field_diffs(&team_sync(), &after);
+        let fields: Vec<Field> = diffs.iter().map(|d| d.field).collect();
+        assert_eq!(
+            fields,
+            [Field::Title, Field::Place, Field::Status, Field::Response],
+            "time, all-day, title, place, status, own response: DESIGN.md's order"
+        );
+        let change = after.to_change(ChangeKind::Updated, "Work", diffs);
+        assert_eq!(change.headline(), "“Team sync” renamed to “Weekly sync”");
+        assert_eq!(
+            change.body(chrono_tz::UTC),
+            "Tue 3 Dec 10:00–11:00 · no place · now tentative · you declined · Work"
+        );
+    }
+
     #[test]
     fn baseline_records_everything_and_reports_nothing() {
         let out = baseline(
