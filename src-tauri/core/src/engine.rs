@@ -733,6 +733,7 @@ impl Inner {
                 color: entry.background_color.clone(),
                 time_zone: entry.time_zone.clone(),
                 primary: entry.primary,
+                access_role: entry.access_role.clone(),
                 watched: false,
                 gone: false,
             })?;

@@ -119,6 +119,11 @@ pub struct CalendarRecord {
     pub time_zone: Option<String>,
     /// The account's own calendar.
     pub primary: bool,
+    /// Google's `accessRole`: `owner`, `writer`, `reader` or `freeBusyReader`; the window
+    /// shows it. `None` when not known yet (a calendar stored before CalWatch kept it,
+    /// until the calendar list is read again).
+    #[serde(default)]
+    pub access_role: Option<String>,
     /// The user asked to be told about changes here.
     pub watched: bool,
     /// Google said it no longer exists (`not_exists`) or it left the list.
@@ -515,7 +520,7 @@ impl Store {
 
     // ---- calendars ---------------------------------------------------------------------
 
-    /// Adds a calendar or refreshes a known one's name, colour, zone and account.
+    /// Adds a calendar or refreshes a known one's name, colour, zone, access role and account.
     ///
     /// `watched` is taken only for a new calendar (use [`Store::set_watched`] after), so
     /// re-reading the calendar list never unwatches anything; a listed calendar is not gone.
@@ -530,11 +535,12 @@ impl Store {
             return Err(StoreError::UnknownAccount(calendar.account.clone()));
         }
         conn.execute(
-            "INSERT INTO calendars (id, account, summary, color, time_zone, is_primary, watched, gone)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            "INSERT INTO calendars (id, account, summary, color, time_zone, is_primary, watched, gone,
+                 access_role)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT(id) DO UPDATE SET account = excluded.account, summary = excluded.summary,
                  color = excluded.color, time_zone = excluded.time_zone,
-                 is_primary = excluded.is_primary, gone = 0",
+                 is_primary = excluded.is_primary, access_role = excluded.access_role, gone = 0",
             params![
                 calendar.id,
                 calendar.account,
@@ -543,14 +549,15 @@ impl Store {
                 calendar.time_zone,
                 calendar.primary,
                 calendar.watched,
-                calendar.gone
+                calendar.gone,
+                calendar.access_role
             ],
         )?;
         Ok(())
     }
 
     const CALENDAR_COLUMNS: &'static str =
-        "id, account, summary, color, time_zone, is_primary, watched, gone";
+        "id, account, summary, color, time_zone, is_primary, watched, gone, access_role";
 
     fn calendar_from_row(r: &Row<'_>) -> rusqlite::Result<CalendarRecord> {
         Ok(CalendarRecord {
@@ -560,6 +567,7 @@ impl Store {
             color: r.get(3)?,
             time_zone: r.get(4)?,
             primary: r.get(5)?,
+            access_role: r.get(8)?,
             watched: r.get(6)?,
             gone: r.get(7)?,
         })
@@ -1144,4 +1152,67 @@ fn write_changes(tx: &Transaction<'_>, sync: &SyncCommit<'_>) -> Result<Vec<i64>
         ids.push(tx.last_insert_rowid());
     }
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file exactly as the first release left it: only migration 1 has run.
+    fn v1_file(path: &Path) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(migrations::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO accounts (id, status, created_ms) VALUES ('me@example.com', 'signed_in', 1);
+             INSERT INTO calendars (id, account, summary, is_primary, watched)
+                 VALUES ('me@example.com', 'me@example.com', 'Me', 1, 1),
+                        ('team@example.com', 'me@example.com', 'Team', 0, 1);
+             INSERT INTO sync_state (calendar_id, sync_token) VALUES ('team@example.com', 't7');",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn v1_file_upgrades_in_place_and_gains_the_access_role() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calwatch.sqlite3");
+        v1_file(&path);
+
+        let store = Store::open(&path).expect("a v1 file upgrades");
+
+        let version: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION, "every later migration ran");
+        let roles: Vec<(String, Option<String>)> = store
+            .calendars()
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.id, c.access_role))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("me@example.com".to_string(), Some("owner".to_string())),
+                ("team@example.com".to_string(), None),
+            ],
+            "the account owns its primary calendar; other roles are unknown until relisted"
+        );
+        assert_eq!(
+            store.watched_calendars().unwrap().len(),
+            2,
+            "what was watched stays watched"
+        );
+        assert_eq!(
+            store
+                .sync_state("team@example.com")
+                .unwrap()
+                .and_then(|s| s.sync_token)
+                .as_deref(),
+            Some("t7"),
+            "the upgrade keeps sync tokens, so no calendar needs a full resync"
+        );
+    }
 }

@@ -18,6 +18,7 @@ fn calendar(id: &str, summary: &str) -> CalendarRecord {
         color: None,
         time_zone: None,
         primary: id == ME,
+        access_role: None,
         watched: false,
         gone: false,
     }
@@ -143,6 +144,43 @@ fn calendars_list_primary_first_and_relisting_keeps_watched() {
     assert_eq!(
         store.set_watched("nope", true),
         Err(StoreError::UnknownCalendar("nope".into()))
+    );
+}
+
+#[test]
+fn relisting_records_the_access_role_google_gives_now() {
+    let (_dir, store) = fixture();
+    let work = "work@example.com";
+    store
+        .upsert_calendar(&CalendarRecord {
+            access_role: Some("reader".into()),
+            ..calendar(work, "Work")
+        })
+        .unwrap();
+    assert_eq!(
+        store
+            .calendar(work)
+            .unwrap()
+            .unwrap()
+            .access_role
+            .as_deref(),
+        Some("reader")
+    );
+    store
+        .upsert_calendar(&CalendarRecord {
+            access_role: Some("writer".into()),
+            ..calendar(work, "Work")
+        })
+        .unwrap();
+    assert_eq!(
+        store
+            .calendar(work)
+            .unwrap()
+            .unwrap()
+            .access_role
+            .as_deref(),
+        Some("writer"),
+        "the window shows the role the calendar list gave last"
     );
 }
 

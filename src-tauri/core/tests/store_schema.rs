@@ -102,6 +102,7 @@ fn reopen_keeps_everything() {
         color: Some("#9fe1e7".into()),
         time_zone: Some("Europe/Berlin".into()),
         primary: false,
+        access_role: Some("writer".into()),
         watched: true,
         gone: false,
     };

@@ -26,6 +26,7 @@ fn fixture() -> (TempDir, PathBuf, Store) {
             color: None,
             time_zone: Some("Europe/London".into()),
             primary: false,
+            access_role: None,
             watched: true,
             gone: false,
         })
