@@ -181,6 +181,14 @@ impl ChannelState {
     pub fn is_live(self) -> bool {
         !matches!(self, ChannelState::Expired | ChannelState::Stopped)
     }
+
+    /// True for the states that come with a reason in [`ChannelRecord::error`].
+    pub fn is_troubled(self) -> bool {
+        matches!(
+            self,
+            ChannelState::Error | ChannelState::ExpiringSoon | ChannelState::Expired
+        )
+    }
 }
 
 /// A push channel, stored before `events.watch` is called so its `sync` message is
@@ -207,7 +215,7 @@ pub struct ChannelRecord {
     pub last_message_number: u64,
     /// When it was created (ms since the epoch).
     pub created_ms: i64,
-    /// Why it is in [`ChannelState::Error`], in words.
+    /// Why it is in trouble ([`ChannelState::is_troubled`]), in words.
     pub error: Option<String>,
 }
 
@@ -726,14 +734,16 @@ impl Store {
         self.channels_where("state NOT IN ('stopped', 'expired')", &[])
     }
 
-    /// Sets a channel's state; `error` is kept for [`ChannelState::Error`] and cleared otherwise.
+    /// Sets a channel's state. `error` is kept for the troubled states the window explains
+    /// ([`ChannelState::Error`], [`ChannelState::ExpiringSoon`], [`ChannelState::Expired`])
+    /// and cleared for the others, so a recovered channel shows no stale reason.
     pub fn update_channel_state(
         &self,
         id: &str,
         state: ChannelState,
         error: Option<&str>,
     ) -> Result<(), StoreError> {
-        let error = error.filter(|_| state == ChannelState::Error);
+        let error = error.filter(|_| state.is_troubled());
         let n = self.conn().execute(
             "UPDATE channels SET state = ?2, error = ?3 WHERE id = ?1",
             params![id, state.as_str(), error],

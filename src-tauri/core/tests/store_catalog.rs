@@ -339,6 +339,43 @@ fn channel_lifecycle_is_recorded() {
 }
 
 #[test]
+fn expiring_and_expired_channels_keep_their_reason() {
+    let (_dir, store) = fixture();
+    store
+        .insert_channel(&channel("c1", "work@example.com", ChannelState::Active))
+        .unwrap();
+    let error = |store: &Store| store.channel("c1").unwrap().unwrap().error;
+    for (state, reason) in [
+        (
+            ChannelState::ExpiringSoon,
+            "renewal failed: Google refused the callback URL",
+        ),
+        (
+            ChannelState::Expired,
+            "Google stopped the channel before it could be renewed",
+        ),
+    ] {
+        store
+            .update_channel_state("c1", state, Some(reason))
+            .unwrap();
+        assert_eq!(
+            error(&store).as_deref(),
+            Some(reason),
+            "the window says why the channel is {}",
+            state.as_str()
+        );
+    }
+    store
+        .update_channel_state("c1", ChannelState::Renewing, Some("stale"))
+        .unwrap();
+    assert_eq!(
+        error(&store),
+        None,
+        "a channel being renewed is not in trouble and shows no reason"
+    );
+}
+
+#[test]
 fn message_numbers_only_go_up() {
     let (_dir, store) = fixture();
     store
