@@ -2,6 +2,8 @@
 //! deliveries get their status code and never reach the sync side; genuine ones are
 //! acknowledged and handed on exactly once.
 
+mod support;
+
 use std::time::Duration;
 
 use calwatch_core::receiver::{
@@ -10,6 +12,7 @@ use calwatch_core::receiver::{
 };
 use calwatch_core::secrets::Sensitive;
 use reqwest::StatusCode;
+use support::log::CapturedLog;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
@@ -565,31 +568,11 @@ async fn shutdown_stops_accepting_connections() {
     );
 }
 
-/// A `Write` that keeps what the log subscriber writes, for inspection.
-#[derive(Clone, Default)]
-struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for CapturedLog {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn refusals_are_logged_with_their_reason_but_never_the_token() {
     let log = CapturedLog::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
     // This test's runtime has one thread, so the receiver's tasks log through this too.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(log.subscriber(tracing::Level::DEBUG));
 
     let mut rx = Receiver::start().await;
     let forged_token = "forged-token-that-must-not-be-logged";
@@ -605,7 +588,7 @@ async fn refusals_are_logged_with_their_reason_but_never_the_token() {
     rx.drain();
     rx.shutdown().await;
 
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     assert!(
         text.contains("channel token does not match") && text.contains(CHANNEL),
         "a refusal is logged with its reason and channel: {text}"

@@ -1,35 +1,18 @@
 //! Accounts, calendars and channels: what the window lists and what restarts re-arm.
 
+mod support;
+
 use calwatch_core::notice::{Change, ChangeKind};
 use calwatch_core::secrets::Sensitive;
 use calwatch_core::store::{
     AccountStatus, CalendarRecord, ChannelRecord, ChannelState, EventSnapshot, Store, StoreError,
     SyncState,
 };
+use support::store::{calendar, store_with_account, ME};
 use tempfile::TempDir;
 
-const ME: &str = "me@example.com";
-
-fn calendar(id: &str, summary: &str) -> CalendarRecord {
-    CalendarRecord {
-        id: id.into(),
-        account: ME.into(),
-        summary: summary.into(),
-        color: None,
-        time_zone: None,
-        primary: id == ME,
-        access_role: None,
-        watched: false,
-        gone: false,
-    }
-}
-
 fn fixture() -> (TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("calwatch.sqlite3")).unwrap();
-    store
-        .upsert_account(ME, AccountStatus::SignedIn, 10)
-        .unwrap();
+    let (dir, _path, store) = store_with_account(10);
     store.upsert_calendar(&calendar(ME, "Me")).unwrap();
     store
         .upsert_calendar(&calendar("work@example.com", "Work"))
