@@ -479,32 +479,16 @@ impl Store {
         Ok(())
     }
 
-    /// One account.
-    pub fn account(&self, id: &str) -> Result<Option<AccountRecord>, StoreError> {
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT id, status, created_ms FROM accounts WHERE id = ?1",
-                params![id],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        row.map(|(id, status, created_ms)| {
-            Ok(AccountRecord {
-                id,
-                status: parse_account_status(&status)?,
-                created_ms,
-            })
-        })
-        .transpose()
-    }
-
-    /// Every account, oldest first.
-    pub fn accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
+    fn accounts_where(
+        &self,
+        condition: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<AccountRecord>, StoreError> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare("SELECT id, status, created_ms FROM accounts ORDER BY created_ms, id")?;
-        let rows = stmt.query_map([], |r| {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, status, created_ms FROM accounts WHERE {condition} ORDER BY created_ms, id"
+        ))?;
+        let rows = stmt.query_map(args, |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
         })?;
         rows.map(|row| {
@@ -516,6 +500,16 @@ impl Store {
             })
         })
         .collect()
+    }
+
+    /// One account.
+    pub fn account(&self, id: &str) -> Result<Option<AccountRecord>, StoreError> {
+        Ok(self.accounts_where("id = ?1", &[&id])?.into_iter().next())
+    }
+
+    /// Every account, oldest first.
+    pub fn accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
+        self.accounts_where("1", &[])
     }
 
     /// Signs an account out of the store: its calendars, channels, sync state and snapshots
@@ -534,12 +528,7 @@ impl Store {
     /// re-reading the calendar list never unwatches anything; a listed calendar is not gone.
     pub fn upsert_calendar(&self, calendar: &CalendarRecord) -> Result<(), StoreError> {
         let conn = self.conn();
-        let account_known: bool = conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM accounts WHERE id = ?1)",
-            params![calendar.account],
-            |r| r.get(0),
-        )?;
-        if !account_known {
+        if !row_exists(&conn, "accounts", &calendar.account)? {
             return Err(StoreError::UnknownAccount(calendar.account.clone()));
         }
         conn.execute(
@@ -783,12 +772,7 @@ impl Store {
         if raised == 1 {
             return Ok(true);
         }
-        let known: bool = conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM channels WHERE id = ?1)",
-            params![id],
-            |r| r.get(0),
-        )?;
-        if known {
+        if row_exists(&conn, "channels", id)? {
             Ok(false)
         } else {
             Err(StoreError::UnknownChannel(id.into()))
@@ -1091,13 +1075,17 @@ impl Store {
     }
 }
 
-fn ensure_calendar(conn: &Connection, calendar_id: &str) -> Result<(), StoreError> {
-    let known: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM calendars WHERE id = ?1)",
-        params![calendar_id],
+/// Whether `table` has a row with this `id`.
+fn row_exists(conn: &Connection, table: &'static str, id: &str) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        &format!("SELECT EXISTS(SELECT 1 FROM {table} WHERE id = ?1)"),
+        params![id],
         |r| r.get(0),
-    )?;
-    if known {
+    )?)
+}
+
+fn ensure_calendar(conn: &Connection, calendar_id: &str) -> Result<(), StoreError> {
+    if row_exists(conn, "calendars", calendar_id)? {
         Ok(())
     } else {
         Err(StoreError::UnknownCalendar(calendar_id.into()))

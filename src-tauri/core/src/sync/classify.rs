@@ -336,14 +336,15 @@ impl<'a> Work<'a> {
                 .and_then(|p| virtual_instance(p, event)),
         };
         match before {
-            None => self
-                .changes
-                .push(change_of(calendar, &after, ChangeKind::Created, Vec::new())),
+            None => {
+                self.changes
+                    .push(after.to_change(ChangeKind::Created, calendar.name, Vec::new()))
+            }
             Some(before) => {
                 let diffs = field_diffs(&before, &after);
                 if !diffs.is_empty() {
                     self.changes
-                        .push(change_of(calendar, &after, ChangeKind::Updated, diffs));
+                        .push(after.to_change(ChangeKind::Updated, calendar.name, diffs));
                 }
             }
         }
@@ -464,26 +465,7 @@ fn tombstone(calendar_id: &str, event: &Event, parent: Option<&EventSnapshot>) -
 }
 
 fn cancelled_change(calendar: CalendarRef<'_>, before: &EventSnapshot) -> Change {
-    change_of(calendar, before, ChangeKind::Cancelled, Vec::new())
-}
-
-fn change_of(
-    calendar: CalendarRef<'_>,
-    snap: &EventSnapshot,
-    kind: ChangeKind,
-    diffs: Vec<FieldDiff>,
-) -> Change {
-    Change {
-        calendar_id: calendar.id.to_string(),
-        calendar_name: calendar.name.to_string(),
-        event_id: snap.event_id.clone(),
-        kind,
-        title: snap.summary.clone(),
-        start: Some(snap.start.clone()),
-        end: Some(snap.end.clone()),
-        diffs,
-        html_link: snap.html_link.clone(),
-    }
+    before.to_change(ChangeKind::Cancelled, calendar.name, Vec::new())
 }
 
 #[cfg(test)]
