@@ -8,17 +8,12 @@ use std::time::{Duration, Instant};
 use calwatch_core::config::Timings;
 use fake_google::{FakeGoogle, Options};
 use serde_json::json;
-use support::{engine_against, verdict};
+use support::{engine_against, runtime, verdict};
 
 const BURST: usize = 1000;
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(run());
+    runtime().block_on(run());
 }
 
 async fn run() {

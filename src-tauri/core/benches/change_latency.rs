@@ -16,18 +16,13 @@ use std::time::{Duration, Instant};
 use axum::http::{HeaderMap, StatusCode};
 use fake_google::{FakeGoogle, Options};
 use serde_json::json;
-use support::{engine_against, percentile, verdict};
+use support::{engine_against, percentile, runtime, verdict};
 
 const WARMUP: usize = 20;
 const SAMPLES: usize = 300;
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(run());
+    runtime().block_on(run());
 }
 
 async fn run() {

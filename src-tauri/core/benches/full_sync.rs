@@ -12,16 +12,12 @@ use std::time::{Duration, Instant};
 
 use fake_google::{FakeGoogle, Options, USER_EMAIL};
 use serde_json::json;
-use support::{engine_against, status_kib, verdict};
+use support::{engine_against, runtime, status_kib, verdict};
 
 const EVENTS: usize = 10_000;
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     if std::env::var_os("CALWATCH_BENCH_FAKE").is_some() {
         rt.block_on(serve_fake());
     } else {

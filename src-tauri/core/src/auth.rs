@@ -18,9 +18,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use crate::account::AccountStatus;
 pub use oauth::OAuthApp;
 pub use sign_in::{sign_in, sign_in_at, Opener, SignedIn};
-pub use tokens::{AccountStatus, Clock, OAuthTokens, RetryPolicy, REFRESH_LEAD};
+pub use tokens::{Clock, OAuthTokens, RetryPolicy, REFRESH_LEAD};
 
 use crate::secrets::{SecretsError, Sensitive, TokenSet, TokenStore};
 use oauth::Failure;

@@ -20,14 +20,15 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::{self, AccountStatus, OAuthApp, OAuthTokens};
+use crate::account::AccountStatus;
+use crate::auth::{self, OAuthApp, OAuthTokens};
 use crate::channels::{timing, ChannelSettings, Channels};
 use crate::config::{ClientSecret, Config};
 use crate::google::{CalendarClient, RetryPolicy, TokenSource};
 use crate::notice::Notifier;
 use crate::receiver::{self, ChannelRegistry, Delivery, ProbeNonces, ProbeReport, ReceiverState};
 use crate::secrets::TokenStore;
-use crate::store::{self, CalendarRecord, ChannelRecord, ChannelState, Store, StoredChange};
+use crate::store::{CalendarRecord, ChannelRecord, ChannelState, Store, StoredChange};
 use crate::sync::{CalendarWorker, ClientCell, Outbox, Syncer, WorkerTimings};
 
 pub use clock::{Clock, SystemClock, TokioClock};
@@ -334,11 +335,9 @@ impl Engine {
             tokens,
             app,
         })?;
-        inner.store.upsert_account(
-            &account,
-            store::AccountStatus::SignedIn,
-            inner.clock.now_ms(),
-        )?;
+        inner
+            .store
+            .upsert_account(&account, AccountStatus::SignedIn, inner.clock.now_ms())?;
         tracing::info!(%account, "signed in");
         if let Err(e) = inner.refresh_calendars().await {
             tracing::warn!(error = %e, "calendar list after sign-in failed");
@@ -606,10 +605,9 @@ impl Inner {
                 }
                 let now = *status.borrow_and_update();
                 let Some(inner) = this.upgrade() else { return };
-                if let Err(e) =
-                    inner
-                        .store
-                        .upsert_account(&account, stored_status(now), inner.clock.now_ms())
+                if let Err(e) = inner
+                    .store
+                    .upsert_account(&account, now, inner.clock.now_ms())
                 {
                     tracing::warn!(error = %e, "could not record the account status");
                 }
@@ -654,7 +652,7 @@ impl Inner {
             Ok(None) => {
                 let _ = self
                     .store
-                    .set_account_status(&account.id, store::AccountStatus::NeedsSignIn);
+                    .set_account_status(&account.id, AccountStatus::NeedsSignIn);
             }
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the saved sign-in");
@@ -735,6 +733,7 @@ impl Inner {
                 color: entry.background_color.clone(),
                 time_zone: entry.time_zone.clone(),
                 primary: entry.primary,
+                access_role: entry.access_role.clone(),
                 watched: false,
                 gone: false,
             })?;
@@ -987,15 +986,6 @@ async fn fill_gaps(inner: Arc<Inner>, mut gaps: mpsc::UnboundedReceiver<String>)
                 None => return,
             },
         }
-    }
-}
-
-/// The store's name for an account status.
-fn stored_status(status: AccountStatus) -> store::AccountStatus {
-    match status {
-        AccountStatus::SignedIn => store::AccountStatus::SignedIn,
-        AccountStatus::NeedsSignIn => store::AccountStatus::NeedsSignIn,
-        AccountStatus::Offline => store::AccountStatus::Offline,
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //! - [`config`]: settings, their `CALWATCH_*` overrides, importing `client_secret*.json`.
+//! - [`account`]: an account's status, shared by auth, the store and the window.
 //! - [`secrets`]: the `TokenStore` trait and its OS-keyring implementation; secret wrappers.
 //! - [`auth`]: the OAuth installed-app flow (PKCE, loopback, `state`), refresh, revoke.
 //! - [`google`]: the typed Calendar v3 client and its error mapping.
@@ -12,6 +13,7 @@
 //! - [`channels`]: channel lifecycle: watch, renew before expiry, stop, re-arm.
 //! - [`engine`]: wires the above; the one handle the shell holds.
 
+pub mod account;
 pub mod auth;
 pub mod channels;
 pub mod config;

@@ -125,7 +125,8 @@ pub enum Field {
     Status,
     /// The signed-in user's own response (`accepted`, `declined`, `tentative`, `needsAction`).
     Response,
-    /// The description text.
+    /// The description text. Classification does not report it (DESIGN.md leaves it out);
+    /// the variant stays because it is public and the shell names it.
     Description,
 }
 

@@ -17,7 +17,8 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::notice::{Change, ChangeKind, EventTime, Field, FieldDiff};
+pub use crate::account::AccountStatus;
+use crate::notice::{Change, ChangeKind, EventTime, FieldDiff};
 use crate::secrets::Sensitive;
 
 /// The newest schema this binary knows.
@@ -87,35 +88,9 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// Whether an account can currently talk to Google.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountStatus {
-    /// Tokens work.
-    SignedIn,
-    /// The refresh token is dead; the user must sign in again.
-    NeedsSignIn,
-    /// Google cannot be reached right now; the sign-in is still good.
-    Offline,
-}
-
-impl AccountStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            AccountStatus::SignedIn => "signed_in",
-            AccountStatus::NeedsSignIn => "needs_sign_in",
-            AccountStatus::Offline => "offline",
-        }
-    }
-
-    fn parse(text: &str) -> Result<Self, StoreError> {
-        Ok(match text {
-            "signed_in" => AccountStatus::SignedIn,
-            "needs_sign_in" => AccountStatus::NeedsSignIn,
-            "offline" => AccountStatus::Offline,
-            other => return Err(StoreError::Corrupt(format!("account status {other:?}"))),
-        })
-    }
+fn parse_account_status(text: &str) -> Result<AccountStatus, StoreError> {
+    AccountStatus::from_name(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("account status {text:?}")))
 }
 
 /// A signed-in Google account.
@@ -144,6 +119,11 @@ pub struct CalendarRecord {
     pub time_zone: Option<String>,
     /// The account's own calendar.
     pub primary: bool,
+    /// Google's `accessRole`: `owner`, `writer`, `reader` or `freeBusyReader`; the window
+    /// shows it. `None` when not known yet (a calendar stored before CalWatch kept it,
+    /// until the calendar list is read again).
+    #[serde(default)]
+    pub access_role: Option<String>,
     /// The user asked to be told about changes here.
     pub watched: bool,
     /// Google said it no longer exists (`not_exists`) or it left the list.
@@ -201,6 +181,14 @@ impl ChannelState {
     pub fn is_live(self) -> bool {
         !matches!(self, ChannelState::Expired | ChannelState::Stopped)
     }
+
+    /// True for the states that come with a reason in [`ChannelRecord::error`].
+    pub fn is_troubled(self) -> bool {
+        matches!(
+            self,
+            ChannelState::Error | ChannelState::ExpiringSoon | ChannelState::Expired
+        )
+    }
 }
 
 /// A push channel, stored before `events.watch` is called so its `sync` message is
@@ -227,7 +215,7 @@ pub struct ChannelRecord {
     pub last_message_number: u64,
     /// When it was created (ms since the epoch).
     pub created_ms: i64,
-    /// Why it is in [`ChannelState::Error`], in words.
+    /// Why it is in trouble ([`ChannelState::is_troubled`]), in words.
     pub error: Option<String>,
 }
 
@@ -257,7 +245,8 @@ pub struct EventSnapshot {
     pub all_day: bool,
     /// Where.
     pub location: Option<String>,
-    /// The description text, to say "details updated".
+    /// The description text. Kept, but not compared: a description edit is not a change a
+    /// person is told about (DESIGN.md, "Classifying a change").
     pub description: Option<String>,
     /// Google's status (`confirmed`, `tentative`).
     pub status: String,
@@ -272,44 +261,6 @@ pub struct EventSnapshot {
 }
 
 impl EventSnapshot {
-    /// What a person would notice between this (before) and `after`, in the order the
-    /// wording ranks them; empty when only bookkeeping (etag, `updated`) changed.
-    pub fn diff(&self, after: &EventSnapshot) -> Vec<FieldDiff> {
-        let mut diffs = Vec::new();
-        if self.summary != after.summary {
-            diffs.push(FieldDiff::new(Field::Title, &self.summary, &after.summary));
-        }
-        if !self.start.same_time(&after.start) || !self.end.same_time(&after.end) {
-            diffs.push(FieldDiff::time(
-                &self.start,
-                Some(&self.end),
-                &after.start,
-                Some(&after.end),
-            ));
-        }
-        if self.all_day != after.all_day {
-            diffs.push(FieldDiff::new(
-                Field::AllDay,
-                self.all_day.to_string(),
-                after.all_day.to_string(),
-            ));
-        }
-        let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
-        for (field, before, now) in [
-            (Field::Place, &self.location, &after.location),
-            (Field::Response, &self.self_response, &after.self_response),
-            (Field::Description, &self.description, &after.description),
-        ] {
-            if text(before) != text(now) {
-                diffs.push(FieldDiff::new(field, text(before), text(now)));
-            }
-        }
-        if self.status != after.status {
-            diffs.push(FieldDiff::new(Field::Status, &self.status, &after.status));
-        }
-        diffs
-    }
-
     /// A [`Change`] about this event (its current title and time), for `calendar_name`.
     pub fn to_change(
         &self,
@@ -528,43 +479,37 @@ impl Store {
         Ok(())
     }
 
-    /// One account.
-    pub fn account(&self, id: &str) -> Result<Option<AccountRecord>, StoreError> {
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT id, status, created_ms FROM accounts WHERE id = ?1",
-                params![id],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        row.map(|(id, status, created_ms)| {
-            Ok(AccountRecord {
-                id,
-                status: AccountStatus::parse(&status)?,
-                created_ms,
-            })
-        })
-        .transpose()
-    }
-
-    /// Every account, oldest first.
-    pub fn accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
+    fn accounts_where(
+        &self,
+        condition: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<AccountRecord>, StoreError> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare("SELECT id, status, created_ms FROM accounts ORDER BY created_ms, id")?;
-        let rows = stmt.query_map([], |r| {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, status, created_ms FROM accounts WHERE {condition} ORDER BY created_ms, id"
+        ))?;
+        let rows = stmt.query_map(args, |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
         })?;
         rows.map(|row| {
             let (id, status, created_ms) = row?;
             Ok(AccountRecord {
                 id,
-                status: AccountStatus::parse(&status)?,
+                status: parse_account_status(&status)?,
                 created_ms,
             })
         })
         .collect()
+    }
+
+    /// One account.
+    pub fn account(&self, id: &str) -> Result<Option<AccountRecord>, StoreError> {
+        Ok(self.accounts_where("id = ?1", &[&id])?.into_iter().next())
+    }
+
+    /// Every account, oldest first.
+    pub fn accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
+        self.accounts_where("1", &[])
     }
 
     /// Signs an account out of the store: its calendars, channels, sync state and snapshots
@@ -577,26 +522,22 @@ impl Store {
 
     // ---- calendars ---------------------------------------------------------------------
 
-    /// Adds a calendar or refreshes a known one's name, colour, zone and account.
+    /// Adds a calendar or refreshes a known one's name, colour, zone, access role and account.
     ///
     /// `watched` is taken only for a new calendar (use [`Store::set_watched`] after), so
     /// re-reading the calendar list never unwatches anything; a listed calendar is not gone.
     pub fn upsert_calendar(&self, calendar: &CalendarRecord) -> Result<(), StoreError> {
         let conn = self.conn();
-        let account_known: bool = conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM accounts WHERE id = ?1)",
-            params![calendar.account],
-            |r| r.get(0),
-        )?;
-        if !account_known {
+        if !row_exists(&conn, "accounts", &calendar.account)? {
             return Err(StoreError::UnknownAccount(calendar.account.clone()));
         }
         conn.execute(
-            "INSERT INTO calendars (id, account, summary, color, time_zone, is_primary, watched, gone)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            "INSERT INTO calendars (id, account, summary, color, time_zone, is_primary, watched, gone,
+                 access_role)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT(id) DO UPDATE SET account = excluded.account, summary = excluded.summary,
                  color = excluded.color, time_zone = excluded.time_zone,
-                 is_primary = excluded.is_primary, gone = 0",
+                 is_primary = excluded.is_primary, access_role = excluded.access_role, gone = 0",
             params![
                 calendar.id,
                 calendar.account,
@@ -605,14 +546,15 @@ impl Store {
                 calendar.time_zone,
                 calendar.primary,
                 calendar.watched,
-                calendar.gone
+                calendar.gone,
+                calendar.access_role
             ],
         )?;
         Ok(())
     }
 
     const CALENDAR_COLUMNS: &'static str =
-        "id, account, summary, color, time_zone, is_primary, watched, gone";
+        "id, account, summary, color, time_zone, is_primary, watched, gone, access_role";
 
     fn calendar_from_row(r: &Row<'_>) -> rusqlite::Result<CalendarRecord> {
         Ok(CalendarRecord {
@@ -622,6 +564,7 @@ impl Store {
             color: r.get(3)?,
             time_zone: r.get(4)?,
             primary: r.get(5)?,
+            access_role: r.get(8)?,
             watched: r.get(6)?,
             gone: r.get(7)?,
         })
@@ -780,14 +723,16 @@ impl Store {
         self.channels_where("state NOT IN ('stopped', 'expired')", &[])
     }
 
-    /// Sets a channel's state; `error` is kept for [`ChannelState::Error`] and cleared otherwise.
+    /// Sets a channel's state. `error` is kept for the troubled states the window explains
+    /// ([`ChannelState::Error`], [`ChannelState::ExpiringSoon`], [`ChannelState::Expired`])
+    /// and cleared for the others, so a recovered channel shows no stale reason.
     pub fn update_channel_state(
         &self,
         id: &str,
         state: ChannelState,
         error: Option<&str>,
     ) -> Result<(), StoreError> {
-        let error = error.filter(|_| state == ChannelState::Error);
+        let error = error.filter(|_| state.is_troubled());
         let n = self.conn().execute(
             "UPDATE channels SET state = ?2, error = ?3 WHERE id = ?1",
             params![id, state.as_str(), error],
@@ -827,12 +772,7 @@ impl Store {
         if raised == 1 {
             return Ok(true);
         }
-        let known: bool = conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM channels WHERE id = ?1)",
-            params![id],
-            |r| r.get(0),
-        )?;
-        if known {
+        if row_exists(&conn, "channels", id)? {
             Ok(false)
         } else {
             Err(StoreError::UnknownChannel(id.into()))
@@ -1135,13 +1075,17 @@ impl Store {
     }
 }
 
-fn ensure_calendar(conn: &Connection, calendar_id: &str) -> Result<(), StoreError> {
-    let known: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM calendars WHERE id = ?1)",
-        params![calendar_id],
+/// Whether `table` has a row with this `id`.
+fn row_exists(conn: &Connection, table: &'static str, id: &str) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        &format!("SELECT EXISTS(SELECT 1 FROM {table} WHERE id = ?1)"),
+        params![id],
         |r| r.get(0),
-    )?;
-    if known {
+    )?)
+}
+
+fn ensure_calendar(conn: &Connection, calendar_id: &str) -> Result<(), StoreError> {
+    if row_exists(conn, "calendars", calendar_id)? {
         Ok(())
     } else {
         Err(StoreError::UnknownCalendar(calendar_id.into()))
@@ -1212,75 +1156,61 @@ fn write_changes(tx: &Transaction<'_>, sync: &SyncCommit<'_>) -> Result<Vec<i64>
 mod tests {
     use super::*;
 
-    fn at(text: &str) -> EventTime {
-        EventTime::at(chrono::DateTime::parse_from_rfc3339(text).unwrap())
-    }
-
-    fn team_sync() -> EventSnapshot {
-        EventSnapshot {
-            calendar_id: "work".into(),
-            event_id: "ev1".into(),
-            summary: "Team sync".into(),
-            start: at("2024-12-03T10:00:00Z"),
-            end: at("2024-12-03T11:00:00Z"),
-            all_day: false,
-            location: Some("Room 3".into()),
-            description: None,
-            status: "confirmed".into(),
-            self_response: Some("accepted".into()),
-            recurring_event_id: None,
-            original_start: None,
-            html_link: None,
-        }
+    /// A file exactly as the first release left it: only migration 1 has run.
+    fn v1_file(path: &Path) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(migrations::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO accounts (id, status, created_ms) VALUES ('me@example.com', 'signed_in', 1);
+             INSERT INTO calendars (id, account, summary, is_primary, watched)
+                 VALUES ('me@example.com', 'me@example.com', 'Me', 1, 1),
+                        ('team@example.com', 'me@example.com', 'Team', 0, 1);
+             INSERT INTO sync_state (calendar_id, sync_token) VALUES ('team@example.com', 't7');",
+        )
+        .unwrap();
     }
 
     #[test]
-    fn unchanged_event_has_no_diff() {
-        let mut relabelled = team_sync();
-        relabelled.start = EventTime::DateTime {
-            date_time: chrono::DateTime::parse_from_rfc3339("2024-12-03T11:00:00+01:00").unwrap(),
-            time_zone: Some("Europe/Berlin".into()),
-        };
-        relabelled.description = Some("  ".into());
-        assert_eq!(
-            team_sync().diff(&relabelled),
-            vec![],
-            "same instant in another zone, blank description: nothing a person sees"
-        );
-    }
+    fn v1_file_upgrades_in_place_and_gains_the_access_role() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calwatch.sqlite3");
+        v1_file(&path);
 
-    #[test]
-    fn moved_event_diffs_as_time_and_reads_moved() {
-        let mut after = team_sync();
-        after.start = at("2024-12-03T11:00:00Z");
-        after.end = at("2024-12-03T12:00:00Z");
-        let diffs = team_sync().diff(&after);
-        assert_eq!(diffs.len(), 1);
-        let change = after.to_change(ChangeKind::Updated, "Work", diffs);
-        assert_eq!(change.headline(), "Team sync moved");
-        assert_eq!(
-            change.body(chrono_tz::UTC),
-            "Tue 3 Dec 10:00 → 11:00 · Work"
-        );
-    }
+        let store = Store::open(&path).expect("a v1 file upgrades");
 
-    #[test]
-    fn several_fields_diff_in_wording_order() {
-        let mut after = team_sync();
-        after.summary = "Weekly sync".into();
-        after.location = None;
-        after.self_response = Some("declined".into());
-        after.status = "tentative".into();
-        let fields: Vec<Field> = team_sync().diff(&after).iter().map(|d| d.field).collect();
+        let version: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION, "every later migration ran");
+        let roles: Vec<(String, Option<String>)> = store
+            .calendars()
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.id, c.access_role))
+            .collect();
         assert_eq!(
-            fields,
-            [Field::Title, Field::Place, Field::Response, Field::Status]
+            roles,
+            [
+                ("me@example.com".to_string(), Some("owner".to_string())),
+                ("team@example.com".to_string(), None),
+            ],
+            "the account owns its primary calendar; other roles are unknown until relisted"
         );
-        let change = after.to_change(ChangeKind::Updated, "Work", team_sync().diff(&after));
-        assert_eq!(change.headline(), "“Team sync” renamed to “Weekly sync”");
         assert_eq!(
-            change.body(chrono_tz::UTC),
-            "Tue 3 Dec 10:00–11:00 · no place · you declined · now tentative · Work"
+            store.watched_calendars().unwrap().len(),
+            2,
+            "what was watched stays watched"
+        );
+        assert_eq!(
+            store
+                .sync_state("team@example.com")
+                .unwrap()
+                .and_then(|s| s.sync_token)
+                .as_deref(),
+            Some("t7"),
+            "the upgrade keeps sync tokens, so no calendar needs a full resync"
         );
     }
 }

@@ -1,9 +1,10 @@
 //! `OAuthTokens` as the engine's token source, against fake-google's real token endpoint:
 //! early refresh, refresh after 401, single-flight, invalid_grant, outages, sign-out.
 
-use std::io::Write;
+mod support;
+
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use calwatch_core::auth::{self, AccountStatus, OAuthApp, OAuthTokens, RetryPolicy};
@@ -11,6 +12,7 @@ use calwatch_core::config::{ClientSecret, Endpoints};
 use calwatch_core::google::{TokenError, TokenSource};
 use calwatch_core::secrets::{MemoryTokenStore, Sensitive, TokenSet, TokenStore};
 use fake_google::{FakeGoogle, Options, TokenFailure};
+use support::log::CapturedLog;
 
 const ACCOUNT: &str = "sandbox.user@example.com";
 /// The test clock's "now": 2026-11-28T12:00:00Z.
@@ -416,29 +418,10 @@ async fn sign_out_without_google_still_forgets_the_tokens() {
     );
 }
 
-/// A log sink shared with the test.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn tokens_never_reach_the_log_or_error_messages() {
-    let sink = Captured::default();
-    let writer = sink.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let sink = CapturedLog::default();
+    let _guard = tracing::subscriber::set_default(sink.subscriber(tracing::Level::TRACE));
 
     let s = signed_in(Duration::from_secs(0)).await;
     let fresh = s.tokens.access_token().await.unwrap();
@@ -450,7 +433,7 @@ async fn tokens_never_reach_the_log_or_error_messages() {
         .await
         .unwrap();
 
-    let log = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let log = sink.text();
     assert!(
         log.contains("access token refreshed"),
         "the log did capture this run: {log}"

@@ -181,6 +181,40 @@ async fn failed_renewal_keeps_the_old_channel_and_retries() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn renewal_still_failing_near_expiry_shows_expiring_soon_with_the_reason() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.control.set_faults(Faults {
+        reject_callback_unauthorized: true,
+        ..Faults::default()
+    });
+    // Past the renewal point and inside the last hour (the minimum lead) before expiry.
+    tokio::time::sleep(WEEK - Duration::from_secs(30 * 60)).await;
+    let expiring = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let channels = h.engine.channels().expect("channels");
+            if let Some(c) = channels
+                .into_iter()
+                .find(|c| c.id == first.id && c.state == ChannelState::ExpiringSoon)
+            {
+                return c;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    })
+    .await
+    .expect("the failing channel is shown as expiring soon");
+    assert!(
+        expiring
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Google refused")),
+        "expiring soon comes with the reason in words: {:?}",
+        expiring.error
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn channel_that_expired_while_off_is_replaced_and_the_missed_change_caught_up() {
     let mut h = Harness::start(quick).await;
     // Google cuts this channel's life to an hour.

@@ -1,5 +1,6 @@
 //! The account and the machine come and go: a dead sign-in is reported and recovered
-//! from, a wake-up catches up, an idle engine stays idle, a deleted calendar is let go.
+//! from, a wake-up catches up, an idle engine stays idle, a deleted calendar is let go,
+//! and each calendar carries the access role Google lists.
 
 mod engine_support;
 
@@ -129,6 +130,31 @@ async fn idle_means_idle_and_the_backstop_is_no_faster_than_set() {
         "a 15-minute backstop syncs four times an hour, no more"
     );
     assert_eq!(h.engine.snapshot().settings.backstop_minutes, 15);
+}
+
+#[tokio::test(start_paused = true)]
+async fn calendars_carry_the_access_role_google_lists() {
+    let h = Harness::start(quick).await;
+    h.control
+        .add_calendar("team@example.com", "Team", "Europe/London");
+    h.control.set_access_role("team@example.com", "reader");
+    let calendars = h.engine.calendars(true).await.expect("calendar list");
+    let role = |id: &str| {
+        calendars
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.access_role.clone())
+    };
+    assert_eq!(
+        role(&h.calendar).as_deref(),
+        Some("owner"),
+        "the account owns its primary calendar"
+    );
+    assert_eq!(
+        role("team@example.com").as_deref(),
+        Some("reader"),
+        "the window shows what the user may do in each calendar"
+    );
 }
 
 #[tokio::test(start_paused = true)]

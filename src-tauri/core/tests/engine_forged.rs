@@ -13,12 +13,7 @@ use reqwest::StatusCode;
 async fn forged_deliveries_get_their_status_and_cause_nothing() {
     let h = Harness::start(quick).await;
     let channel = h.watch().await;
-    let info = h
-        .control
-        .channels()
-        .into_iter()
-        .find(|c| c.id == channel.id)
-        .expect("fake-google knows the channel");
+    let info = h.google_channel(&channel.id);
     let lists = h.list_calls();
     let url = format!("http://{}/notifications", h.receiver);
     let client = reqwest::Client::new();

@@ -2,27 +2,13 @@
 //! log: tokens live in the keyring (here its in-memory stand-in) and nowhere else.
 
 mod engine_support;
+mod support;
 
-use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use calwatch_core::secrets::TokenStore;
 use engine_support::{quick, Harness};
-
-/// Collects everything logged, at every level.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use support::log::CapturedLog;
 
 fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
@@ -46,14 +32,9 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 // Paused time on one thread: the thread-local log subscriber sees every task.
 #[tokio::test(start_paused = true)]
 async fn no_token_reaches_the_data_dir_or_the_log() {
-    let logs = LogBuffer::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Everything logged, at every level.
+    let logs = CapturedLog::default();
+    let _guard = tracing::subscriber::set_default(logs.subscriber(tracing::Level::TRACE));
 
     let h = Harness::start(quick).await;
     let first = h
@@ -110,7 +91,7 @@ async fn no_token_reaches_the_data_dir_or_the_log() {
         ),
         "the data dir was written: {files:?}"
     );
-    let logged = logs.0.lock().unwrap().clone();
+    let logged = logs.bytes();
     assert!(!logged.is_empty(), "the engine logged something");
     for secret in &secrets {
         for file in &files {

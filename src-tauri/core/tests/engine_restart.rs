@@ -95,12 +95,7 @@ async fn sign_out_stops_channels_and_keeps_history() {
     );
     h.notifier.wait_for(1).await;
     h.engine.sign_out().await.expect("sign-out works");
-    let info = h
-        .control
-        .channels()
-        .into_iter()
-        .find(|c| c.id == channel.id)
-        .expect("fake-google knows the channel");
+    let info = h.google_channel(&channel.id);
     assert_eq!(info.state, fake_google::ChannelState::Stopped);
     assert!(
         h.engine.snapshot().account.is_none(),

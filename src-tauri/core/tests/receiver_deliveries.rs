@@ -2,94 +2,28 @@
 //! deliveries get their status code and never reach the sync side; genuine ones are
 //! acknowledged and handed on exactly once.
 
+mod support;
+
 use std::time::Duration;
 
-use calwatch_core::receiver::{
-    router, serve, ChannelRegistry, Delivery, ProbeNonces, ReceiverLimits, ReceiverState,
-    RegisteredChannel, DEFAULT_CALLBACK_PATH,
-};
+use calwatch_core::receiver::{Delivery, ReceiverLimits, RegisteredChannel, DEFAULT_CALLBACK_PATH};
 use calwatch_core::secrets::Sensitive;
 use reqwest::StatusCode;
-use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot};
+use support::log::CapturedLog;
+use support::receiver::LoopbackReceiver as Receiver;
 
 const CHANNEL: &str = "4ba78bf0-6a47-11e2-bcfd-0800200c9a66";
 const CALENDAR: &str = "work@example.com";
 const TOKEN: &str = "q8Yb3yH5Vw0mKp2rT7xZc1nL4sD6fG9hJ0aQwErTyUi";
 const RESOURCE: &str = "ret08u3rv24htgh289g";
 
-/// A receiver serving on 127.0.0.1:0, with the far end of its delivery channel.
-struct Receiver {
-    base: String,
-    registry: ChannelRegistry,
-    deliveries: mpsc::UnboundedReceiver<Delivery>,
-    stop: Option<oneshot::Sender<()>>,
-    served: tokio::task::JoinHandle<std::io::Result<()>>,
-    http: reqwest::Client,
+/// A receiver on the default callback path with the test channel registered.
+async fn start() -> Receiver {
+    start_with(ReceiverLimits::default()).await
 }
 
-impl Receiver {
-    async fn start() -> Receiver {
-        Self::start_with(ReceiverLimits::default()).await
-    }
-
-    async fn start_with(limits: ReceiverLimits) -> Receiver {
-        let registry = ChannelRegistry::new();
-        registry.insert(
-            CHANNEL,
-            RegisteredChannel::new(CALENDAR, Sensitive::new(TOKEN.to_owned())),
-        );
-        let (tx, deliveries) = mpsc::unbounded_channel();
-        let state =
-            ReceiverState::new(registry.clone(), tx, ProbeNonces::new()).with_limits(limits);
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let served = tokio::spawn(serve(
-            listener,
-            router(state, DEFAULT_CALLBACK_PATH),
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        Receiver {
-            base,
-            registry,
-            deliveries,
-            stop: Some(stop),
-            served,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("{}{}", self.base, DEFAULT_CALLBACK_PATH)
-    }
-
-    /// POSTs with exactly the given headers; returns status and body text.
-    async fn post(&self, headers: &[(&str, &str)]) -> (StatusCode, String) {
-        let mut req = self.http.post(self.url());
-        for (name, value) in headers {
-            req = req.header(*name, *value);
-        }
-        let res = req.send().await.expect("the receiver answers");
-        (res.status(), res.text().await.unwrap())
-    }
-
-    /// Everything handed to the sync side so far. The handler sends before it answers,
-    /// so once a response is in, its delivery (if any) is already queued.
-    fn drain(&mut self) -> Vec<Delivery> {
-        let mut out = Vec::new();
-        while let Ok(d) = self.deliveries.try_recv() {
-            out.push(d);
-        }
-        out
-    }
-
-    async fn shutdown(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.served.await.unwrap().unwrap();
-    }
+async fn start_with(limits: ReceiverLimits) -> Receiver {
+    Receiver::start(CHANNEL, CALENDAR, TOKEN, DEFAULT_CALLBACK_PATH, limits).await
 }
 
 /// Request headers as (name, value) pairs.
@@ -124,7 +58,7 @@ fn with(headers: Headers, name: &'static str, value: &'static str) -> Headers {
 
 #[tokio::test]
 async fn a_genuine_exists_is_acknowledged_and_handed_on_once() {
-    let mut rx = Receiver::start().await;
+    let mut rx = start().await;
     let (status, _) = rx.post(&google("exists", "7")).await;
     assert_eq!(
         status,
@@ -145,7 +79,7 @@ async fn a_genuine_exists_is_acknowledged_and_handed_on_once() {
 
 #[tokio::test]
 async fn every_forged_or_malformed_delivery_gets_its_status_and_goes_nowhere() {
-    let mut rx = Receiver::start().await;
+    let mut rx = start().await;
     // Teach the resource id first so a wrong one can be told apart.
     assert_eq!(rx.post(&google("sync", "1")).await.0, StatusCode::OK);
     assert_eq!(rx.drain().len(), 1, "the sync message is a delivery");
@@ -314,7 +248,7 @@ async fn every_forged_or_malformed_delivery_gets_its_status_and_goes_nowhere() {
 
 #[tokio::test]
 async fn duplicates_replays_and_late_lower_numbers_are_acknowledged_but_not_handed_on() {
-    let mut rx = Receiver::start().await;
+    let mut rx = start().await;
     let mut numbers_handed_on = Vec::new();
     // Google's numbers increase but skip; 12 is repeated (a retry), 9 and 5 come late
     // (reordered), 1 is a replay of the sync number.
@@ -343,7 +277,7 @@ async fn duplicates_replays_and_late_lower_numbers_are_acknowledged_but_not_hand
 
 #[tokio::test]
 async fn a_replay_after_restart_stays_a_duplicate_when_the_last_number_is_restored() {
-    let mut rx = Receiver::start().await;
+    let mut rx = start().await;
     let mut restored = RegisteredChannel::new(CALENDAR, Sensitive::new(TOKEN.to_owned()));
     restored.resource_id = Some(RESOURCE.to_owned());
     restored.last_message_number = 30;
@@ -362,7 +296,7 @@ async fn a_replay_after_restart_stays_a_duplicate_when_the_last_number_is_restor
 
 #[tokio::test]
 async fn concurrent_retries_of_one_message_hand_it_on_once() {
-    let mut rx = Receiver::start().await;
+    let mut rx = start().await;
     let headers = google("exists", "77");
     let sends = (0..32).map(|_| rx.post(&headers));
     let results = futures::future::join_all(sends).await;
@@ -380,7 +314,7 @@ async fn concurrent_retries_of_one_message_hand_it_on_once() {
 
 #[tokio::test]
 async fn a_sync_before_the_watch_response_teaches_the_resource_id() {
-    let mut rx = Receiver::start().await;
+    let mut rx = start().await;
     assert_eq!(rx.registry.get(CHANNEL).unwrap().resource_id, None);
 
     // An `exists` with the right token is accepted, but must not teach the id.
@@ -430,7 +364,7 @@ async fn a_sync_before_the_watch_response_teaches_the_resource_id() {
 
 #[tokio::test]
 async fn not_exists_is_handed_on_and_removed_channels_answer_404() {
-    let mut rx = Receiver::start().await;
+    let mut rx = start().await;
     assert!(rx.registry.set_resource_id(CHANNEL, RESOURCE));
     assert_eq!(rx.post(&google("not_exists", "8")).await.0, StatusCode::OK);
     assert_eq!(
@@ -454,7 +388,7 @@ async fn not_exists_is_handed_on_and_removed_channels_answer_404() {
 
 #[tokio::test]
 async fn robots_txt_allows_everything_and_healthz_answers() {
-    let rx = Receiver::start().await;
+    let rx = start().await;
     let robots = rx
         .http
         .get(format!("{}/robots.txt", rx.base))
@@ -487,24 +421,17 @@ async fn robots_txt_allows_everything_and_healthz_answers() {
 
 #[tokio::test]
 async fn a_configured_callback_path_is_the_only_delivery_path() {
-    let registry = ChannelRegistry::new();
-    registry.insert(
+    let mut rx = Receiver::start(
         CHANNEL,
-        RegisteredChannel::new(CALENDAR, Sensitive::new(TOKEN.to_owned())),
-    );
-    let (tx, mut deliveries) = mpsc::unbounded_channel();
-    let state = ReceiverState::new(registry, tx, ProbeNonces::new());
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let served = tokio::spawn(serve(
-        listener,
-        router(state, "/hooks/calendar"),
-        std::future::pending(),
-    ));
-    let http = reqwest::Client::new();
+        CALENDAR,
+        TOKEN,
+        "/hooks/calendar",
+        ReceiverLimits::default(),
+    )
+    .await;
 
     let send = |path: &'static str| {
-        let mut req = http.post(format!("{base}{path}"));
+        let mut req = rx.http.post(format!("{}{path}", rx.base));
         for (name, value) in google("exists", "5") {
             req = req.header(name, value);
         }
@@ -518,13 +445,12 @@ async fn a_configured_callback_path_is_the_only_delivery_path() {
         send("/hooks/calendar").await.unwrap().status(),
         StatusCode::OK
     );
-    assert_eq!(deliveries.try_recv().map(|d| d.message_number()), Ok(5));
-    served.abort();
+    assert_eq!(rx.drain().first().map(|d| d.message_number()), Some(5));
 }
 
 #[tokio::test]
 async fn a_client_that_never_finishes_its_body_is_timed_out() {
-    let rx = Receiver::start_with(ReceiverLimits {
+    let rx = start_with(ReceiverLimits {
         request_timeout: Duration::from_millis(200),
         ..ReceiverLimits::default()
     })
@@ -552,7 +478,7 @@ async fn a_client_that_never_finishes_its_body_is_timed_out() {
 
 #[tokio::test]
 async fn shutdown_stops_accepting_connections() {
-    let rx = Receiver::start().await;
+    let rx = start().await;
     let base = rx.base.clone();
     rx.shutdown().await;
     let after = reqwest::Client::new()
@@ -565,33 +491,13 @@ async fn shutdown_stops_accepting_connections() {
     );
 }
 
-/// A `Write` that keeps what the log subscriber writes, for inspection.
-#[derive(Clone, Default)]
-struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for CapturedLog {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn refusals_are_logged_with_their_reason_but_never_the_token() {
     let log = CapturedLog::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
     // This test's runtime has one thread, so the receiver's tasks log through this too.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(log.subscriber(tracing::Level::DEBUG));
 
-    let mut rx = Receiver::start().await;
+    let mut rx = start().await;
     let forged_token = "forged-token-that-must-not-be-logged";
     let (status, _) = rx
         .post(&with(
@@ -605,7 +511,7 @@ async fn refusals_are_logged_with_their_reason_but_never_the_token() {
     rx.drain();
     rx.shutdown().await;
 
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     assert!(
         text.contains("channel token does not match") && text.contains(CHANNEL),
         "a refusal is logged with its reason and channel: {text}"

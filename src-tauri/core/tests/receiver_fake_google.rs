@@ -2,42 +2,23 @@
 //! duplicate and reorder faults): what reaches the sync side is each message at most once,
 //! in increasing order, and always the latest one.
 
-use calwatch_core::receiver::{
-    router, serve, ChannelRegistry, Delivery, ProbeNonces, ReceiverState, RegisteredChannel,
-    DEFAULT_CALLBACK_PATH,
-};
-use calwatch_core::secrets::Sensitive;
+mod support;
+
+use calwatch_core::receiver::{Delivery, ReceiverLimits, DEFAULT_CALLBACK_PATH};
 use fake_google::{FakeGoogle, Faults, Options, USER_EMAIL};
 use serde_json::json;
-use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use support::receiver::LoopbackReceiver;
 
 const CHANNEL: &str = "0b7c5e1a-6f00-4c1e-9a51-7d1f3e0c2b11";
 const TOKEN: &str = "Zq3v9XbT1mK7pLr0sWc5yHn2dJf8gAe4uIo6tRx";
 
 struct Setup {
     fake: FakeGoogle,
-    registry: ChannelRegistry,
-    deliveries: mpsc::UnboundedReceiver<Delivery>,
+    receiver: LoopbackReceiver,
     resource_id: String,
-    served: tokio::task::JoinHandle<std::io::Result<()>>,
-}
-
-impl Drop for Setup {
-    fn drop(&mut self) {
-        self.served.abort();
-    }
 }
 
 impl Setup {
-    fn drain(&mut self) -> Vec<Delivery> {
-        let mut out = Vec::new();
-        while let Ok(d) = self.deliveries.try_recv() {
-            out.push(d);
-        }
-        out
-    }
-
     fn insert_event(&self, summary: &str) {
         self.fake.control().insert_event(
             "primary",
@@ -51,23 +32,15 @@ impl Setup {
 /// watch call, so the `sync` message finds it.
 async fn watched() -> Setup {
     let fake = FakeGoogle::start(Options::default()).await.unwrap();
-    let registry = ChannelRegistry::new();
-    registry.insert(
+    let receiver = LoopbackReceiver::start(
         CHANNEL,
-        RegisteredChannel::new(USER_EMAIL, Sensitive::new(TOKEN.to_owned())),
-    );
-    let (tx, deliveries) = mpsc::unbounded_channel();
-    let state = ReceiverState::new(registry.clone(), tx, ProbeNonces::new());
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!(
-        "http://{}{DEFAULT_CALLBACK_PATH}",
-        listener.local_addr().unwrap()
-    );
-    let served = tokio::spawn(serve(
-        listener,
-        router(state, DEFAULT_CALLBACK_PATH),
-        std::future::pending(),
-    ));
+        USER_EMAIL,
+        TOKEN,
+        DEFAULT_CALLBACK_PATH,
+        ReceiverLimits::default(),
+    )
+    .await;
+    let address = receiver.url();
 
     let access = fake.control().issue_access_token();
     let response = reqwest::Client::new()
@@ -90,10 +63,8 @@ async fn watched() -> Setup {
 
     Setup {
         fake,
-        registry,
-        deliveries,
+        receiver,
         resource_id,
-        served,
     }
 }
 
@@ -101,7 +72,7 @@ async fn watched() -> Setup {
 async fn the_sync_message_from_watch_confirms_the_channel_and_teaches_its_resource() {
     let mut s = watched().await;
     assert_eq!(
-        s.drain(),
+        s.receiver.drain(),
         vec![Delivery::Sync {
             channel_id: CHANNEL.into(),
             calendar_id: USER_EMAIL.into(),
@@ -111,13 +82,18 @@ async fn the_sync_message_from_watch_confirms_the_channel_and_teaches_its_resour
         "Google's headers as fake-google sends them pass every check"
     );
     assert_eq!(
-        s.registry.get(CHANNEL).unwrap().resource_id.as_deref(),
+        s.receiver
+            .registry
+            .get(CHANNEL)
+            .unwrap()
+            .resource_id
+            .as_deref(),
         Some(s.resource_id.as_str())
     );
 
     s.insert_event("Team sync");
     s.fake.control().wait_for_deliveries_idle().await;
-    let after = s.drain();
+    let after = s.receiver.drain();
     assert_eq!(after.len(), 1, "one change, one delivery: {after:?}");
     assert!(matches!(after[0], Delivery::Exists { .. }));
 }
@@ -125,7 +101,7 @@ async fn the_sync_message_from_watch_confirms_the_channel_and_teaches_its_resour
 #[tokio::test]
 async fn duplicated_and_reordered_deliveries_reach_sync_once_in_order_ending_with_the_latest() {
     let mut s = watched().await;
-    s.drain();
+    s.receiver.drain();
     s.fake.control().set_faults(Faults {
         duplicate_deliveries: true,
         reorder_deliveries: true,
@@ -136,7 +112,12 @@ async fn duplicated_and_reordered_deliveries_reach_sync_once_in_order_ending_wit
     }
     s.fake.control().wait_for_deliveries_idle().await;
 
-    let numbers: Vec<u64> = s.drain().iter().map(Delivery::message_number).collect();
+    let numbers: Vec<u64> = s
+        .receiver
+        .drain()
+        .iter()
+        .map(Delivery::message_number)
+        .collect();
     assert!(!numbers.is_empty(), "changes must reach sync");
     assert!(
         numbers.windows(2).all(|w| w[0] < w[1]),

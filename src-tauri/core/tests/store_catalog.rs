@@ -1,34 +1,18 @@
 //! Accounts, calendars and channels: what the window lists and what restarts re-arm.
 
+mod support;
+
 use calwatch_core::notice::{Change, ChangeKind};
 use calwatch_core::secrets::Sensitive;
 use calwatch_core::store::{
     AccountStatus, CalendarRecord, ChannelRecord, ChannelState, EventSnapshot, Store, StoreError,
     SyncState,
 };
+use support::store::{calendar, store_with_account, ME};
 use tempfile::TempDir;
 
-const ME: &str = "me@example.com";
-
-fn calendar(id: &str, summary: &str) -> CalendarRecord {
-    CalendarRecord {
-        id: id.into(),
-        account: ME.into(),
-        summary: summary.into(),
-        color: None,
-        time_zone: None,
-        primary: id == ME,
-        watched: false,
-        gone: false,
-    }
-}
-
 fn fixture() -> (TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("calwatch.sqlite3")).unwrap();
-    store
-        .upsert_account(ME, AccountStatus::SignedIn, 10)
-        .unwrap();
+    let (dir, _path, store) = store_with_account(10);
     store.upsert_calendar(&calendar(ME, "Me")).unwrap();
     store
         .upsert_calendar(&calendar("work@example.com", "Work"))
@@ -143,6 +127,43 @@ fn calendars_list_primary_first_and_relisting_keeps_watched() {
     assert_eq!(
         store.set_watched("nope", true),
         Err(StoreError::UnknownCalendar("nope".into()))
+    );
+}
+
+#[test]
+fn relisting_records_the_access_role_google_gives_now() {
+    let (_dir, store) = fixture();
+    let work = "work@example.com";
+    store
+        .upsert_calendar(&CalendarRecord {
+            access_role: Some("reader".into()),
+            ..calendar(work, "Work")
+        })
+        .unwrap();
+    assert_eq!(
+        store
+            .calendar(work)
+            .unwrap()
+            .unwrap()
+            .access_role
+            .as_deref(),
+        Some("reader")
+    );
+    store
+        .upsert_calendar(&CalendarRecord {
+            access_role: Some("writer".into()),
+            ..calendar(work, "Work")
+        })
+        .unwrap();
+    assert_eq!(
+        store
+            .calendar(work)
+            .unwrap()
+            .unwrap()
+            .access_role
+            .as_deref(),
+        Some("writer"),
+        "the window shows the role the calendar list gave last"
     );
 }
 
@@ -297,6 +318,43 @@ fn channel_lifecycle_is_recorded() {
     assert_eq!(
         store.insert_channel(&channel("c2", "nope", ChannelState::Pending)),
         Err(StoreError::UnknownCalendar("nope".into()))
+    );
+}
+
+#[test]
+fn expiring_and_expired_channels_keep_their_reason() {
+    let (_dir, store) = fixture();
+    store
+        .insert_channel(&channel("c1", "work@example.com", ChannelState::Active))
+        .unwrap();
+    let error = |store: &Store| store.channel("c1").unwrap().unwrap().error;
+    for (state, reason) in [
+        (
+            ChannelState::ExpiringSoon,
+            "renewal failed: Google refused the callback URL",
+        ),
+        (
+            ChannelState::Expired,
+            "Google stopped the channel before it could be renewed",
+        ),
+    ] {
+        store
+            .update_channel_state("c1", state, Some(reason))
+            .unwrap();
+        assert_eq!(
+            error(&store).as_deref(),
+            Some(reason),
+            "the window says why the channel is {}",
+            state.as_str()
+        );
+    }
+    store
+        .update_channel_state("c1", ChannelState::Renewing, Some("stale"))
+        .unwrap();
+    assert_eq!(
+        error(&store),
+        None,
+        "a channel being renewed is not in trouble and shows no reason"
     );
 }
 

@@ -1,16 +1,15 @@
 //! Opening the store: migrations from empty, reopening keeps everything, and a file from a
 //! newer CalWatch is refused without being touched.
 
+mod support;
+
 use calwatch_core::notice::{Change, ChangeKind, EventTime};
 use calwatch_core::secrets::Sensitive;
 use calwatch_core::store::{
     AccountStatus, CalendarRecord, ChannelRecord, ChannelState, EventSnapshot, Store, StoreError,
     SyncState, SCHEMA_VERSION,
 };
-
-fn raw(path: &std::path::Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(path).expect("raw connection opens")
-}
+use support::store::{at, calendar, raw, store_with_account, ME};
 
 fn user_version(path: &std::path::Path) -> i64 {
     raw(path)
@@ -87,23 +86,15 @@ fn opening_twice_runs_no_migration_again() {
     assert_eq!(user_version(&path), SCHEMA_VERSION);
 }
 
-fn at(text: &str) -> EventTime {
-    EventTime::at(chrono::DateTime::parse_from_rfc3339(text).unwrap())
-}
-
 #[test]
 fn reopen_keeps_everything() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("calwatch.sqlite3");
+    let (_dir, path, store) = store_with_account(1_733_000_000_000);
     let calendar = CalendarRecord {
-        id: "work@example.com".into(),
-        account: "me@example.com".into(),
-        summary: "Work".into(),
         color: Some("#9fe1e7".into()),
         time_zone: Some("Europe/Berlin".into()),
-        primary: false,
+        access_role: Some("writer".into()),
         watched: true,
-        gone: false,
+        ..calendar("work@example.com", "Work")
     };
     let channel = ChannelRecord {
         id: "9d2f6b8e-channel".into(),
@@ -146,30 +137,22 @@ fn reopen_keeps_everything() {
         diffs: vec![],
         html_link: snapshot.html_link.clone(),
     };
-    {
-        let store = Store::open(&path).unwrap();
-        store
-            .upsert_account("me@example.com", AccountStatus::SignedIn, 1_733_000_000_000)
-            .unwrap();
-        store.upsert_calendar(&calendar).unwrap();
-        store.insert_channel(&channel).unwrap();
-        store
-            .commit_sync(
-                &calendar.id,
-                std::slice::from_ref(&snapshot),
-                &[],
-                std::slice::from_ref(&change),
-                Some("sync-token-1"),
-                Some(1_733_300_000_500),
-            )
-            .unwrap();
-    }
+    store.upsert_calendar(&calendar).unwrap();
+    store.insert_channel(&channel).unwrap();
+    store
+        .commit_sync(
+            &calendar.id,
+            std::slice::from_ref(&snapshot),
+            &[],
+            std::slice::from_ref(&change),
+            Some("sync-token-1"),
+            Some(1_733_300_000_500),
+        )
+        .unwrap();
 
+    drop(store);
     let store = Store::open(&path).expect("reopens");
-    let account = store
-        .account("me@example.com")
-        .unwrap()
-        .expect("account kept");
+    let account = store.account(ME).unwrap().expect("account kept");
     assert_eq!(account.status, AccountStatus::SignedIn);
     assert_eq!(account.created_ms, 1_733_000_000_000);
     assert_eq!(store.calendars().unwrap(), vec![calendar.clone()]);
@@ -195,14 +178,8 @@ fn reopen_keeps_everything() {
 
 #[test]
 fn newer_schema_is_refused_and_the_file_left_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("calwatch.sqlite3");
-    {
-        let store = Store::open(&path).unwrap();
-        store
-            .upsert_account("me@example.com", AccountStatus::SignedIn, 1)
-            .unwrap();
-    }
+    let (_dir, path, store) = store_with_account(1);
+    drop(store);
     let newer = SCHEMA_VERSION + 1;
     raw(&path)
         .pragma_update(None, "user_version", newer)

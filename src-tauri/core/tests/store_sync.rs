@@ -1,40 +1,27 @@
 //! Committing a sync: snapshots, changes and the sync token move together or not at all,
 //! and recorded changes wait (across restarts) until they are delivered.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
-use calwatch_core::notice::{Change, ChangeKind, EventTime};
-use calwatch_core::store::{
-    AccountStatus, CalendarRecord, EventSnapshot, Store, StoreError, SyncCommit,
-};
+use calwatch_core::notice::{Change, ChangeKind};
+use calwatch_core::store::{CalendarRecord, EventSnapshot, Store, StoreError, SyncCommit};
+use support::store::{at, calendar, raw, store_with_account};
 use tempfile::TempDir;
 
 const WORK: &str = "work@example.com";
 
 fn fixture() -> (TempDir, PathBuf, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("calwatch.sqlite3");
-    let store = Store::open(&path).unwrap();
-    store
-        .upsert_account("me@example.com", AccountStatus::SignedIn, 1)
-        .unwrap();
+    let (dir, path, store) = store_with_account(1);
     store
         .upsert_calendar(&CalendarRecord {
-            id: WORK.into(),
-            account: "me@example.com".into(),
-            summary: "Work".into(),
-            color: None,
             time_zone: Some("Europe/London".into()),
-            primary: false,
             watched: true,
-            gone: false,
+            ..calendar(WORK, "Work")
         })
         .unwrap();
     (dir, path, store)
-}
-
-fn at(text: &str) -> EventTime {
-    EventTime::at(chrono::DateTime::parse_from_rfc3339(text).unwrap())
 }
 
 fn snapshot(event_id: &str, summary: &str, start: &str, end: &str) -> EventSnapshot {
@@ -95,10 +82,7 @@ fn baseline(store: &Store) -> EventSnapshot {
 }
 
 fn add_trigger(path: &Path, sql: &str) {
-    rusqlite::Connection::open(path)
-        .unwrap()
-        .execute_batch(sql)
-        .unwrap();
+    raw(path).execute_batch(sql).unwrap();
 }
 
 #[test]

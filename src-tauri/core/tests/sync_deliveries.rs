@@ -115,12 +115,7 @@ async fn replayed_delivery_is_acknowledged_but_adds_no_change() {
     );
     h.notifier.wait_for(1).await;
     h.settle().await;
-    let info = h
-        .control
-        .channels()
-        .into_iter()
-        .find(|c| c.id == channel.id)
-        .expect("fake-google knows the channel");
+    let info = h.google_channel(&channel.id);
     let calls_before = h.list_calls();
     // An attacker (or a confused proxy) replays the last message verbatim.
     let replay = reqwest::Client::new()

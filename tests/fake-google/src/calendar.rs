@@ -148,7 +148,7 @@ async fn calendar_list(
                 "backgroundColor": c.background_color,
                 "foregroundColor": "#000000",
                 "selected": true,
-                "accessRole": "owner",
+                "accessRole": c.access_role,
                 "defaultReminders": if primary { json!([{"method": "popup", "minutes": 10}]) } else { json!([]) },
                 "conferenceProperties": {"allowedConferenceSolutionTypes": ["hangoutsMeet"]},
             });
@@ -261,7 +261,7 @@ async fn events_list(
         "description": "",
         "updated": rfc3339(calendar.updated),
         "timeZone": calendar.time_zone,
-        "accessRole": "owner",
+        "accessRole": calendar.access_role,
         "defaultReminders": [{"method": "popup", "minutes": 10}],
         "items": items,
     });

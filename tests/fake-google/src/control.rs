@@ -122,6 +122,16 @@ impl Control {
             .unwrap_or_else(|e| panic!("add_calendar: {e}"));
     }
 
+    /// Sets the user's access role on a calendar (`owner`, `writer`, `reader`,
+    /// `freeBusyReader`), as calendarList and events.list report it. Panics on an unknown id.
+    pub fn set_access_role(&self, calendar_id: &str, role: &str) {
+        let mut world = self.shared.world();
+        let calendar = world
+            .calendar_mut(calendar_id)
+            .unwrap_or_else(|e| panic!("set_access_role: {e}"));
+        calendar.access_role = role.to_string();
+    }
+
     /// Removes a calendar; its live channels get a `not_exists` message.
     pub fn delete_calendar(&self, id: &str) {
         self.try_delete_calendar(id)

@@ -209,6 +209,8 @@ pub(crate) struct Calendar {
     pub color_id: String,
     /// `#rrggbb`.
     pub background_color: String,
+    /// The user's `accessRole` on it (`owner` unless a test says otherwise).
+    pub access_role: String,
     /// The opaque id every channel on this calendar reports in `X-Goog-Resource-ID`.
     pub resource_id: String,
     /// Bumped on every event change; sync tokens remember the value they were cut at.
@@ -352,6 +354,7 @@ impl World {
             time_zone: time_zone.to_string(),
             color_id: color_id.to_string(),
             background_color: background.to_string(),
+            access_role: "owner".to_string(),
             resource_id: random_resource_id(),
             seq: 0,
             epoch: 0,

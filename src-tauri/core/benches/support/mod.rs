@@ -180,3 +180,13 @@ pub fn verdict(ok: bool) -> &'static str {
         "NOT met"
     }
 }
+
+/// The runtime every engine benchmark runs on (multi-threaded, two workers), so their
+/// figures are taken under the same conditions.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}

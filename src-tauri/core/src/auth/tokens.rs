@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oauth2::TokenResponse;
-use serde::Serialize;
 use tokio::sync::{watch, Mutex};
 
 use super::oauth::Failure;
 use super::{OAuthApp, DEFAULT_ACCESS_TOKEN_LIFETIME};
+use crate::account::AccountStatus;
 use crate::google::{TokenError, TokenSource};
 use crate::secrets::{SecretsError, Sensitive, TokenSet, TokenStore};
 
@@ -20,29 +20,6 @@ pub const REFRESH_LEAD: Duration = Duration::from_secs(60);
 
 /// Milliseconds since the epoch, injectable so tests can move time without sleeping.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// What the window shows for an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountStatus {
-    /// Tokens work (or are believed to).
-    SignedIn,
-    /// Google refused the refresh token: the user must sign in again.
-    NeedsSignIn,
-    /// Google could not be reached to refresh; the sign-in itself is still good.
-    Offline,
-}
-
-impl AccountStatus {
-    /// The value the store's `accounts.status` column uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AccountStatus::SignedIn => "signed_in",
-            AccountStatus::NeedsSignIn => "needs_sign_in",
-            AccountStatus::Offline => "offline",
-        }
-    }
-}
 
 /// How a refresh that meets network trouble is retried before reporting offline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

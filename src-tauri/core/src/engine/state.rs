@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::EngineError;
-use crate::auth::AccountStatus;
+use crate::account::AccountStatus;
 
 /// Everything the window shows about the engine, at one moment.
 #[derive(Debug, Clone, Serialize)]

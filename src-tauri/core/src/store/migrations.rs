@@ -2,7 +2,7 @@
 //! have run. Never edit a released migration: add the next one.
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`.
-pub(super) const MIGRATIONS: &[&str] = &[V1];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The first schema.
 ///
@@ -83,4 +83,12 @@ CREATE TABLE changes (
 );
 CREATE INDEX changes_undelivered ON changes(id) WHERE delivered = 0;
 CREATE INDEX changes_by_batch ON changes(batch_id);
+"#;
+
+/// Google's `accessRole` on each calendar, which the window shows. Rows from before are
+/// unknown until the calendar list is read again, except the primary calendar: Google
+/// always makes the account the owner of its own calendar.
+const V2: &str = r#"
+ALTER TABLE calendars ADD COLUMN access_role TEXT;   -- owner | writer | reader | freeBusyReader
+UPDATE calendars SET access_role = 'owner' WHERE is_primary = 1;
 "#;

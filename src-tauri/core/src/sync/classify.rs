@@ -336,14 +336,15 @@ impl<'a> Work<'a> {
                 .and_then(|p| virtual_instance(p, event)),
         };
         match before {
-            None => self
-                .changes
-                .push(change_of(calendar, &after, ChangeKind::Created, Vec::new())),
+            None => {
+                self.changes
+                    .push(after.to_change(ChangeKind::Created, calendar.name, Vec::new()))
+            }
             Some(before) => {
                 let diffs = field_diffs(&before, &after);
                 if !diffs.is_empty() {
                     self.changes
-                        .push(change_of(calendar, &after, ChangeKind::Updated, diffs));
+                        .push(after.to_change(ChangeKind::Updated, calendar.name, diffs));
                 }
             }
         }
@@ -464,26 +465,7 @@ fn tombstone(calendar_id: &str, event: &Event, parent: Option<&EventSnapshot>) -
 }
 
 fn cancelled_change(calendar: CalendarRef<'_>, before: &EventSnapshot) -> Change {
-    change_of(calendar, before, ChangeKind::Cancelled, Vec::new())
-}
-
-fn change_of(
-    calendar: CalendarRef<'_>,
-    snap: &EventSnapshot,
-    kind: ChangeKind,
-    diffs: Vec<FieldDiff>,
-) -> Change {
-    Change {
-        calendar_id: calendar.id.to_string(),
-        calendar_name: calendar.name.to_string(),
-        event_id: snap.event_id.clone(),
-        kind,
-        title: snap.summary.clone(),
-        start: Some(snap.start.clone()),
-        end: Some(snap.end.clone()),
-        diffs,
-        html_link: snap.html_link.clone(),
-    }
+    before.to_change(ChangeKind::Cancelled, calendar.name, Vec::new())
 }
 
 #[cfg(test)]
@@ -517,6 +499,92 @@ mod tests {
 
     fn sync_sees(known: &HashMap<String, EventSnapshot>, events: &[Event]) -> Vec<Change> {
         classify_delta(CAL, known, events).changes
+    }
+
+    fn at(text: &str) -> EventTime {
+        EventTime::at(chrono::DateTime::parse_from_rfc3339(text).unwrap())
+    }
+
+    /// A stored snapshot with every field a person cares about filled in.
+    fn team_sync() -> EventSnapshot {
+        EventSnapshot {
+            calendar_id: CAL.id.into(),
+            event_id: "ev1".into(),
+            summary: "Team sync".into(),
+            start: at("2024-12-03T10:00:00Z"),
+            end: at("2024-12-03T11:00:00Z"),
+            all_day: false,
+            location: Some("Room 3".into()),
+            description: None,
+            status: "confirmed".into(),
+            self_response: Some("accepted".into()),
+            recurring_event_id: None,
+            original_start: None,
+            html_link: None,
+        }
+    }
+
+    #[test]
+    fn unchanged_event_has_no_diff() {
+        let mut relabelled = team_sync();
+        relabelled.start = EventTime::DateTime {
+            date_time: chrono::DateTime::parse_from_rfc3339("2024-12-03T11:00:00+01:00").unwrap(),
+            time_zone: Some("Europe/Berlin".into()),
+        };
+        relabelled.description = Some("  ".into());
+        assert_eq!(
+            field_diffs(&team_sync(), &relabelled),
+            vec![],
+            "same instant in another zone, blank description: nothing a person sees"
+        );
+    }
+
+    #[test]
+    fn description_edit_is_not_news() {
+        let mut edited = team_sync();
+        edited.description = Some("Agenda: budget".into());
+        assert_eq!(
+            field_diffs(&team_sync(), &edited),
+            vec![],
+            "DESIGN.md does not count the description among what a person cares about"
+        );
+    }
+
+    #[test]
+    fn moved_event_diffs_as_time_and_reads_moved() {
+        let mut after = team_sync();
+        after.start = at("2024-12-03T11:00:00Z");
+        after.end = at("2024-12-03T12:00:00Z");
+        let diffs = field_diffs(&team_sync(), &after);
+        assert_eq!(diffs.len(), 1);
+        let change = after.to_change(ChangeKind::Updated, "Work", diffs);
+        assert_eq!(change.headline(), "Team sync moved");
+        assert_eq!(
+            change.body(chrono_tz::UTC),
+            "Tue 3 Dec 10:00 → 11:00 · Work"
+        );
+    }
+
+    #[test]
+    fn several_fields_diff_in_design_order_and_read_as_one_notice() {
+        let mut after = team_sync();
+        after.summary = "Weekly sync".into();
+        after.location = None;
+        after.self_response = Some("declined".into());
+        after.status = "tentative".into();
+        let diffs = field_diffs(&team_sync(), &after);
+        let fields: Vec<Field> = diffs.iter().map(|d| d.field).collect();
+        assert_eq!(
+            fields,
+            [Field::Title, Field::Place, Field::Status, Field::Response],
+            "time, all-day, title, place, status, own response: DESIGN.md's order"
+        );
+        let change = after.to_change(ChangeKind::Updated, "Work", diffs);
+        assert_eq!(change.headline(), "“Team sync” renamed to “Weekly sync”");
+        assert_eq!(
+            change.body(chrono_tz::UTC),
+            "Tue 3 Dec 10:00–11:00 · no place · now tentative · you declined · Work"
+        );
     }
 
     #[test]

@@ -252,6 +252,15 @@ impl Harness {
             .copied()
             .unwrap_or(0)
     }
+
+    /// fake-google's view of one of the engine's channels.
+    pub fn google_channel(&self, id: &str) -> fake_google::ChannelInfo {
+        self.control
+            .channels()
+            .into_iter()
+            .find(|c| c.id == id)
+            .expect("fake-google knows the channel")
+    }
 }
 
 /// The id of an event JSON.

@@ -1,0 +1,63 @@
+//! A Google account's status: what [`crate::auth`] observes while refreshing, what
+//! [`crate::store`] keeps between runs and what the window shows.
+//!
+//! It lives here, below both, so neither the OAuth code nor the SQLite code has to depend
+//! on the other for it.
+
+use serde::{Deserialize, Serialize};
+
+/// Whether an account can currently talk to Google.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    /// Tokens work (or are believed to).
+    SignedIn,
+    /// Google refused the refresh token: the user must sign in again.
+    NeedsSignIn,
+    /// Google could not be reached to refresh; the sign-in itself is still good.
+    Offline,
+}
+
+impl AccountStatus {
+    /// The stored (and serialised) name, as in the store's `accounts.status` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::SignedIn => "signed_in",
+            AccountStatus::NeedsSignIn => "needs_sign_in",
+            AccountStatus::Offline => "offline",
+        }
+    }
+
+    /// The status named `text` by [`AccountStatus::as_str`], if it is one.
+    pub fn from_name(text: &str) -> Option<Self> {
+        [
+            AccountStatus::SignedIn,
+            AccountStatus::NeedsSignIn,
+            AccountStatus::Offline,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_names_are_the_serialised_names_and_read_back() {
+        for status in [
+            AccountStatus::SignedIn,
+            AccountStatus::NeedsSignIn,
+            AccountStatus::Offline,
+        ] {
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::Value::from(status.as_str()),
+                "the window and the store must use one spelling"
+            );
+            assert_eq!(AccountStatus::from_name(status.as_str()), Some(status));
+        }
+        assert_eq!(AccountStatus::from_name("signed-in"), None);
+    }
+}
