@@ -170,6 +170,20 @@ impl FieldDiff {
     }
 }
 
+impl FieldDiff {
+    /// The before and after values as a person reads them, times shown in `tz`
+    /// ("Tue 3 Dec 10:00–11:00"); a time span that cannot be read is shown as stored.
+    pub fn readable(&self, tz: chrono_tz::Tz) -> (String, String) {
+        let show = |value: &str| match self.field {
+            Field::Time => Span::decode(value)
+                .map(|span| format_span(&span, tz))
+                .unwrap_or_else(|| value.to_string()),
+            _ => value.to_string(),
+        };
+        (show(&self.before), show(&self.after))
+    }
+}
+
 /// One change to one event, as found by a sync and recorded in the change history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
@@ -620,6 +634,31 @@ impl Notifier for CollectingNotifier {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_time_diff_reads_as_times_not_as_stored_text() {
+        let at = |h: u32| {
+            EventTime::at(
+                chrono::FixedOffset::east_opt(0)
+                    .unwrap()
+                    .with_ymd_and_hms(2026, 12, 3, h, 0, 0)
+                    .unwrap(),
+            )
+        };
+        let diff = FieldDiff::time(&at(10), Some(&at(11)), &at(14), Some(&at(15)));
+        let (before, after) = diff.readable(chrono_tz::UTC);
+        assert_eq!(
+            before, "Thu 3 Dec 10:00–11:00",
+            "the window shows the old span in words"
+        );
+        assert_eq!(after, "Thu 3 Dec 14:00–15:00");
+        let title = FieldDiff::new(Field::Title, "Standup", "Team sync");
+        assert_eq!(
+            title.readable(chrono_tz::UTC),
+            ("Standup".to_string(), "Team sync".to_string()),
+            "text fields pass through unchanged"
+        );
+    }
+
     use super::*;
     use chrono_tz::Tz;
 
