@@ -1,0 +1,119 @@
+// Typed wrappers around the shell's commands and events. This is the only module that
+// knows their names (UI-CONTRACT.md); everything else calls these functions.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  AppState,
+  CalendarView,
+  ChangeView,
+  ChannelView,
+  ProbeReport,
+  SandboxEvent,
+  Settings,
+  UiError,
+  ViewName,
+} from './types';
+
+/** True inside the CalWatch window; false in a plain browser (e.g. `npm run dev`). */
+export function isConnected(): boolean {
+  // Checked at call time, not at import: the test mocks install the IPC bridge later.
+  return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
+}
+
+const NOT_CONNECTED: UiError = {
+  code: 'internal',
+  message: 'Not connected to CalWatch: this page is open outside the app.',
+};
+
+/** Narrows anything a rejected command produced to a UiError the window can show. */
+export function toUiError(err: unknown): UiError {
+  if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
+    const { code, message } = err as { code: unknown; message: unknown };
+    if (typeof code === 'string' && typeof message === 'string') {
+      return { code: code as UiError['code'], message };
+    }
+  }
+  // Tauri itself rejects with a bare string when a command is missing or arguments
+  // don't deserialize; show it rather than lose it.
+  const message = typeof err === 'string' ? err : err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  if (!isConnected()) throw NOT_CONNECTED;
+  try {
+    return await invoke<T>(command, args);
+  } catch (err) {
+    throw toUiError(err);
+  }
+}
+
+export const getState = () => call<AppState>('get_state');
+export const importClientSecret = (path: string) => call<AppState>('import_client_secret', { path });
+export const pickClientSecret = () => call<AppState>('pick_client_secret');
+export const signIn = () => call<AppState>('sign_in');
+export const cancelSignIn = () => call<void>('cancel_sign_in');
+export const signOut = () => call<AppState>('sign_out');
+export const setCallbackUrl = (url: string) => call<AppState>('set_callback_url', { url });
+export const checkCallback = () => call<ProbeReport>('check_callback');
+export const listCalendars = () => call<CalendarView[]>('list_calendars');
+export const watchCalendar = (calendarId: string) => call<ChannelView>('watch_calendar', { calendarId });
+export const unwatchCalendar = (calendarId: string) => call<void>('unwatch_calendar', { calendarId });
+export const listChannels = () => call<ChannelView[]>('list_channels');
+export const renewChannel = (channelId: string) => call<ChannelView>('renew_channel', { channelId });
+export const stopChannel = (channelId: string) => call<void>('stop_channel', { channelId });
+export const listChanges = (limit: number) => call<ChangeView[]>('list_changes', { limit });
+export const updateSettings = (settings: Partial<Settings>) =>
+  call<AppState>('update_settings', { settings });
+export const openLink = (url: string) => call<void>('open_link', { url });
+export const sandboxStart = () => call<AppState>('sandbox_start');
+export const sandboxStop = () => call<AppState>('sandbox_stop');
+export const sandboxEvents = () => call<SandboxEvent[]>('sandbox_events');
+
+export type NewSandboxEvent = {
+  calendarId: string;
+  summary: string;
+  start: string;
+  end: string;
+  allDay: boolean;
+};
+export const sandboxCreateEvent = (event: NewSandboxEvent) =>
+  call<SandboxEvent>('sandbox_create_event', event);
+
+export type SandboxEventPatch = {
+  calendarId: string;
+  eventId: string;
+  summary?: string;
+  start?: string;
+  end?: string;
+};
+export const sandboxUpdateEvent = (patch: SandboxEventPatch) =>
+  call<SandboxEvent>('sandbox_update_event', patch);
+export const sandboxDeleteEvent = (calendarId: string, eventId: string) =>
+  call<void>('sandbox_delete_event', { calendarId, eventId });
+
+/** Callbacks for the shell's events; each receives the event's payload. */
+export type ShellEvents = {
+  state: (state: AppState) => void;
+  channels: (channels: ChannelView[]) => void;
+  changes: (changes: ChangeView[]) => void;
+  calendars: (calendars: CalendarView[]) => void;
+  error: (error: UiError) => void;
+  navigate: (view: ViewName) => void;
+};
+
+/** Subscribes to every shell event; the returned function unsubscribes them all. */
+export async function subscribe(handlers: ShellEvents): Promise<UnlistenFn> {
+  if (!isConnected()) return () => {};
+  const on = <T>(name: string, handler: (payload: T) => void) =>
+    listen<T>(name, (event) => handler(event.payload));
+  const unlisteners = await Promise.all([
+    on('calwatch://state', handlers.state),
+    on('calwatch://channels', handlers.channels),
+    on('calwatch://changes', handlers.changes),
+    on('calwatch://calendars', handlers.calendars),
+    on('calwatch://error', (payload: unknown) => handlers.error(toUiError(payload))),
+    on('calwatch://navigate', handlers.navigate),
+  ]);
+  return () => unlisteners.forEach((unlisten) => unlisten());
+}

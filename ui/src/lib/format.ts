@@ -1,0 +1,181 @@
+// Pure presentation rules: how times, countdowns and states read in the window.
+// Nothing here looks at the clock; the caller passes `now` in.
+import type { ChannelState, ChannelView, ChangeKind, DiffField } from './types';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * Time left until `expiresAt`, in its two largest units: "6 d 23 h", "4 h 12 m",
+ * "3 m 5 s", "59 s"; "expired" once it has passed.
+ */
+export function countdown(expiresAt: number, now: number): string {
+  const left = expiresAt - now;
+  if (left <= 0) return 'expired';
+  // Round up so the display reaches "expired" exactly when the time does, never "0 s".
+  const totalSeconds = Math.ceil(left / SECOND);
+  const days = Math.floor(totalSeconds / 86400);
+  const hours = Math.floor((totalSeconds % 86400) / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  if (days > 0) return `${days} d ${hours} h`;
+  if (hours > 0) return `${hours} h ${minutes} m`;
+  if (minutes > 0) return `${minutes} m ${seconds} s`;
+  return `${seconds} s`;
+}
+
+/** Whole seconds left (0 once expired), for machines and screen readers that want a number. */
+export function secondsLeft(expiresAt: number, now: number): number {
+  return Math.max(0, Math.ceil((expiresAt - now) / SECOND));
+}
+
+/** How long ago `at` was: "just now", "2 min ago", "3 h ago", "yesterday", "4 d ago", then a date. */
+export function relativeTime(at: number, now: number, timeZone?: string): string {
+  const ago = now - at;
+  // A clock a little ahead of ours should not read as "in 2 seconds".
+  if (ago < 45 * SECOND) return 'just now';
+  if (ago < HOUR) return `${Math.max(1, Math.round(ago / MINUTE))} min ago`;
+  if (ago < DAY) return `${Math.floor(ago / HOUR)} h ago`;
+  if (ago < 2 * DAY) return 'yesterday';
+  if (ago < 7 * DAY) return `${Math.floor(ago / DAY)} d ago`;
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(at);
+}
+
+/** A full date and time for tooltips and tables: "Tue 3 Dec 2026, 10:00". */
+export function absoluteTime(at: number, timeZone?: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).formatToParts(at);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')}`;
+}
+
+/** How a channel's state is shown: the words and the colour family of its badge. */
+export type Badge = { label: string; tone: 'ok' | 'busy' | 'warn' | 'bad' | 'muted' };
+
+const BADGES: Record<ChannelState, Badge> = {
+  active: { label: 'active', tone: 'ok' },
+  renewing: { label: 'renewing', tone: 'busy' },
+  expiring_soon: { label: 'expiring soon', tone: 'warn' },
+  expired: { label: 'expired', tone: 'bad' },
+  error: { label: 'error', tone: 'bad' },
+  pending: { label: 'pending', tone: 'busy' },
+  stopped: { label: 'stopped', tone: 'muted' },
+};
+
+/** The badge for a channel state. */
+export function stateBadge(state: ChannelState): Badge {
+  return BADGES[state] ?? { label: state, tone: 'muted' };
+}
+
+/**
+ * The badge for a channel as of `now`. A channel whose time has run out reads "expired"
+ * even before the shell's next update says so, so the badge never contradicts the countdown.
+ */
+export function channelBadge(channel: Pick<ChannelView, 'state' | 'expiresAt'>, now: number): Badge {
+  const stillLive = channel.state === 'active' || channel.state === 'expiring_soon';
+  if (stillLive && channel.expiresAt <= now) return BADGES.expired;
+  return stateBadge(channel.state);
+}
+
+const FIELD_LABELS: Record<DiffField, string> = {
+  time: 'Time',
+  all_day: 'All day',
+  title: 'Title',
+  place: 'Place',
+  status: 'Status',
+  response: 'Your response',
+  description: 'Description',
+};
+
+/** The row label for a changed field. */
+export function fieldLabel(field: DiffField): string {
+  return FIELD_LABELS[field] ?? field;
+}
+
+/** A short word for the kind of change, used as the row's marker. */
+export function kindLabel(kind: ChangeKind): string {
+  switch (kind) {
+    case 'created':
+      return 'Added';
+    case 'updated':
+      return 'Changed';
+    case 'cancelled':
+      return 'Cancelled';
+    case 'summary':
+      return 'Summary';
+    case 'away':
+      return 'While you were away';
+  }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** An ISO 8601 date-time in this computer's zone with its offset: "2026-12-03T10:00:00+01:00". */
+export function localIso(at: number): string {
+  const d = new Date(at);
+  const offsetMinutes = -d.getTimezoneOffset();
+  const sign = offsetMinutes >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMinutes);
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
+    `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
+/** Parses a date ("2026-12-03") and a time ("10:00") typed in this computer's zone. */
+export function parseLocalDateTime(date: string, time: string): number | null {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const t = /^(\d{1,2}):(\d{2})$/.exec(time);
+  if (!d || !t) return null;
+  const at = new Date(+d[1], +d[2] - 1, +d[3], +t[1], +t[2]).getTime();
+  return Number.isNaN(at) ? null : at;
+}
+
+/** The date and time inputs' values for a moment: ["2026-12-03", "10:00"]. */
+export function dateTimeInputs(at: number): [string, string] {
+  const d = new Date(at);
+  return [`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, `${pad(d.getHours())}:${pad(d.getMinutes())}`];
+}
+
+/** Moves an ISO date-time by `ms`, keeping it in this computer's zone. */
+export function shiftIso(iso: string, ms: number): string | null {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? null : localIso(at + ms);
+}
+
+/** When a sandbox event happens, in words: "Thu 3 Dec, 10:00–11:00" or "Thu 3 Dec, all day". */
+export function eventWhen(start: string, end: string, allDay: boolean, timeZone?: string): string {
+  const day = (at: number) =>
+    new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone })
+      .format(at)
+      .replace(',', '');
+  const clock = (at: number) =>
+    new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
+  if (allDay) {
+    // A bare date is that calendar day wherever you are: format it in UTC, where it was parsed.
+    const at = Date.parse(`${start.slice(0, 10)}T00:00:00Z`);
+    if (Number.isNaN(at)) return start;
+    const date = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
+      .format(at)
+      .replace(',', '');
+    return `${date}, all day`;
+  }
+  const s = Date.parse(start);
+  const e = Date.parse(end);
+  if (Number.isNaN(s)) return start;
+  if (Number.isNaN(e)) return `${day(s)}, ${clock(s)}`;
+  return `${day(s)}, ${clock(s)}–${clock(e)}`;
+}
+
+export { SECOND, MINUTE, HOUR, DAY };

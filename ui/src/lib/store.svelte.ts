@@ -1,0 +1,143 @@
+// The window's live picture of the app: what the shell last told us, kept current by
+// its events. Views read from here and call `api` for actions; forms keep their own
+// input state so a failed command never loses what was typed.
+import * as api from './api';
+import type { AppState, CalendarView, ChangeView, ChannelView, UiError, ViewName } from './types';
+
+/** How many changes the Activity view asks for at start. */
+export const CHANGE_HISTORY_LIMIT = 200;
+
+/** A background failure shown in the banner until dismissed. */
+export type BannerError = { id: number; error: UiError };
+
+/** Newest first; ties (same millisecond) by the later id, which the store gave later. */
+export function newestFirst(a: ChangeView, b: ChangeView): number {
+  return b.receivedAt - a.receivedAt || b.id - a.id;
+}
+
+export class AppStore {
+  /** False in a plain browser: the views render, but nothing can be done. */
+  connected = $state(false);
+  /** True once the first `get_state` answered (or failed), so views can stop showing "Loading". */
+  loaded = $state(false);
+  app = $state<AppState | null>(null);
+  calendars = $state<CalendarView[]>([]);
+  /** Why the calendar list could not be fetched, shown in the Calendars view. */
+  calendarsError = $state<UiError | null>(null);
+  channels = $state<ChannelView[]>([]);
+  changes = $state<ChangeView[]>([]);
+  banners = $state<BannerError[]>([]);
+  view = $state<ViewName>('setup');
+  /** The clock the countdowns and relative times read; ticks once a second while started. */
+  now = $state(Date.now());
+
+  signedIn = $derived(this.app?.account?.status === 'signed_in');
+  sandbox = $derived(this.app?.sandbox ?? false);
+
+  #nextBannerId = 1;
+
+  /** Connects to the shell, loads everything once and follows its events. Returns a stop function. */
+  async start(): Promise<() => void> {
+    const tick = setInterval(() => (this.now = Date.now()), 1000);
+    this.connected = api.isConnected();
+    if (!this.connected) {
+      this.loaded = true;
+      return () => clearInterval(tick);
+    }
+    const unsubscribe = await api.subscribe({
+      state: (state) => this.setState(state),
+      channels: (channels) => (this.channels = channels),
+      changes: (changes) => this.addChanges(changes),
+      calendars: (calendars) => {
+        this.calendars = calendars;
+        this.calendarsError = null;
+      },
+      error: (error) => this.pushError(error),
+      navigate: (view) => (this.view = view),
+    });
+    try {
+      const state = await api.getState();
+      this.view = state.account?.status === 'signed_in' && state.watchedCount > 0 ? 'activity' : 'setup';
+      this.setState(state);
+    } catch (err) {
+      this.pushError(err as UiError);
+    } finally {
+      this.loaded = true;
+    }
+    await Promise.all([this.refreshChannels(), this.refreshChanges()]);
+    return () => {
+      clearInterval(tick);
+      unsubscribe();
+    };
+  }
+
+  /** Takes a new AppState from a command's answer or the state event. */
+  setState(state: AppState): void {
+    const wasSignedIn = this.signedIn;
+    this.app = state;
+    const nowSignedIn = state.account?.status === 'signed_in';
+    if (nowSignedIn && !wasSignedIn) void this.refreshCalendars();
+    if (!state.account) {
+      // Signed out: the old account's calendars and channels are no longer ours to show.
+      this.calendars = [];
+      this.channels = [];
+    }
+    if (!state.sandbox && this.view === 'sandbox') this.view = 'setup';
+  }
+
+  async refreshCalendars(): Promise<void> {
+    try {
+      this.calendars = await api.listCalendars();
+      this.calendarsError = null;
+    } catch (err) {
+      this.calendarsError = err as UiError;
+    }
+  }
+
+  async refreshChannels(): Promise<void> {
+    try {
+      this.channels = await api.listChannels();
+    } catch (err) {
+      this.pushError(err as UiError);
+    }
+  }
+
+  async refreshChanges(): Promise<void> {
+    try {
+      this.addChanges(await api.listChanges(CHANGE_HISTORY_LIMIT));
+    } catch (err) {
+      this.pushError(err as UiError);
+    }
+  }
+
+  /** Merges changes in by id, keeping the list newest first. */
+  addChanges(incoming: ChangeView[]): void {
+    const byId = new Map(this.changes.map((c) => [c.id, c]));
+    for (const change of incoming) byId.set(change.id, change);
+    this.changes = [...byId.values()].sort(newestFirst);
+  }
+
+  /** Puts a channel in the list, replacing one for the same calendar (a renewal is a new channel). */
+  upsertChannel(channel: ChannelView, replaces?: string): void {
+    const rest = this.channels.filter((c) => c.id !== channel.id && c.id !== replaces);
+    this.channels = [...rest, channel];
+  }
+
+  removeChannel(channelId: string): void {
+    this.channels = this.channels.filter((c) => c.id !== channelId);
+  }
+
+  /** Marks a calendar watched or not without waiting for the shell's next list. */
+  markWatched(calendarId: string, watched: boolean): void {
+    this.calendars = this.calendars.map((c) => (c.id === calendarId ? { ...c, watched } : c));
+    if (!watched) this.channels = this.channels.filter((c) => c.calendarId !== calendarId);
+  }
+
+  pushError(error: UiError): void {
+    this.banners = [...this.banners, { id: this.#nextBannerId++, error }];
+  }
+
+  dismiss(id: number): void {
+    this.banners = this.banners.filter((b) => b.id !== id);
+  }
+}
