@@ -1,0 +1,161 @@
+//! Prints the desktop shell's figures for the README: cold start to tray ready, idle
+//! memory (RSS summed over the app and its WebKit processes) with the window open and
+//! tray-only, and the binary's size. Run inside a desktop session:
+//!
+//! ```text
+//! ./tests/desktop-session.sh --display -- cargo run -p e2e --bin shell-figures -- [APP]
+//! ```
+//! APP defaults to `<target>/release/calwatch`, else `<target>/debug/calwatch`.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+
+/// Idle time before memory is read, so start-up allocations have settled.
+const SETTLE: Duration = Duration::from_secs(8);
+/// Cold starts measured; the median is reported.
+const RUNS: usize = 5;
+
+fn main() -> anyhow::Result<()> {
+    e2e::require_desktop_session()?;
+    let binary = match std::env::args().nth(1) {
+        Some(path) => PathBuf::from(path),
+        None => default_binary()?,
+    };
+    println!("binary: {}", binary.display());
+    let size = std::fs::metadata(&binary)?.len();
+
+    let mut starts = Vec::new();
+    for _ in 0..RUNS {
+        let (mut app, ready) = launch(&binary, &[])?;
+        starts.push(ready);
+        stop(&mut app);
+    }
+    starts.sort();
+    let median = starts[RUNS / 2];
+
+    let (mut app, _) = launch(&binary, &[])?;
+    std::thread::sleep(SETTLE);
+    let window = tree_rss_kib(app.id())?;
+    stop(&mut app);
+
+    let (mut app, _) = launch(&binary, &["--background"])?;
+    std::thread::sleep(SETTLE);
+    let tray = tree_rss_kib(app.id())?;
+    stop(&mut app);
+
+    println!("| figure | value |");
+    println!("|---|---|");
+    println!(
+        "| cold start to tray ready (median of {RUNS}) | {} ms (runs: {:?}) |",
+        median.as_millis(),
+        starts.iter().map(|d| d.as_millis()).collect::<Vec<_>>()
+    );
+    println!(
+        "| idle memory, window open (RSS, {} processes) | {:.1} MiB |",
+        window.1,
+        window.0 as f64 / 1024.0
+    );
+    println!(
+        "| idle memory, tray only (RSS, {} processes) | {:.1} MiB |",
+        tray.1,
+        tray.0 as f64 / 1024.0
+    );
+    println!(
+        "| binary size | {:.1} MiB |",
+        size as f64 / (1024.0 * 1024.0)
+    );
+    Ok(())
+}
+
+fn default_binary() -> anyhow::Result<PathBuf> {
+    let target = e2e::target_dir();
+    for profile in ["release", "debug"] {
+        let path = target.join(profile).join("calwatch");
+        if path.is_file() {
+            return Ok(path);
+        }
+    }
+    bail!("no calwatch binary under {}: build it first", target.display())
+}
+
+/// Starts the app on a fresh data dir and waits for its "tray ready" log line.
+fn launch(binary: &Path, args: &[&str]) -> anyhow::Result<(Child, Duration)> {
+    let dir = tempfile::tempdir()?.keep();
+    let started = Instant::now();
+    let mut child = Command::new(binary)
+        .args(args)
+        .env("CALWATCH_DATA_DIR", dir.join("data"))
+        .env("CALWATCH_RECEIVER_ADDR", format!("127.0.0.1:{}", e2e::free_port()))
+        .env("CALWATCH_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("the app starts")?;
+    let stderr = child.stderr.take().context("stderr is piped")?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("tray ready") {
+                let _ = tx.send(started.elapsed());
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(ready) => Ok((child, ready)),
+        Err(_) => {
+            stop(&mut child);
+            bail!("the app never logged “tray ready”")
+        }
+    }
+}
+
+fn stop(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+    // WebKit's helpers leave when their parent's sockets close; give them a moment.
+    std::thread::sleep(Duration::from_millis(500));
+}
+
+/// RSS in KiB summed over `root` and all its descendants, and how many processes.
+fn tree_rss_kib(root: u32) -> anyhow::Result<(u64, usize)> {
+    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+    for entry in std::fs::read_dir("/proc")? {
+        let Some(pid) = entry?.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // The command name is in parentheses and may contain spaces: read after the last ')'.
+        let after = stat.rsplit(')').next().unwrap_or_default();
+        if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+            children.entry(ppid).or_default().push(pid);
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut stack = vec![root];
+    let mut total = 0;
+    while let Some(pid) = stack.pop() {
+        if !seen.insert(pid) {
+            continue;
+        }
+        total += rss_kib(pid).unwrap_or(0);
+        stack.extend(children.get(&pid).into_iter().flatten());
+    }
+    Ok((total, seen.len()))
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+}

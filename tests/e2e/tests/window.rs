@@ -1,0 +1,183 @@
+//! The real window against fake-google, driven as a person would: import the client
+//! secret, sign in, set the callback, watch a calendar, see changes arrive as toasts (on
+//! D-Bus) and in Activity, pause, stop.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use e2e::{browser_script, free_port, App, NotifyLog};
+use fake_google::{ChannelState, FakeGoogle, Options, WORK_CALENDAR};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()> {
+    e2e::require_desktop_session()?;
+    let toasts = NotifyLog::from_env()?;
+    let fake = FakeGoogle::start(Options {
+        allow_http: true,
+        seed: true,
+        ..Options::default()
+    })
+    .await?;
+    let control = fake.control();
+    let dir = tempfile::tempdir()?;
+    let secret = dir.path().join("client_secret_desktop.json");
+    std::fs::write(&secret, fake.client_secret_json())?;
+    let receiver_port = free_port();
+
+    let mut env: Vec<(String, String)> = fake
+        .env_assignments(&secret)
+        .into_iter()
+        // The person imports the file in the window.
+        .filter(|(key, _)| key != "CALWATCH_CLIENT_SECRET_FILE")
+        .collect();
+    env.extend([
+        ("CALWATCH_DATA_DIR".into(), dir.path().join("data").display().to_string()),
+        ("CALWATCH_RECEIVER_ADDR".into(), format!("127.0.0.1:{receiver_port}")),
+        ("CALWATCH_ALLOW_HTTP_CALLBACK".into(), "1".into()),
+        ("CALWATCH_BROWSER_CMD".into(), browser_script(dir.path())?.display().to_string()),
+        // Toast bodies carry times: one zone makes them predictable.
+        ("TZ".into(), "UTC".into()),
+    ]);
+    let app = App::launch("window", &env).await?;
+
+    // Setup: the client secret file.
+    app.type_into("client-secret-path", &secret.display().to_string()).await?;
+    app.click("client-secret-import").await?;
+    app.wait_text("client-id", "calwatch-test.apps.googleusercontent.com").await?;
+
+    // Sign in: the app opens "the browser", which consents and comes back.
+    app.click("sign-in").await?;
+    app.wait_text("account-email", &control.user_email()).await?;
+
+    // The callback URL: the receiver on loopback (http allowed for the stand-in).
+    let callback = format!("http://127.0.0.1:{receiver_port}/notifications");
+    app.type_into("callback-url", &callback).await?;
+    app.click("callback-save").await?;
+    app.wait_attr("step-callback", "data-done", "true").await?;
+    app.wait_attr("step-receiver", "data-done", "true").await?;
+    app.screenshot("setup").await?;
+
+    // Calendars: watch "Work".
+    app.click("nav-calendars").await?;
+    app.wait_text("calendar-name", "Work").await?;
+    let rows = app.all("calendar-row").await?;
+    let mut watched = false;
+    for row in rows {
+        if row.text().await?.contains("Work") {
+            row.find(fantoccini::Locator::Css("[data-testid=\"watch-button\"]"))
+                .await?
+                .click()
+                .await?;
+            watched = true;
+            break;
+        }
+    }
+    anyhow::ensure!(watched, "the Work calendar has a Watch button");
+    app.wait_text("calendar-watched", "").await?;
+    app.screenshot("calendars").await?;
+
+    // Channels: the new channel, its countdown running down.
+    app.click("nav-channels").await?;
+    app.wait_text("channel-calendar", "Work").await?;
+    // The text reads "6 d 23 h" for a week-long channel; the seconds behind it show the
+    // countdown running.
+    let countdown = app.find("channel-countdown").await?;
+    let text = countdown.text().await?;
+    anyhow::ensure!(text.contains(" d "), "a week-long channel counts down in days: {text}");
+    let first = seconds_left(&countdown).await?;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let later = seconds_left(&app.find("channel-countdown").await?).await?;
+    anyhow::ensure!(
+        later < first,
+        "the countdown decreases on its own: {first} s then {later} s"
+    );
+    let live: Vec<_> = control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == ChannelState::Live && c.calendar_id == WORK_CALENDAR)
+        .collect();
+    anyhow::ensure!(live.len() == 1, "Google holds the one channel the window shows");
+    app.screenshot("channels").await?;
+
+    // Changes in Google become toasts and Activity rows.
+    let event = control.insert_event(
+        WORK_CALENDAR,
+        json!({"summary": "Dentist",
+               "start": {"dateTime": "2030-03-05T10:00:00Z"},
+               "end": {"dateTime": "2030-03-05T11:00:00Z"}}),
+    );
+    let event_id = event["id"].as_str().context("fake-google gives the event an id")?;
+    let added = toasts.wait_for("Dentist added", "Work").await?;
+    anyhow::ensure!(added.body.contains("10:00"), "the toast says when: {added:?}");
+
+    control.update_event(
+        WORK_CALENDAR,
+        event_id,
+        json!({"start": {"dateTime": "2030-03-05T14:00:00Z"},
+               "end": {"dateTime": "2030-03-05T15:00:00Z"}}),
+    );
+    let moved = toasts.wait_for("Dentist moved", "Work").await?;
+    anyhow::ensure!(
+        moved.body.contains("10:00") && moved.body.contains("14:00") && moved.body.contains('→'),
+        "a move says from when to when: {moved:?}"
+    );
+
+    control.delete_event(WORK_CALENDAR, event_id);
+    toasts.wait_for("Dentist cancelled", "Work").await?;
+
+    app.click("nav-activity").await?;
+    for headline in ["Dentist added", "Dentist moved", "Dentist cancelled"] {
+        app.wait_text("change-headline", headline).await?;
+    }
+    app.screenshot("activity").await?;
+
+    // Pause: changes are still recorded, but no toast.
+    app.click("nav-settings").await?;
+    app.click("pause-toggle").await?;
+    app.wait_text("app-status", "paused").await?;
+    app.screenshot("settings").await?;
+    control.insert_event(
+        WORK_CALENDAR,
+        json!({"summary": "Quiet lunch",
+               "start": {"dateTime": "2030-03-06T12:00:00Z"},
+               "end": {"dateTime": "2030-03-06T13:00:00Z"}}),
+    );
+    app.click("nav-activity").await?;
+    app.wait_text("change-headline", "Quiet lunch added").await?;
+    // The toast would have been sent with the record; give D-Bus a moment to show it.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    anyhow::ensure!(
+        !toasts.toasts().iter().any(|t| t.summary.contains("Quiet lunch")),
+        "paused: the change is recorded but raises no toast"
+    );
+    app.click("nav-settings").await?;
+    app.click("pause-toggle").await?;
+
+    // Stop: the channel leaves the window and Google stops it.
+    app.click("nav-channels").await?;
+    app.click("channel-stop").await?;
+    app.find("channels-empty").await?;
+    app.screenshot("channels-stopped").await?;
+    let stopped = control
+        .channels()
+        .into_iter()
+        .find(|c| c.id == live[0].id)
+        .context("the channel is still known to Google")?;
+    anyhow::ensure!(
+        stopped.state == ChannelState::Stopped,
+        "Google was told to stop the channel: {:?}",
+        stopped.state
+    );
+
+    app.quit().await;
+    Ok(())
+}
+
+/// The seconds left the countdown shows.
+async fn seconds_left(countdown: &fantoccini::elements::Element) -> anyhow::Result<u64> {
+    let attr = countdown.attr("data-seconds-left").await?;
+    attr.as_deref()
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("the countdown carries its seconds: {attr:?}"))
+}
