@@ -1,1 +1,83 @@
-fn main() {}
+//! `fake-google`: runs the stand-in on a port, seeded, and prints the `CALWATCH_*`
+//! assignments that point CalWatch at it. Logs go to stderr; stdout carries only the
+//! assignments, so `eval "$(fake-google --port 0 | …)"`-style use works.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Parser;
+use fake_google::{FakeGoogle, Options};
+
+/// A local stand-in for Google's OAuth and Calendar v3 endpoints.
+#[derive(Parser)]
+#[command(name = "fake-google")]
+struct Args {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8089)]
+    port: u16,
+    /// Accept http:// channel addresses (Google demands https).
+    #[arg(long)]
+    allow_http: bool,
+    /// Start without the demo calendars and events.
+    #[arg(long)]
+    no_seed: bool,
+    /// Where to write client_secret.json (default: <temp dir>/fake-google).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "fake_google=info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
+        .await
+        .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+    let fake = FakeGoogle::start_on(
+        listener,
+        Options {
+            allow_http: args.allow_http,
+            seed: !args.no_seed,
+            ..Options::default()
+        },
+    )
+    .await?;
+
+    let data_dir = args
+        .data_dir
+        .unwrap_or_else(|| std::env::temp_dir().join("fake-google"));
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let secret_file = data_dir.join("client_secret.json");
+    std::fs::write(&secret_file, fake.client_secret_json())
+        .with_context(|| format!("cannot write {}", secret_file.display()))?;
+    eprintln!(
+        "fake-google: client secret written to {}",
+        secret_file.display()
+    );
+    eprintln!(
+        "fake-google: user {}; control API at {}/control/… ; Ctrl-C to stop",
+        fake.control().user_email(),
+        fake.base_url()
+    );
+    if !args.allow_http {
+        eprintln!(
+            "fake-google: like Google, http:// channel addresses are refused (use --allow-http)"
+        );
+    }
+    for (name, value) in fake.env_assignments(&secret_file) {
+        println!("{name}={value}");
+    }
+
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    eprintln!("fake-google: stopping");
+    Ok(())
+}

@@ -1,4 +1,21 @@
 //! The typed Google Calendar v3 client and the mapping of Google's errors.
+//!
+//! - `client`: [`CalendarClient`], requests, pages, token refresh and retries.
+//! - `types`: the Calendar resources CalWatch reads ([`Event`], [`CalendarListEntry`], [`Channel`]…).
+//! - `errors`: [`GoogleError`] and how Google's JSON error bodies map onto it.
+//! - `retry`: [`RetryPolicy`], backoff with full jitter.
+
+mod client;
+mod errors;
+mod retry;
+mod types;
+
+pub use client::CalendarClient;
+pub use errors::{CallbackRejection, GoogleError};
+pub use retry::RetryPolicy;
+pub use types::{
+    Attendee, CalendarListEntry, Channel, Event, EventDateTime, EventsDelta, Person, WatchRequest,
+};
 
 use crate::secrets::Sensitive;
 

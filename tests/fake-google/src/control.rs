@@ -1,0 +1,589 @@
+//! The test-facing side: [`Control`] (an in-process handle) and the same operations over
+//! HTTP under `/control/…` for curl users, the app's sandbox panel and end-to-end tests.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::delivery::{queue_to_calendar, ResourceState};
+use crate::errors::ApiError;
+use crate::state::{
+    Calendar, ChannelInfo, ChannelState, ModelError, Shared, Stats, TokenRequestLog,
+};
+
+/// Scopes granted to tokens minted without the OAuth dance.
+pub(crate) const DEFAULT_SCOPES: &str = "https://www.googleapis.com/auth/calendar.events.readonly https://www.googleapis.com/auth/calendar.calendarlist.readonly";
+
+/// Fault switches. `Default` is "behave like a healthy Google".
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    /// Wait this long before each delivery POST.
+    #[serde(rename = "delivery_delay_ms", with = "millis")]
+    pub delivery_delay: Duration,
+    /// Send every POST twice with the same message number.
+    pub duplicate_deliveries: bool,
+    /// Swap the order of consecutive POSTs on a channel.
+    pub reorder_deliveries: bool,
+    /// Share (0.0..=1.0) of `exists` messages silently dropped, decided by a seeded RNG.
+    pub drop_rate: f64,
+    /// Seed for the drop decisions, so a run is repeatable.
+    pub drop_seed: u64,
+    /// The next N Calendar API calls answer with a rate-limit error.
+    pub rate_limit_next: usize,
+    /// 403 (the default, also when 0) or 429 for those rate-limit errors.
+    pub rate_limit_status: u16,
+    /// The next N Calendar API calls answer 503 (after any rate limiting is used up).
+    pub server_error_next: usize,
+    /// Cut channel lifetimes to this, as Google shortens long ttls.
+    #[serde(rename = "channel_ttl_cap_secs", with = "optional_secs")]
+    pub channel_ttl_cap: Option<Duration>,
+    /// events.watch answers 401 `push.webhookUrlUnauthorized`.
+    pub reject_callback_unauthorized: bool,
+}
+
+/// How the token endpoint misbehaves for a queued failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenFailure {
+    /// 400 `invalid_grant`, as for a revoked or expired refresh token.
+    InvalidGrant,
+    /// 503, a transient outage.
+    ServerError,
+    /// Never answers (for an hour), to exercise client timeouts.
+    Hang,
+}
+
+/// A cheap, cloneable handle on a running fake: set up data, switch faults, observe.
+#[derive(Clone)]
+pub struct Control {
+    /// The fake's state.
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl Control {
+    // --- accounts & tokens ---
+
+    /// A valid bearer token, without the OAuth dance.
+    pub fn issue_access_token(&self) -> String {
+        let now_ms = self.shared.now().timestamp_millis();
+        let ttl = self.shared.opts.access_token_ttl;
+        self.shared.world().mint_access_token(ttl, None, now_ms)
+    }
+
+    /// A valid (access, refresh) pair, as if the user had just consented.
+    pub fn issue_token_pair(&self) -> (String, String) {
+        let now_ms = self.shared.now().timestamp_millis();
+        let ttl = self.shared.opts.access_token_ttl;
+        let mut world = self.shared.world();
+        let refresh = world.mint_refresh_token(DEFAULT_SCOPES);
+        let access = world.mint_access_token(ttl, Some(refresh.clone()), now_ms);
+        (access, refresh)
+    }
+
+    /// Kills every token: refresh grants answer `invalid_grant`, API calls 401.
+    pub fn revoke_all_tokens(&self) {
+        let mut world = self.shared.world();
+        world.access_tokens.clear();
+        world.refresh_tokens.clear();
+    }
+
+    /// Makes every current access token expired (refresh tokens keep working).
+    pub fn expire_access_tokens(&self) {
+        for grant in self.shared.world().access_tokens.values_mut() {
+            grant.expires_at_ms = i64::MIN;
+        }
+    }
+
+    /// The user's email, which is also the primary calendar's id.
+    pub fn user_email(&self) -> String {
+        self.shared.world().user_email.clone()
+    }
+
+    /// Makes the next authorization request answer `error=access_denied`.
+    pub fn deny_next_consent(&self) {
+        self.shared.world().deny_next_consent = true;
+    }
+
+    // --- calendars & events ---
+
+    /// Adds an empty calendar to the user's list. Panics if the id is taken.
+    pub fn add_calendar(&self, id: &str, summary: &str, time_zone: &str) {
+        self.try_add_calendar(id, summary, time_zone)
+            .unwrap_or_else(|e| panic!("add_calendar: {e}"));
+    }
+
+    /// Removes a calendar; its live channels get a `not_exists` message.
+    pub fn delete_calendar(&self, id: &str) {
+        self.try_delete_calendar(id)
+            .unwrap_or_else(|e| panic!("delete_calendar: {e}"));
+    }
+
+    /// Inserts an event (Google Event JSON; id generated if absent) and notifies channels.
+    /// Returns the event as Google would. Panics on an unknown calendar or a taken id.
+    pub fn insert_event(&self, calendar_id: &str, event: Value) -> Value {
+        self.try_insert_event(calendar_id, event)
+            .unwrap_or_else(|e| panic!("insert_event: {e}"))
+    }
+
+    /// Merge-patches an event and notifies channels. Panics on an unknown event.
+    pub fn update_event(&self, calendar_id: &str, event_id: &str, patch: Value) -> Value {
+        self.try_update_event(calendar_id, event_id, patch)
+            .unwrap_or_else(|e| panic!("update_event: {e}"))
+    }
+
+    /// Cancels an event (it stays listed as `cancelled`) and notifies channels.
+    /// Cancelling an already cancelled event changes nothing. Panics on an unknown event.
+    pub fn delete_event(&self, calendar_id: &str, event_id: &str) {
+        self.try_delete_event(calendar_id, event_id)
+            .unwrap_or_else(|e| panic!("delete_event: {e}"));
+    }
+
+    /// Bulk insert without notifying anyone (seeding, benchmarks).
+    pub fn insert_events_quietly(&self, calendar_id: &str, events: Vec<Value>) {
+        let now = self.shared.now();
+        let mut world = self.shared.world();
+        let user = world.user_email.clone();
+        let calendar = world
+            .calendar_mut(calendar_id)
+            .unwrap_or_else(|e| panic!("insert_events_quietly: {e}"));
+        for event in events {
+            calendar
+                .insert_event(event, &user, now)
+                .unwrap_or_else(|e| panic!("insert_events_quietly: {e}"));
+        }
+    }
+
+    /// Every event of a calendar as stored, cancelled ones included.
+    pub fn events(&self, calendar_id: &str) -> Vec<Value> {
+        self.try_events(calendar_id)
+            .unwrap_or_else(|e| panic!("events: {e}"))
+    }
+
+    // --- faults ---
+
+    /// Replaces the fault switches (and reseeds the drop RNG from `drop_seed`).
+    pub fn set_faults(&self, faults: Faults) {
+        let mut world = self.shared.world();
+        world.drop_rng = StdRng::seed_from_u64(faults.drop_seed);
+        world.faults = faults;
+    }
+
+    /// Back to a healthy Google: default faults, no queued token failures or denials.
+    pub fn reset_faults(&self) {
+        self.set_faults(Faults::default());
+        let mut world = self.shared.world();
+        world.token_failures.clear();
+        world.deny_next_consent = false;
+    }
+
+    /// The fault switches in force (counters show what is left).
+    pub fn faults(&self) -> Faults {
+        self.shared.world().faults.clone()
+    }
+
+    /// Invalidates every sync token (and page token) of a calendar: the next use is a 410.
+    pub fn expire_sync_tokens(&self, calendar_id: &str) {
+        let mut world = self.shared.world();
+        match world.calendar_mut(calendar_id) {
+            Ok(calendar) => calendar.epoch += 1,
+            Err(e) => panic!("expire_sync_tokens: {e}"),
+        }
+    }
+
+    /// Ends a channel as if its time were up: no more deliveries, stop answers 404.
+    pub fn expire_channel(&self, channel_id: &str) {
+        let mut world = self.shared.world();
+        match world.channel_mut(channel_id) {
+            Some(channel) => {
+                channel.info.state = ChannelState::Expired;
+                channel.outbox = None;
+            }
+            None => panic!("expire_channel: no channel with id {channel_id}"),
+        }
+    }
+
+    /// The next `n` token endpoint requests fail as `how` says.
+    pub fn fail_next_token_requests(&self, n: usize, how: TokenFailure) {
+        self.shared
+            .world()
+            .token_failures
+            .extend(std::iter::repeat_n(how, n));
+    }
+
+    // --- observation ---
+
+    /// Every channel ever created, with its current state.
+    pub fn channels(&self) -> Vec<ChannelInfo> {
+        let now_ms = self.shared.now().timestamp_millis();
+        let mut world = self.shared.world();
+        world.expire_due_channels(now_ms);
+        world.channels.iter().map(|c| c.info.clone()).collect()
+    }
+
+    /// Request and delivery counters.
+    pub fn stats(&self) -> Stats {
+        self.shared.world().stats.clone()
+    }
+
+    /// Every token endpoint request so far.
+    pub fn token_requests(&self) -> Vec<TokenRequestLog> {
+        self.shared.world().token_log.clone()
+    }
+
+    /// Resolves when every queued delivery was sent, dropped or discarded.
+    pub async fn wait_for_deliveries_idle(&self) {
+        self.shared.pending.wait_idle().await;
+    }
+
+    // --- fallible forms shared with the HTTP control API ---
+
+    pub(crate) fn try_add_calendar(
+        &self,
+        id: &str,
+        summary: &str,
+        time_zone: &str,
+    ) -> Result<(), ModelError> {
+        let now = self.shared.now();
+        self.shared
+            .world()
+            .add_calendar(id, summary, time_zone, now)
+    }
+
+    pub(crate) fn try_delete_calendar(&self, id: &str) -> Result<(), ModelError> {
+        let now_ms = self.shared.now().timestamp_millis();
+        let mut world = self.shared.world();
+        let id = world.calendar(id)?.id.clone();
+        queue_to_calendar(
+            &mut world,
+            &self.shared.pending,
+            &id,
+            ResourceState::NotExists,
+            now_ms,
+        );
+        world.calendars.retain(|c| c.id != id);
+        Ok(())
+    }
+
+    pub(crate) fn try_insert_event(
+        &self,
+        calendar_id: &str,
+        event: Value,
+    ) -> Result<Value, ModelError> {
+        self.mutate(calendar_id, |calendar, user, now| {
+            calendar.insert_event(event, user, now).map(|e| (e, true))
+        })
+    }
+
+    pub(crate) fn try_update_event(
+        &self,
+        calendar_id: &str,
+        event_id: &str,
+        patch: Value,
+    ) -> Result<Value, ModelError> {
+        self.mutate(calendar_id, |calendar, _, now| {
+            calendar
+                .update_event(event_id, &patch, now)
+                .map(|e| (e, true))
+        })
+    }
+
+    pub(crate) fn try_delete_event(
+        &self,
+        calendar_id: &str,
+        event_id: &str,
+    ) -> Result<(), ModelError> {
+        self.mutate(calendar_id, |calendar, _, now| {
+            calendar
+                .delete_event(event_id, now)
+                .map(|changed| ((), changed))
+        })
+    }
+
+    pub(crate) fn try_events(&self, calendar_id: &str) -> Result<Vec<Value>, ModelError> {
+        let world = self.shared.world();
+        Ok(world
+            .calendar(calendar_id)?
+            .events
+            .values()
+            .map(|e| e.body.clone())
+            .collect())
+    }
+
+    /// Runs one change on a calendar and, if something changed, queues `exists` to every
+    /// live channel of it — in the same critical section, so message order follows
+    /// change order.
+    fn mutate<T>(
+        &self,
+        calendar_id: &str,
+        change: impl FnOnce(
+            &mut Calendar,
+            &str,
+            chrono::DateTime<chrono::Utc>,
+        ) -> Result<(T, bool), ModelError>,
+    ) -> Result<T, ModelError> {
+        let now = self.shared.now();
+        let mut world = self.shared.world();
+        let user = world.user_email.clone();
+        let calendar = world.calendar_mut(calendar_id)?;
+        let id = calendar.id.clone();
+        let (out, changed) = change(calendar, &user, now)?;
+        if changed {
+            queue_to_calendar(
+                &mut world,
+                &self.shared.pending,
+                &id,
+                ResourceState::Exists,
+                now.timestamp_millis(),
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// Model errors as HTTP answers for the control API.
+impl From<ModelError> for ApiError {
+    fn from(err: ModelError) -> Self {
+        let message = err.to_string();
+        match err {
+            ModelError::UnknownCalendar(_) | ModelError::UnknownEvent(_) => {
+                ApiError::global(StatusCode::NOT_FOUND, "notFound", message)
+            }
+            ModelError::DuplicateEvent(_) | ModelError::DuplicateCalendar(_) => {
+                ApiError::global(StatusCode::CONFLICT, "duplicate", message)
+            }
+            ModelError::NotAnObject => ApiError::invalid(message),
+        }
+    }
+}
+
+/// The `/control/…` routes. No authentication: this is a local test tool.
+pub(crate) fn router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/control/user", get(user))
+        .route("/control/calendars", post(add_calendar))
+        .route(
+            "/control/calendars/{cal}",
+            axum::routing::delete(delete_calendar),
+        )
+        .route(
+            "/control/calendars/{cal}/events",
+            post(insert_event).get(list_events),
+        )
+        .route(
+            "/control/calendars/{cal}/events/{id}",
+            patch(update_event).delete(delete_event),
+        )
+        .route(
+            "/control/calendars/{cal}/expire-sync-tokens",
+            post(expire_sync_tokens),
+        )
+        .route("/control/channels", get(channels))
+        .route("/control/channels/{id}/expire", post(expire_channel))
+        .route("/control/stats", get(stats))
+        .route("/control/faults", post(set_faults).get(get_faults))
+        .route("/control/reset-faults", post(reset_faults))
+        .route("/control/token-failures", post(token_failures))
+        .route("/control/token-requests", get(token_requests))
+        .route("/control/tokens", post(issue_tokens))
+        .route("/control/tokens/revoke-all", post(revoke_all))
+        .route("/control/tokens/expire-access", post(expire_access))
+        .route("/control/deny-next-consent", post(deny_next_consent))
+        .route("/control/wait-idle", post(wait_idle))
+}
+
+fn control(shared: Arc<Shared>) -> Control {
+    Control { shared }
+}
+
+async fn user(State(s): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({"email": control(s).user_email()}))
+}
+
+/// Body of `POST /control/calendars`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewCalendar {
+    id: String,
+    summary: String,
+    #[serde(default = "default_time_zone")]
+    time_zone: String,
+}
+
+fn default_time_zone() -> String {
+    "Europe/London".into()
+}
+
+async fn add_calendar(
+    State(s): State<Arc<Shared>>,
+    Json(body): Json<NewCalendar>,
+) -> Result<StatusCode, ApiError> {
+    control(s).try_add_calendar(&body.id, &body.summary, &body.time_zone)?;
+    Ok(StatusCode::CREATED)
+}
+
+async fn delete_calendar(
+    State(s): State<Arc<Shared>>,
+    Path(cal): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    control(s).try_delete_calendar(&cal)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn insert_event(
+    State(s): State<Arc<Shared>>,
+    Path(cal): Path<String>,
+    Json(event): Json<Value>,
+) -> Result<Response, ApiError> {
+    let event = control(s).try_insert_event(&cal, event)?;
+    Ok((StatusCode::OK, Json(event)).into_response())
+}
+
+async fn list_events(
+    State(s): State<Arc<Shared>>,
+    Path(cal): Path<String>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    Ok(Json(control(s).try_events(&cal)?))
+}
+
+async fn update_event(
+    State(s): State<Arc<Shared>>,
+    Path((cal, id)): Path<(String, String)>,
+    Json(patch): Json<Value>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(control(s).try_update_event(&cal, &id, patch)?))
+}
+
+async fn delete_event(
+    State(s): State<Arc<Shared>>,
+    Path((cal, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    control(s).try_delete_event(&cal, &id)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn expire_sync_tokens(
+    State(s): State<Arc<Shared>>,
+    Path(cal): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    s.world().calendar_mut(&cal)?.epoch += 1;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn channels(State(s): State<Arc<Shared>>) -> Json<Vec<ChannelInfo>> {
+    Json(control(s).channels())
+}
+
+async fn expire_channel(
+    State(s): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let mut world = s.world();
+    let channel = world.channel_mut(&id).ok_or_else(ApiError::not_found)?;
+    channel.info.state = ChannelState::Expired;
+    channel.outbox = None;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn stats(State(s): State<Arc<Shared>>) -> Json<Stats> {
+    Json(control(s).stats())
+}
+
+async fn set_faults(State(s): State<Arc<Shared>>, Json(faults): Json<Faults>) -> Json<Faults> {
+    let control = control(s);
+    control.set_faults(faults);
+    Json(control.faults())
+}
+
+async fn get_faults(State(s): State<Arc<Shared>>) -> Json<Faults> {
+    Json(control(s).faults())
+}
+
+async fn reset_faults(State(s): State<Arc<Shared>>) -> StatusCode {
+    control(s).reset_faults();
+    StatusCode::NO_CONTENT
+}
+
+/// Body of `POST /control/token-failures`.
+#[derive(Deserialize)]
+struct TokenFailures {
+    n: usize,
+    how: TokenFailure,
+}
+
+async fn token_failures(
+    State(s): State<Arc<Shared>>,
+    Json(body): Json<TokenFailures>,
+) -> StatusCode {
+    control(s).fail_next_token_requests(body.n, body.how);
+    StatusCode::NO_CONTENT
+}
+
+async fn token_requests(State(s): State<Arc<Shared>>) -> Json<Vec<TokenRequestLog>> {
+    Json(control(s).token_requests())
+}
+
+async fn issue_tokens(State(s): State<Arc<Shared>>) -> Json<Value> {
+    let (access, refresh) = control(s).issue_token_pair();
+    Json(json!({"access_token": access, "refresh_token": refresh}))
+}
+
+async fn revoke_all(State(s): State<Arc<Shared>>) -> StatusCode {
+    control(s).revoke_all_tokens();
+    StatusCode::NO_CONTENT
+}
+
+async fn expire_access(State(s): State<Arc<Shared>>) -> StatusCode {
+    control(s).expire_access_tokens();
+    StatusCode::NO_CONTENT
+}
+
+async fn deny_next_consent(State(s): State<Arc<Shared>>) -> StatusCode {
+    control(s).deny_next_consent();
+    StatusCode::NO_CONTENT
+}
+
+async fn wait_idle(State(s): State<Arc<Shared>>) -> StatusCode {
+    control(s).wait_for_deliveries_idle().await;
+    StatusCode::NO_CONTENT
+}
+
+/// `Duration` as whole milliseconds in JSON.
+mod millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::from_millis(u64::deserialize(d)?))
+    }
+}
+
+/// `Option<Duration>` as whole seconds (or null) in JSON.
+mod optional_secs {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&d.as_secs()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_secs))
+    }
+}

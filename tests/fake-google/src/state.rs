@@ -1,0 +1,740 @@
+//! The model behind every endpoint: calendars and their events (each change stamped with a
+//! per-calendar sequence number, which is what sync tokens point at), channels, OAuth codes
+//! and tokens, fault switches and counters. Handlers lock [`World`] briefly, never across
+//! an `.await`.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use chrono::{DateTime, Duration as ChronoDuration, SecondsFormat, Timelike, Utc};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use tokio::sync::{mpsc, Notify};
+use tokio_util::sync::CancellationToken;
+
+use crate::control::{Faults, TokenFailure};
+use crate::delivery::Message;
+
+/// Everything one running fake shares between its routes, its delivery workers and
+/// [`crate::Control`].
+pub(crate) struct Shared {
+    /// The mutable model; a std mutex because no critical section awaits.
+    pub world: Mutex<World>,
+    /// Client credentials and switches fixed at start.
+    pub opts: crate::Options,
+    /// `http://127.0.0.1:PORT`, used to build resource URIs and the client secret file.
+    pub base_url: String,
+    /// Deliveries queued but not yet sent or dropped; lets tests wait for quiet.
+    pub pending: Pending,
+    /// The client deliveries are POSTed with (no redirects, bounded timeouts).
+    pub http: reqwest::Client,
+    /// Cancelled when the server is dropped so delivery workers stop.
+    pub cancel: CancellationToken,
+}
+
+impl Shared {
+    /// Locks the model. A panic elsewhere must not wedge every later test request, so a
+    /// poisoned lock is taken over rather than propagated.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Wall-clock now; read once at the edge and passed into the model's logic.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    /// `{base}/calendar/v3`.
+    pub fn api_base(&self) -> String {
+        format!("{}/calendar/v3", self.base_url)
+    }
+}
+
+/// A counter of in-flight deliveries with a wake-up for whoever waits for zero.
+#[derive(Default)]
+pub(crate) struct Pending {
+    /// Messages queued and not yet sent or discarded.
+    count: AtomicUsize,
+    /// Woken each time `count` reaches zero.
+    idle: Notify,
+}
+
+impl Pending {
+    /// One more message is on its way.
+    pub fn add(&self) {
+        self.count.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// One message was sent or discarded.
+    pub fn done(&self) {
+        if self.count.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.idle.notify_waiters();
+        }
+    }
+
+    /// Resolves once nothing is queued.
+    pub async fn wait_idle(&self) {
+        loop {
+            let notified = self.idle.notified();
+            tokio::pin!(notified);
+            // Register before checking so a `done` between check and await is not missed.
+            notified.as_mut().enable();
+            if self.count.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Where a channel is in its life, as `Control::channels` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChannelState {
+    /// Delivering.
+    Live,
+    /// Stopped with channels.stop; gets nothing more.
+    Stopped,
+    /// Past its expiration or expired by a test; gets nothing more, stop answers 404.
+    Expired,
+}
+
+/// A channel as fake-google sees it (every channel ever created is kept).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChannelInfo {
+    /// The id the client chose.
+    pub id: String,
+    /// The watched calendar's resource id (the same for every channel of that calendar).
+    pub resource_id: String,
+    /// The calendar id as stored (`primary` resolved to the user's email).
+    pub calendar_id: String,
+    /// Where deliveries are POSTed.
+    pub address: String,
+    /// Echoed in `X-Goog-Channel-Token` when set.
+    pub token: Option<String>,
+    /// Milliseconds since the epoch when the channel dies.
+    pub expiration_ms: i64,
+    /// Live, stopped or expired.
+    pub state: ChannelState,
+    /// The number given to the latest message queued on this channel (1 = the sync message).
+    pub last_message_number: u64,
+    /// The `resourceUri` returned by watch and sent in `X-Goog-Resource-URI`.
+    pub resource_uri: String,
+}
+
+/// Request counters, so tests can assert how hard a client hit the server.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Stats {
+    /// Authenticated events.list calls, including ones answered with an injected fault.
+    pub events_list_calls: u64,
+    /// The same, per calendar id (after resolving `primary`).
+    pub events_list_calls_by_calendar: HashMap<String, u64>,
+    /// Authenticated events.watch calls.
+    pub watch_calls: u64,
+    /// Authenticated channels.stop calls.
+    pub stop_calls: u64,
+    /// Token endpoint calls, any grant, any outcome.
+    pub token_calls: u64,
+    /// Delivery POSTs that reached the receiver (a duplicate counts twice).
+    pub deliveries_sent: u64,
+    /// `exists` messages discarded by the drop fault.
+    pub deliveries_dropped: u64,
+    /// Authenticated calendarList.list calls.
+    pub calendar_list_calls: u64,
+}
+
+/// One call to the token endpoint, for tests that check what a client sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenRequestLog {
+    /// `authorization_code` or `refresh_token` (or whatever was sent).
+    pub grant_type: String,
+    /// The redirect_uri sent with an authorization_code grant.
+    pub redirect_uri: Option<String>,
+    /// True when a code_verifier matched the code's S256 challenge.
+    pub pkce_verified: bool,
+    /// The client id presented (form field or HTTP Basic).
+    pub client_id: String,
+    /// The OAuth error returned, or None on success.
+    pub error: Option<String>,
+}
+
+/// An authorization code waiting to be exchanged.
+pub(crate) struct AuthCode {
+    /// The client the code was issued to.
+    pub client_id: String,
+    /// Must be repeated exactly at the token endpoint.
+    pub redirect_uri: String,
+    /// The PKCE challenge, if the client sent one.
+    pub code_challenge: Option<String>,
+    /// `S256` or `plain`.
+    pub challenge_method: String,
+    /// Echoed in the token response.
+    pub scope: String,
+    /// `access_type=offline` asks for a refresh token.
+    pub offline: bool,
+}
+
+/// A bearer token the Calendar API accepts until `expires_at_ms`.
+pub(crate) struct AccessGrant {
+    /// When the token stops working.
+    pub expires_at_ms: i64,
+    /// The refresh token it came from, so revoking that also kills this.
+    pub refresh_token: Option<String>,
+}
+
+/// One event as stored: Google's JSON plus the sequence number of its latest change.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredEvent {
+    /// The full Event resource as Google would return it.
+    pub body: Value,
+    /// The calendar sequence number when this event last changed.
+    pub seq: u64,
+}
+
+/// A calendar and its events.
+pub(crate) struct Calendar {
+    /// Calendar id; the primary calendar's is the user's email.
+    pub id: String,
+    /// Display name.
+    pub summary: String,
+    /// IANA zone name.
+    pub time_zone: String,
+    /// One of Google's palette ids, with its colour below.
+    pub color_id: String,
+    /// `#rrggbb`.
+    pub background_color: String,
+    /// The opaque id every channel on this calendar reports in `X-Goog-Resource-ID`.
+    pub resource_id: String,
+    /// Bumped on every event change; sync tokens remember the value they were cut at.
+    pub seq: u64,
+    /// Bumped by `expire_sync_tokens`; tokens from an older epoch answer 410.
+    pub epoch: u64,
+    /// Events by id; ordered so pages are stable.
+    pub events: BTreeMap<String, StoredEvent>,
+    /// When the calendar or one of its events last changed.
+    pub updated: DateTime<Utc>,
+}
+
+/// A channel plus the queue feeding its delivery worker.
+pub(crate) struct Channel {
+    /// What tests observe.
+    pub info: ChannelInfo,
+    /// The worker's inbox; None once the channel is stopped or expired.
+    pub outbox: Option<mpsc::UnboundedSender<Message>>,
+}
+
+/// Why a model operation failed; routes turn it into Google's error, Control panics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ModelError {
+    /// No such calendar.
+    UnknownCalendar(String),
+    /// No such event in that calendar.
+    UnknownEvent(String),
+    /// Insert with an id that is already live.
+    DuplicateEvent(String),
+    /// The body is not a JSON object.
+    NotAnObject,
+    /// A calendar with that id already exists.
+    DuplicateCalendar(String),
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ModelError::UnknownCalendar(id) => write!(f, "no calendar with id {id}"),
+            ModelError::UnknownEvent(id) => write!(f, "no event with id {id}"),
+            ModelError::DuplicateEvent(id) => write!(f, "an event with id {id} already exists"),
+            ModelError::NotAnObject => write!(f, "an event must be a JSON object"),
+            ModelError::DuplicateCalendar(id) => {
+                write!(f, "a calendar with id {id} already exists")
+            }
+        }
+    }
+}
+
+/// The whole mutable state of one fake Google.
+pub(crate) struct World {
+    /// The signed-in user; also the primary calendar's id.
+    pub user_email: String,
+    /// Named in channels.stop's 404 message, like Google's project number.
+    pub project_number: String,
+    /// Calendars in calendarList order.
+    pub calendars: Vec<Calendar>,
+    /// Every channel ever created (ids stay reserved after stop, as on Google).
+    pub channels: Vec<Channel>,
+    /// Live authorization codes (single use).
+    pub auth_codes: HashMap<String, AuthCode>,
+    /// Access tokens by value.
+    pub access_tokens: HashMap<String, AccessGrant>,
+    /// Refresh tokens by value, with the scope they grant.
+    pub refresh_tokens: HashMap<String, String>,
+    /// The fault switches in force.
+    pub faults: Faults,
+    /// Decides which `exists` messages the drop fault eats; reseeded by `set_faults`.
+    pub drop_rng: StdRng,
+    /// Picks the gaps between message numbers.
+    pub number_rng: StdRng,
+    /// Queued token endpoint failures, consumed one per request.
+    pub token_failures: VecDeque<TokenFailure>,
+    /// Makes the next authorization answer `access_denied`.
+    pub deny_next_consent: bool,
+    /// Request counters.
+    pub stats: Stats,
+    /// Every token endpoint call.
+    pub token_log: Vec<TokenRequestLog>,
+}
+
+/// The primary user of every fake.
+pub const USER_EMAIL: &str = "sandbox.user@example.com";
+
+impl World {
+    /// An empty world holding only the user's primary calendar.
+    pub fn new(now: DateTime<Utc>) -> World {
+        let mut world = World {
+            user_email: USER_EMAIL.to_string(),
+            project_number: "123456789012".to_string(),
+            calendars: Vec::new(),
+            channels: Vec::new(),
+            auth_codes: HashMap::new(),
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            faults: Faults::default(),
+            drop_rng: StdRng::seed_from_u64(0),
+            number_rng: StdRng::from_entropy(),
+            token_failures: VecDeque::new(),
+            deny_next_consent: false,
+            stats: Stats::default(),
+            token_log: Vec::new(),
+        };
+        world
+            .add_calendar(USER_EMAIL, USER_EMAIL, "Europe/London", now)
+            .expect("an empty world has no calendars to clash with");
+        world
+    }
+
+    /// Resolves `primary` to the user's calendar id, as Google does in paths.
+    pub fn resolve_calendar_id(&self, id: &str) -> String {
+        if id == "primary" {
+            self.user_email.clone()
+        } else {
+            id.to_string()
+        }
+    }
+
+    /// Adds an empty calendar.
+    pub fn add_calendar(
+        &mut self,
+        id: &str,
+        summary: &str,
+        time_zone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ModelError> {
+        if self.calendars.iter().any(|c| c.id == id) {
+            return Err(ModelError::DuplicateCalendar(id.to_string()));
+        }
+        // Google's palette: cycle through a few of its calendar colours.
+        const PALETTE: [(&str, &str); 4] = [
+            ("14", "#9fe1e7"),
+            ("7", "#42d692"),
+            ("4", "#fa573c"),
+            ("9", "#7bd148"),
+        ];
+        let (color_id, background) = PALETTE[self.calendars.len() % PALETTE.len()];
+        self.calendars.push(Calendar {
+            id: id.to_string(),
+            summary: summary.to_string(),
+            time_zone: time_zone.to_string(),
+            color_id: color_id.to_string(),
+            background_color: background.to_string(),
+            resource_id: random_resource_id(),
+            seq: 0,
+            epoch: 0,
+            events: BTreeMap::new(),
+            updated: now,
+        });
+        Ok(())
+    }
+
+    /// The calendar with this id (after `primary` resolution).
+    pub fn calendar(&self, id: &str) -> Result<&Calendar, ModelError> {
+        let id = self.resolve_calendar_id(id);
+        self.calendars
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or(ModelError::UnknownCalendar(id))
+    }
+
+    /// The calendar with this id, mutable.
+    pub fn calendar_mut(&mut self, id: &str) -> Result<&mut Calendar, ModelError> {
+        let id = self.resolve_calendar_id(id);
+        self.calendars
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or(ModelError::UnknownCalendar(id))
+    }
+
+    /// The channel with this id, if it was ever created.
+    pub fn channel_mut(&mut self, id: &str) -> Option<&mut Channel> {
+        self.channels.iter_mut().find(|c| c.info.id == id)
+    }
+
+    /// Marks channels whose expiration has passed as expired, closing their queues.
+    pub fn expire_due_channels(&mut self, now_ms: i64) {
+        for channel in &mut self.channels {
+            if channel.info.state == ChannelState::Live && channel.info.expiration_ms <= now_ms {
+                channel.info.state = ChannelState::Expired;
+                channel.outbox = None;
+            }
+        }
+    }
+
+    /// True if `token` is a live access token.
+    pub fn access_token_valid(&self, token: &str, now_ms: i64) -> bool {
+        self.access_tokens
+            .get(token)
+            .is_some_and(|grant| grant.expires_at_ms > now_ms)
+    }
+
+    /// Mints an access token valid for `ttl`.
+    pub fn mint_access_token(
+        &mut self,
+        ttl: std::time::Duration,
+        refresh_token: Option<String>,
+        now_ms: i64,
+    ) -> String {
+        let token = format!("ya29.fake-{}", uuid::Uuid::new_v4().simple());
+        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+        self.access_tokens.insert(
+            token.clone(),
+            AccessGrant {
+                expires_at_ms: now_ms.saturating_add(ttl_ms),
+                refresh_token,
+            },
+        );
+        token
+    }
+
+    /// Mints a refresh token for `scope`.
+    pub fn mint_refresh_token(&mut self, scope: &str) -> String {
+        let token = format!("1//fake-{}", uuid::Uuid::new_v4().simple());
+        self.refresh_tokens.insert(token.clone(), scope.to_string());
+        token
+    }
+}
+
+impl Calendar {
+    /// Stores a new event, filling the read-only fields Google adds.
+    pub fn insert_event(
+        &mut self,
+        mut event: Value,
+        user_email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Value, ModelError> {
+        let object = event.as_object_mut().ok_or(ModelError::NotAnObject)?;
+        let id = match object.get("id").and_then(Value::as_str) {
+            Some(id) => id.to_string(),
+            // Google's ids are base32hex; a simple uuid (hex) is a subset of that alphabet.
+            None => uuid::Uuid::new_v4().simple().to_string(),
+        };
+        if self
+            .events
+            .get(&id)
+            .is_some_and(|e| e.body["status"] != "cancelled")
+        {
+            return Err(ModelError::DuplicateEvent(id));
+        }
+        self.seq += 1;
+        let stamp = rfc3339(now);
+        object.insert("kind".into(), json!("calendar#event"));
+        object.insert("id".into(), json!(id));
+        object.insert("etag".into(), json!(etag(now, self.seq)));
+        object.entry("status").or_insert(json!("confirmed"));
+        object.insert("htmlLink".into(), json!(html_link(&id, &self.id)));
+        object.insert("created".into(), json!(stamp));
+        object.insert("updated".into(), json!(stamp));
+        object
+            .entry("iCalUID")
+            .or_insert(json!(format!("{id}@google.com")));
+        object.entry("sequence").or_insert(json!(0));
+        object.entry("eventType").or_insert(json!("default"));
+        object
+            .entry("reminders")
+            .or_insert(json!({"useDefault": true}));
+        object
+            .entry("creator")
+            .or_insert(json!({"email": user_email, "self": true}));
+        let organizer = if self.id == user_email {
+            json!({"email": self.id, "self": true})
+        } else {
+            json!({"email": self.id, "displayName": self.summary, "self": true})
+        };
+        object.entry("organizer").or_insert(organizer);
+        // Google refuses events without times; a test that does not care gets the next hour.
+        if !object.contains_key("start") {
+            let start = now
+                .with_minute(0)
+                .and_then(|t| t.with_second(0))
+                .and_then(|t| t.with_nanosecond(0))
+                .unwrap_or(now)
+                + ChronoDuration::hours(1);
+            object.insert("start".into(), json!({"dateTime": rfc3339_secs(start)}));
+            object.insert(
+                "end".into(),
+                json!({"dateTime": rfc3339_secs(start + ChronoDuration::hours(1))}),
+            );
+        }
+        self.updated = now;
+        self.events.insert(
+            id,
+            StoredEvent {
+                body: event.clone(),
+                seq: self.seq,
+            },
+        );
+        Ok(event)
+    }
+
+    /// Applies a JSON merge-patch (RFC 7386) to an event; read-only fields stay Google's.
+    pub fn update_event(
+        &mut self,
+        event_id: &str,
+        patch: &Value,
+        now: DateTime<Utc>,
+    ) -> Result<Value, ModelError> {
+        if !patch.is_object() {
+            return Err(ModelError::NotAnObject);
+        }
+        let seq = self.seq + 1;
+        let stored = self
+            .events
+            .get_mut(event_id)
+            .ok_or_else(|| ModelError::UnknownEvent(event_id.to_string()))?;
+        merge_patch(&mut stored.body, patch);
+        let object = stored.body.as_object_mut().ok_or(ModelError::NotAnObject)?;
+        object.insert("id".into(), json!(event_id));
+        object.insert("kind".into(), json!("calendar#event"));
+        object.insert("etag".into(), json!(etag(now, seq)));
+        object.insert("updated".into(), json!(rfc3339(now)));
+        let sequence = object.get("sequence").and_then(Value::as_i64).unwrap_or(0);
+        object.insert("sequence".into(), json!(sequence + 1));
+        stored.seq = seq;
+        self.seq = seq;
+        self.updated = now;
+        Ok(stored.body.clone())
+    }
+
+    /// Cancels an event (Google keeps it as `status: "cancelled"` so incremental syncs see
+    /// the deletion). Cancelling a recurring series cancels its exceptions too. Returns
+    /// false if it was already cancelled, so nothing changed.
+    pub fn delete_event(&mut self, event_id: &str, now: DateTime<Utc>) -> Result<bool, ModelError> {
+        let status = self
+            .events
+            .get(event_id)
+            .ok_or_else(|| ModelError::UnknownEvent(event_id.to_string()))?
+            .body["status"]
+            .clone();
+        if status == "cancelled" {
+            return Ok(false);
+        }
+        let exceptions: Vec<String> = self
+            .events
+            .iter()
+            .filter(|(_, e)| {
+                e.body["recurringEventId"] == event_id && e.body["status"] != "cancelled"
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in std::iter::once(event_id.to_string()).chain(exceptions) {
+            self.seq += 1;
+            let seq = self.seq;
+            if let Some(stored) = self.events.get_mut(&id) {
+                if let Some(object) = stored.body.as_object_mut() {
+                    object.insert("status".into(), json!("cancelled"));
+                    object.insert("updated".into(), json!(rfc3339(now)));
+                    object.insert("etag".into(), json!(etag(now, seq)));
+                }
+                stored.seq = seq;
+            }
+        }
+        self.updated = now;
+        Ok(true)
+    }
+
+    /// One page of events.list. `cursor` says which changes to include and where the
+    /// previous page stopped; the returned id, if any, is where the next page starts.
+    pub fn page(&self, cursor: &Cursor, max_results: usize) -> (Vec<Value>, Option<String>) {
+        let mut items = Vec::new();
+        let mut last_id = None;
+        let range = match &cursor.after_id {
+            Some(after) => self
+                .events
+                .range::<String, _>((std::ops::Bound::Excluded(after), std::ops::Bound::Unbounded)),
+            None => self.events.range::<String, _>(..),
+        };
+        for (id, stored) in range {
+            let cancelled = stored.body["status"] == "cancelled";
+            let wanted = match cursor.since {
+                // Incremental: every change after the token, deletions included.
+                Some(since) => stored.seq > since,
+                None => !cancelled || cursor.show_deleted,
+            };
+            if !wanted {
+                continue;
+            }
+            if items.len() == max_results {
+                // At least one more matches: the caller needs a next page.
+                return (items, last_id);
+            }
+            items.push(wire_event(&stored.body));
+            last_id = Some(id.clone());
+        }
+        (items, None)
+    }
+}
+
+/// Which events a listing covers and where it resumes; encoded into page tokens.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    /// The calendar the listing belongs to.
+    pub calendar_id: String,
+    /// The calendar epoch when the listing began; an expired epoch answers 410.
+    pub epoch: u64,
+    /// None for a full sync; Some(seq) for changes after that sequence number.
+    pub since: Option<u64>,
+    /// The calendar sequence number when the listing began: the next sync token's value.
+    pub snapshot: u64,
+    /// Full syncs include cancelled events only when asked.
+    pub show_deleted: bool,
+    /// The last id already returned.
+    pub after_id: Option<String>,
+}
+
+impl Cursor {
+    /// An opaque page token.
+    pub fn encode(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        format!("CiAK{}", URL_SAFE_NO_PAD.encode(json))
+    }
+
+    /// Reads a page token back; None if it is not one of ours.
+    pub fn decode(token: &str) -> Option<Cursor> {
+        let bytes = URL_SAFE_NO_PAD.decode(token.strip_prefix("CiAK")?).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
+/// What a sync token points at: a calendar's state at one sequence number in one epoch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SyncToken {
+    /// The calendar it was issued for.
+    pub calendar_id: String,
+    /// The epoch it was issued in.
+    pub epoch: u64,
+    /// Changes with a larger sequence number are new to the holder.
+    pub seq: u64,
+}
+
+impl SyncToken {
+    /// An opaque token; Google's look like base64 too.
+    pub fn encode(&self) -> String {
+        let raw = format!("{}\n{}\n{}", self.calendar_id, self.epoch, self.seq);
+        format!("CPDAlvWDx{}", URL_SAFE_NO_PAD.encode(raw))
+    }
+
+    /// Reads a token back; None if it is not one of ours.
+    pub fn decode(token: &str) -> Option<SyncToken> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(token.strip_prefix("CPDAlvWDx")?)
+            .ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let mut parts = text.rsplitn(3, '\n');
+        let seq = parts.next()?.parse().ok()?;
+        let epoch = parts.next()?.parse().ok()?;
+        let calendar_id = parts.next()?.to_string();
+        Some(SyncToken {
+            calendar_id,
+            epoch,
+            seq,
+        })
+    }
+}
+
+/// The event as events.list shows it: a cancelled event carries only what Google
+/// guarantees (id, status, and for a cancelled exception its series and original start).
+pub(crate) fn wire_event(body: &Value) -> Value {
+    if body["status"] != "cancelled" {
+        return body.clone();
+    }
+    let mut slim = Map::new();
+    for key in [
+        "kind",
+        "etag",
+        "id",
+        "status",
+        "recurringEventId",
+        "originalStartTime",
+    ] {
+        if let Some(value) = body.get(key) {
+            slim.insert(key.to_string(), value.clone());
+        }
+    }
+    Value::Object(slim)
+}
+
+/// RFC 7386: objects merge recursively, `null` deletes, anything else replaces.
+fn merge_patch(target: &mut Value, patch: &Value) {
+    match patch {
+        Value::Object(fields) => {
+            if !target.is_object() {
+                *target = Value::Object(Map::new());
+            }
+            if let Some(object) = target.as_object_mut() {
+                for (key, value) in fields {
+                    if value.is_null() {
+                        object.remove(key);
+                    } else {
+                        merge_patch(object.entry(key.clone()).or_insert(Value::Null), value);
+                    }
+                }
+            }
+        }
+        other => *target = other.clone(),
+    }
+}
+
+/// Google's timestamp style: `2026-11-28T23:59:01.123Z`.
+pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Event times are whole seconds: `2026-11-28T23:00:00Z`.
+pub(crate) fn rfc3339_secs(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A quoted, ever-changing etag like Google's `"3181161784712000"`.
+fn etag(now: DateTime<Utc>, seq: u64) -> String {
+    format!("\"{}{:03}\"", now.timestamp_millis(), seq % 1000)
+}
+
+/// Google's event link: `eid` is base64 of "<event id> <calendar id>".
+pub(crate) fn html_link(event_id: &str, calendar_id: &str) -> String {
+    let eid = STANDARD_NO_PAD.encode(format!("{event_id} {calendar_id}"));
+    format!("https://www.google.com/calendar/event?eid={eid}")
+}
+
+/// An opaque resource id shaped like Google's (27 url-safe characters).
+fn random_resource_id() -> String {
+    let raw = uuid::Uuid::new_v4();
+    URL_SAFE_NO_PAD
+        .encode(raw.as_bytes())
+        .chars()
+        .take(27)
+        .collect()
+}
