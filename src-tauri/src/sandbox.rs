@@ -78,15 +78,17 @@ impl Sandbox {
     /// The sandbox engine's configuration: fake-google's endpoints, its own data dir, an
     /// http loopback callback. Nothing of the real environment leaks in.
     pub fn config(&self, real: &Config) -> Result<Config, UiError> {
+        // The client secret and the callback URL are set through the engine afterwards,
+        // the way a person sets them, so they are not taken from the environment here.
         let mut env: HashMap<String, String> = self
             .fake
             .env_assignments(&self.client_secret_path)
             .into_iter()
+            .filter(|(key, _)| key != "CALWATCH_CLIENT_SECRET_FILE")
             .collect();
         let overrides = [
             ("CALWATCH_DATA_DIR", self.data_dir.display().to_string()),
             ("CALWATCH_RECEIVER_ADDR", self.receiver_addr.to_string()),
-            ("CALWATCH_CALLBACK_URL", self.callback_url.clone()),
             ("CALWATCH_ALLOW_HTTP_CALLBACK", "1".to_string()),
         ];
         for (key, value) in overrides {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use calwatch_core::engine::{EngineError, EngineState};
-use calwatch_core::notice::{ChangeKind, FieldDiff};
+use calwatch_core::notice::FieldDiff;
 use calwatch_core::store::{CalendarRecord, ChannelRecord, ChannelState, StoredChange};
 use serde::{Deserialize, Serialize};
 
@@ -120,32 +120,40 @@ impl AppStateView {
     pub fn new(state: &EngineState, sandbox: bool, start_at_login: bool) -> Self {
         Self {
             client_secret: ClientSecretView {
-                imported: state.client_id.is_some(),
-                client_id: state.client_id.clone(),
+                imported: state.client_secret.imported,
+                client_id: state.client_secret.client_id.clone(),
             },
             account: state.account.as_ref().map(|account| AccountView {
                 email: account.email.clone(),
-                status: account.status.as_str().to_string(),
+                status: wire_name(&account.status),
             }),
             signing_in: state.signing_in,
             callback_url: state.callback_url.clone(),
             receiver: ReceiverView {
-                address: state.receiver_addr.to_string(),
-                listening: state.receiver_listening,
-                error: state.receiver_error.as_ref().map(UiError::from),
+                address: state.receiver.address.clone(),
+                listening: state.receiver.listening,
+                error: state.receiver.error.as_ref().map(UiError::from),
             },
             sandbox,
             settings: SettingsView {
                 paused: state.settings.paused,
                 start_at_login,
                 summary_threshold: state.settings.summary_threshold,
-                backstop_minutes: state.settings.timings.backstop_interval.as_secs() / 60,
-                receiver_port: state.settings.receiver_addr.port(),
+                backstop_minutes: state.settings.backstop_minutes,
+                receiver_port: state.settings.receiver_port,
             },
             watched_count: state.watched_count,
-            next_renewal_at: state.next_renewal_ms,
+            next_renewal_at: state.next_renewal_at,
         }
     }
+}
+
+/// The serde name of a unit enum value (the engine's enums serialize as the wire names).
+fn wire_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// One calendar of the account.
@@ -176,7 +184,9 @@ impl From<CalendarRecord> for CalendarView {
             color: c.color,
             primary: c.primary,
             watched: c.watched,
-            access_role: c.access_role,
+            // The store does not keep Google's access role (the window does not use it):
+            // empty says "unknown" rather than guessing.
+            access_role: String::new(),
             gone: c.gone,
         }
     }
@@ -216,7 +226,7 @@ impl ChannelView {
             calendar_id: c.calendar_id,
             created_at: c.created_ms,
             expires_at: c.expiration_ms,
-            state: channel_state(c.state).to_string(),
+            state: c.state.as_str().to_string(),
             error: c.error,
             last_message: c.last_message_number,
         }
@@ -234,19 +244,6 @@ pub fn channel_views(channels: Vec<ChannelRecord>, calendars: &[CalendarRecord])
         .filter(|c| c.state != ChannelState::Stopped)
         .map(|c| ChannelView::new(c, &names))
         .collect()
-}
-
-/// The wire name of a channel state.
-pub fn channel_state(state: ChannelState) -> &'static str {
-    match state {
-        ChannelState::Pending => "pending",
-        ChannelState::Active => "active",
-        ChannelState::Renewing => "renewing",
-        ChannelState::ExpiringSoon => "expiring_soon",
-        ChannelState::Expired => "expired",
-        ChannelState::Error => "error",
-        ChannelState::Stopped => "stopped",
-    }
 }
 
 /// One recorded change, in words.
@@ -288,10 +285,7 @@ impl From<&FieldDiff> for FieldDiffView {
     fn from(d: &FieldDiff) -> Self {
         Self {
             // The engine's serde name is the wire name (snake_case).
-            field: serde_json::to_value(d.field)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            field: wire_name(&d.field),
             before: d.before.clone(),
             after: d.after.clone(),
         }
@@ -306,12 +300,7 @@ impl ChangeView {
             id: stored.id,
             calendar_id: change.calendar_id.clone(),
             calendar_name: change.calendar_name.clone(),
-            kind: match change.kind {
-                ChangeKind::Created => "created",
-                ChangeKind::Updated => "updated",
-                ChangeKind::Cancelled => "cancelled",
-            }
-            .to_string(),
+            kind: wire_name(&change.kind),
             headline: change.headline(),
             body: change.body(tz),
             diffs: change.diffs.iter().map(FieldDiffView::from).collect(),
@@ -388,7 +377,7 @@ pub struct ProbeReportView {
     /// What was tried, in order.
     pub steps: Vec<ProbeStepView>,
     /// The round trip through the public URL, when it worked.
-    pub rtt_ms: Option<u64>,
+    pub rtt_ms: Option<f64>,
 }
 
 /// One step of the probe.
