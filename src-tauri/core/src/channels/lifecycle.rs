@@ -1,0 +1,473 @@
+//! Watch, renew, stop and re-arm push channels.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use base64::Engine as _;
+use rand::RngCore;
+use tokio::sync::{broadcast, mpsc, Notify};
+use tokio_util::sync::CancellationToken;
+
+use super::timing::{expiring_soon, renew_at_ms};
+use crate::engine::{Clock, EngineEvent};
+use crate::google::{GoogleError, WatchRequest};
+use crate::receiver::{ChannelRegistry, RegisteredChannel};
+use crate::secrets::Sensitive;
+use crate::store::{ChannelRecord, ChannelState, Store, StoreError};
+use crate::sync::{ClientCell, SyncError};
+
+/// How long a renewal waits for the new channel's `sync` message before stopping the old
+/// channel anyway: the old one keeps delivering until the new one has shown it works.
+const CONFIRM_WAIT: Duration = Duration::from_secs(30);
+/// First wait after a failed renewal; doubles up to [`RENEW_RETRY_MAX`].
+const RENEW_RETRY_FIRST: Duration = Duration::from_secs(30);
+/// The longest wait between renewal attempts.
+const RENEW_RETRY_MAX: Duration = Duration::from_secs(15 * 60);
+/// Renewal timers wake at least this often to re-read the wall clock: tokio's clock
+/// does not run while the machine sleeps, the wall clock does.
+const WAKE_AT_LEAST_EVERY: Duration = Duration::from_secs(10 * 60);
+/// Random bytes in a channel token (URL-safe base64 without padding: 43 characters).
+const TOKEN_BYTES: usize = 32;
+
+/// What a channel is created with; changed by the settings.
+#[derive(Debug, Clone)]
+pub struct ChannelSettings {
+    /// The public https URL Google delivers to (unset until the user enters it).
+    pub callback_url: Option<String>,
+    /// Asked-for channel life (Google may shorten it).
+    pub ttl: Duration,
+    /// Renew at this fraction of the channel's life…
+    pub renew_at_fraction: f64,
+    /// …and never later than this before it expires.
+    pub renew_min_lead: Duration,
+}
+
+/// Why a channel operation failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ChannelError {
+    /// No callback URL is configured.
+    #[error("set the public callback URL before watching a calendar")]
+    NoCallback,
+    /// No account is signed in.
+    #[error("sign in with Google first")]
+    NotSignedIn,
+    /// Google refused (callback rejected, rate limit…) or could not be reached.
+    #[error(transparent)]
+    Google(#[from] GoogleError),
+    /// No such channel, or it is already stopped.
+    #[error("there is no active channel {0}")]
+    NotFound(String),
+    /// The local database failed.
+    #[error("the local database failed: {0}")]
+    Store(String),
+}
+
+impl From<StoreError> for ChannelError {
+    fn from(e: StoreError) -> Self {
+        ChannelError::Store(e.to_string())
+    }
+}
+
+impl From<SyncError> for ChannelError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::NotSignedIn => ChannelError::NotSignedIn,
+            SyncError::Google(g) => ChannelError::Google(g),
+            SyncError::Store(s) => ChannelError::Store(s),
+        }
+    }
+}
+
+/// The channel lifecycle; cheap to clone.
+#[derive(Clone)]
+pub struct Channels {
+    /// Shared with the renewal timers.
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// Channel rows: the source of truth across restarts.
+    store: Store,
+    /// Who to ask Google as.
+    client: ClientCell,
+    /// The receiver's view of live channels (token, resource id, last message number).
+    registry: ChannelRegistry,
+    /// Wall-clock "now" for comparing stored expirations.
+    clock: Arc<dyn Clock>,
+    /// Callback URL, ttl and renewal timing.
+    settings: RwLock<ChannelSettings>,
+    /// Channel id → woken by its `sync` message (the proof the new channel delivers).
+    confirmations: Mutex<HashMap<String, Arc<Notify>>>,
+    /// Channel id → its renewal timer.
+    timers: Mutex<HashMap<String, CancellationToken>>,
+    /// Stops every timer at shutdown.
+    cancel: CancellationToken,
+    /// Tells the window that channels changed, and about background failures.
+    events: broadcast::Sender<EngineEvent>,
+    /// Calendars that went unwatched for a while (a channel expired before it could be
+    /// replaced): the engine catches them up.
+    gaps: mpsc::UnboundedSender<String>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Channels {
+    /// The lifecycle over these parts; timers stop when `cancel` is cancelled.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        store: Store,
+        client: ClientCell,
+        registry: ChannelRegistry,
+        clock: Arc<dyn Clock>,
+        settings: ChannelSettings,
+        cancel: CancellationToken,
+        events: broadcast::Sender<EngineEvent>,
+        gaps: mpsc::UnboundedSender<String>,
+    ) -> Self {
+        Channels {
+            inner: Arc::new(Inner {
+                store,
+                client,
+                registry,
+                clock,
+                settings: RwLock::new(settings),
+                confirmations: Mutex::new(HashMap::new()),
+                timers: Mutex::new(HashMap::new()),
+                cancel,
+                events,
+                gaps,
+            }),
+        }
+    }
+
+    /// The settings new channels are made with.
+    pub fn settings(&self) -> ChannelSettings {
+        self.inner
+            .settings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Replaces the settings (existing channels keep their address until renewed).
+    pub fn set_settings(&self, settings: ChannelSettings) {
+        *self
+            .inner
+            .settings
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = settings;
+    }
+
+    /// Creates a channel for `calendar_id` and arms its renewal.
+    ///
+    /// The row is stored and the receiver told about it *before* `events.watch` is called,
+    /// because Google's `sync` message can arrive before the watch response.
+    pub async fn open(&self, calendar_id: &str) -> Result<ChannelRecord, ChannelError> {
+        let settings = self.settings();
+        let address = settings.callback_url.ok_or(ChannelError::NoCallback)?;
+        let client = self.inner.client.get()?;
+        let now = self.inner.clock.now_ms();
+        let mut record = ChannelRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            calendar_id: calendar_id.to_string(),
+            resource_id: None,
+            token: Sensitive::new(new_token()),
+            address: address.clone(),
+            expiration_ms: now + settings.ttl.as_millis() as i64,
+            state: ChannelState::Pending,
+            last_message_number: 0,
+            created_ms: now,
+            error: None,
+        };
+        self.inner.store.insert_channel(&record)?;
+        let confirmed = Arc::new(Notify::new());
+        lock(&self.inner.confirmations).insert(record.id.clone(), Arc::clone(&confirmed));
+        self.inner.registry.insert(
+            record.id.clone(),
+            RegisteredChannel::new(calendar_id, record.token.clone()),
+        );
+        let request = WatchRequest {
+            id: record.id.clone(),
+            address,
+            token: record.token.clone(),
+            ttl: settings.ttl,
+        };
+        match client.watch(calendar_id, &request).await {
+            Ok(channel) => {
+                record.resource_id = Some(channel.resource_id.clone());
+                record.expiration_ms = channel.expiration_ms;
+                record.state = ChannelState::Active;
+                self.inner
+                    .registry
+                    .set_resource_id(&record.id, channel.resource_id.clone());
+                self.inner.store.record_watch_response(
+                    &record.id,
+                    &channel.resource_id,
+                    channel.expiration_ms,
+                )?;
+                self.inner
+                    .store
+                    .update_channel_state(&record.id, ChannelState::Active, None)?;
+            }
+            Err(e) => {
+                self.inner.registry.remove(&record.id);
+                lock(&self.inner.confirmations).remove(&record.id);
+                // Never created at Google: nothing to stop, nothing to show.
+                self.inner.store.delete_channel(&record.id)?;
+                return Err(e.into());
+            }
+        }
+        self.arm(&record);
+        self.changed();
+        Ok(record)
+    }
+
+    /// Replaces `channel_id` with a new channel now (the "Renew now" button).
+    pub async fn renew(&self, channel_id: &str) -> Result<ChannelRecord, ChannelError> {
+        let old = self.live(channel_id)?;
+        self.disarm(channel_id);
+        match self.replace(&old, false).await {
+            Ok(new) => Ok(new),
+            Err(e) => {
+                // Keep the old channel's renewal going; it is still the one delivering.
+                if let Ok(old) = self.live(channel_id) {
+                    self.arm(&old);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Stops a channel: `channels.stop` at Google (404 = already stopped) and forgotten
+    /// here. A failure to reach Google is logged; the channel expires there on its own.
+    pub async fn stop(&self, channel_id: &str) -> Result<(), ChannelError> {
+        let record = self
+            .inner
+            .store
+            .channel(channel_id)?
+            .ok_or_else(|| ChannelError::NotFound(channel_id.to_string()))?;
+        self.disarm(channel_id);
+        self.inner.registry.remove(channel_id);
+        lock(&self.inner.confirmations).remove(channel_id);
+        // Forgotten first: from now on its deliveries are refused and it is not shown.
+        self.inner.store.delete_channel(channel_id)?;
+        self.changed();
+        if let (Some(resource_id), Ok(client)) =
+            (record.resource_id.as_deref(), self.inner.client.get())
+        {
+            if let Err(e) = client.stop(channel_id, resource_id).await {
+                tracing::warn!(channel = channel_id, error = %e, "Google could not be told to stop a channel; it will expire on its own");
+            }
+        }
+        Ok(())
+    }
+
+    /// Stops every live channel of `calendar_id`.
+    pub async fn stop_calendar(&self, calendar_id: &str) -> Result<(), ChannelError> {
+        for record in self.inner.store.channels()? {
+            if record.calendar_id == calendar_id && record.state != ChannelState::Stopped {
+                self.stop(&record.id).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After a restart: tells the receiver about every live channel (with its last message
+    /// number, so replays stay duplicates) and arms its renewal. A channel that expired
+    /// while the app was off is replaced at once by its timer.
+    pub fn rearm(&self) -> Result<(), ChannelError> {
+        for record in self.inner.store.channels()? {
+            if record.state == ChannelState::Stopped {
+                continue;
+            }
+            let mut registered =
+                RegisteredChannel::new(record.calendar_id.clone(), record.token.clone());
+            registered.resource_id = record.resource_id.clone();
+            registered.last_message_number = record.last_message_number;
+            self.inner.registry.insert(record.id.clone(), registered);
+            self.arm(&record);
+        }
+        Ok(())
+    }
+
+    /// Re-reads the wall clock for every timer (after the machine woke up).
+    pub fn rearm_timers(&self) {
+        let ids: Vec<String> = lock(&self.inner.timers).keys().cloned().collect();
+        for id in ids {
+            if let Ok(record) = self.live(&id) {
+                self.arm(&record);
+            }
+        }
+    }
+
+    /// Google's `sync` message arrived on `channel_id`: the channel works.
+    pub fn confirmed(&self, channel_id: &str, resource_id: &str) {
+        if let Some(waiter) = lock(&self.inner.confirmations).remove(channel_id) {
+            waiter.notify_one();
+        }
+        self.inner.registry.set_resource_id(channel_id, resource_id);
+        match self.inner.store.channel(channel_id) {
+            Ok(Some(record)) if record.state == ChannelState::Pending => {
+                if let Err(e) =
+                    self.inner
+                        .store
+                        .update_channel_state(&record.id, ChannelState::Active, None)
+                {
+                    tracing::warn!(error = %e, "could not record a confirmed channel");
+                }
+                self.changed();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read a confirmed channel"),
+        }
+    }
+
+    /// The live (not stopped) channel `channel_id`.
+    fn live(&self, channel_id: &str) -> Result<ChannelRecord, ChannelError> {
+        self.inner
+            .store
+            .channel(channel_id)?
+            .filter(|r| r.state != ChannelState::Stopped)
+            .ok_or_else(|| ChannelError::NotFound(channel_id.to_string()))
+    }
+
+    /// New channel first, then stop the old: the calendar is never unwatched, and the
+    /// kept sync token makes a change delivered on both channels count once.
+    async fn replace(
+        &self,
+        old: &ChannelRecord,
+        expired: bool,
+    ) -> Result<ChannelRecord, ChannelError> {
+        self.set_state(&old.id, ChannelState::Renewing, None);
+        let new = self.open(&old.calendar_id).await?;
+        self.await_confirmation(&new.id).await;
+        self.stop(&old.id).await?;
+        if expired {
+            // Nothing watched the calendar between the expiry and now.
+            let _ = self.inner.gaps.send(old.calendar_id.clone());
+        }
+        Ok(new)
+    }
+
+    async fn await_confirmation(&self, channel_id: &str) {
+        let waiter = lock(&self.inner.confirmations).get(channel_id).cloned();
+        if let Some(waiter) = waiter {
+            tokio::select! {
+                () = waiter.notified() => {}
+                () = tokio::time::sleep(CONFIRM_WAIT) => {
+                    tracing::info!(channel = channel_id, "no sync message from the new channel yet; stopping the old one anyway");
+                }
+                () = self.inner.cancel.cancelled() => {}
+            }
+        }
+    }
+
+    /// (Re)starts the renewal timer of `record`.
+    fn arm(&self, record: &ChannelRecord) {
+        let token = self.inner.cancel.child_token();
+        if let Some(previous) = lock(&self.inner.timers).insert(record.id.clone(), token.clone()) {
+            previous.cancel();
+        }
+        let this = self.clone();
+        let id = record.id.clone();
+        tokio::spawn(async move { this.renewal_loop(&id, token).await });
+    }
+
+    fn disarm(&self, channel_id: &str) {
+        if let Some(token) = lock(&self.inner.timers).remove(channel_id) {
+            token.cancel();
+        }
+    }
+
+    async fn renewal_loop(&self, channel_id: &str, cancel: CancellationToken) {
+        let mut backoff = RENEW_RETRY_FIRST;
+        loop {
+            let Ok(old) = self.live(channel_id) else {
+                return;
+            };
+            let settings = self.settings();
+            let at = renew_at_ms(
+                old.created_ms,
+                old.expiration_ms,
+                settings.renew_at_fraction,
+                settings.renew_min_lead,
+            );
+            if !self.wait_until(at, &cancel).await {
+                return;
+            }
+            let now = self.inner.clock.now_ms();
+            let expired = now >= old.expiration_ms;
+            if expired && old.state != ChannelState::Expired {
+                self.set_state(&old.id, ChannelState::Expired, None);
+            }
+            match self.replace(&old, expired).await {
+                Ok(_) => {
+                    // The new channel has its own timer; this one is done.
+                    lock(&self.inner.timers).remove(channel_id);
+                    return;
+                }
+                Err(e) => {
+                    let now = self.inner.clock.now_ms();
+                    let state = if now >= old.expiration_ms {
+                        ChannelState::Expired
+                    } else if expiring_soon(now, old.expiration_ms, settings.renew_min_lead) {
+                        ChannelState::ExpiringSoon
+                    } else {
+                        ChannelState::Error
+                    };
+                    tracing::warn!(channel = channel_id, error = %e, retry_in = ?backoff, "channel renewal failed");
+                    self.set_state(&old.id, state, Some(e.to_string()));
+                    let _ = self
+                        .inner
+                        .events
+                        .send(EngineEvent::Error(crate::engine::EngineError::from(e)));
+                    tokio::select! {
+                        () = cancel.cancelled() => return,
+                        () = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(RENEW_RETRY_MAX);
+                }
+            }
+        }
+    }
+
+    /// Sleeps until the wall clock reads `at_ms`; false if cancelled first.
+    async fn wait_until(&self, at_ms: i64, cancel: &CancellationToken) -> bool {
+        loop {
+            let now = self.inner.clock.now_ms();
+            if now >= at_ms {
+                return true;
+            }
+            let left = Duration::from_millis((at_ms - now) as u64).min(WAKE_AT_LEAST_EVERY);
+            tokio::select! {
+                () = cancel.cancelled() => return false,
+                () = tokio::time::sleep(left) => {}
+            }
+        }
+    }
+
+    fn set_state(&self, channel_id: &str, state: ChannelState, error: Option<String>) {
+        if let Err(e) = self
+            .inner
+            .store
+            .update_channel_state(channel_id, state, error.as_deref())
+        {
+            tracing::warn!(channel = channel_id, error = %e, "could not record a channel state");
+        }
+        self.changed();
+    }
+
+    fn changed(&self) {
+        let _ = self.inner.events.send(EngineEvent::Channels);
+    }
+}
+
+/// A fresh channel token: 32 random bytes, URL-safe base64.
+fn new_token() -> String {
+    let mut bytes = [0u8; TOKEN_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}

@@ -1,0 +1,487 @@
+//! Pure classification: what a person would call a change, found by comparing Google's
+//! events with the stored snapshot (DESIGN.md, "Classifying a change").
+//!
+//! Nothing here does I/O or reads the clock, so every rule is pinned by unit tests.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Duration;
+
+use crate::google::{Event, EventDateTime};
+use crate::notice::{Change, ChangeKind, EventTime, Field, FieldDiff};
+use crate::store::EventSnapshot;
+
+/// Google's status of a deleted event.
+const CANCELLED: &str = "cancelled";
+
+/// What one sync found: the snapshot rows to write, the ones to forget, and the changes to
+/// record, all to be committed in one transaction.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Classified {
+    /// Snapshot rows to insert or replace.
+    pub upserts: Vec<EventSnapshot>,
+    /// Event ids whose snapshot rows go away.
+    pub removed: Vec<String>,
+    /// What a person is told, in the order Google listed the events.
+    pub changes: Vec<Change>,
+}
+
+/// The calendar being classified: its id and its name at the time (for the wording).
+#[derive(Debug, Clone, Copy)]
+pub struct CalendarRef<'a> {
+    /// Google's calendar id.
+    pub id: &'a str,
+    /// The name shown in notices.
+    pub name: &'a str,
+}
+
+/// Builds the snapshot row for an event, or `None` when it has nothing to keep (a
+/// cancelled event Google sent without its fields is kept only as a tombstone, see
+/// [`tombstone`]).
+pub fn snapshot_of(calendar_id: &str, event: &Event) -> Option<EventSnapshot> {
+    let start = event_time(event.start.as_ref()?)?;
+    let end = event
+        .end
+        .as_ref()
+        .and_then(event_time)
+        .unwrap_or_else(|| start.clone());
+    Some(EventSnapshot {
+        calendar_id: calendar_id.to_string(),
+        event_id: event.id.clone(),
+        summary: event.summary.clone().unwrap_or_default(),
+        all_day: start.is_all_day(),
+        start,
+        end,
+        location: non_empty(event.location.as_deref()),
+        description: non_empty(event.description.as_deref()),
+        status: event
+            .status
+            .clone()
+            .unwrap_or_else(|| "confirmed".to_string()),
+        self_response: event
+            .attendees
+            .iter()
+            .find(|a| a.is_self)
+            .and_then(|a| a.response_status.clone()),
+        recurring_event_id: event.recurring_event_id.clone(),
+        original_start: event.original_start_time.as_ref().and_then(event_time),
+        html_link: event.html_link.clone(),
+    })
+}
+
+/// Classifies an incremental delta (events changed since the sync token) against the
+/// snapshot `known`.
+pub fn classify_delta(
+    calendar: CalendarRef<'_>,
+    known: &HashMap<String, EventSnapshot>,
+    events: &[Event],
+) -> Classified {
+    let mut work = Work::new(calendar, known);
+    work.apply(events);
+    work.finish()
+}
+
+/// Classifies a complete event list (a full resync after `410 Gone`, or the first sync
+/// of a calendar we already hold a snapshot for) against `known`: events in the snapshot
+/// but missing from the list were deleted meanwhile.
+///
+/// With an empty snapshot this is the silent baseline: every event is recorded, nothing
+/// is reported.
+pub fn classify_full(
+    calendar: CalendarRef<'_>,
+    known: &HashMap<String, EventSnapshot>,
+    events: &[Event],
+) -> Classified {
+    if known.is_empty() {
+        return baseline(calendar.id, events);
+    }
+    let mut work = Work::new(calendar, known);
+    work.apply(events);
+    let listed: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    let mut missing: Vec<&EventSnapshot> = known
+        .values()
+        .filter(|s| !listed.contains(s.event_id.as_str()))
+        .collect();
+    // HashMap order is random; report in time order so the wording reads naturally.
+    missing.sort_by(|a, b| {
+        a.start
+            .encode()
+            .cmp(&b.start.encode())
+            .then(a.event_id.cmp(&b.event_id))
+    });
+    let missing_ids: HashSet<&str> = missing.iter().map(|s| s.event_id.as_str()).collect();
+    for snap in missing {
+        let parent_gone = snap
+            .recurring_event_id
+            .as_deref()
+            .is_some_and(|p| missing_ids.contains(p));
+        if snap.status != CANCELLED && !parent_gone {
+            work.changes.push(cancelled_change(calendar, snap));
+        }
+        work.forget(&snap.event_id);
+    }
+    work.finish()
+}
+
+/// The first sync of a calendar: record everything, report nothing.
+pub fn baseline(calendar_id: &str, events: &[Event]) -> Classified {
+    let mut rows: HashMap<String, EventSnapshot> = HashMap::new();
+    for event in events {
+        let row = if is_cancelled(event) {
+            // A cancelled exception is remembered so a later full list that still carries it
+            // is not mistaken for news.
+            event
+                .recurring_event_id
+                .as_ref()
+                .map(|_| tombstone(calendar_id, event, None))
+        } else {
+            snapshot_of(calendar_id, event)
+        };
+        if let Some(row) = row {
+            rows.insert(row.event_id.clone(), row);
+        }
+    }
+    Classified {
+        upserts: rows.into_values().collect(),
+        removed: Vec::new(),
+        changes: Vec::new(),
+    }
+}
+
+/// The person-visible differences between two versions of an event, in a fixed order.
+pub fn field_diffs(before: &EventSnapshot, after: &EventSnapshot) -> Vec<FieldDiff> {
+    let mut diffs = Vec::new();
+    if !before.start.same_time(&after.start) || !before.end.same_time(&after.end) {
+        diffs.push(FieldDiff::time(
+            &before.start,
+            Some(&before.end),
+            &after.start,
+            Some(&after.end),
+        ));
+    }
+    if before.all_day != after.all_day {
+        diffs.push(FieldDiff::new(
+            Field::AllDay,
+            before.all_day.to_string(),
+            after.all_day.to_string(),
+        ));
+    }
+    if before.summary.trim() != after.summary.trim() {
+        diffs.push(FieldDiff::new(
+            Field::Title,
+            before.summary.clone(),
+            after.summary.clone(),
+        ));
+    }
+    let (place_before, place_after) = (
+        before.location.as_deref().unwrap_or("").trim(),
+        after.location.as_deref().unwrap_or("").trim(),
+    );
+    if place_before != place_after {
+        diffs.push(FieldDiff::new(Field::Place, place_before, place_after));
+    }
+    if before.status != after.status {
+        diffs.push(FieldDiff::new(
+            Field::Status,
+            before.status.clone(),
+            after.status.clone(),
+        ));
+    }
+    if before.self_response != after.self_response {
+        diffs.push(FieldDiff::new(
+            Field::Response,
+            before.self_response.clone().unwrap_or_default(),
+            after.self_response.clone().unwrap_or_default(),
+        ));
+    }
+    diffs
+}
+
+/// The working state of one classification: the snapshot as it is after the events seen
+/// so far (a delta can list the same id twice across pages).
+struct Work<'a> {
+    calendar: CalendarRef<'a>,
+    known: &'a HashMap<String, EventSnapshot>,
+    /// Rows written or forgotten by this sync (`None` = forgotten).
+    overlay: HashMap<String, Option<EventSnapshot>>,
+    /// Ids in first-touched order, so the commit is deterministic.
+    order: Vec<String>,
+    changes: Vec<Change>,
+}
+
+impl<'a> Work<'a> {
+    fn new(calendar: CalendarRef<'a>, known: &'a HashMap<String, EventSnapshot>) -> Self {
+        Work {
+            calendar,
+            known,
+            overlay: HashMap::new(),
+            order: Vec::new(),
+            changes: Vec::new(),
+        }
+    }
+
+    fn current(&self, id: &str) -> Option<&EventSnapshot> {
+        match self.overlay.get(id) {
+            Some(row) => row.as_ref(),
+            None => self.known.get(id),
+        }
+    }
+
+    fn set(&mut self, id: &str, row: Option<EventSnapshot>) {
+        if !self.overlay.contains_key(id) {
+            self.order.push(id.to_string());
+        }
+        self.overlay.insert(id.to_string(), row);
+    }
+
+    fn forget(&mut self, id: &str) {
+        self.set(id, None);
+    }
+
+    fn apply(&mut self, events: &[Event]) {
+        // A series cancelled in this batch takes its instances with it: one notice for the
+        // series, not one per instance.
+        let series_cancelled: HashSet<&str> = events
+            .iter()
+            .filter(|e| is_cancelled(e) && e.recurring_event_id.is_none())
+            .map(|e| e.id.as_str())
+            .collect();
+        for event in events {
+            if is_cancelled(event) {
+                self.cancelled(event, &series_cancelled);
+            } else {
+                self.present(event);
+            }
+        }
+    }
+
+    fn cancelled(&mut self, event: &Event, series_cancelled: &HashSet<&str>) {
+        let calendar = self.calendar;
+        let parent_going = event
+            .recurring_event_id
+            .as_deref()
+            .is_some_and(|p| series_cancelled.contains(p));
+        match self.current(&event.id).cloned() {
+            Some(before) if before.status != CANCELLED => {
+                if !parent_going {
+                    self.changes.push(cancelled_change(calendar, &before));
+                }
+            }
+            Some(_) => {}
+            None => {
+                // One occurrence of a known series deleted: Google sends only the instance id,
+                // the series id and the original start. Say which occurrence went.
+                if let Some(parent) = event
+                    .recurring_event_id
+                    .as_deref()
+                    .and_then(|p| self.current(p))
+                    .filter(|p| p.status != CANCELLED)
+                    .cloned()
+                {
+                    if !parent_going {
+                        if let Some(instance) = virtual_instance(&parent, event) {
+                            self.changes.push(cancelled_change(calendar, &instance));
+                        }
+                    }
+                }
+            }
+        }
+        match event.recurring_event_id.as_deref() {
+            Some(series) => {
+                let parent = self.current(series).cloned();
+                self.set(
+                    &event.id,
+                    Some(tombstone(calendar.id, event, parent.as_ref())),
+                );
+            }
+            None => {
+                self.forget(&event.id);
+                self.forget_instances_of(&event.id);
+            }
+        }
+    }
+
+    /// Forgets the stored exceptions of a series that was deleted.
+    fn forget_instances_of(&mut self, series_id: &str) {
+        let instances: Vec<String> = self
+            .known
+            .values()
+            .filter(|s| s.recurring_event_id.as_deref() == Some(series_id))
+            .map(|s| s.event_id.clone())
+            .collect();
+        for id in instances {
+            if !matches!(self.overlay.get(&id), Some(Some(_))) {
+                self.forget(&id);
+            }
+        }
+    }
+
+    fn present(&mut self, event: &Event) {
+        let calendar = self.calendar;
+        let Some(after) = snapshot_of(calendar.id, event) else {
+            // Not cancelled but without a start: nothing a person could be told about.
+            return;
+        };
+        let before = match self.current(&event.id) {
+            Some(before) if before.status != CANCELLED => Some(before.clone()),
+            // A cancelled occurrence that is back counts as new.
+            Some(_) => None,
+            // First sight of an exception of a known series: compare it with the
+            // occurrence it replaces, so a moved instance reads "moved", not "added".
+            None => event
+                .recurring_event_id
+                .as_deref()
+                .and_then(|p| self.current(p))
+                .filter(|p| p.status != CANCELLED)
+                .and_then(|p| virtual_instance(p, event)),
+        };
+        match before {
+            None => self
+                .changes
+                .push(change_of(calendar, &after, ChangeKind::Created, Vec::new())),
+            Some(before) => {
+                let diffs = field_diffs(&before, &after);
+                if !diffs.is_empty() {
+                    self.changes
+                        .push(change_of(calendar, &after, ChangeKind::Updated, diffs));
+                }
+            }
+        }
+        if self.current(&event.id) != Some(&after) {
+            self.set(&event.id, Some(after));
+        }
+    }
+
+    fn finish(self) -> Classified {
+        let mut upserts = Vec::new();
+        let mut removed = Vec::new();
+        let Work {
+            mut overlay,
+            order,
+            changes,
+            known,
+            ..
+        } = self;
+        for id in order {
+            match overlay.remove(&id).flatten() {
+                Some(row) => upserts.push(row),
+                None if known.contains_key(&id) => removed.push(id),
+                None => {}
+            }
+        }
+        Classified {
+            upserts,
+            removed,
+            changes,
+        }
+    }
+}
+
+fn is_cancelled(event: &Event) -> bool {
+    event.status.as_deref() == Some(CANCELLED)
+}
+
+fn non_empty(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+fn event_time(t: &EventDateTime) -> Option<EventTime> {
+    EventTime::from_parts(t.date, t.date_time, t.time_zone.clone())
+}
+
+/// The occurrence of `parent` that the exception `event` replaces, as it was before the
+/// exception existed: the series' fields at the original start, lasting as long as the
+/// series' events do.
+fn virtual_instance(parent: &EventSnapshot, event: &Event) -> Option<EventSnapshot> {
+    let start = event_time(event.original_start_time.as_ref()?)?;
+    let end = shift(&start, &parent.start, &parent.end).unwrap_or_else(|| start.clone());
+    Some(EventSnapshot {
+        event_id: event.id.clone(),
+        all_day: start.is_all_day(),
+        start,
+        end,
+        recurring_event_id: Some(parent.event_id.clone()),
+        original_start: event.original_start_time.as_ref().and_then(event_time),
+        html_link: event.html_link.clone().or_else(|| parent.html_link.clone()),
+        ..parent.clone()
+    })
+}
+
+/// `start` plus the length of `from..to`, when the kinds agree.
+fn shift(start: &EventTime, from: &EventTime, to: &EventTime) -> Option<EventTime> {
+    match (start, from, to) {
+        (
+            EventTime::DateTime {
+                date_time,
+                time_zone,
+            },
+            EventTime::DateTime { date_time: a, .. },
+            EventTime::DateTime { date_time: b, .. },
+        ) => Some(EventTime::DateTime {
+            date_time: *date_time + (*b - *a),
+            time_zone: time_zone.clone(),
+        }),
+        (EventTime::Date { date }, EventTime::Date { date: a }, EventTime::Date { date: b }) => {
+            Some(EventTime::date(
+                *date + Duration::days((*b - *a).num_days()),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// What is kept of a cancelled exception: enough to recognise it again, marked cancelled.
+fn tombstone(calendar_id: &str, event: &Event, parent: Option<&EventSnapshot>) -> EventSnapshot {
+    let original = event.original_start_time.as_ref().and_then(event_time);
+    let start = original
+        .clone()
+        .or_else(|| event.start.as_ref().and_then(event_time))
+        .or_else(|| parent.map(|p| p.start.clone()))
+        .unwrap_or(EventTime::Date {
+            date: chrono::NaiveDate::MIN,
+        });
+    EventSnapshot {
+        calendar_id: calendar_id.to_string(),
+        event_id: event.id.clone(),
+        summary: event
+            .summary
+            .clone()
+            .or_else(|| parent.map(|p| p.summary.clone()))
+            .unwrap_or_default(),
+        all_day: start.is_all_day(),
+        end: start.clone(),
+        start,
+        location: None,
+        description: None,
+        status: CANCELLED.to_string(),
+        self_response: None,
+        recurring_event_id: event.recurring_event_id.clone(),
+        original_start: original,
+        html_link: None,
+    }
+}
+
+fn cancelled_change(calendar: CalendarRef<'_>, before: &EventSnapshot) -> Change {
+    change_of(calendar, before, ChangeKind::Cancelled, Vec::new())
+}
+
+fn change_of(
+    calendar: CalendarRef<'_>,
+    snap: &EventSnapshot,
+    kind: ChangeKind,
+    diffs: Vec<FieldDiff>,
+) -> Change {
+    Change {
+        calendar_id: calendar.id.to_string(),
+        calendar_name: calendar.name.to_string(),
+        event_id: snap.event_id.clone(),
+        kind,
+        title: snap.summary.clone(),
+        start: Some(snap.start.clone()),
+        end: Some(snap.end.clone()),
+        diffs,
+        html_link: snap.html_link.clone(),
+    }
+}

@@ -1,0 +1,236 @@
+//! The per-calendar sync worker: notifications that arrive while a sync is queued or
+//! running coalesce, so a burst of any size costs one sync plus at most one follow-up;
+//! a slow backstop timer catches what Google never delivered.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{oneshot, watch, Notify};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::{SyncError, SyncOutcome, Syncer};
+
+/// The timings a worker follows; changed at run time through a `watch` channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerTimings {
+    /// How long to wait after the first notification of a burst before syncing.
+    pub coalesce_window: Duration,
+    /// Sync anyway after this long without one; zero turns the backstop off.
+    pub backstop_interval: Duration,
+}
+
+/// Retry a failed sync after this, doubling up to [`RETRY_MAX`].
+const RETRY_FIRST: Duration = Duration::from_secs(5);
+/// The longest wait between retries of a failing sync.
+const RETRY_MAX: Duration = Duration::from_secs(300);
+
+type Waiter = oneshot::Sender<Result<SyncOutcome, SyncError>>;
+
+/// What has been asked of the worker since its last sync started.
+#[derive(Default)]
+struct Requests {
+    /// A push notification arrived.
+    notified: bool,
+    /// Sync without waiting for the coalescing window.
+    immediate: bool,
+    /// Report what is found as "while you were away".
+    away: bool,
+    /// Callers waiting for the next sync's result.
+    waiters: Vec<Waiter>,
+}
+
+/// What the worker task and its handle share.
+struct Shared {
+    /// Wakes the task; `notify_one` keeps at most one permit, which is the coalescing.
+    wake: Notify,
+    /// The requests the next sync will serve.
+    requests: Mutex<Requests>,
+}
+
+impl Shared {
+    fn requests(&self) -> std::sync::MutexGuard<'_, Requests> {
+        self.requests.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Handle to a calendar's sync task; dropping it stops the task.
+pub struct CalendarWorker {
+    /// The calendar this worker syncs.
+    calendar_id: String,
+    /// Shared with the task.
+    shared: Arc<Shared>,
+    /// Stops the task (also on drop).
+    cancel: CancellationToken,
+    /// The task, awaited on [`CalendarWorker::stop`].
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl CalendarWorker {
+    /// Starts the worker for `calendar_id`; it stops when `parent` is cancelled.
+    pub fn spawn(
+        calendar_id: &str,
+        syncer: Arc<Syncer>,
+        timings: watch::Receiver<WorkerTimings>,
+        parent: &CancellationToken,
+    ) -> Self {
+        let shared = Arc::new(Shared {
+            wake: Notify::new(),
+            requests: Mutex::new(Requests::default()),
+        });
+        let cancel = parent.child_token();
+        let task = tokio::spawn(run(
+            calendar_id.to_string(),
+            syncer,
+            timings,
+            Arc::clone(&shared),
+            cancel.clone(),
+        ));
+        CalendarWorker {
+            calendar_id: calendar_id.to_string(),
+            shared,
+            cancel,
+            task: Mutex::new(Some(task)),
+        }
+    }
+
+    /// The calendar this worker syncs.
+    pub fn calendar_id(&self) -> &str {
+        &self.calendar_id
+    }
+
+    /// A push notification arrived for this calendar.
+    pub fn notify(&self) {
+        self.shared.requests().notified = true;
+        self.shared.wake.notify_one();
+    }
+
+    /// Asks for a catch-up sync now, its findings told as "while you were away".
+    pub fn catch_up(&self) {
+        {
+            let mut r = self.shared.requests();
+            r.immediate = true;
+            r.away = true;
+        }
+        self.shared.wake.notify_one();
+    }
+
+    /// Syncs now (no coalescing wait) and returns that sync's result.
+    pub async fn sync_now(&self, away: bool) -> Result<SyncOutcome, SyncError> {
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut r = self.shared.requests();
+            r.immediate = true;
+            r.away |= away;
+            r.waiters.push(tx);
+        }
+        self.shared.wake.notify_one();
+        rx.await.unwrap_or(Err(SyncError::Store(
+            "the sync worker stopped before finishing".to_string(),
+        )))
+    }
+
+    /// Stops the task and waits for it to end.
+    pub async fn stop(&self) {
+        self.cancel.cancel();
+        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for CalendarWorker {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+async fn run(
+    calendar_id: String,
+    syncer: Arc<Syncer>,
+    mut timings: watch::Receiver<WorkerTimings>,
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+) {
+    let mut last_sync = Instant::now();
+    let mut retry: Option<(Instant, Duration)> = None;
+    loop {
+        let current = *timings.borrow_and_update();
+        let backstop_at =
+            (!current.backstop_interval.is_zero()).then(|| last_sync + current.backstop_interval);
+        let wake_at = match (backstop_at, retry.map(|(at, _)| at)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let timer = async {
+            match wake_at {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        let timed_out = tokio::select! {
+            () = cancel.cancelled() => return,
+            () = shared.wake.notified() => false,
+            () = timer => true,
+            changed = timings.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                continue;
+            }
+        };
+        let (wanted, immediate) = {
+            let r = shared.requests();
+            (
+                r.notified || r.immediate || !r.waiters.is_empty(),
+                r.immediate,
+            )
+        };
+        if !wanted && !timed_out {
+            // A stale permit from a notification the previous sync already covered.
+            continue;
+        }
+        if !immediate && !current.coalesce_window.is_zero() {
+            // Let the rest of the burst arrive; it is covered by the sync below.
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = tokio::time::sleep(current.coalesce_window) => {}
+            }
+        }
+        let (away, waiters) = {
+            let mut r = shared.requests();
+            let taken = std::mem::take(&mut *r);
+            (taken.away, taken.waiters)
+        };
+        // Notifications from here on may be about changes this sync does not see: they
+        // set `notified` again and earn one follow-up.
+        let result = tokio::select! {
+            () = cancel.cancelled() => return,
+            result = syncer.sync(&calendar_id, away) => result,
+        };
+        last_sync = Instant::now();
+        match &result {
+            Ok(_) => retry = None,
+            Err(e) => {
+                let wait = retry.map_or(RETRY_FIRST, |(_, w)| (w * 2).min(RETRY_MAX));
+                tracing::warn!(calendar = %calendar_id, error = %e, retry_in = ?wait, "sync failed");
+                if retry.is_none() {
+                    // Once per failing streak: the window shows it, the log has every retry.
+                    syncer
+                        .outbox()
+                        .report(crate::engine::EngineError::from(e.clone()));
+                }
+                if away {
+                    // Keep the catch-up promise: the retry still reports "while you were away".
+                    shared.requests().away = true;
+                }
+                retry = Some((last_sync + wait, wait));
+            }
+        }
+        for waiter in waiters {
+            let _ = waiter.send(result.clone());
+        }
+    }
+}

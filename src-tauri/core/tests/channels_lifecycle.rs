@@ -1,0 +1,348 @@
+//! Channels live as long as the user watches: renewed before they expire (new first, then
+//! the old stopped), replaced after a restart if they expired meanwhile, stopped on request.
+
+mod engine_support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use calwatch_core::notice::{ChangeKind, Notice};
+use calwatch_core::store::ChannelState;
+use engine_support::{quick, Harness, Hook, Seen, Tunnel, PATIENCE};
+use fake_google::{ChannelState as GoogleState, Faults};
+use serde_json::json;
+
+const WEEK: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Waits until fake-google shows `pred` over its channels.
+async fn until_channels(h: &Harness, pred: impl Fn(&[fake_google::ChannelInfo]) -> bool) {
+    let reached = tokio::time::timeout(PATIENCE, async {
+        loop {
+            if pred(&h.control.channels()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(
+        reached.is_ok(),
+        "fake-google's channels never reached the expected state: {:#?}",
+        h.control.channels()
+    );
+}
+
+fn state_of(channels: &[fake_google::ChannelInfo], id: &str) -> Option<GoogleState> {
+    channels.iter().find(|c| c.id == id).map(|c| c.state)
+}
+
+#[tokio::test(start_paused = true)]
+async fn renewal_at_ninety_percent_creates_the_new_channel_before_stopping_the_old() {
+    let h = Harness::start(quick).await;
+    let event = h.insert(
+        "Team sync",
+        "2026-12-01T10:00:00+00:00",
+        "2026-12-01T11:00:00+00:00",
+    );
+    // What the tunnel saw when the new channel's first message passed through.
+    let at_new_sync: Arc<Mutex<Option<Vec<(String, GoogleState)>>>> = Arc::default();
+    let first_id: Arc<Mutex<Option<String>>> = Arc::default();
+    let hook: Hook = {
+        let at_new_sync = Arc::clone(&at_new_sync);
+        let first_id = Arc::clone(&first_id);
+        let control = h.control.clone();
+        let calendar = h.calendar.clone();
+        let event = event.clone();
+        Arc::new(move |seen: &Seen| {
+            let first = first_id.lock().unwrap().clone();
+            let is_new = first.as_deref().is_some_and(|f| f != seen.channel_id);
+            if seen.state == "sync" && is_new && at_new_sync.lock().unwrap().is_none() {
+                *at_new_sync.lock().unwrap() = Some(
+                    control
+                        .channels()
+                        .into_iter()
+                        .map(|c| (c.id, c.state))
+                        .collect(),
+                );
+                // A change during the overlap: both channels are live and both deliver it.
+                control.update_event(
+                    &calendar,
+                    &event,
+                    json!({"summary": "Team sync (new room)"}),
+                );
+            }
+        })
+    };
+    let tunnel = Tunnel::start(h.receiver, hook).await;
+    h.engine
+        .set_callback_url(&tunnel.url)
+        .await
+        .expect("callback URL accepted");
+    let first = h.watch().await;
+    *first_id.lock().unwrap() = Some(first.id.clone());
+    assert_eq!(first.state, ChannelState::Active);
+
+    // Just before 90 % of a week nothing happens…
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(120)).await;
+    assert_eq!(
+        h.control.channels().len(),
+        1,
+        "no renewal before 90 % of the channel's life"
+    );
+    assert!(at_new_sync.lock().unwrap().is_none());
+
+    // …just after, the new channel exists and the old one is stopped.
+    tokio::time::sleep(Duration::from_secs(240)).await;
+    until_channels(&h, |c| {
+        c.len() == 2 && state_of(c, &first.id) == Some(GoogleState::Stopped)
+    })
+    .await;
+    let during = at_new_sync
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("the new channel's sync message went through the tunnel");
+    assert!(
+        during
+            .iter()
+            .any(|(id, s)| *id == first.id && *s == GoogleState::Live),
+        "the old channel was still live when the new one was confirmed: {during:?}"
+    );
+    assert_eq!(
+        during.len(),
+        2,
+        "the new channel existed by then: {during:?}"
+    );
+    let live = h.engine.channels().expect("channels");
+    assert_eq!(live.len(), 1, "one channel is left: {live:?}");
+    assert_ne!(live[0].id, first.id, "and it is the new one");
+    assert_eq!(
+        state_of(&h.control.channels(), &live[0].id),
+        Some(GoogleState::Live)
+    );
+
+    h.notifier.wait_for(1).await;
+    h.settle().await;
+    let changes = h.notifier.changes();
+    assert_eq!(
+        changes.len(),
+        1,
+        "the rename during the overlap is told once: {:?}",
+        changes.iter().map(|c| c.headline()).collect::<Vec<_>>()
+    );
+    assert_eq!(changes[0].kind, ChangeKind::Updated);
+    assert_eq!(
+        changes[0].headline(),
+        "“Team sync” renamed to “Team sync (new room)”"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn failed_renewal_keeps_the_old_channel_and_retries() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.control.set_faults(Faults {
+        reject_callback_unauthorized: true,
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(5)).await;
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "the old channel is kept: {channels:?}");
+    assert_eq!(channels[0].id, first.id);
+    assert_eq!(
+        channels[0].state,
+        ChannelState::Error,
+        "the failed renewal is visible as the channel's state"
+    );
+    assert!(
+        channels[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Google refused")),
+        "with the reason in words: {:?}",
+        channels[0].error
+    );
+    assert_eq!(
+        state_of(&h.control.channels(), &first.id),
+        Some(GoogleState::Live),
+        "a renewal that could not create the new channel never stops the old one"
+    );
+    // Google accepts again; the backoff retry replaces the channel.
+    h.control.set_faults(Faults::default());
+    tokio::time::sleep(Duration::from_secs(120)).await;
+    until_channels(&h, |c| state_of(c, &first.id) == Some(GoogleState::Stopped)).await;
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1);
+    assert_ne!(channels[0].id, first.id);
+    assert_eq!(channels[0].state, ChannelState::Active);
+}
+
+#[tokio::test(start_paused = true)]
+async fn channel_that_expired_while_off_is_replaced_and_the_missed_change_caught_up() {
+    let mut h = Harness::start(quick).await;
+    // Google cuts this channel's life to an hour.
+    h.control.set_faults(Faults {
+        channel_ttl_cap: Some(Duration::from_secs(3600)),
+        ..Faults::default()
+    });
+    let first = h.watch().await;
+    h.control.set_faults(Faults::default());
+    h.engine.shutdown().await;
+    // While CalWatch is off for two hours: something changes and the channel runs out.
+    h.insert(
+        "Missed meeting",
+        "2026-12-14T10:00:00+00:00",
+        "2026-12-14T11:00:00+00:00",
+    );
+    h.control.expire_channel(&first.id);
+    h.control.wait_for_deliveries_idle().await;
+    tokio::time::sleep(Duration::from_secs(2 * 3600)).await;
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+
+    let notices = h.notifier.wait_for(1).await;
+    match &notices[0] {
+        Notice::Summary {
+            count, away, first, ..
+        } => {
+            assert_eq!(*count, 1, "one change happened while off");
+            assert!(*away, "it is told as 'while you were away'");
+            assert_eq!(first, &vec!["Missed meeting added".to_string()]);
+        }
+        other => panic!("expected a 'while you were away' summary, got {other:?}"),
+    }
+    until_channels(&h, |c| {
+        c.iter()
+            .any(|c| c.id != first.id && c.state == GoogleState::Live)
+    })
+    .await;
+    let settled = tokio::time::timeout(PATIENCE, async {
+        while h.engine.channels().expect("channels").len() != 1 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    let live = h.engine.channels().expect("channels");
+    assert!(settled.is_ok(), "the old channel is forgotten: {live:?}");
+    assert_eq!(live.len(), 1, "the expired channel was replaced: {live:?}");
+    assert_ne!(live[0].id, first.id);
+    h.settle().await;
+    assert_eq!(
+        h.notifier.notices().len(),
+        1,
+        "and the change was told once"
+    );
+
+    // The new channel works.
+    h.insert(
+        "After restart",
+        "2026-12-14T12:00:00+00:00",
+        "2026-12-14T13:00:00+00:00",
+    );
+    h.notifier.wait_for(2).await;
+    assert_eq!(h.notifier.changes()[0].headline(), "After restart added");
+}
+
+#[tokio::test(start_paused = true)]
+async fn renew_now_replaces_the_channel_and_stop_ends_watching() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    let second = h.engine.renew(&first.id).await.expect("renew now works");
+    assert_ne!(second.id, first.id);
+    until_channels(&h, |c| state_of(c, &first.id) == Some(GoogleState::Stopped)).await;
+    assert_eq!(
+        state_of(&h.control.channels(), &second.id),
+        Some(GoogleState::Live)
+    );
+    assert_eq!(h.engine.snapshot().watched_count, 1);
+
+    h.engine
+        .stop_channel(&second.id)
+        .await
+        .expect("stopping works");
+    assert_eq!(
+        state_of(&h.control.channels(), &second.id),
+        Some(GoogleState::Stopped),
+        "Google was told to stop the channel"
+    );
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert_eq!(
+        h.engine.snapshot().watched_count,
+        0,
+        "stopping the last channel stops watching the calendar"
+    );
+    h.insert(
+        "Unwatched",
+        "2026-12-15T10:00:00+00:00",
+        "2026-12-15T11:00:00+00:00",
+    );
+    h.control.wait_for_deliveries_idle().await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert!(
+        h.notifier.notices().is_empty(),
+        "nothing is told about an unwatched calendar"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn stopping_a_channel_google_already_expired_counts_as_stopped() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.control.expire_channel(&first.id);
+    h.engine
+        .stop_channel(&first.id)
+        .await
+        .expect("404 from channels.stop means already stopped");
+    assert!(h.engine.channels().expect("channels").is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn unwatch_stops_channels_and_a_later_watch_starts_a_silent_baseline() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    h.insert(
+        "Before unwatch",
+        "2026-12-16T10:00:00+00:00",
+        "2026-12-16T11:00:00+00:00",
+    );
+    h.notifier.wait_for(1).await;
+    h.engine.unwatch(&h.calendar).await.expect("unwatch works");
+    assert!(h
+        .control
+        .channels()
+        .iter()
+        .all(|c| c.state != GoogleState::Live));
+    h.insert(
+        "While unwatched",
+        "2026-12-16T12:00:00+00:00",
+        "2026-12-16T13:00:00+00:00",
+    );
+    h.watch().await;
+    h.settle().await;
+    assert_eq!(
+        h.notifier.notices().len(),
+        1,
+        "re-watching records a fresh baseline silently"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn google_refusing_the_callback_is_a_sentence_and_leaves_no_channel() {
+    let h = Harness::start(quick).await;
+    h.control.set_faults(Faults {
+        reject_callback_unauthorized: true,
+        ..Faults::default()
+    });
+    let err = h
+        .engine
+        .watch(&h.calendar)
+        .await
+        .expect_err("Google refuses the callback");
+    assert_eq!(err.code(), "callback_rejected");
+    assert!(
+        err.to_string().contains(&h.receiver.to_string()),
+        "the sentence names the address: {err}"
+    );
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert_eq!(h.engine.snapshot().watched_count, 0);
+}
