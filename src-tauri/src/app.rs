@@ -51,10 +51,7 @@ pub fn run() {
         .setup(move |app| {
             start(app.handle())?;
             // The figure the README quotes as "cold start to tray ready".
-            tracing::info!(
-                ms = launched.elapsed().as_millis() as u64,
-                "tray ready"
-            );
+            tracing::info!(ms = launched.elapsed().as_millis() as u64, "tray ready");
             if !background {
                 tray::open_window(app.handle());
             }

@@ -90,7 +90,10 @@ pub async fn sign_out(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
 }
 
 #[tauri::command]
-pub async fn set_callback_url(active: State<'_, ActiveEngine>, url: String) -> Result<AppStateView> {
+pub async fn set_callback_url(
+    active: State<'_, ActiveEngine>,
+    url: String,
+) -> Result<AppStateView> {
     active.engine().set_callback_url(&url).await?;
     Ok(active.app_state())
 }

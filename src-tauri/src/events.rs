@@ -77,7 +77,7 @@ async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineE
             Err(err) => app.emit(ERROR, UiError::from(err)),
         },
         EngineEvent::Changes(mut changes) => {
-            changes.sort_by(|a, b| b.id.cmp(&a.id));
+            changes.sort_by_key(|c| std::cmp::Reverse(c.id));
             app.emit(CHANGES, change_views(&changes, local_tz()))
         }
         EngineEvent::Error(err) => {

@@ -13,7 +13,8 @@ use tracing_subscriber::{fmt, EnvFilter};
 /// Installs the global subscriber. Keep the guard alive until exit: dropping it flushes
 /// the file. Without a writable data dir, logs go to stderr only.
 pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
-    let filter = || EnvFilter::try_from_env("CALWATCH_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        || EnvFilter::try_from_env("CALWATCH_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let stderr = fmt::layer().with_writer(std::io::stderr);
     let file = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
@@ -32,7 +33,10 @@ pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
             Some(guard)
         }
         Err(err) => {
-            let _ = tracing_subscriber::registry().with(filter()).with(stderr).try_init();
+            let _ = tracing_subscriber::registry()
+                .with(filter())
+                .with(stderr)
+                .try_init();
             tracing::warn!(error = %err, "no log file: logging to stderr only");
             None
         }

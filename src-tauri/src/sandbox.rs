@@ -62,8 +62,8 @@ impl Sandbox {
             .await
             .map_err(|e| sandbox_error("could not write its client secret", e))?;
 
-        let receiver_addr = free_loopback_port()
-            .map_err(|e| sandbox_error("found no free local port", e))?;
+        let receiver_addr =
+            free_loopback_port().map_err(|e| sandbox_error("found no free local port", e))?;
         let callback_url = format!("http://{receiver_addr}/notifications");
         Ok(Sandbox {
             control: fake.control(),
@@ -255,7 +255,10 @@ mod tests {
         );
         let local = google_time("2026-12-03T10:00", false).unwrap();
         assert!(
-            local["dateTime"].as_str().unwrap().starts_with("2026-12-03T10:00:00"),
+            local["dateTime"]
+                .as_str()
+                .unwrap()
+                .starts_with("2026-12-03T10:00:00"),
             "a form's local time keeps its wall-clock time: {local}"
         );
         assert_eq!(

@@ -189,9 +189,16 @@ fn icon(look: TrayLook) -> tauri::Result<Image<'static>> {
 
 /// Creates the tray icon and its menu.
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let pause = CheckMenuItem::with_id(app, PAUSE, "Pause notifications", true, false, None::<&str>)?;
-    let start_at_login =
-        CheckMenuItem::with_id(app, START_AT_LOGIN, "Start at login", true, false, None::<&str>)?;
+    let pause =
+        CheckMenuItem::with_id(app, PAUSE, "Pause notifications", true, false, None::<&str>)?;
+    let start_at_login = CheckMenuItem::with_id(
+        app,
+        START_AT_LOGIN,
+        "Start at login",
+        true,
+        false,
+        None::<&str>,
+    )?;
     let menu = Menu::with_items(
         app,
         &[
@@ -251,7 +258,9 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
         .and_then(|()| tray.set_tooltip(Some(&status.tooltip)));
     if let Some(checks) = app.try_state::<TrayChecks<R>>() {
         let _ = checks.pause.set_checked(state.settings.paused);
-        let _ = checks.start_at_login.set_checked(state.settings.start_at_login);
+        let _ = checks
+            .start_at_login
+            .set_checked(state.settings.start_at_login);
     }
     if let Err(err) = applied {
         tracing::debug!(error = %err, "the tray could not be updated");

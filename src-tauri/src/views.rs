@@ -234,7 +234,10 @@ impl ChannelView {
 }
 
 /// The channels the window lists: every one but the stopped ones.
-pub fn channel_views(channels: Vec<ChannelRecord>, calendars: &[CalendarRecord]) -> Vec<ChannelView> {
+pub fn channel_views(
+    channels: Vec<ChannelRecord>,
+    calendars: &[CalendarRecord],
+) -> Vec<ChannelView> {
     let names: HashMap<String, String> = calendars
         .iter()
         .map(|c| (c.id.clone(), c.summary.clone()))
@@ -349,7 +352,9 @@ impl SandboxEvent {
         let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
         let when = |key: &str| {
             let t = &event[key];
-            text(&t["dateTime"]).or_else(|| text(&t["date"])).unwrap_or_default()
+            text(&t["dateTime"])
+                .or_else(|| text(&t["date"]))
+                .unwrap_or_default()
         };
         Self {
             id: text(&event["id"]).unwrap_or_default(),

@@ -353,7 +353,11 @@ fn watching_a_calendar_lists_its_channel_and_changes_become_notices() {
         .into_iter()
         .filter(|c| c.state == ChannelState::Live)
         .collect();
-    assert_eq!(live.len(), 1, "Google has exactly the channel the window shows");
+    assert_eq!(
+        live.len(),
+        1,
+        "Google has exactly the channel the window shows"
+    );
     assert_eq!(live[0].id, channel["id"].as_str().unwrap());
     let state = h.ok("get_state", json!({}));
     assert_eq!(state["watchedCount"], json!(1));
@@ -365,9 +369,10 @@ fn watching_a_calendar_lists_its_channel_and_changes_become_notices() {
                "end": {"dateTime": "2030-03-05T11:00:00Z"}}),
     );
     eventually("the new event raised a notice", || {
-        h.notices.notices().iter().any(
-            |n| matches!(n, Notice::Single(c) if c.title == "Dentist"),
-        )
+        h.notices
+            .notices()
+            .iter()
+            .any(|n| matches!(n, Notice::Single(c) if c.title == "Dentist"))
     });
     let changes = h.ok("list_changes", json!({ "limit": 10 }));
     let newest = &changes[0];
@@ -391,7 +396,11 @@ fn watching_a_calendar_lists_its_channel_and_changes_become_notices() {
         .into_iter()
         .find(|c| c.id == channel["id"].as_str().unwrap())
         .unwrap();
-    assert_eq!(stopped.state, ChannelState::Stopped, "Google was told to stop");
+    assert_eq!(
+        stopped.state,
+        ChannelState::Stopped,
+        "Google was told to stop"
+    );
 }
 
 #[test]
@@ -414,7 +423,10 @@ fn settings_reach_the_engine_and_the_login_item() {
     assert_eq!(state["settings"]["paused"], json!(true));
     assert_eq!(state["settings"]["startAtLogin"], json!(true));
     assert_eq!(state["settings"]["summaryThreshold"], json!(5));
-    assert!(*h.desktop.start_at_login.lock().unwrap(), "the login item is on");
+    assert!(
+        *h.desktop.start_at_login.lock().unwrap(),
+        "the login item is on"
+    );
 }
 
 #[test]
@@ -447,7 +459,11 @@ fn sandbox_commands_outside_the_sandbox_say_how_to_start_it() {
 fn the_sandbox_signs_in_by_itself_and_its_events_become_notices() {
     let h = harness(true);
     let state = h.ok("sandbox_start", json!({}));
-    assert_eq!(state["sandbox"], json!(true), "the window labels the sandbox");
+    assert_eq!(
+        state["sandbox"],
+        json!(true),
+        "the window labels the sandbox"
+    );
     assert_eq!(
         state["account"]["status"],
         json!("signed_in"),
@@ -485,16 +501,20 @@ fn the_sandbox_signs_in_by_itself_and_its_events_become_notices() {
     );
     assert_eq!(created["summary"], json!("Try CalWatch"));
     eventually("the sandbox event raised a notice", || {
-        h.notices.notices().iter().any(
-            |n| matches!(n, Notice::Single(c) if c.title == "Try CalWatch"),
-        )
+        h.notices
+            .notices()
+            .iter()
+            .any(|n| matches!(n, Notice::Single(c) if c.title == "Try CalWatch"))
     });
     let moved = h.ok(
         "sandbox_update_event",
         json!({ "calendarId": calendar_id, "eventId": created["id"],
                 "start": "2030-01-02T11:00", "end": "2030-01-02T12:00" }),
     );
-    assert!(moved["start"].as_str().unwrap().starts_with("2030-01-02T11:00"));
+    assert!(moved["start"]
+        .as_str()
+        .unwrap()
+        .starts_with("2030-01-02T11:00"));
     h.ok(
         "sandbox_delete_event",
         json!({ "calendarId": calendar_id, "eventId": created["id"] }),

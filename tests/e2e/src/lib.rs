@@ -355,7 +355,8 @@ pub fn parse_notify_calls(text: &str) -> Vec<Toast> {
             if line.starts_with("method call") && line.contains("member=Notify") {
                 strings = Some(Vec::new());
             }
-        } else if let (Some(s), Some(rest)) = (strings.as_mut(), trimmed.strip_prefix("string \"")) {
+        } else if let (Some(s), Some(rest)) = (strings.as_mut(), trimmed.strip_prefix("string \""))
+        {
             // Only top-level strings (arrays and dicts are indented further and come later).
             if line.len() - trimmed.len() <= 3 {
                 s.push(rest.strip_suffix('"').unwrap_or(rest).to_string());

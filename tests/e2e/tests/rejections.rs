@@ -17,23 +17,37 @@ async fn a_wrong_client_secret_and_an_http_callback_are_explained() -> anyhow::R
     )?;
     // No CALWATCH_ALLOW_HTTP_CALLBACK: Google's own rule (https only) applies.
     let env: Vec<(String, String)> = vec![
-        ("CALWATCH_DATA_DIR".into(), dir.path().join("data").display().to_string()),
-        ("CALWATCH_RECEIVER_ADDR".into(), format!("127.0.0.1:{}", free_port())),
+        (
+            "CALWATCH_DATA_DIR".into(),
+            dir.path().join("data").display().to_string(),
+        ),
+        (
+            "CALWATCH_RECEIVER_ADDR".into(),
+            format!("127.0.0.1:{}", free_port()),
+        ),
     ];
     let app = App::launch("rejections", &env).await?;
 
-    app.type_into("client-secret-path", &web_client.display().to_string()).await?;
+    app.type_into("client-secret-path", &web_client.display().to_string())
+        .await?;
     app.click("client-secret-import").await?;
-    app.wait_attr("client-secret-error", "data-error-code", "bad_client_secret").await?;
+    app.wait_attr(
+        "client-secret-error",
+        "data-error-code",
+        "bad_client_secret",
+    )
+    .await?;
     let sentence = app.find("client-secret-error").await?.text().await?;
     anyhow::ensure!(
         sentence.split_whitespace().count() >= 6,
         "the window explains what is wrong with the file: “{sentence}”"
     );
 
-    app.type_into("callback-url", "http://calwatch.example.com/notifications").await?;
+    app.type_into("callback-url", "http://calwatch.example.com/notifications")
+        .await?;
     app.click("callback-save").await?;
-    app.wait_attr("callback-error", "data-error-code", "callback_not_https").await?;
+    app.wait_attr("callback-error", "data-error-code", "callback_not_https")
+        .await?;
     let sentence = app.find("callback-error").await?.text().await?;
     anyhow::ensure!(
         sentence.to_lowercase().contains("https"),

@@ -9,8 +9,14 @@ async fn the_sandbox_works_end_to_end_from_a_fresh_data_dir() -> anyhow::Result<
     let toasts = NotifyLog::from_env()?;
     let dir = tempfile::tempdir()?;
     let env: Vec<(String, String)> = vec![
-        ("CALWATCH_DATA_DIR".into(), dir.path().join("data").display().to_string()),
-        ("CALWATCH_RECEIVER_ADDR".into(), format!("127.0.0.1:{}", free_port())),
+        (
+            "CALWATCH_DATA_DIR".into(),
+            dir.path().join("data").display().to_string(),
+        ),
+        (
+            "CALWATCH_RECEIVER_ADDR".into(),
+            format!("127.0.0.1:{}", free_port()),
+        ),
         ("TZ".into(), "UTC".into()),
     ];
     let app = App::launch("sandbox", &env).await?;
@@ -28,12 +34,14 @@ async fn the_sandbox_works_end_to_end_from_a_fresh_data_dir() -> anyhow::Result<
     app.find("sandbox-event-row").await?;
     app.type_into("sandbox-add-title", "Sandbox check").await?;
     app.click("sandbox-add").await?;
-    app.wait_text("sandbox-event-title", "Sandbox check").await?;
+    app.wait_text("sandbox-event-title", "Sandbox check")
+        .await?;
     app.screenshot("panel").await?;
     toasts.wait_for("Sandbox check added", "").await?;
 
     app.click("nav-activity").await?;
-    app.wait_text("change-headline", "Sandbox check added").await?;
+    app.wait_text("change-headline", "Sandbox check added")
+        .await?;
     app.screenshot("activity").await?;
 
     app.click("leave-sandbox").await?;

@@ -32,23 +32,35 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
         .filter(|(key, _)| key != "CALWATCH_CLIENT_SECRET_FILE")
         .collect();
     env.extend([
-        ("CALWATCH_DATA_DIR".into(), dir.path().join("data").display().to_string()),
-        ("CALWATCH_RECEIVER_ADDR".into(), format!("127.0.0.1:{receiver_port}")),
+        (
+            "CALWATCH_DATA_DIR".into(),
+            dir.path().join("data").display().to_string(),
+        ),
+        (
+            "CALWATCH_RECEIVER_ADDR".into(),
+            format!("127.0.0.1:{receiver_port}"),
+        ),
         ("CALWATCH_ALLOW_HTTP_CALLBACK".into(), "1".into()),
-        ("CALWATCH_BROWSER_CMD".into(), browser_script(dir.path())?.display().to_string()),
+        (
+            "CALWATCH_BROWSER_CMD".into(),
+            browser_script(dir.path())?.display().to_string(),
+        ),
         // Toast bodies carry times: one zone makes them predictable.
         ("TZ".into(), "UTC".into()),
     ]);
     let app = App::launch("window", &env).await?;
 
     // Setup: the client secret file.
-    app.type_into("client-secret-path", &secret.display().to_string()).await?;
+    app.type_into("client-secret-path", &secret.display().to_string())
+        .await?;
     app.click("client-secret-import").await?;
-    app.wait_text("client-id", "calwatch-test.apps.googleusercontent.com").await?;
+    app.wait_text("client-id", "calwatch-test.apps.googleusercontent.com")
+        .await?;
 
     // Sign in: the app opens "the browser", which consents and comes back.
     app.click("sign-in").await?;
-    app.wait_text("account-email", &control.user_email()).await?;
+    app.wait_text("account-email", &control.user_email())
+        .await?;
 
     // The callback URL: the receiver on loopback (http allowed for the stand-in).
     let callback = format!("http://127.0.0.1:{receiver_port}/notifications");
@@ -84,7 +96,10 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
     // countdown running.
     let countdown = app.find("channel-countdown").await?;
     let text = countdown.text().await?;
-    anyhow::ensure!(text.contains(" d "), "a week-long channel counts down in days: {text}");
+    anyhow::ensure!(
+        text.contains(" d "),
+        "a week-long channel counts down in days: {text}"
+    );
     let first = seconds_left(&countdown).await?;
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let later = seconds_left(&app.find("channel-countdown").await?).await?;
@@ -97,7 +112,10 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
         .into_iter()
         .filter(|c| c.state == ChannelState::Live && c.calendar_id == WORK_CALENDAR)
         .collect();
-    anyhow::ensure!(live.len() == 1, "Google holds the one channel the window shows");
+    anyhow::ensure!(
+        live.len() == 1,
+        "Google holds the one channel the window shows"
+    );
     app.screenshot("channels").await?;
 
     // Changes in Google become toasts and Activity rows.
@@ -107,9 +125,14 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
                "start": {"dateTime": "2030-03-05T10:00:00Z"},
                "end": {"dateTime": "2030-03-05T11:00:00Z"}}),
     );
-    let event_id = event["id"].as_str().context("fake-google gives the event an id")?;
+    let event_id = event["id"]
+        .as_str()
+        .context("fake-google gives the event an id")?;
     let added = toasts.wait_for("Dentist added", "Work").await?;
-    anyhow::ensure!(added.body.contains("10:00"), "the toast says when: {added:?}");
+    anyhow::ensure!(
+        added.body.contains("10:00"),
+        "the toast says when: {added:?}"
+    );
 
     control.update_event(
         WORK_CALENDAR,
@@ -144,11 +167,15 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
                "end": {"dateTime": "2030-03-06T13:00:00Z"}}),
     );
     app.click("nav-activity").await?;
-    app.wait_text("change-headline", "Quiet lunch added").await?;
+    app.wait_text("change-headline", "Quiet lunch added")
+        .await?;
     // The toast would have been sent with the record; give D-Bus a moment to show it.
     tokio::time::sleep(Duration::from_secs(2)).await;
     anyhow::ensure!(
-        !toasts.toasts().iter().any(|t| t.summary.contains("Quiet lunch")),
+        !toasts
+            .toasts()
+            .iter()
+            .any(|t| t.summary.contains("Quiet lunch")),
         "paused: the change is recorded but raises no toast"
     );
     app.click("nav-settings").await?;

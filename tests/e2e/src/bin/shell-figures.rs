@@ -81,7 +81,10 @@ fn default_binary() -> anyhow::Result<PathBuf> {
             return Ok(path);
         }
     }
-    bail!("no calwatch binary under {}: build it first", target.display())
+    bail!(
+        "no calwatch binary under {}: build it first",
+        target.display()
+    )
 }
 
 /// Starts the app on a fresh data dir and waits for its "tray ready" log line.
@@ -91,7 +94,10 @@ fn launch(binary: &Path, args: &[&str]) -> anyhow::Result<(Child, Duration)> {
     let mut child = Command::new(binary)
         .args(args)
         .env("CALWATCH_DATA_DIR", dir.join("data"))
-        .env("CALWATCH_RECEIVER_ADDR", format!("127.0.0.1:{}", e2e::free_port()))
+        .env(
+            "CALWATCH_RECEIVER_ADDR",
+            format!("127.0.0.1:{}", e2e::free_port()),
+        )
         .env("CALWATCH_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -126,7 +132,11 @@ fn stop(child: &mut Child) {
 fn tree_rss_kib(root: u32) -> anyhow::Result<(u64, usize)> {
     let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
     for entry in std::fs::read_dir("/proc")? {
-        let Some(pid) = entry?.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+        let Some(pid) = entry?
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
             continue;
         };
         let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
