@@ -7,6 +7,11 @@ import type { AppState, CalendarView, ChangeView, ChannelView, UiError, ViewName
 /** How many changes the Activity view asks for at start. */
 export const CHANGE_HISTORY_LIMIT = 200;
 
+const VIEWS: ViewName[] = ['setup', 'calendars', 'channels', 'activity', 'settings', 'sandbox'];
+
+/** Background errors shown at once; older ones give way so the view stays visible. */
+const MAX_BANNERS = 3;
+
 /** A background failure shown in the banner until dismissed. */
 export type BannerError = { id: number; error: UiError };
 
@@ -35,6 +40,7 @@ export class AppStore {
   sandbox = $derived(this.app?.sandbox ?? false);
 
   #nextBannerId = 1;
+  #navigated = false;
 
   /** Connects to the shell, loads everything once and follows its events. Returns a stop function. */
   async start(): Promise<() => void> {
@@ -53,11 +59,21 @@ export class AppStore {
         this.calendarsError = null;
       },
       error: (error) => this.pushError(error),
-      navigate: (view) => (this.view = view),
+      navigate: (view) => {
+        // Ignore a view this window doesn't have (say, from a newer shell) rather than go blank.
+        if (VIEWS.includes(view) && (view !== 'sandbox' || this.sandbox)) {
+          this.view = view;
+          this.#navigated = true;
+        }
+      },
     });
     try {
       const state = await api.getState();
-      this.view = state.account?.status === 'signed_in' && state.watchedCount > 0 ? 'activity' : 'setup';
+      // A set-up app opens on what changed; unless the shell already asked for a view
+      // (the window was opened by clicking a summary toast).
+      if (!this.#navigated) {
+        this.view = state.account?.status === 'signed_in' && state.watchedCount > 0 ? 'activity' : 'setup';
+      }
       this.setState(state);
     } catch (err) {
       this.pushError(err as UiError);
@@ -134,7 +150,10 @@ export class AppStore {
   }
 
   pushError(error: UiError): void {
-    this.banners = [...this.banners, { id: this.#nextBannerId++, error }];
+    // A failure that repeats (a renewal retried every minute) is one banner, not a stack.
+    const same = (b: BannerError) => b.error.code === error.code && b.error.message === error.message;
+    if (this.banners.some(same)) return;
+    this.banners = [...this.banners, { id: this.#nextBannerId++, error }].slice(-MAX_BANNERS);
   }
 
   dismiss(id: number): void {

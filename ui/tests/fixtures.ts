@@ -1,0 +1,64 @@
+// Sample values shaped like the shell's answers (UI-CONTRACT.md), for the tests.
+import type { AppState, CalendarView, ChangeView, ChannelView } from '../src/lib/types';
+
+export function appState(overrides: Partial<AppState> = {}): AppState {
+  return {
+    clientSecret: { imported: true, clientId: 'calwatch-test.apps.googleusercontent.com' },
+    account: { email: 'sandbox.user@example.com', status: 'signed_in' },
+    signingIn: false,
+    callbackUrl: null,
+    receiver: { address: '127.0.0.1:8765', listening: true, error: null },
+    sandbox: false,
+    settings: { paused: false, startAtLogin: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
+    watchedCount: 0,
+    nextRenewalAt: null,
+    ...overrides,
+  };
+}
+
+/** A fresh install: nothing imported, nobody signed in. */
+export function firstRunState(): AppState {
+  return appState({ clientSecret: { imported: false, clientId: null }, account: null });
+}
+
+export function calendar(overrides: Partial<CalendarView> = {}): CalendarView {
+  return {
+    id: 'sandbox.user@example.com',
+    summary: 'Work',
+    color: '#039be5',
+    primary: true,
+    watched: false,
+    accessRole: 'owner',
+    gone: false,
+    ...overrides,
+  };
+}
+
+export function channel(overrides: Partial<ChannelView> = {}): ChannelView {
+  return {
+    id: 'ch-1',
+    calendarId: 'sandbox.user@example.com',
+    calendarName: 'Work',
+    createdAt: Date.UTC(2026, 10, 28, 9, 0),
+    expiresAt: Date.UTC(2026, 11, 5, 9, 0),
+    state: 'active',
+    error: null,
+    lastMessage: 0,
+    ...overrides,
+  };
+}
+
+export function change(overrides: Partial<ChangeView> = {}): ChangeView {
+  return {
+    id: 1,
+    calendarId: 'sandbox.user@example.com',
+    calendarName: 'Work',
+    kind: 'updated',
+    headline: 'Team sync moved',
+    body: 'Tue 3 Dec 10:00 → 11:00 · Work',
+    diffs: [{ field: 'time', before: '10:00', after: '11:00' }],
+    receivedAt: Date.UTC(2026, 10, 28, 10, 0),
+    htmlLink: 'https://www.google.com/calendar/event?eid=abc',
+    ...overrides,
+  };
+}
