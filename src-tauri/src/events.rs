@@ -59,11 +59,17 @@ async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineE
                 None => Ok(()),
             }
         }
+        // A list that cannot be read now (e.g. nobody signed in yet) is not news for the
+        // window: it asks again when it shows the list, and the engine reports real
+        // failures as `Error` events of their own.
         EngineEvent::Channels => {
             crate::tray::refresh(app).await;
             match channels(engine).await {
                 Ok(views) => app.emit(CHANNELS, views),
-                Err(err) => app.emit(ERROR, err),
+                Err(err) => {
+                    tracing::debug!(code = %err.code, "channels not forwarded");
+                    Ok(())
+                }
             }
         }
         EngineEvent::Calendars => match engine.calendars(false).await {
@@ -74,7 +80,10 @@ async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineE
                     .map(CalendarView::from)
                     .collect::<Vec<_>>(),
             ),
-            Err(err) => app.emit(ERROR, UiError::from(err)),
+            Err(err) => {
+                tracing::debug!(code = err.code(), "calendars not forwarded");
+                Ok(())
+            }
         },
         EngineEvent::Changes(mut changes) => {
             changes.sort_by_key(|c| std::cmp::Reverse(c.id));
@@ -90,8 +99,10 @@ async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineE
     }
 }
 
-/// The channel views, with their calendars' names.
+/// The channel views, with their calendars' names (ids stand in when the calendar list
+/// cannot be read).
 pub async fn channels(engine: &Engine) -> Result<Vec<crate::views::ChannelView>, UiError> {
-    let calendars = engine.calendars(false).await?;
-    Ok(channel_views(engine.channels()?, &calendars))
+    let channels = engine.channels()?;
+    let calendars = engine.calendars(false).await.unwrap_or_default();
+    Ok(channel_views(channels, &calendars))
 }

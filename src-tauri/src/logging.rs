@@ -16,12 +16,15 @@ pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
     let filter =
         || EnvFilter::try_from_env("CALWATCH_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let stderr = fmt::layer().with_writer(std::io::stderr);
+    let logs = data_dir.join("logs");
+    // The appender prunes old files at start and complains when the folder is missing.
+    let _ = std::fs::create_dir_all(&logs);
     let file = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix("calwatch")
         .filename_suffix("log")
         .max_log_files(7)
-        .build(data_dir.join("logs"));
+        .build(&logs);
     match file {
         Ok(file) => {
             let (writer, guard) = tracing_appender::non_blocking(file);

@@ -139,7 +139,8 @@ impl App {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + PATIENCE;
         let client = loop {
-            match ClientBuilder::rustls()?
+            let http = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(http)
                 .capabilities(caps.clone())
                 .connect(&url)
                 .await
@@ -169,12 +170,21 @@ impl App {
     /// The element with this `data-testid`, waiting for it to appear.
     pub async fn find(&self, testid: &str) -> anyhow::Result<Element> {
         let css = Self::locator(testid);
-        self.client
+        let found = self
+            .client
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::Css(&css))
-            .await
-            .with_context(|| format!("the window never showed [data-testid={testid}]"))
+            .await;
+        match found {
+            Ok(element) => Ok(element),
+            Err(err) => {
+                let evidence = self.save_evidence().await;
+                Err(err).with_context(|| {
+                    format!("the window never showed [data-testid={testid}] (see {evidence})")
+                })
+            }
+        }
     }
 
     /// Every element with this `data-testid` now (maybe none).
@@ -217,7 +227,10 @@ impl App {
                 }
             }
             if Instant::now() > deadline {
-                bail!("[data-testid={testid}] never said “{text}”; it said {seen:?}");
+                let evidence = self.save_evidence().await;
+                bail!(
+                    "[data-testid={testid}] never said “{text}”; it said {seen:?} (see {evidence})"
+                );
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
@@ -232,7 +245,8 @@ impl App {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                bail!("[data-testid={testid}] {attr} stayed {now:?}, never “{value}”");
+                let evidence = self.save_evidence().await;
+                bail!("[data-testid={testid}] {attr} stayed {now:?}, never “{value}” (see {evidence})");
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
@@ -243,7 +257,8 @@ impl App {
         let deadline = Instant::now() + PATIENCE;
         while !self.all(testid).await?.is_empty() {
             if Instant::now() > deadline {
-                bail!("[data-testid={testid}] never went away");
+                let evidence = self.save_evidence().await;
+                bail!("[data-testid={testid}] never went away (see {evidence})");
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
@@ -258,6 +273,18 @@ impl App {
         let path = artifacts_dir().join(format!("{}-{view}.png", self.name));
         std::fs::write(&path, png)?;
         Ok(path)
+    }
+
+    /// Saves what the window shows (screenshot and DOM) for a failed expectation.
+    pub async fn save_evidence(&self) -> String {
+        let base = artifacts_dir().join(format!("{}-failure", self.name));
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(base.with_extension("png"), png);
+        }
+        if let Ok(html) = self.client.source().await {
+            let _ = std::fs::write(base.with_extension("html"), html);
+        }
+        base.display().to_string()
     }
 
     /// Ends the session (the driver closes the app) and stops the driver.

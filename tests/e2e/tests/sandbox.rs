@@ -23,12 +23,11 @@ async fn the_sandbox_works_end_to_end_from_a_fresh_data_dir() -> anyhow::Result<
 
     app.click("try-sandbox").await?;
     app.find("sandbox-banner").await?;
-    app.wait_text("account-email", "@").await?;
-    app.screenshot("setup").await?;
-
-    app.click("nav-calendars").await?;
+    // The window moves on to Calendars: watching is the next step.
+    app.wait_text("calendar-name", "Work").await?;
     app.click("watch-button").await?;
     app.wait_text("calendar-watched", "").await?;
+    app.screenshot("calendars").await?;
 
     app.click("nav-sandbox").await?;
     app.find("sandbox-event-row").await?;
