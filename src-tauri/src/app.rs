@@ -87,8 +87,8 @@ fn start<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<()> {
     let active = tauri::async_runtime::block_on(ActiveEngine::start(wiring))?;
     app.manage(active);
     tray::build(app)?;
-    let refresh = app.clone();
-    tauri::async_runtime::spawn(async move { tray::refresh(&refresh).await });
+    // Its first tick refreshes the tray at once.
+    crate::wake::watch(app.clone());
     Ok(())
 }
 

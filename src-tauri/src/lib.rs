@@ -13,6 +13,7 @@
 //! - [`sandbox`]: fake-google in-process, so the app can be tried without an account.
 //! - [`desktop`]: what the shell asks of the desktop (file picker, browser, login item).
 //! - [`logging`]: tracing to stderr and a rolling file in the data dir.
+//! - [`wake`]: notices wake-from-sleep (catch-up sync) and keeps the tray's countdown fresh.
 
 pub mod active;
 pub mod app;
@@ -24,3 +25,4 @@ pub mod notifier;
 pub mod sandbox;
 pub mod tray;
 pub mod views;
+pub mod wake;

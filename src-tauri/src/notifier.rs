@@ -4,8 +4,10 @@
 
 use async_trait::async_trait;
 use calwatch_core::notice::{Notice, Notifier};
-use tauri::{AppHandle, Emitter as _, Runtime};
+use tauri::{AppHandle, Emitter as _, Manager as _, Runtime};
 use tauri_plugin_notification::{ActionPerformed, NotificationExt as _};
+
+use crate::active::ActiveEngine;
 
 /// What a toast says and what clicking it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,8 +105,11 @@ fn toast_clicked<R: Runtime>(app: &AppHandle<R>, performed: &ActionPerformed) {
         return;
     };
     if let Some(url) = extra.get(LINK_KEY).and_then(|v| v.as_str()) {
+        let Some(active) = app.try_state::<ActiveEngine>() else {
+            return;
+        };
         if crate::commands::is_https(url) {
-            if let Err(err) = tauri_plugin_opener::open_url(url, None::<&str>) {
+            if let Err(err) = active.desktop().open_url(url) {
                 tracing::warn!(error = %err, "the event could not be opened");
             }
         }

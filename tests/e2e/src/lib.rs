@@ -91,16 +91,27 @@ pub fn artifacts_dir() -> PathBuf {
 }
 
 /// Writes the stand-in browser into `dir` and returns its path (for `CALWATCH_BROWSER_CMD`).
+/// It notes every URL it is asked to open in [`browser_log`], and fetches loopback ones
+/// (fake-google's consent page), following the redirect back to the app as a browser would.
 pub fn browser_script(dir: &Path) -> anyhow::Result<PathBuf> {
     use std::os::unix::fs::PermissionsExt as _;
     let path = dir.join("browser.sh");
+    let log = browser_log(dir);
     std::fs::write(
         &path,
-        "#!/bin/sh\n# Plays the browser: consent is automatic at fake-google, which redirects\n\
-         # to the app's loopback listener.\nexec curl -sS -L --max-redirs 5 -o /dev/null \"$1\"\n",
+        format!(
+            "#!/bin/sh\necho \"$1\" >> '{}'\ncase \"$1\" in\n  http://127.0.0.1:*) \
+             exec curl -sS -L --max-redirs 5 -o /dev/null \"$1\" ;;\nesac\n",
+            log.display()
+        ),
     )?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
     Ok(path)
+}
+
+/// The URLs the stand-in browser of `dir` was asked to open, one per line.
+pub fn browser_log(dir: &Path) -> PathBuf {
+    dir.join("browser.log")
 }
 
 /// The app under WebDriver: the driver process and the session.
@@ -301,6 +312,18 @@ impl Drop for App {
         // A failed test must not leave a driver (and its app) behind.
         let _ = self.driver.kill();
     }
+}
+
+/// Polls `check` until it holds, failing after [`PATIENCE`] with `what`.
+pub async fn wait_until(what: &str, mut check: impl FnMut() -> bool) -> anyhow::Result<()> {
+    let deadline = Instant::now() + PATIENCE;
+    while !check() {
+        if Instant::now() > deadline {
+            bail!("timed out waiting until {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    Ok(())
 }
 
 /// A desktop notification as the `Notify` D-Bus call carried it.

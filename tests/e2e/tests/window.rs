@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use e2e::{browser_script, free_port, App, NotifyLog};
+use e2e::{browser_log, browser_script, free_port, App, NotifyLog};
 use fake_google::{ChannelState, FakeGoogle, Options, WORK_CALENDAR};
 use serde_json::json;
 
@@ -133,6 +133,18 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
         added.body.contains("10:00"),
         "the toast says when: {added:?}"
     );
+
+    // Clicking the toast (dunst's default action) opens the event in the browser.
+    let link = event["htmlLink"].as_str().context("the event has a link")?;
+    let clicked = std::process::Command::new("dunstctl")
+        .arg("action")
+        .status()?;
+    anyhow::ensure!(clicked.success(), "dunstctl could click the toast");
+    e2e::wait_until("the toast's click opened the event", || {
+        std::fs::read_to_string(browser_log(dir.path()))
+            .is_ok_and(|opened| opened.lines().any(|l| l == link))
+    })
+    .await?;
 
     control.update_event(
         WORK_CALENDAR,
