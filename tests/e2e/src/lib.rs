@@ -286,6 +286,14 @@ impl App {
         Ok(path)
     }
 
+    /// The app's process id (a child of the driver).
+    pub fn app_pid(&self) -> Option<u32> {
+        process_tree(self.driver.id())
+            .into_iter()
+            .find(|(_, name)| name == "calwatch")
+            .map(|(pid, _)| pid)
+    }
+
     /// Saves what the window shows (screenshot and DOM) for a failed expectation.
     pub async fn save_evidence(&self) -> String {
         let base = artifacts_dir().join(format!("{}-failure", self.name));
@@ -300,10 +308,15 @@ impl App {
 
     /// Ends the session (the driver closes the app) and stops the driver.
     pub async fn quit(mut self) {
+        let app = self.app_pid();
         let client = self.client.clone();
         let _ = client.close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // The driver normally ends the app with the session; make sure of it.
+        if let Some(pid) = app {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
     }
 }
 
@@ -453,4 +466,68 @@ method return time=2.1 sender=:1.3 -> destination=:1.12 serial=4 reply_serial=7
             "one Notify call, its hints ignored, other messages skipped"
         );
     }
+}
+
+/// `root` and all its descendants, with their command names (from /proc).
+pub fn process_tree(root: u32) -> Vec<(u32, String)> {
+    use std::collections::HashMap;
+    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut names: HashMap<u32, String> = HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid …": comm may hold spaces, so split at the parentheses.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        names.insert(pid, stat[open + 1..close].to_string());
+        if let Some(ppid) = stat[close + 1..]
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse().ok())
+        {
+            children.entry(ppid).or_default().push(pid);
+        }
+    }
+    let mut tree = Vec::new();
+    let mut stack = vec![root];
+    while let Some(pid) = stack.pop() {
+        if tree.iter().any(|(p, _)| *p == pid) {
+            continue;
+        }
+        tree.push((pid, names.get(&pid).cloned().unwrap_or_default()));
+        stack.extend(children.get(&pid).into_iter().flatten());
+    }
+    tree
+}
+
+/// Whether any of `root`'s descendants is a WebKit web-content process.
+pub fn has_web_engine(root: u32) -> bool {
+    process_tree(root)
+        .iter()
+        .any(|(_, name)| name.starts_with("WebKitWebProces"))
+}
+
+/// RSS in KiB summed over `root` and its descendants, and how many processes that is.
+pub fn tree_rss_kib(root: u32) -> (u64, usize) {
+    let tree = process_tree(root);
+    let total = tree.iter().filter_map(|(pid, _)| rss_kib(*pid)).sum();
+    (total, tree.len())
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
 }

@@ -7,7 +7,6 @@
 //! ```
 //! APP defaults to `<target>/release/calwatch`, else `<target>/debug/calwatch`.
 
-use std::collections::{HashMap, HashSet};
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -41,12 +40,12 @@ fn main() -> anyhow::Result<()> {
 
     let (mut app, _) = launch(&binary, &[])?;
     std::thread::sleep(SETTLE);
-    let window = tree_rss_kib(app.id())?;
+    let window = e2e::tree_rss_kib(app.id());
     stop(&mut app);
 
     let (mut app, _) = launch(&binary, &["--background"])?;
     std::thread::sleep(SETTLE);
-    let tray = tree_rss_kib(app.id())?;
+    let tray = e2e::tree_rss_kib(app.id());
     stop(&mut app);
 
     println!("| figure | value |");
@@ -126,46 +125,4 @@ fn stop(child: &mut Child) {
     let _ = child.wait();
     // WebKit's helpers leave when their parent's sockets close; give them a moment.
     std::thread::sleep(Duration::from_millis(500));
-}
-
-/// RSS in KiB summed over `root` and all its descendants, and how many processes.
-fn tree_rss_kib(root: u32) -> anyhow::Result<(u64, usize)> {
-    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
-    for entry in std::fs::read_dir("/proc")? {
-        let Some(pid) = entry?
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // The command name is in parentheses and may contain spaces: read after the last ')'.
-        let after = stat.rsplit(')').next().unwrap_or_default();
-        if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
-            children.entry(ppid).or_default().push(pid);
-        }
-    }
-    let mut seen = HashSet::new();
-    let mut stack = vec![root];
-    let mut total = 0;
-    while let Some(pid) = stack.pop() {
-        if !seen.insert(pid) {
-            continue;
-        }
-        total += rss_kib(pid).unwrap_or(0);
-        stack.extend(children.get(&pid).into_iter().flatten());
-    }
-    Ok((total, seen.len()))
-}
-
-fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
 }
