@@ -430,44 +430,6 @@ pub fn parse_notify_calls(text: &str) -> Vec<Toast> {
     toasts
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn notify_calls_are_read_from_dbus_monitor_output() {
-        let log = r#"signal time=1.0 sender=org.freedesktop.DBus -> destination=:1.9 serial=2 path=/org/freedesktop/DBus; interface=org.freedesktop.DBus; member=NameAcquired
-   string ":1.9"
-method call time=2.0 sender=:1.12 -> destination=org.freedesktop.Notifications serial=7 path=/org/freedesktop/Notifications; interface=org.freedesktop.Notifications; member=Notify
-   string "app.calwatch.desktop"
-   uint32 0
-   string ""
-   string "Dentist added"
-   string "Tue 5 Mar 10:00 → 11:00 · Work"
-   array [
-   ]
-   array [
-      dict entry(
-         string "urgency"
-         variant             byte 1
-      )
-   ]
-   int32 -1
-method return time=2.1 sender=:1.3 -> destination=:1.12 serial=4 reply_serial=7
-   uint32 1
-"#;
-        assert_eq!(
-            parse_notify_calls(log),
-            vec![Toast {
-                app_name: "app.calwatch.desktop".into(),
-                summary: "Dentist added".into(),
-                body: "Tue 5 Mar 10:00 → 11:00 · Work".into(),
-            }],
-            "one Notify call, its hints ignored, other messages skipped"
-        );
-    }
-}
-
 /// `root` and all its descendants, with their command names (from /proc).
 pub fn process_tree(root: u32) -> Vec<(u32, String)> {
     use std::collections::HashMap;
@@ -530,4 +492,42 @@ fn rss_kib(pid: u32) -> Option<u64> {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.split_whitespace().next())
         .and_then(|n| n.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notify_calls_are_read_from_dbus_monitor_output() {
+        let log = r#"signal time=1.0 sender=org.freedesktop.DBus -> destination=:1.9 serial=2 path=/org/freedesktop/DBus; interface=org.freedesktop.DBus; member=NameAcquired
+   string ":1.9"
+method call time=2.0 sender=:1.12 -> destination=org.freedesktop.Notifications serial=7 path=/org/freedesktop/Notifications; interface=org.freedesktop.Notifications; member=Notify
+   string "app.calwatch.desktop"
+   uint32 0
+   string ""
+   string "Dentist added"
+   string "Tue 5 Mar 10:00 → 11:00 · Work"
+   array [
+   ]
+   array [
+      dict entry(
+         string "urgency"
+         variant             byte 1
+      )
+   ]
+   int32 -1
+method return time=2.1 sender=:1.3 -> destination=:1.12 serial=4 reply_serial=7
+   uint32 1
+"#;
+        assert_eq!(
+            parse_notify_calls(log),
+            vec![Toast {
+                app_name: "app.calwatch.desktop".into(),
+                summary: "Dentist added".into(),
+                body: "Tue 5 Mar 10:00 → 11:00 · Work".into(),
+            }],
+            "one Notify call, its hints ignored, other messages skipped"
+        );
+    }
 }
