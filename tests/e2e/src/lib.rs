@@ -48,23 +48,30 @@ fn which(program: &str) -> Option<PathBuf> {
     })
 }
 
-/// The cargo target dir this test was built into (`<target>/debug/deps/<test>`).
-pub fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test knows its own path");
+/// The profile dir this executable was built into (`<target>/debug`): tests live in its
+/// `deps/`, binaries in it.
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the executable knows its own path");
     exe.ancestors()
-        .nth(3)
-        .expect("tests live in <target>/<profile>/deps")
+        .find(|dir| {
+            dir.file_name()
+                .is_some_and(|n| n == "debug" || n == "release")
+        })
+        .expect("built into <target>/debug or <target>/release")
         .to_path_buf()
 }
 
-/// The debug app binary, next to this test's profile dir.
+/// The cargo target dir.
+pub fn target_dir() -> PathBuf {
+    profile_dir()
+        .parent()
+        .expect("the profile dir sits in the target dir")
+        .to_path_buf()
+}
+
+/// The app binary of the same profile as this executable.
 pub fn app_binary() -> anyhow::Result<PathBuf> {
-    let exe = std::env::current_exe()?;
-    let profile_dir = exe
-        .ancestors()
-        .nth(2)
-        .context("tests live in <target>/<profile>/deps")?;
-    let binary = profile_dir.join("calwatch");
+    let binary = profile_dir().join("calwatch");
     if !binary.is_file() {
         bail!(
             "{} does not exist: build the app first (`cargo build -p calwatch`, which \
@@ -128,8 +135,16 @@ impl App {
     /// Starts WebKitWebDriver with `env` (it passes its environment on to the app), then a
     /// session that launches the app binary.
     pub async fn launch(name: &str, env: &[(String, String)]) -> anyhow::Result<App> {
+        Self::launch_binary(name, &app_binary()?, env).await
+    }
+
+    /// [`App::launch`] with another build of the app (the figures use the release one).
+    pub async fn launch_binary(
+        name: &str,
+        binary: &Path,
+        env: &[(String, String)],
+    ) -> anyhow::Result<App> {
         require_desktop_session()?;
-        let binary = app_binary()?;
         let port = free_port();
         let mut driver = Command::new("WebKitWebDriver");
         driver
@@ -306,6 +321,18 @@ impl App {
         base.display().to_string()
     }
 
+    /// Closes the window as its close button does (WebDriver's own "close window" would
+    /// end the session and the app with it); the app stays in the tray.
+    pub async fn close_window_like_a_person(&self) -> anyhow::Result<()> {
+        self.client
+            .execute(
+                "window.__TAURI_INTERNALS__.invoke('plugin:window|close', { label: 'main' })",
+                vec![],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Ends the session (the driver closes the app) and stops the driver.
     pub async fn quit(mut self) {
         let app = self.app_pid();
@@ -478,20 +505,40 @@ pub fn has_web_engine(root: u32) -> bool {
         .any(|(_, name)| name.starts_with("WebKitWebProces"))
 }
 
-/// RSS in KiB summed over `root` and its descendants, and how many processes that is.
-pub fn tree_rss_kib(root: u32) -> (u64, usize) {
-    let tree = process_tree(root);
-    let total = tree.iter().filter_map(|(pid, _)| rss_kib(*pid)).sum();
-    (total, tree.len())
+/// Memory of one process, in KiB.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Memory {
+    /// The process's command name.
+    pub name: String,
+    /// Resident set size: counts shared libraries in full in every process.
+    pub rss_kib: u64,
+    /// Proportional set size: shared pages split between their users, so sums are honest.
+    pub pss_kib: u64,
 }
 
-fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
+/// The memory of `root` and each of its descendants.
+pub fn tree_memory(root: u32) -> Vec<Memory> {
+    process_tree(root)
+        .into_iter()
+        .map(|(pid, name)| {
+            let field = |key: &str| {
+                std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+                    .ok()
+                    .and_then(|text| {
+                        text.lines()
+                            .find_map(|l| l.strip_prefix(key))
+                            .and_then(|v| v.split_whitespace().next())
+                            .and_then(|n| n.parse().ok())
+                    })
+                    .unwrap_or(0)
+            };
+            Memory {
+                name,
+                rss_kib: field("Rss:"),
+                pss_kib: field("Pss:"),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

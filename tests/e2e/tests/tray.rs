@@ -101,14 +101,7 @@ async fn closing_the_window_leaves_the_app_in_the_tray_without_a_web_engine() ->
     let pid = app.app_pid().context("the driver started the app")?;
     anyhow::ensure!(has_web_engine(pid), "the open window runs in a web process");
 
-    // As the window's close button does (WebDriver's own "close window" would end the
-    // session and the app with it).
-    app.client
-        .execute(
-            "window.__TAURI_INTERNALS__.invoke('plugin:window|close', { label: 'main' })",
-            vec![],
-        )
-        .await?;
+    app.close_window_like_a_person().await?;
     wait_until("the closed window's web process is gone", || {
         !has_web_engine(pid)
     })

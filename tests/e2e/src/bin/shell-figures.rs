@@ -1,6 +1,6 @@
 //! Prints the desktop shell's figures for the README: cold start to tray ready, idle
-//! memory (RSS summed over the app and its WebKit processes) with the window open and
-//! tray-only, and the binary's size. Run inside a desktop session:
+//! memory (RSS and PSS summed over the app and its WebKit processes) with the window open
+//! and tray-only, and the binary's size. Run inside a desktop session:
 //!
 //! ```text
 //! ./tests/desktop-session.sh --display -- cargo run -p e2e --bin shell-figures -- [APP]
@@ -40,13 +40,15 @@ fn main() -> anyhow::Result<()> {
 
     let (mut app, _) = launch(&binary, &[])?;
     std::thread::sleep(SETTLE);
-    let window = e2e::tree_rss_kib(app.id());
+    let window = e2e::tree_memory(app.id());
     stop(&mut app);
 
     let (mut app, _) = launch(&binary, &["--background"])?;
     std::thread::sleep(SETTLE);
-    let tray = e2e::tree_rss_kib(app.id());
+    let tray = e2e::tree_memory(app.id());
     stop(&mut app);
+
+    let closed = tokio::runtime::Runtime::new()?.block_on(window_closed(&binary))?;
 
     println!("| figure | value |");
     println!("|---|---|");
@@ -55,21 +57,53 @@ fn main() -> anyhow::Result<()> {
         median.as_millis(),
         starts.iter().map(|d| d.as_millis()).collect::<Vec<_>>()
     );
-    println!(
-        "| idle memory, window open (RSS, {} processes) | {:.1} MiB |",
-        window.1,
-        window.0 as f64 / 1024.0
-    );
-    println!(
-        "| idle memory, tray only (RSS, {} processes) | {:.1} MiB |",
-        tray.1,
-        tray.0 as f64 / 1024.0
-    );
+    for (label, tree) in [
+        ("window open", &window),
+        ("tray only, started with --background", &tray),
+        ("tray only, after closing the window", &closed),
+    ] {
+        let rss: u64 = tree.iter().map(|m| m.rss_kib).sum();
+        let pss: u64 = tree.iter().map(|m| m.pss_kib).sum();
+        let parts: Vec<String> = tree
+            .iter()
+            .map(|m| format!("{} {:.0}", m.name, m.pss_kib as f64 / 1024.0))
+            .collect();
+        println!(
+            "| idle memory, {label} ({} processes) | RSS {:.1} MiB, PSS {:.1} MiB (PSS by process, MiB: {}) |",
+            tree.len(),
+            rss as f64 / 1024.0,
+            pss as f64 / 1024.0,
+            parts.join(", ")
+        );
+    }
     println!(
         "| binary size | {:.1} MiB |",
         size as f64 / (1024.0 * 1024.0)
     );
     Ok(())
+}
+
+/// Opens the window, closes it as a person would, and reads the app's memory then.
+async fn window_closed(binary: &Path) -> anyhow::Result<Vec<e2e::Memory>> {
+    let dir = tempfile::tempdir()?;
+    let env = vec![
+        (
+            "CALWATCH_DATA_DIR".to_string(),
+            dir.path().join("data").display().to_string(),
+        ),
+        (
+            "CALWATCH_RECEIVER_ADDR".to_string(),
+            format!("127.0.0.1:{}", e2e::free_port()),
+        ),
+    ];
+    let app = e2e::App::launch_binary("figures", binary, &env).await?;
+    app.find("nav-setup").await?;
+    let pid = app.app_pid().context("the driver started the app")?;
+    app.close_window_like_a_person().await?;
+    tokio::time::sleep(SETTLE).await;
+    let memory = e2e::tree_memory(pid);
+    app.quit().await;
+    Ok(memory)
 }
 
 fn default_binary() -> anyhow::Result<PathBuf> {
