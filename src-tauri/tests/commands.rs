@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use calwatch::active::{ActiveEngine, Wiring};
 use calwatch::desktop::Desktop;
 use calwatch::sandbox::Sandbox;
-use calwatch::{commands, events};
+use calwatch::{commands, events, tray};
 use calwatch_core::config::Config;
 use calwatch_core::notice::{CollectingNotifier, Notice};
 use calwatch_core::secrets::MemoryTokenStore;
@@ -19,7 +19,7 @@ use fake_google::{ChannelState, FakeGoogle, Options};
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
-use tauri::{App, Manager as _, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Listener as _, Manager as _, WebviewWindow, WebviewWindowBuilder};
 
 /// A desktop whose browser is a program following redirects (as a person's would, after
 /// consenting), and whose picker and login item are in memory.
@@ -60,8 +60,10 @@ struct Harness {
     dir: tempfile::TempDir,
     receiver_port: u16,
     webview: WebviewWindow<MockRuntime>,
-    /// Kept alive: the webview belongs to it.
-    _app: App<MockRuntime>,
+    /// Every `calwatch://…` event the window was sent: (name, payload).
+    events: Arc<Mutex<Vec<(String, Value)>>>,
+    /// The app; the webview belongs to it.
+    app: App<MockRuntime>,
 }
 
 fn free_port() -> u16 {
@@ -119,6 +121,20 @@ fn harness(allow_http: bool) -> Harness {
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    for name in [
+        events::STATE,
+        events::CHANNELS,
+        events::CHANGES,
+        events::CALENDARS,
+        events::ERROR,
+    ] {
+        let seen = Arc::clone(&events);
+        app.listen_any(name, move |event| {
+            let payload = serde_json::from_str(event.payload()).unwrap_or(Value::Null);
+            seen.lock().unwrap().push((name.to_string(), payload));
+        });
+    }
     Harness {
         fake,
         notices,
@@ -126,7 +142,8 @@ fn harness(allow_http: bool) -> Harness {
         dir,
         receiver_port,
         webview,
-        _app: app,
+        events,
+        app,
     }
 }
 
@@ -169,6 +186,17 @@ impl Harness {
         let secret = self.write("client_secret.json", &self.fake.client_secret_json());
         self.ok("import_client_secret", json!({ "path": secret }));
         self.ok("sign_in", json!({}))
+    }
+
+    /// The payloads of the `name` events sent so far.
+    fn sent(&self, name: &str) -> Vec<Value> {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, p)| p.clone())
+            .collect()
     }
 
     fn primary(&self) -> String {
@@ -374,6 +402,24 @@ fn watching_a_calendar_lists_its_channel_and_changes_become_notices() {
             .iter()
             .any(|n| matches!(n, Notice::Single(c) if c.title == "Dentist"))
     });
+    eventually("the window was sent the new change", || {
+        h.sent(events::CHANGES).iter().any(|batch| {
+            batch
+                .as_array()
+                .is_some_and(|b| b.iter().any(|c| c["headline"] == json!("Dentist added")))
+        })
+    });
+    assert!(
+        h.sent(events::CHANNELS)
+            .iter()
+            .any(|list| list[0]["calendarId"] == json!(h.primary())),
+        "the window was sent the channel list with the new channel"
+    );
+    assert!(
+        h.sent(events::ERROR).is_empty(),
+        "nothing failed, so no error banner: {:?}",
+        h.sent(events::ERROR)
+    );
     let changes = h.ok("list_changes", json!({ "limit": 10 }));
     let newest = &changes[0];
     assert_eq!(newest["kind"], json!("created"), "{changes}");
@@ -535,5 +581,38 @@ fn the_sandbox_signs_in_by_itself_and_its_events_become_notices() {
         state["account"],
         Value::Null,
         "the sandbox account does not follow into the real app"
+    );
+}
+
+#[test]
+fn the_tray_menu_pauses_toasts_and_toggles_start_at_login() {
+    let h = harness(true);
+    let handle = h.app.handle().clone();
+    tauri::async_runtime::block_on(tray::perform(&handle, tray::MenuAction::TogglePause));
+    let state = h.ok("get_state", json!({}));
+    assert_eq!(
+        state["settings"]["paused"],
+        json!(true),
+        "Pause notifications pauses the engine"
+    );
+    eventually("the window learnt of the pause", || {
+        h.sent(events::STATE)
+            .iter()
+            .any(|s| s["settings"]["paused"] == json!(true))
+    });
+    tauri::async_runtime::block_on(tray::perform(&handle, tray::MenuAction::TogglePause));
+    assert_eq!(
+        h.ok("get_state", json!({}))["settings"]["paused"],
+        json!(false)
+    );
+
+    tauri::async_runtime::block_on(tray::perform(&handle, tray::MenuAction::ToggleStartAtLogin));
+    assert!(
+        *h.desktop.start_at_login.lock().unwrap(),
+        "Start at login turns the login item on"
+    );
+    assert_eq!(
+        h.ok("get_state", json!({}))["settings"]["startAtLogin"],
+        json!(true)
     );
 }
