@@ -16,7 +16,6 @@ mod tokens;
 
 use std::time::Duration;
 
-use oauth2::{RefreshToken, StandardRevocableToken};
 use serde::Deserialize;
 
 pub use oauth::OAuthApp;
@@ -24,7 +23,7 @@ pub use sign_in::{sign_in, sign_in_at, Opener, SignedIn};
 pub use tokens::{AccountStatus, Clock, OAuthTokens, RetryPolicy, REFRESH_LEAD};
 
 use crate::secrets::{SecretsError, Sensitive, TokenSet, TokenStore};
-use oauth::{classify, Failure};
+use oauth::Failure;
 
 /// The least scopes CalWatch needs: read events (list + watch) and the calendar list.
 pub const SCOPES: [&str; 2] = [
@@ -140,28 +139,14 @@ pub fn system_now_ms() -> i64 {
 /// Revokes the grant behind `tokens` at Google (the refresh token if there is one,
 /// which ends the access tokens too). A token Google no longer knows counts as revoked.
 pub async fn revoke(app: &OAuthApp, tokens: &TokenSet) -> Result<(), AuthError> {
-    let token = match &tokens.refresh_token {
-        Some(t) => StandardRevocableToken::RefreshToken(RefreshToken::new(t.expose().clone())),
-        None => StandardRevocableToken::AccessToken(oauth2::AccessToken::new(
-            tokens.access_token.expose().clone(),
-        )),
-    };
-    let request = app
-        .client()
-        .revoke_token(token)
-        .map_err(|e| AuthError::Setup {
-            reason: e.to_string(),
-        })?;
-    match request
-        .request_async(&app.transport())
-        .await
-        .map_err(classify)
-    {
-        Ok(()) => Ok(()),
-        Err(Failure::Refused { error }) if error == "invalid_token" => Ok(()),
-        Err(Failure::Refused { error }) => Err(AuthError::Refused { error }),
-        Err(Failure::Transient { reason }) => Err(AuthError::Network { reason }),
-    }
+    let token = tokens
+        .refresh_token
+        .as_ref()
+        .unwrap_or(&tokens.access_token);
+    app.revoke(token).await.map_err(|failure| match failure {
+        Failure::Refused { error } => AuthError::Refused { error },
+        Failure::Transient { reason } => AuthError::Network { reason },
+    })
 }
 
 /// What [`sign_out`] managed to do.

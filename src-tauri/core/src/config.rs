@@ -340,7 +340,7 @@ impl Config {
                     .map_err(|e| ConfigError::InvalidEnv {
                         var: "CALWATCH_CALLBACK_URL",
                         value: value.clone(),
-                        reason: e.to_string(),
+                        reason: e.to_string().trim_end_matches('.').to_string(),
                     })?;
             config.settings.callback_url = Some(url.to_string());
             config.env_overrides.callback_url = Some(Overridden {
@@ -378,6 +378,11 @@ impl Config {
     /// The SQLite file's path.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join(DATABASE_FILE)
+    }
+
+    /// Where the shell writes its log files.
+    pub fn logs_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
     }
 
     /// Where an imported OAuth client is kept.
@@ -531,7 +536,10 @@ pub(crate) fn write_atomically(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    // Unique per process and call, so two saves at once never share a temp file.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = dir.join(format!(".{file_name}.{}.{n}.tmp", std::process::id()));
     let result = (|| {
         let mut options = fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);

@@ -43,7 +43,7 @@ pub enum EngineEvent {
     Channels,
     /// The calendar list changed: read [`Engine::calendars`].
     Calendars,
-    /// New changes were recorded (newest last).
+    /// New changes were recorded (newest first).
     Changes(Vec<StoredChange>),
     /// A background operation failed (renewal, sync, keyring…).
     Error(EngineError),
@@ -261,11 +261,14 @@ impl Engine {
         };
         tokio::spawn(dispatch(Arc::clone(&inner), deliveries_rx));
         tokio::spawn(fill_gaps(Arc::clone(&inner), gaps_rx));
-        inner.bind_receiver(settings.receiver_addr).await;
         inner.restore_session().await;
+        // What a previous run recorded but never showed goes first, before anything new.
         inner.outbox.deliver_undelivered().await;
+        // The receiver must know the channels before it listens, or Google's first
+        // deliveries after a restart would be refused as unknown.
         inner.channels.rearm()?;
         inner.start_workers()?;
+        inner.bind_receiver(settings.receiver_addr).await;
         inner.catch_up_all();
         Ok(engine)
     }
@@ -296,10 +299,7 @@ impl Engine {
 
     /// Signs in through the system browser (`opener` opens the URL), names the account by
     /// its primary calendar, keeps the tokens in the token store.
-    pub async fn sign_in(
-        &self,
-        opener: Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>,
-    ) -> Result<(), EngineError> {
+    pub async fn sign_in(&self, opener: Arc<auth::Opener>) -> Result<(), EngineError> {
         let inner = &self.inner;
         let app = inner.oauth_app()?;
         let (timeout, api_base) = {
@@ -311,11 +311,18 @@ impl Engine {
         };
         let cancel = inner.cancel.child_token();
         if let Some(previous) = lock(&inner.signing_in).replace(cancel.clone()) {
+            // A second click on "Sign in" replaces the first attempt.
             previous.cancel();
         }
         inner.emit(EngineEvent::State);
-        let result = auth::sign_in(&app, &*opener, cancel, timeout).await;
-        lock(&inner.signing_in).take();
+        let result = auth::sign_in(&app, &*opener, cancel.clone(), timeout).await;
+        {
+            let mut signing_in = lock(&inner.signing_in);
+            // Only clear our own attempt, not one that replaced it meanwhile.
+            if !cancel.is_cancelled() || signing_in.as_ref().is_some_and(|c| c.is_cancelled()) {
+                signing_in.take();
+            }
+        }
         inner.emit(EngineEvent::State);
         let signed = result?;
         let account =
@@ -492,8 +499,10 @@ impl Engine {
                     std::time::Duration::from_secs(minutes * 60);
                 inner.timings.send_replace(worker_timings(&config));
             }
+            let failed = lock(&inner.receiver).error.is_some();
             let rebind = match patch.receiver_port {
-                Some(port) if port != config.settings.receiver_addr.port() => {
+                // The same port again is a retry when it was taken before.
+                Some(port) if failed || port != config.settings.receiver_addr.port() => {
                     config.settings.receiver_addr.set_port(port);
                     Some(config.settings.receiver_addr)
                 }
@@ -747,6 +756,19 @@ impl Inner {
         {
             return Ok(live);
         }
+        let Some(callback) = self.channels.settings().callback_url else {
+            return Err(EngineError::NoCallback);
+        };
+        // A URL from the environment was never checked by set_callback_url.
+        read(&self.config).validate_callback_url(&callback)?;
+        if self.store.calendar(calendar_id)?.is_none() {
+            self.refresh_calendars().await?;
+            if self.store.calendar(calendar_id)?.is_none() {
+                return Err(EngineError::NotFound(format!(
+                    "Google does not list a calendar “{calendar_id}” for this account."
+                )));
+            }
+        }
         let record = self.channels.open(calendar_id).await?;
         self.store.set_watched(calendar_id, true)?;
         let worker = self.worker(calendar_id);
@@ -817,7 +839,7 @@ impl Inner {
         }
     }
 
-    fn on_delivery(&self, delivery: Delivery) {
+    fn on_delivery(self: &Arc<Self>, delivery: Delivery) {
         let channel_id = delivery.channel_id().to_string();
         if let Err(e) = self
             .store
@@ -840,17 +862,44 @@ impl Inner {
                 resource_id,
                 ..
             } => self.channels.confirmed(&channel_id, &resource_id),
-            Delivery::NotExists { calendar_id, .. } => {
-                tracing::info!(calendar = %calendar_id, "Google says the calendar no longer exists");
-                if let Err(e) = self.store.mark_gone(&calendar_id) {
-                    tracing::warn!(error = %e, "could not mark a calendar gone");
-                }
-                self.emit(EngineEvent::Calendars);
-                self.emit(EngineEvent::Error(EngineError::NotFound(format!(
-                    "The calendar {calendar_id} no longer exists or is no longer shared with you."
-                ))));
-            }
+            Delivery::NotExists { calendar_id, .. } => self.calendar_gone(&calendar_id),
         }
+    }
+
+    /// Google says a watched calendar no longer exists (deleted, or no longer shared):
+    /// stop watching it, keep its history, tell the user once.
+    fn calendar_gone(self: &Arc<Self>, calendar_id: &str) {
+        let known = match self.store.calendar(calendar_id) {
+            Ok(Some(calendar)) => calendar,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read a calendar Google says is gone");
+                return;
+            }
+        };
+        if known.gone {
+            // Both channels of a renewal overlap say so; once is enough.
+            return;
+        }
+        tracing::info!(calendar = %calendar_id, "Google says the calendar no longer exists");
+        if let Err(e) = self.store.mark_gone(calendar_id) {
+            tracing::warn!(error = %e, "could not mark a calendar gone");
+        }
+        let name = if known.summary.trim().is_empty() {
+            calendar_id.to_string()
+        } else {
+            known.summary.clone()
+        };
+        self.emit(EngineEvent::Error(EngineError::NotFound(format!(
+            "The calendar “{name}” no longer exists or is no longer shared with you, so CalWatch stopped watching it."
+        ))));
+        let this = Arc::clone(self);
+        let calendar_id = calendar_id.to_string();
+        tokio::spawn(async move {
+            if let Err(e) = this.unwatch(&calendar_id).await {
+                tracing::warn!(error = %e, "could not stop watching a calendar that is gone");
+            }
+        });
     }
 
     fn snapshot(&self) -> EngineState {

@@ -17,7 +17,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::notice::{Change, ChangeKind, EventTime};
+use crate::notice::{Change, ChangeKind, EventTime, Field, FieldDiff};
 use crate::secrets::Sensitive;
 
 /// The newest schema this binary knows.
@@ -271,6 +271,66 @@ pub struct EventSnapshot {
     pub html_link: Option<String>,
 }
 
+impl EventSnapshot {
+    /// What a person would notice between this (before) and `after`, in the order the
+    /// wording ranks them; empty when only bookkeeping (etag, `updated`) changed.
+    pub fn diff(&self, after: &EventSnapshot) -> Vec<FieldDiff> {
+        let mut diffs = Vec::new();
+        if self.summary != after.summary {
+            diffs.push(FieldDiff::new(Field::Title, &self.summary, &after.summary));
+        }
+        if !self.start.same_time(&after.start) || !self.end.same_time(&after.end) {
+            diffs.push(FieldDiff::time(
+                &self.start,
+                Some(&self.end),
+                &after.start,
+                Some(&after.end),
+            ));
+        }
+        if self.all_day != after.all_day {
+            diffs.push(FieldDiff::new(
+                Field::AllDay,
+                self.all_day.to_string(),
+                after.all_day.to_string(),
+            ));
+        }
+        let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
+        for (field, before, now) in [
+            (Field::Place, &self.location, &after.location),
+            (Field::Response, &self.self_response, &after.self_response),
+            (Field::Description, &self.description, &after.description),
+        ] {
+            if text(before) != text(now) {
+                diffs.push(FieldDiff::new(field, text(before), text(now)));
+            }
+        }
+        if self.status != after.status {
+            diffs.push(FieldDiff::new(Field::Status, &self.status, &after.status));
+        }
+        diffs
+    }
+
+    /// A [`Change`] about this event (its current title and time), for `calendar_name`.
+    pub fn to_change(
+        &self,
+        kind: ChangeKind,
+        calendar_name: &str,
+        diffs: Vec<FieldDiff>,
+    ) -> Change {
+        Change {
+            calendar_id: self.calendar_id.clone(),
+            calendar_name: calendar_name.to_string(),
+            event_id: self.event_id.clone(),
+            kind,
+            title: self.summary.clone(),
+            start: Some(self.start.clone()),
+            end: Some(self.end.clone()),
+            diffs,
+            html_link: self.html_link.clone(),
+        }
+    }
+}
+
 /// A change from the history, with its bookkeeping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredChange {
@@ -389,6 +449,11 @@ impl Store {
         let found: i64 = conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .map_err(|e| open_error(e.to_string()))?;
+        if found < 0 {
+            return Err(open_error(format!(
+                "it is an SQLite file of another program (user_version {found})"
+            )));
+        }
         if found > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {
                 found,
@@ -406,7 +471,7 @@ impl Store {
         for (index, migration) in migrations::MIGRATIONS
             .iter()
             .enumerate()
-            .skip(found as usize)
+            .skip(usize::try_from(found).unwrap_or(0))
         {
             let version = index as i64 + 1;
             let tx = conn.transaction().map_err(|e| open_error(e.to_string()))?;
@@ -1141,4 +1206,81 @@ fn write_changes(tx: &Transaction<'_>, sync: &SyncCommit<'_>) -> Result<Vec<i64>
         ids.push(tx.last_insert_rowid());
     }
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> EventTime {
+        EventTime::at(chrono::DateTime::parse_from_rfc3339(text).unwrap())
+    }
+
+    fn team_sync() -> EventSnapshot {
+        EventSnapshot {
+            calendar_id: "work".into(),
+            event_id: "ev1".into(),
+            summary: "Team sync".into(),
+            start: at("2024-12-03T10:00:00Z"),
+            end: at("2024-12-03T11:00:00Z"),
+            all_day: false,
+            location: Some("Room 3".into()),
+            description: None,
+            status: "confirmed".into(),
+            self_response: Some("accepted".into()),
+            recurring_event_id: None,
+            original_start: None,
+            html_link: None,
+        }
+    }
+
+    #[test]
+    fn unchanged_event_has_no_diff() {
+        let mut relabelled = team_sync();
+        relabelled.start = EventTime::DateTime {
+            date_time: chrono::DateTime::parse_from_rfc3339("2024-12-03T11:00:00+01:00").unwrap(),
+            time_zone: Some("Europe/Berlin".into()),
+        };
+        relabelled.description = Some("  ".into());
+        assert_eq!(
+            team_sync().diff(&relabelled),
+            vec![],
+            "same instant in another zone, blank description: nothing a person sees"
+        );
+    }
+
+    #[test]
+    fn moved_event_diffs_as_time_and_reads_moved() {
+        let mut after = team_sync();
+        after.start = at("2024-12-03T11:00:00Z");
+        after.end = at("2024-12-03T12:00:00Z");
+        let diffs = team_sync().diff(&after);
+        assert_eq!(diffs.len(), 1);
+        let change = after.to_change(ChangeKind::Updated, "Work", diffs);
+        assert_eq!(change.headline(), "Team sync moved");
+        assert_eq!(
+            change.body(chrono_tz::UTC),
+            "Tue 3 Dec 10:00 → 11:00 · Work"
+        );
+    }
+
+    #[test]
+    fn several_fields_diff_in_wording_order() {
+        let mut after = team_sync();
+        after.summary = "Weekly sync".into();
+        after.location = None;
+        after.self_response = Some("declined".into());
+        after.status = "tentative".into();
+        let fields: Vec<Field> = team_sync().diff(&after).iter().map(|d| d.field).collect();
+        assert_eq!(
+            fields,
+            [Field::Title, Field::Place, Field::Response, Field::Status]
+        );
+        let change = after.to_change(ChangeKind::Updated, "Work", team_sync().diff(&after));
+        assert_eq!(change.headline(), "“Team sync” renamed to “Weekly sync”");
+        assert_eq!(
+            change.body(chrono_tz::UTC),
+            "Tue 3 Dec 10:00–11:00 · no place · you declined · now tentative · Work"
+        );
+    }
 }

@@ -12,11 +12,12 @@ pub mod classify;
 pub mod outbox;
 pub mod worker;
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::engine::Clock;
 use crate::google::{CalendarClient, GoogleError};
-use crate::store::{Store, StoreError, SyncCommit};
+use crate::store::{EventSnapshot, Store, StoreError, SyncCommit};
 
 pub use outbox::Outbox;
 pub use worker::{CalendarWorker, WorkerTimings};
@@ -42,6 +43,9 @@ impl From<StoreError> for SyncError {
         SyncError::Store(e.to_string())
     }
 }
+
+/// A calendar's snapshot: event id → the fields a person cares about.
+pub type Snapshot = HashMap<String, EventSnapshot>;
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -117,7 +121,17 @@ impl Syncer {
     /// Syncs `calendar_id`: incremental when a sync token is stored, else a full list (the
     /// silent baseline when no snapshot exists yet). With `away`, what is found is told as
     /// one "while you were away" summary.
-    pub async fn sync(&self, calendar_id: &str, away: bool) -> Result<SyncOutcome, SyncError> {
+    ///
+    /// `cache` is the caller's copy of the calendar's snapshot: loaded from the store when
+    /// `None`, kept equal to the store after each commit, dropped when a commit fails. The
+    /// worker keeps it between syncs so an incremental sync does not re-read every event
+    /// of a large calendar.
+    pub async fn sync(
+        &self,
+        calendar_id: &str,
+        away: bool,
+        cache: &mut Option<Snapshot>,
+    ) -> Result<SyncOutcome, SyncError> {
         let client = self.client.get()?;
         let token = self
             .store
@@ -139,7 +153,10 @@ impl Syncer {
             },
             None => None,
         };
-        let known = self.store.snapshots(calendar_id)?;
+        let known = match cache.take() {
+            Some(known) => known,
+            None => self.store.snapshots(calendar_id)?,
+        };
         let (classified, next_token, full) = match delta {
             Some(delta) => (
                 classify::classify_delta(calendar, &known, &delta.events),
@@ -147,7 +164,13 @@ impl Syncer {
                 false,
             ),
             None => {
-                let list = client.events_full(calendar_id).await?;
+                let list = match client.events_full(calendar_id).await {
+                    Ok(list) => list,
+                    Err(e) => {
+                        *cache = Some(known);
+                        return Err(e.into());
+                    }
+                };
                 (
                     classify::classify_full(calendar, &known, &list.events),
                     list.next_sync_token,
@@ -161,6 +184,7 @@ impl Syncer {
             changes,
         } = classified;
         let now = self.clock.now_ms();
+        // On failure the cache stays dropped: the next sync re-reads the store.
         let ids = self.store.commit(&SyncCommit {
             calendar_id,
             upserts: &upserts,
@@ -171,6 +195,14 @@ impl Syncer {
             received_ms: now,
             away,
         })?;
+        let mut known = known;
+        for id in &removed {
+            known.remove(id);
+        }
+        for row in upserts {
+            known.insert(row.event_id.clone(), row);
+        }
+        *cache = Some(known);
         tracing::debug!(
             calendar = calendar_id,
             changes = changes.len(),

@@ -12,6 +12,9 @@ use engine_support::{quick, Harness, Hook, Seen, Tunnel, PATIENCE};
 use fake_google::{ChannelState as GoogleState, Faults};
 use serde_json::json;
 
+/// Each channel fake-google knows, with its state.
+type ChannelStates = Vec<(String, GoogleState)>;
+
 const WEEK: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Waits until fake-google shows `pred` over its channels.
@@ -45,7 +48,7 @@ async fn renewal_at_ninety_percent_creates_the_new_channel_before_stopping_the_o
         "2026-12-01T11:00:00+00:00",
     );
     // What the tunnel saw when the new channel's first message passed through.
-    let at_new_sync: Arc<Mutex<Option<Vec<(String, GoogleState)>>>> = Arc::default();
+    let at_new_sync: Arc<Mutex<Option<ChannelStates>>> = Arc::default();
     let first_id: Arc<Mutex<Option<String>>> = Arc::default();
     let hook: Hook = {
         let at_new_sync = Arc::clone(&at_new_sync);

@@ -197,6 +197,13 @@ async fn post_with_retries(shared: &Shared, message: &Message) {
         let retry = match post(shared, message).await {
             Ok(status) => {
                 shared.world().stats.deliveries_sent += 1;
+                tracing::info!(
+                    channel = %message.channel_id,
+                    number = message.number,
+                    state = message.state.as_str(),
+                    status,
+                    "notification delivered"
+                );
                 let transient = matches!(status, 500 | 502 | 503 | 504);
                 if !transient && !(200..300).contains(&status) && status != 102 {
                     tracing::warn!(channel = %message.channel_id, status, "receiver refused a notification");

@@ -69,8 +69,8 @@ pub struct FakeGoogle {
     shared: Arc<Shared>,
     /// Where it listens.
     addr: SocketAddr,
-    /// The server task, aborted on drop (a hanging token request must not delay that).
-    server: JoinHandle<()>,
+    /// The server task; it ends once `cancel` fires and in-flight requests finish.
+    _server: JoinHandle<()>,
 }
 
 impl FakeGoogle {
@@ -112,8 +112,14 @@ impl FakeGoogle {
             cancel: CancellationToken::new(),
         });
         let app = router(Arc::clone(&shared));
+        // Graceful shutdown closes the listener and idle keep-alive connections, so a test
+        // that drops the fake sees "connection refused" rather than a zombie server.
+        let stop = shared.cancel.clone().cancelled_owned();
         let server = tokio::spawn(async move {
-            if let Err(err) = axum::serve(listener, app).await {
+            if let Err(err) = axum::serve(listener, app)
+                .with_graceful_shutdown(stop)
+                .await
+            {
                 tracing::error!(%err, "fake-google server stopped");
             }
         });
@@ -121,7 +127,7 @@ impl FakeGoogle {
         Ok(FakeGoogle {
             shared,
             addr,
-            server,
+            _server: server,
         })
     }
 
@@ -199,8 +205,8 @@ impl FakeGoogle {
 
 impl Drop for FakeGoogle {
     fn drop(&mut self) {
+        // Stops the listener, delivery workers and any request parked by a `Hang` fault.
         self.shared.cancel.cancel();
-        self.server.abort();
     }
 }
 
@@ -211,5 +217,19 @@ fn router(shared: Arc<Shared>) -> Router {
         .merge(calendar::router())
         .merge(control::router())
         .fallback(|| async { errors::ApiError::not_found() })
+        .layer(axum::middleware::from_fn(log_request))
         .with_state(shared)
+}
+
+/// One log line per request so a sandbox user can watch the app talk to "Google".
+/// Only the path is logged: query strings can carry tokens (`/revoke?token=…`).
+async fn log_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    tracing::info!(%method, %path, status = response.status().as_u16(), "request");
+    response
 }

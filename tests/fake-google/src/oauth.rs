@@ -200,7 +200,11 @@ async fn token(State(s): State<Arc<Shared>>, headers: HeaderMap, body: String) -
     };
     let outcome = match failure {
         Some(TokenFailure::Hang) => {
-            tokio::time::sleep(HANG_FOR).await;
+            // Parked until the client gives up or the fake shuts down.
+            tokio::select! {
+                _ = tokio::time::sleep(HANG_FOR) => {}
+                _ = s.cancel.cancelled() => {}
+            }
             Err(injected_outage())
         }
         Some(TokenFailure::ServerError) => Err(injected_outage()),

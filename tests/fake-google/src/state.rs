@@ -729,12 +729,107 @@ pub(crate) fn html_link(event_id: &str, calendar_id: &str) -> String {
     format!("https://www.google.com/calendar/event?eid={eid}")
 }
 
-/// An opaque resource id shaped like Google's (27 url-safe characters).
+/// An opaque resource id shaped like Google's (22 url-safe characters).
 fn random_resource_id() -> String {
-    let raw = uuid::Uuid::new_v4();
-    URL_SAFE_NO_PAD
-        .encode(raw.as_bytes())
-        .chars()
-        .take(27)
-        .collect()
+    URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sync_tokens_round_trip_even_for_ids_with_separators() {
+        let token = SyncToken {
+            calendar_id: "odd\nid#x@group.calendar.google.com".into(),
+            epoch: 3,
+            seq: 42,
+        };
+        assert_eq!(SyncToken::decode(&token.encode()), Some(token));
+        assert_eq!(
+            SyncToken::decode("not-a-token"),
+            None,
+            "foreign tokens are rejected"
+        );
+    }
+
+    #[test]
+    fn merge_patch_merges_objects_and_null_removes() {
+        let mut event = json!({"summary": "A", "start": {"date": "2030-01-01"}, "location": "X"});
+        merge_patch(
+            &mut event,
+            &json!({"start": {"dateTime": "2030-01-01T10:00:00Z", "date": null}, "location": null}),
+        );
+        assert_eq!(
+            event,
+            json!({"summary": "A", "start": {"dateTime": "2030-01-01T10:00:00Z"}}),
+            "RFC 7386: nested merge, null deletes"
+        );
+    }
+
+    #[test]
+    fn an_update_bumps_the_sequence_so_tokens_before_it_see_the_change() {
+        let now = Utc::now();
+        let mut world = World::new(now);
+        let calendar = world.calendar_mut("primary").expect("primary exists");
+        let event = calendar
+            .insert_event(json!({"summary": "A"}), USER_EMAIL, now)
+            .expect("insert");
+        let before = calendar.seq;
+        let id = event["id"].as_str().expect("id").to_string();
+        calendar
+            .update_event(&id, &json!({"summary": "B"}), now)
+            .expect("update");
+        let cursor = Cursor {
+            calendar_id: calendar.id.clone(),
+            epoch: 0,
+            since: Some(before),
+            snapshot: calendar.seq,
+            show_deleted: true,
+            after_id: None,
+        };
+        let (items, more) = calendar.page(&cursor, 10);
+        assert_eq!((items.len(), more), (1, None));
+        assert_eq!(items[0]["summary"], "B");
+        assert_eq!(items[0]["sequence"], 1, "Google bumps `sequence` on update");
+    }
+
+    #[test]
+    fn a_channel_past_its_expiration_is_expired_and_loses_its_queue() {
+        let mut world = World::new(Utc::now());
+        let (outbox, _inbox) = mpsc::unbounded_channel();
+        world.channels.push(Channel {
+            info: ChannelInfo {
+                id: "c".into(),
+                resource_id: "r".into(),
+                calendar_id: USER_EMAIL.into(),
+                address: "https://example.com/n".into(),
+                token: None,
+                expiration_ms: 1_000,
+                state: ChannelState::Live,
+                last_message_number: 1,
+                resource_uri: "u".into(),
+            },
+            outbox: Some(outbox),
+        });
+        world.expire_due_channels(999);
+        assert_eq!(
+            world.channels[0].info.state,
+            ChannelState::Live,
+            "not yet due"
+        );
+        world.expire_due_channels(1_000);
+        assert_eq!(world.channels[0].info.state, ChannelState::Expired);
+        assert!(
+            world.channels[0].outbox.is_none(),
+            "an expired channel gets nothing more"
+        );
+    }
+
+    #[test]
+    fn handles_can_move_between_tasks() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<crate::Control>();
+        assert_send_sync::<crate::FakeGoogle>();
+    }
 }

@@ -103,6 +103,10 @@ impl Loopback {
     /// Stops the server and waits until its socket is closed.
     pub async fn close(mut self) {
         self.stop.cancel();
+        // A second tab's redirect may be queued, its handler waiting for a page: dropping
+        // its reply lets it answer "no longer in progress" instead of holding the drain.
+        self.callbacks.close();
+        while self.callbacks.try_recv().is_ok() {}
         if let Some(mut server) = self.server.take() {
             // Graceful first so the result page reaches the tab; a browser holding a
             // connection open must not keep the port alive, hence the bound.

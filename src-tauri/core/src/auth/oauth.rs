@@ -1,6 +1,5 @@
 //! The OAuth client (oauth2's typestate client over reqwest) and how its failures read.
 
-use std::error::Error as _;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -8,7 +7,7 @@ use std::time::Duration;
 use oauth2::basic::{BasicClient, BasicTokenResponse};
 use oauth2::{
     AsyncHttpClient, AuthType, AuthUrl, ClientId, ClientSecret, EndpointNotSet, EndpointSet,
-    ErrorResponseType, HttpRequest, HttpResponse, RefreshToken, RequestTokenError, RevocationUrl,
+    ErrorResponseType, HttpRequest, HttpResponse, RefreshToken, RequestTokenError,
     StandardErrorResponse, TokenUrl,
 };
 
@@ -16,9 +15,11 @@ use super::AuthError;
 use crate::config;
 use crate::secrets::Sensitive;
 
-/// oauth2's client with the endpoints CalWatch uses: authorize, token, revoke.
+/// oauth2's client with the endpoints it drives for CalWatch: authorize and token.
+/// (Revocation is sent by hand: oauth2 insists on an https revocation URL, which
+/// fake-google on loopback cannot offer.)
 pub(crate) type GoogleClient =
-    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointSet, EndpointSet>;
+    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
 /// How long one request to Google's OAuth endpoints may take.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -30,6 +31,8 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct OAuthApp {
     /// The typestate client with every URL validated once, up front.
     client: GoogleClient,
+    /// Where sign-out revokes the grant.
+    revoke_url: reqwest::Url,
     /// Never follows redirects: a token endpoint that redirects is not one we trust.
     http: reqwest::Client,
 }
@@ -74,13 +77,12 @@ impl OAuthApp {
             .set_client_secret(ClientSecret::new(client_secret.expose().clone()))
             .set_auth_uri(AuthUrl::new(auth_url.to_string()).map_err(|e| bad("authorization", e))?)
             .set_token_uri(TokenUrl::new(token_url.to_string()).map_err(|e| bad("token", e))?)
-            .set_revocation_url(
-                RevocationUrl::new(revoke_url.to_string()).map_err(|e| bad("revocation", e))?,
-            )
             // Google documents the client id and secret as form fields of the token request.
             .set_auth_type(AuthType::RequestBody);
+        let revoke_url = reqwest::Url::parse(revoke_url).map_err(|e| bad("revocation", e))?;
         Ok(OAuthApp {
             client,
+            revoke_url,
             http: http_client(HTTP_TIMEOUT)?,
         })
     }
@@ -102,6 +104,42 @@ impl OAuthApp {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.http
+    }
+
+    /// Revokes `token` (RFC 7009, as Google takes it: the token in a form body). A token
+    /// Google no longer knows (`invalid_token`) is as good as revoked.
+    pub(crate) async fn revoke(&self, token: &Sensitive<String>) -> Result<(), Failure> {
+        let response = self
+            .http
+            .post(self.revoke_url.clone())
+            .form(&[("token", token.expose().as_str())])
+            .send()
+            .await
+            .map_err(|e| Failure::Transient {
+                reason: describe_error(&e),
+            })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        if status.is_server_error() || status.as_u16() == 429 {
+            return Err(Failure::Transient {
+                reason: Transport::Status(status.as_u16()).to_string(),
+            });
+        }
+        #[derive(serde::Deserialize)]
+        struct ErrorBody {
+            error: String,
+        }
+        let error = response
+            .json::<ErrorBody>()
+            .await
+            .map(|b| b.error)
+            .unwrap_or_else(|_| format!("HTTP {}", status.as_u16()));
+        if error == "invalid_token" {
+            return Ok(());
+        }
+        Err(Failure::Refused { error })
     }
 
     /// The transport oauth2 requests go through.
@@ -208,17 +246,19 @@ where
     }
 }
 
+/// oauth2 wraps reqwest's error in a vaguer one; unwrap it.
+fn describe_http_error(err: &oauth2::HttpClientError<reqwest::Error>) -> String {
+    match err {
+        oauth2::HttpClientError::Reqwest(inner) => describe_error(inner.as_ref()),
+        other => describe_error(other),
+    }
+}
+
 /// reqwest's top-level message is vague ("error sending request"); the cause chain says
 /// what actually happened (connection refused, timed out).
-fn describe_http_error(err: &oauth2::HttpClientError<reqwest::Error>) -> String {
-    let mut text = match err {
-        oauth2::HttpClientError::Reqwest(inner) => inner.to_string(),
-        other => other.to_string(),
-    };
-    let mut source = match err {
-        oauth2::HttpClientError::Reqwest(inner) => inner.source(),
-        other => other.source(),
-    };
+fn describe_error(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
     while let Some(cause) = source {
         text.push_str(": ");
         text.push_str(&cause.to_string());

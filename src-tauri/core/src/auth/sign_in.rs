@@ -28,10 +28,15 @@ pub struct SignedIn {
 
 /// What the flow needs once the browser comes back.
 struct Pending<'a> {
+    /// Redeems the code.
     app: &'a OAuthApp,
+    /// Sent again with the code: Google checks it equals the one in the consent URL.
     redirect_uri: RedirectUrl,
+    /// The random `state` sent out; the redirect must bring back exactly this.
     state: CsrfToken,
-    verifier: Option<PkceCodeVerifier>,
+    /// Proves to the token endpoint that the code is redeemed by whoever asked for it.
+    verifier: PkceCodeVerifier,
+    /// Turns `expires_in` into an absolute expiry.
     now_ms: &'a (dyn Fn() -> i64 + Send + Sync),
 }
 
@@ -93,11 +98,11 @@ async fn run(
         .add_extra_param("access_type", "offline")
         .add_extra_param("prompt", "consent")
         .url();
-    let mut pending = Pending {
+    let pending = Pending {
         app,
         redirect_uri,
         state,
-        verifier: Some(verifier),
+        verifier,
         now_ms,
     };
 
@@ -138,7 +143,7 @@ async fn run(
 
 impl Pending<'_> {
     /// Checks the redirect and, if it is ours and carries a code, redeems the code.
-    async fn finish(&mut self, redirect: Redirect) -> Result<SignedIn, AuthError> {
+    async fn finish(self, redirect: Redirect) -> Result<SignedIn, AuthError> {
         let (state, code) = match redirect {
             Redirect::Code { code, state } => (state, Ok(code)),
             Redirect::Error { error, state } => (state, Err(error)),
@@ -159,15 +164,12 @@ impl Pending<'_> {
                 })
             }
         };
-        let Some(verifier) = self.verifier.take() else {
-            return Err(AuthError::StateMismatch);
-        };
         let response = self
             .app
             .client()
             .exchange_code(AuthorizationCode::new(code))
             .set_redirect_uri(std::borrow::Cow::Borrowed(&self.redirect_uri))
-            .set_pkce_verifier(verifier)
+            .set_pkce_verifier(self.verifier)
             .request_async(&self.app.transport())
             .await
             .map_err(|e| match classify(e) {

@@ -389,12 +389,18 @@ impl Channels {
                 return;
             };
             let settings = self.settings();
-            let at = renew_at_ms(
-                old.created_ms,
-                old.expiration_ms,
-                settings.renew_at_fraction,
-                settings.renew_min_lead,
-            );
+            let at = if old.state == ChannelState::Pending && old.resource_id.is_none() {
+                // Armed while still pending means a previous run died before Google
+                // answered the watch: whether it exists there is unknown, so replace it.
+                self.inner.clock.now_ms()
+            } else {
+                renew_at_ms(
+                    old.created_ms,
+                    old.expiration_ms,
+                    settings.renew_at_fraction,
+                    settings.renew_min_lead,
+                )
+            };
             if !self.wait_until(at, &cancel).await {
                 return;
             }

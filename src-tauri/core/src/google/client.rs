@@ -502,4 +502,18 @@ mod tests {
             "neither the access token nor the sync token may reach a message: {shown}"
         );
     }
+
+    #[test]
+    fn the_client_and_its_calls_can_move_to_spawned_tasks() {
+        // The engine runs syncs in spawned tasks; a non-Send future would only show up there.
+        fn assert_send<T: Send + Sync>(_: &T) {}
+        fn assert_send_future<T: Send>(_: T) {}
+        let c = client("http://127.0.0.1:1/calendar/v3");
+        assert_send(&c);
+        assert_send_future(c.calendar_list());
+        assert_send_future(c.events_since("primary", "token"));
+        let req = WatchRequest::new("https://x", Sensitive::new("t".into()), Duration::ZERO);
+        assert_send_future(c.watch("primary", &req));
+        assert_send_future(c.stop("id", "res"));
+    }
 }

@@ -423,22 +423,25 @@ fn no_such_host(host: &str) -> String {
 
 /// The rustls error somewhere in a reqwest error's chain, if the failure was TLS.
 fn tls_error(e: &reqwest::Error) -> Option<&rustls::Error> {
-    let mut source = e.source();
-    while let Some(err) = source {
-        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
-            return Some(tls);
-        }
-        // `io::Error::source` skips the error it wraps; look inside explicitly.
-        if let Some(tls) = err
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        {
-            return Some(tls);
-        }
-        source = err.source();
+    e.source().and_then(find_rustls)
+}
+
+fn find_rustls<'e>(err: &'e (dyn std::error::Error + 'static)) -> Option<&'e rustls::Error> {
+    if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+        return Some(tls);
     }
-    None
+    // `io::Error::source` skips the error it wraps, and the TLS stack nests io::Errors:
+    // look inside each one explicitly.
+    if let Some(inner) = err
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        let inner: &(dyn std::error::Error + 'static) = inner;
+        if let Some(tls) = find_rustls(inner) {
+            return Some(tls);
+        }
+    }
+    err.source().and_then(find_rustls)
 }
 
 /// A reqwest error with its causes, which carry the useful part ("connection refused").

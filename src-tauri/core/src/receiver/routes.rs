@@ -3,7 +3,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -14,12 +14,14 @@ use super::probe::{PROBE_HEADER, PROOF_HEADER};
 use super::registry::{Admission, Claim, Refusal};
 use super::{Delivery, ReceiverState};
 
-const CHANNEL_ID: &str = "x-goog-channel-id";
-const CHANNEL_TOKEN: &str = "x-goog-channel-token";
-const MESSAGE_NUMBER: &str = "x-goog-message-number";
-const RESOURCE_ID: &str = "x-goog-resource-id";
-const RESOURCE_STATE: &str = "x-goog-resource-state";
-const RESOURCE_URI: &str = "x-goog-resource-uri";
+// Parsed once, not on every lookup: these are read on every delivery.
+static CHANNEL_ID: HeaderName = HeaderName::from_static("x-goog-channel-id");
+static CHANNEL_TOKEN: HeaderName = HeaderName::from_static("x-goog-channel-token");
+static MESSAGE_NUMBER: HeaderName = HeaderName::from_static("x-goog-message-number");
+static RESOURCE_ID: HeaderName = HeaderName::from_static("x-goog-resource-id");
+static RESOURCE_STATE: HeaderName = HeaderName::from_static("x-goog-resource-state");
+static RESOURCE_URI: HeaderName = HeaderName::from_static("x-goog-resource-uri");
+static PROBE: HeaderName = HeaderName::from_static(PROBE_HEADER);
 
 /// Google's sender honours robots.txt; a disallow would silently stop deliveries.
 const ROBOTS_TXT: &str = "User-agent: *\nAllow: /\n";
@@ -153,7 +155,7 @@ async fn notification(
         Err(rejection) => {
             // The channel id is ours and harmless; the token is never logged.
             let channel = headers
-                .get(CHANNEL_ID)
+                .get(&CHANNEL_ID)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
             tracing::debug!(
@@ -181,7 +183,7 @@ fn handle(
     }
 
     // Our own probe is told apart first, so it can never be mistaken for Google.
-    if let Some(nonce) = headers.get(PROBE_HEADER) {
+    if let Some(nonce) = headers.get(&PROBE) {
         let proof = nonce
             .to_str()
             .ok()
@@ -191,15 +193,15 @@ fn handle(
         return Ok((StatusCode::OK, [(PROOF_HEADER, proof)], "CalWatch").into_response());
     }
 
-    let channel_id = required(headers, CHANNEL_ID, "X-Goog-Channel-ID")?;
-    let message_number = required(headers, MESSAGE_NUMBER, "X-Goog-Message-Number")?
+    let channel_id = required(headers, &CHANNEL_ID, "X-Goog-Channel-ID")?;
+    let message_number = required(headers, &MESSAGE_NUMBER, "X-Goog-Message-Number")?
         .parse::<u64>()
         .map_err(|_| Rejection::MalformedHeader {
             header: "X-Goog-Message-Number",
             reason: "not a whole number",
         })?;
-    let resource_id = required(headers, RESOURCE_ID, "X-Goog-Resource-ID")?;
-    let state_name = required(headers, RESOURCE_STATE, "X-Goog-Resource-State")?;
+    let resource_id = required(headers, &RESOURCE_ID, "X-Goog-Resource-ID")?;
+    let state_name = required(headers, &RESOURCE_STATE, "X-Goog-Resource-State")?;
     let resource_state = match state_name {
         "sync" => ResourceState::Sync,
         "exists" => ResourceState::Exists,
@@ -212,11 +214,11 @@ fn handle(
         }
     };
     // Required by the protocol though unused: its absence marks a sender that is not Google.
-    required(headers, RESOURCE_URI, "X-Goog-Resource-URI")?;
+    required(headers, &RESOURCE_URI, "X-Goog-Resource-URI")?;
 
     let claim = Claim {
         channel_id,
-        token: headers.get(CHANNEL_TOKEN).map(HeaderValue::as_bytes),
+        token: headers.get(&CHANNEL_TOKEN).map(HeaderValue::as_bytes),
         resource_id,
         message_number,
         is_sync: resource_state == ResourceState::Sync,
@@ -269,7 +271,7 @@ enum ResourceState {
 /// A required header as non-empty visible ASCII.
 fn required<'h>(
     headers: &'h HeaderMap,
-    name: &'static str,
+    name: &HeaderName,
     display: &'static str,
 ) -> Result<&'h str, Rejection> {
     let value = headers.get(name).ok_or(Rejection::MissingHeader(display))?;

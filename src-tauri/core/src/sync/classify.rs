@@ -485,3 +485,188 @@ fn change_of(
         html_link: snap.html_link.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const CAL: CalendarRef<'static> = CalendarRef {
+        id: "work@example.com",
+        name: "Work",
+    };
+
+    fn event(value: serde_json::Value) -> Event {
+        serde_json::from_value(value).expect("test events are Google JSON")
+    }
+
+    fn timed(id: &str, title: &str, start: &str, end: &str) -> Event {
+        event(json!({
+            "id": id, "status": "confirmed", "summary": title,
+            "start": {"dateTime": start}, "end": {"dateTime": end},
+        }))
+    }
+
+    fn known(events: &[Event]) -> HashMap<String, EventSnapshot> {
+        baseline(CAL.id, events)
+            .upserts
+            .into_iter()
+            .map(|s| (s.event_id.clone(), s))
+            .collect()
+    }
+
+    fn sync_sees(known: &HashMap<String, EventSnapshot>, events: &[Event]) -> Vec<Change> {
+        classify_delta(CAL, known, events).changes
+    }
+
+    #[test]
+    fn baseline_records_everything_and_reports_nothing() {
+        let out = baseline(
+            CAL.id,
+            &[timed(
+                "a",
+                "A",
+                "2024-12-03T10:00:00Z",
+                "2024-12-03T11:00:00Z",
+            )],
+        );
+        assert_eq!(out.upserts.len(), 1);
+        assert!(out.changes.is_empty(), "the first sync is silent");
+    }
+
+    #[test]
+    fn unknown_event_is_created_known_cancelled_is_cancelled() {
+        let a = timed("a", "A", "2024-12-03T10:00:00Z", "2024-12-03T11:00:00Z");
+        let snap = known(std::slice::from_ref(&a));
+        let b = timed("b", "B", "2024-12-03T12:00:00Z", "2024-12-03T13:00:00Z");
+        let gone = event(json!({"id": "a", "status": "cancelled"}));
+        let out = classify_delta(CAL, &snap, &[b, gone]);
+        let kinds: Vec<ChangeKind> = out.changes.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, vec![ChangeKind::Created, ChangeKind::Cancelled]);
+        assert_eq!(
+            out.changes[1].title, "A",
+            "the cancelled notice keeps the last title"
+        );
+        assert_eq!(out.removed, vec!["a".to_string()]);
+    }
+
+    #[test]
+    fn cancelled_event_never_seen_is_nothing() {
+        let out = classify_delta(
+            CAL,
+            &HashMap::new(),
+            &[event(json!({"id": "x", "status": "cancelled"}))],
+        );
+        assert!(out.changes.is_empty());
+        assert!(out.upserts.is_empty() && out.removed.is_empty());
+    }
+
+    #[test]
+    fn same_instant_in_another_zone_is_not_a_move() {
+        let a = timed("a", "A", "2024-12-03T10:00:00Z", "2024-12-03T11:00:00Z");
+        let snap = known(&[a]);
+        let same = timed(
+            "a",
+            "A",
+            "2024-12-03T11:00:00+01:00",
+            "2024-12-03T12:00:00+01:00",
+        );
+        assert!(
+            sync_sees(&snap, &[same]).is_empty(),
+            "etag churn is no news"
+        );
+    }
+
+    #[test]
+    fn several_fields_changing_are_listed_in_one_update() {
+        let a = timed("a", "A", "2024-12-03T10:00:00Z", "2024-12-03T11:00:00Z");
+        let snap = known(&[a]);
+        let mut changed = timed("a", "B", "2024-12-03T10:00:00Z", "2024-12-03T11:30:00Z");
+        changed.location = Some("Room 4".into());
+        let changes = sync_sees(&snap, &[changed]);
+        assert_eq!(changes.len(), 1);
+        let fields: Vec<Field> = changes[0].diffs.iter().map(|d| d.field).collect();
+        assert_eq!(fields, vec![Field::Time, Field::Title, Field::Place]);
+    }
+
+    #[test]
+    fn timed_to_all_day_lists_time_and_all_day() {
+        let a = timed("a", "A", "2024-12-03T10:00:00Z", "2024-12-03T11:00:00Z");
+        let snap = known(&[a]);
+        let all_day = event(json!({
+            "id": "a", "status": "confirmed", "summary": "A",
+            "start": {"date": "2024-12-03"}, "end": {"date": "2024-12-04"},
+        }));
+        let changes = sync_sees(&snap, &[all_day]);
+        let fields: Vec<Field> = changes[0].diffs.iter().map(|d| d.field).collect();
+        assert_eq!(fields, vec![Field::Time, Field::AllDay]);
+    }
+
+    #[test]
+    fn full_list_reports_only_real_differences() {
+        let a = timed("a", "A", "2024-12-03T10:00:00Z", "2024-12-03T11:00:00Z");
+        let b = timed("b", "B", "2024-12-03T12:00:00Z", "2024-12-03T13:00:00Z");
+        let snap = known(&[a.clone(), b]);
+        let c = timed("c", "C", "2024-12-03T14:00:00Z", "2024-12-03T15:00:00Z");
+        let out = classify_full(CAL, &snap, &[a, c]);
+        let told: Vec<(ChangeKind, &str)> = out
+            .changes
+            .iter()
+            .map(|c| (c.kind, c.title.as_str()))
+            .collect();
+        assert_eq!(
+            told,
+            vec![(ChangeKind::Created, "C"), (ChangeKind::Cancelled, "B")],
+            "unchanged A is not new; B missing from the list was deleted"
+        );
+        assert_eq!(out.removed, vec!["b".to_string()]);
+    }
+
+    #[test]
+    fn deleting_a_series_is_one_notice_not_one_per_instance() {
+        let series = event(json!({
+            "id": "s", "status": "confirmed", "summary": "Standup",
+            "start": {"dateTime": "2024-12-03T09:00:00Z"}, "end": {"dateTime": "2024-12-03T09:15:00Z"},
+            "recurrence": ["RRULE:FREQ=DAILY"],
+        }));
+        let moved = event(json!({
+            "id": "s_20241204T090000Z", "status": "confirmed", "summary": "Standup",
+            "recurringEventId": "s",
+            "originalStartTime": {"dateTime": "2024-12-04T09:00:00Z"},
+            "start": {"dateTime": "2024-12-04T10:00:00Z"}, "end": {"dateTime": "2024-12-04T10:15:00Z"},
+        }));
+        let snap = known(&[series, moved]);
+        let out = classify_delta(
+            CAL,
+            &snap,
+            &[
+                event(json!({"id": "s", "status": "cancelled"})),
+                event(json!({"id": "s_20241204T090000Z", "status": "cancelled",
+                    "recurringEventId": "s", "originalStartTime": {"dateTime": "2024-12-04T09:00:00Z"}})),
+            ],
+        );
+        assert_eq!(out.changes.len(), 1, "{:?}", out.changes);
+        assert_eq!(out.changes[0].event_id, "s");
+    }
+
+    #[test]
+    fn cancelled_exception_seen_again_in_a_full_list_is_not_news() {
+        let series = timed(
+            "s",
+            "Standup",
+            "2024-12-03T09:00:00Z",
+            "2024-12-03T09:15:00Z",
+        );
+        let snap = known(std::slice::from_ref(&series));
+        let cancelled = event(json!({"id": "s_20241205T090000Z", "status": "cancelled",
+            "recurringEventId": "s", "originalStartTime": {"dateTime": "2024-12-05T09:00:00Z"}}));
+        let first = classify_delta(CAL, &snap, std::slice::from_ref(&cancelled));
+        assert_eq!(first.changes.len(), 1, "one occurrence cancelled is told");
+        let mut after = snap.clone();
+        for row in first.upserts {
+            after.insert(row.event_id.clone(), row);
+        }
+        let again = classify_full(CAL, &after, &[series, cancelled]);
+        assert!(again.changes.is_empty(), "{:?}", again.changes);
+    }
+}

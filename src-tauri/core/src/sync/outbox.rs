@@ -92,10 +92,19 @@ impl Outbox {
         if pending.is_empty() {
             return 0;
         }
-        let ids: Vec<i64> = pending.iter().map(|c| c.id).collect();
-        let changes: Vec<Change> = pending.into_iter().map(|c| c.change).collect();
-        self.deliver(&ids, &changes, false).await;
-        ids.len()
+        let total = pending.len();
+        // Keep each change's "while you were away" nature from the sync that found it.
+        for away in [true, false] {
+            let (ids, changes): (Vec<i64>, Vec<Change>) = pending
+                .iter()
+                .filter(|c| c.away == away)
+                .map(|c| (c.id, c.change.clone()))
+                .unzip();
+            if !ids.is_empty() {
+                self.deliver(&ids, &changes, away).await;
+            }
+        }
+        total
     }
 
     /// Tells the window about a background failure.

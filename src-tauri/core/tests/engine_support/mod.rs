@@ -311,7 +311,7 @@ async fn start_engine(
 
 /// Plays the user's browser: follows the consent URL; fake-google consents and redirects
 /// to the sign-in's loopback listener.
-pub fn browser() -> Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync> {
+pub fn browser() -> Arc<calwatch_core::auth::Opener> {
     Arc::new(|url: &str| {
         let url = url.to_string();
         tokio::spawn(async move {

@@ -1,0 +1,182 @@
+//! What the engine benchmarks share: an engine signed in against a fake Google on
+//! loopback, a notifier that timestamps, percentiles, and reading this process's memory.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use calwatch_core::config::Config;
+use calwatch_core::engine::{Engine, EngineDeps};
+use calwatch_core::notice::{Notice, Notifier};
+use calwatch_core::secrets::MemoryTokenStore;
+use tokio::sync::watch;
+
+/// One notifier call: when, and what it carried.
+pub type Call = (Instant, Vec<Notice>);
+
+/// A notifier that records when each call happened and what it carried.
+#[derive(Clone)]
+pub struct TimedNotifier {
+    /// (when, notices) per call.
+    pub calls: Arc<Mutex<Vec<Call>>>,
+    /// Number of calls, for waiting.
+    pub count: watch::Sender<usize>,
+}
+
+impl Default for TimedNotifier {
+    fn default() -> Self {
+        Self {
+            calls: Arc::default(),
+            count: watch::channel(0).0,
+        }
+    }
+}
+
+impl TimedNotifier {
+    /// Waits until at least `n` calls happened (or `limit` passed); returns the count.
+    pub async fn wait_for(&self, n: usize, limit: Duration) -> usize {
+        let mut rx = self.count.subscribe();
+        let _ = tokio::time::timeout(limit, rx.wait_for(|c| *c >= n)).await;
+        let count = *self.count.borrow();
+        count
+    }
+
+    /// Total changes told (a summary counts its changes).
+    pub fn changes_told(&self) -> usize {
+        self.calls
+            .lock()
+            .unwrap()
+            .iter()
+            .flat_map(|(_, n)| n.iter())
+            .map(|n| match n {
+                Notice::Single(_) => 1,
+                Notice::Summary { count, .. } => *count,
+            })
+            .sum()
+    }
+}
+
+#[async_trait::async_trait]
+impl Notifier for TimedNotifier {
+    async fn notify(&self, notices: &[Notice]) {
+        let now = Instant::now();
+        self.calls.lock().unwrap().push((now, notices.to_vec()));
+        self.count.send_modify(|c| *c += 1);
+    }
+}
+
+/// A running engine and what it was started with.
+pub struct Bench {
+    /// The engine.
+    pub engine: Engine,
+    /// Its notifier.
+    pub notifier: TimedNotifier,
+    /// Its receiver's address.
+    pub receiver: SocketAddr,
+    /// Holds the data dir.
+    pub dir: tempfile::TempDir,
+}
+
+/// Starts an engine against the fake Google at `base_url` (its OAuth client is the
+/// default one), signs in through the browser flow and lists calendars.
+pub async fn engine_against(base_url: &str, tune: impl Fn(&mut Config)) -> Bench {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let secret = dir.path().join("client_secret.json");
+    std::fs::write(
+        &secret,
+        serde_json::json!({"installed": {
+            "client_id": "calwatch-test.apps.googleusercontent.com",
+            "client_secret": "fake-client-secret",
+            "auth_uri": format!("{base_url}/o/oauth2/v2/auth"),
+            "token_uri": format!("{base_url}/token"),
+            "redirect_uris": ["http://localhost"],
+        }})
+        .to_string(),
+    )
+    .expect("client secret written");
+    let receiver = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        l.local_addr().expect("address")
+    };
+    let env = [
+        ("CALWATCH_AUTH_URL", format!("{base_url}/o/oauth2/v2/auth")),
+        ("CALWATCH_TOKEN_URL", format!("{base_url}/token")),
+        ("CALWATCH_REVOKE_URL", format!("{base_url}/revoke")),
+        ("CALWATCH_API_BASE", format!("{base_url}/calendar/v3")),
+        ("CALWATCH_CLIENT_SECRET_FILE", secret.display().to_string()),
+        ("CALWATCH_ALLOW_HTTP_CALLBACK", "1".to_string()),
+        (
+            "CALWATCH_DATA_DIR",
+            dir.path().join("data").display().to_string(),
+        ),
+        ("CALWATCH_RECEIVER_ADDR", receiver.to_string()),
+    ];
+    let mut config = Config::load_from(&|name: &str| {
+        env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
+    })
+    .expect("config");
+    config.settings.timings.backstop_interval = Duration::ZERO;
+    tune(&mut config);
+    let notifier = TimedNotifier::default();
+    let engine = Engine::start(
+        config,
+        EngineDeps {
+            token_store: Arc::new(MemoryTokenStore::new()),
+            notifier: Arc::new(notifier.clone()),
+        },
+    )
+    .await
+    .expect("engine starts");
+    engine
+        .sign_in(Arc::new(|url: &str| {
+            let url = url.to_string();
+            tokio::spawn(async move {
+                let _ = reqwest::get(&url).await;
+            });
+            Ok(())
+        }))
+        .await
+        .expect("sign-in against the fake");
+    engine
+        .set_callback_url(&format!("http://{receiver}/notifications"))
+        .await
+        .expect("callback URL");
+    engine.calendars(true).await.expect("calendar list");
+    Bench {
+        engine,
+        notifier,
+        receiver,
+        dir,
+    }
+}
+
+/// The `p`-th percentile (0..=100) of sorted durations.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+/// A `/proc/self/status` field in KiB (`VmRSS`, `VmHWM`), on Linux.
+pub fn status_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// "met" / "NOT met", for the report lines.
+pub fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "NOT met"
+    }
+}

@@ -1,0 +1,214 @@
+//! The account and the machine come and go: a dead sign-in is reported and recovered
+//! from, a wake-up catches up, an idle engine stays idle, a deleted calendar is let go.
+
+mod engine_support;
+
+use std::time::Duration;
+
+use calwatch_core::auth::AccountStatus;
+use calwatch_core::engine::EngineEvent;
+use calwatch_core::notice::Notice;
+use engine_support::{browser, quick, Harness, Tunnel, PATIENCE};
+use fake_google::{ChannelState as GoogleState, Faults};
+
+/// Waits for an error event with `code`.
+async fn error_event(
+    events: &mut tokio::sync::broadcast::Receiver<EngineEvent>,
+    code: &str,
+) -> calwatch_core::engine::EngineError {
+    tokio::time::timeout(PATIENCE, async {
+        loop {
+            match events.recv().await {
+                Ok(EngineEvent::Error(e)) if e.code() == code => return e,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("engine events ended: {e}"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {code} error event"))
+}
+
+#[tokio::test(start_paused = true)]
+async fn revoked_sign_in_asks_to_sign_in_again_and_nothing_is_lost() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    let mut events = h.engine.subscribe();
+    // The user removed CalWatch's access in their Google account (or the app is in
+    // "Testing" and the refresh token died after 7 days).
+    h.control.revoke_all_tokens();
+    h.insert(
+        "Made while signed out",
+        "2026-12-20T10:00:00+00:00",
+        "2026-12-20T11:00:00+00:00",
+    );
+    let error = error_event(&mut events, "needs_sign_in").await;
+    assert!(error.to_string().contains("Sign in"), "{error}");
+    let account = h.engine.snapshot().account.expect("the account is kept");
+    assert_eq!(account.status, AccountStatus::NeedsSignIn);
+    assert_eq!(
+        h.engine.channels().expect("channels").len(),
+        1,
+        "channels are kept for when the user signs in again"
+    );
+    assert!(h.notifier.notices().is_empty());
+
+    h.engine
+        .sign_in(browser())
+        .await
+        .expect("signing in again works");
+    assert_eq!(
+        h.engine.snapshot().account.expect("account").status,
+        AccountStatus::SignedIn
+    );
+    let notices = h.notifier.wait_for(1).await;
+    assert!(
+        matches!(&notices[0], Notice::Summary { count: 1, away: true, first, .. }
+            if first == &vec!["Made while signed out added".to_string()]),
+        "the change made meanwhile is caught up: {notices:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn waking_up_catches_up_what_no_notification_announced() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    // Asleep: Google's notifications do not reach the machine.
+    h.control.set_faults(Faults {
+        drop_rate: 1.0,
+        ..Faults::default()
+    });
+    h.insert(
+        "While asleep",
+        "2026-12-21T10:00:00+00:00",
+        "2026-12-21T11:00:00+00:00",
+    );
+    h.control.wait_for_deliveries_idle().await;
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert!(h.notifier.notices().is_empty());
+    h.control.set_faults(Faults::default());
+    h.engine.resumed().await;
+    let notices = h.notifier.wait_for(1).await;
+    assert_eq!(
+        notices[0].headline(),
+        format!("1 change in {} while you were away", h.calendar)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn idle_means_idle_and_the_backstop_is_no_faster_than_set() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    let before = h.list_calls();
+    tokio::time::sleep(Duration::from_secs(6 * 3600)).await;
+    assert_eq!(
+        h.list_calls(),
+        before,
+        "with the backstop off and nothing happening, Google is not asked anything"
+    );
+    h.engine
+        .update_settings(calwatch_core::engine::SettingsPatch {
+            backstop_minutes: Some(15),
+            ..Default::default()
+        })
+        .await
+        .expect("settings");
+    // Switched on after hours without a sync, the backstop checks once right away…
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(
+        h.list_calls(),
+        before + 1,
+        "one catch-up check when switched on"
+    );
+    // …and then every 15 minutes.
+    let before = h.list_calls();
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    let polls = h.list_calls() - before;
+    assert_eq!(
+        polls, 4,
+        "a 15-minute backstop syncs four times an hour, no more"
+    );
+    assert_eq!(h.engine.snapshot().settings.backstop_minutes, 15);
+}
+
+#[tokio::test(start_paused = true)]
+async fn deleted_calendar_is_let_go_with_one_message() {
+    let h = Harness::start(quick).await;
+    h.control
+        .add_calendar("team@example.com", "Team", "Europe/London");
+    h.engine.calendars(true).await.expect("calendar list");
+    let channel = h
+        .engine
+        .watch("team@example.com")
+        .await
+        .expect("watching a second calendar works");
+    let mut events = h.engine.subscribe();
+    h.control.delete_calendar("team@example.com");
+    let error = error_event(&mut events, "not_found").await;
+    assert!(
+        error.to_string().contains("“Team” no longer exists"),
+        "{error}"
+    );
+    let settled = tokio::time::timeout(PATIENCE, async {
+        while !h.engine.channels().expect("channels").is_empty()
+            || h.engine.snapshot().watched_count > 0
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(settled.is_ok(), "the gone calendar's channel is stopped");
+    let calendars = h.engine.calendars(false).await.expect("calendar list");
+    let team = calendars
+        .iter()
+        .find(|c| c.id == "team@example.com")
+        .expect("still listed, marked gone");
+    assert!(team.gone && !team.watched);
+    assert_ne!(
+        h.control
+            .channels()
+            .iter()
+            .find(|c| c.id == channel.id)
+            .map(|c| c.state),
+        Some(GoogleState::Live)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn new_callback_url_moves_live_channels_to_it() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    let tunnel = Tunnel::start(
+        h.receiver,
+        std::sync::Arc::new(|_: &engine_support::Seen| {}),
+    )
+    .await;
+    h.engine
+        .set_callback_url(&tunnel.url)
+        .await
+        .expect("new callback URL");
+    let moved = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let live = h.engine.channels().expect("channels");
+            if live.len() == 1 && live[0].id != first.id {
+                return live[0].clone();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the channel is renewed onto the new address");
+    assert_eq!(moved.address, tunnel.url);
+    let google = h.control.channels();
+    assert_eq!(
+        google.iter().find(|c| c.id == first.id).map(|c| c.state),
+        Some(GoogleState::Stopped)
+    );
+    h.insert(
+        "Through the new tunnel",
+        "2026-12-22T10:00:00+00:00",
+        "2026-12-22T11:00:00+00:00",
+    );
+    let notices = h.notifier.wait_for(1).await;
+    assert_eq!(notices[0].headline(), "Through the new tunnel added");
+}

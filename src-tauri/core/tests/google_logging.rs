@@ -1,0 +1,73 @@
+//! What the Calendar client writes to the log: enough to debug a request, never a token.
+//! Alone in its own test binary because it installs the process-wide subscriber.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use calwatch_core::google::{CalendarClient, FixedToken, RetryPolicy};
+use calwatch_core::secrets::Sensitive;
+use fake_google::{FakeGoogle, Faults, Options};
+
+/// Collects log output so a test can read what was logged.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn requests_are_logged_without_the_access_token() -> anyhow::Result<()> {
+    let fake = FakeGoogle::start(Options::default()).await?;
+    let control = fake.control();
+    let token = control.issue_access_token();
+    let client = CalendarClient::new(
+        &fake.api_base(),
+        Arc::new(FixedToken(Sensitive::new(token.clone()))),
+    )?
+    .with_retry_policy(RetryPolicy {
+        max_attempts: 3,
+        base: Duration::from_millis(1),
+        cap: Duration::from_millis(5),
+    });
+    control.set_faults(Faults {
+        rate_limit_next: 1,
+        ..Faults::default()
+    });
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // Global, and alone in this test binary: tracing caches per-callsite interest
+    // process-wide, so a thread-local subscriber next to other tests can miss events.
+    tracing::subscriber::set_global_default(subscriber)?;
+
+    client.calendar_list().await?;
+    client.events_full("primary").await?;
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone())?;
+    assert!(
+        text.contains("/calendar/v3/users/me/calendarList") && text.contains("status=200"),
+        "method, path and status are logged for debugging: {text}"
+    );
+    assert!(
+        text.contains("status=403"),
+        "the refused attempt is logged too"
+    );
+    assert!(
+        !text.contains(&token),
+        "the access token must never reach a log"
+    );
+    Ok(())
+}
