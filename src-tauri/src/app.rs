@@ -28,7 +28,7 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    let _log_guard = logging::init(&config.data_dir);
+    let log_guard = logging::init(&config.data_dir);
     let background = std::env::args().any(|a| a == BACKGROUND_ARG);
 
     let app = tauri::Builder::default()
@@ -63,7 +63,7 @@ pub fn run() {
             std::process::exit(1);
         });
 
-    app.run(|_app, event| {
+    let code = app.run_return(|_app, event| {
         // Closing the window must not quit: the tray lives on. Quit exits with a code.
         if let RunEvent::ExitRequested {
             api, code: None, ..
@@ -72,6 +72,9 @@ pub fn run() {
             api.prevent_exit();
         }
     });
+    // Flushes the log file before the process ends.
+    drop(log_guard);
+    std::process::exit(code);
 }
 
 /// Starts the engine, wires it to the window and the desktop, builds the tray.
