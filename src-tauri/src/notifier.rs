@@ -118,3 +118,58 @@ fn toast_clicked<R: Runtime>(app: &AppHandle<R>, performed: &ActionPerformed) {
         let _ = app.emit(crate::events::NAVIGATE, view);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use calwatch_core::notice::{Change, ChangeKind};
+
+    use super::*;
+
+    fn added(link: Option<&str>) -> Notice {
+        Notice::Single(Change {
+            calendar_id: "work".into(),
+            calendar_name: "Work".into(),
+            event_id: "e1".into(),
+            kind: ChangeKind::Created,
+            title: "Dentist".into(),
+            start: None,
+            end: None,
+            diffs: Vec::new(),
+            html_link: link.map(str::to_string),
+        })
+    }
+
+    #[test]
+    fn a_change_toast_uses_the_engine_words_and_opens_the_event() {
+        let toast = Toast::new(
+            &added(Some("https://calendar.google.com/e/1")),
+            chrono_tz::UTC,
+        );
+        assert_eq!(toast.title, "Dentist added");
+        assert_eq!(toast.body, "Work", "no time known: just the calendar");
+        assert_eq!(
+            toast.on_click,
+            ToastClick::OpenLink("https://calendar.google.com/e/1".into()),
+            "a click opens the event in Google Calendar"
+        );
+        assert_eq!(
+            Toast::new(&added(None), chrono_tz::UTC).on_click,
+            ToastClick::ShowActivity,
+            "without a link, the activity list is the next best place"
+        );
+    }
+
+    #[test]
+    fn a_summary_toast_opens_the_activity_list() {
+        let summary = Notice::Summary {
+            calendar_id: "work".into(),
+            calendar_name: "Work".into(),
+            count: 7,
+            away: false,
+            first: vec!["Dentist added".into()],
+        };
+        let toast = Toast::new(&summary, chrono_tz::UTC);
+        assert_eq!(toast.title, "7 changes in Work");
+        assert_eq!(toast.on_click, ToastClick::ShowActivity);
+    }
+}
