@@ -616,3 +616,51 @@ fn the_tray_menu_pauses_toasts_and_toggles_start_at_login() {
         json!(true)
     );
 }
+
+#[test]
+fn renewing_unwatching_probing_and_signing_out() {
+    let h = harness(true);
+    h.signed_in();
+    h.ok("set_callback_url", json!({ "url": h.callback_url() }));
+    let first = h.ok("watch_calendar", json!({ "calendarId": h.primary() }));
+
+    let renewed = h.ok("renew_channel", json!({ "channelId": first["id"] }));
+    assert_ne!(renewed["id"], first["id"], "a renewal is a new channel");
+    assert_eq!(renewed["calendarId"], json!(h.primary()));
+    let listed = h.ok("list_channels", json!({}));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == renewed["id"]),
+        "the new channel is listed: {listed}"
+    );
+
+    let err = h
+        .invoke("renew_channel", json!({ "channelId": "no-such-channel" }))
+        .expect_err("nothing to renew");
+    assert_eq!(error_code(&err), "not_found", "{err}");
+
+    let report = h.ok("check_callback", json!({}));
+    assert!(report["ok"].is_boolean(), "{report}");
+    assert!(
+        !report["steps"].as_array().unwrap().is_empty(),
+        "the probe reports its steps: {report}"
+    );
+    for step in report["steps"].as_array().unwrap() {
+        assert!(step["name"].is_string() && step["ok"].is_boolean() && step["detail"].is_string());
+    }
+
+    h.ok("unwatch_calendar", json!({ "calendarId": h.primary() }));
+    assert_eq!(
+        h.ok("list_channels", json!({})),
+        json!([]),
+        "unwatching stops the calendar's channels"
+    );
+    assert_eq!(h.ok("get_state", json!({}))["watchedCount"], json!(0));
+
+    let state = h.ok("sign_out", json!({}));
+    assert_eq!(state["account"], Value::Null, "signed out");
+    h.ok("cancel_sign_in", json!({}));
+}
