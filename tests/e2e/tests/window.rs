@@ -47,6 +47,8 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
         ),
         // Toast bodies carry times: one zone makes them predictable.
         ("TZ".into(), "UTC".into()),
+        // The most talkative log, to check it still holds no secret.
+        ("CALWATCH_LOG".into(), "debug".into()),
     ]);
     let app = App::launch("window", &env).await?;
 
@@ -210,6 +212,28 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
     );
 
     app.quit().await;
+
+    // The log file: written in the data dir, and never a secret in it.
+    let logs = dir.path().join("data").join("logs");
+    let mut text = String::new();
+    for entry in std::fs::read_dir(&logs).context("the app keeps a log in its data dir")? {
+        text.push_str(&std::fs::read_to_string(entry?.path())?);
+    }
+    anyhow::ensure!(text.contains("signed in"), "the log tells the story");
+    let channel_tokens: Vec<String> = control
+        .channels()
+        .into_iter()
+        .filter_map(|c| c.token)
+        .collect();
+    for secret in ["ya29.fake-", "1//fake-", "fake-client-secret"]
+        .into_iter()
+        .chain(channel_tokens.iter().map(String::as_str))
+    {
+        anyhow::ensure!(
+            !text.contains(secret),
+            "the log must not contain “{secret}”"
+        );
+    }
     Ok(())
 }
 
