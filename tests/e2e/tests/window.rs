@@ -47,6 +47,8 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
         ),
         // Toast bodies carry times: one zone makes them predictable.
         ("TZ".into(), "UTC".into()),
+        // The login item is written under $HOME (not XDG_CONFIG_HOME): keep it in here.
+        ("HOME".into(), dir.path().join("home").display().to_string()),
         // The most talkative log, to check it still holds no secret.
         ("CALWATCH_LOG".into(), "debug".into()),
     ]);
@@ -194,6 +196,21 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
     );
     app.click("nav-settings").await?;
     app.click("pause-toggle").await?;
+
+    // Start at login: the login item appears (starting in the tray), and goes again.
+    let autostart = dir.path().join("home/.config/autostart");
+    let login_item = || {
+        std::fs::read_dir(&autostart)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .find(|text| text.contains("--background"))
+    };
+    app.click("autostart-toggle").await?;
+    e2e::wait_until("the login item was written", || login_item().is_some()).await?;
+    app.click("autostart-toggle").await?;
+    e2e::wait_until("the login item was removed", || login_item().is_none()).await?;
 
     // Stop: the channel leaves the window and Google stops it.
     app.click("nav-channels").await?;
