@@ -129,6 +129,8 @@ pub struct App {
     pub client: Client,
     /// Prefix for this test's screenshots.
     name: String,
+    /// The app's $HOME, removed with the app.
+    _home: tempfile::TempDir,
 }
 
 impl App {
@@ -152,6 +154,10 @@ impl App {
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
+        // A private home, so nothing the app (or WebKit, or Mesa) writes under $HOME
+        // outlives the test; a test may pass its own.
+        let home = tempfile::tempdir()?;
+        driver.env("HOME", home.path());
         for (key, value) in env {
             driver.env(key, value);
         }
@@ -186,6 +192,7 @@ impl App {
             driver,
             client,
             name: name.to_string(),
+            _home: home,
         })
     }
 

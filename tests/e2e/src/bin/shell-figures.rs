@@ -31,19 +31,19 @@ fn main() -> anyhow::Result<()> {
 
     let mut starts = Vec::new();
     for _ in 0..RUNS {
-        let (mut app, ready) = launch(&binary, &[])?;
+        let (mut app, ready, _dir) = launch(&binary, &[])?;
         starts.push(ready);
         stop(&mut app);
     }
     starts.sort();
     let median = starts[RUNS / 2];
 
-    let (mut app, _) = launch(&binary, &[])?;
+    let (mut app, _, _dir) = launch(&binary, &[])?;
     std::thread::sleep(SETTLE);
     let window = e2e::tree_memory(app.id());
     stop(&mut app);
 
-    let (mut app, _) = launch(&binary, &["--background"])?;
+    let (mut app, _, _dir) = launch(&binary, &["--background"])?;
     std::thread::sleep(SETTLE);
     let tray = e2e::tree_memory(app.id());
     stop(&mut app);
@@ -121,12 +121,13 @@ fn default_binary() -> anyhow::Result<PathBuf> {
 }
 
 /// Starts the app on a fresh data dir and waits for its "tray ready" log line.
-fn launch(binary: &Path, args: &[&str]) -> anyhow::Result<(Child, Duration)> {
-    let dir = tempfile::tempdir()?.keep();
+fn launch(binary: &Path, args: &[&str]) -> anyhow::Result<(Child, Duration, tempfile::TempDir)> {
+    let dir = tempfile::tempdir()?;
     let started = Instant::now();
     let mut child = Command::new(binary)
         .args(args)
-        .env("CALWATCH_DATA_DIR", dir.join("data"))
+        .env("HOME", dir.path().join("home"))
+        .env("CALWATCH_DATA_DIR", dir.path().join("data"))
         .env(
             "CALWATCH_RECEIVER_ADDR",
             format!("127.0.0.1:{}", e2e::free_port()),
@@ -146,7 +147,7 @@ fn launch(binary: &Path, args: &[&str]) -> anyhow::Result<(Child, Duration)> {
         }
     });
     match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(ready) => Ok((child, ready)),
+        Ok(ready) => Ok((child, ready, dir)),
         Err(_) => {
             stop(&mut child);
             bail!("the app never logged “tray ready”")
