@@ -122,7 +122,9 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
     );
     app.screenshot("channels").await?;
 
-    // Changes in Google become toasts and Activity rows.
+    // Changes in Google become toasts and Activity rows. Toasts of earlier tests in this
+    // session are closed first, so the click below reaches ours.
+    dunstctl(&["close-all"]);
     let event = control.insert_event(
         WORK_CALENDAR,
         json!({"summary": "Dentist",
@@ -138,8 +140,13 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
         "the toast says when: {added:?}"
     );
 
-    // Clicking the toast (dunst's default action) opens the event in the browser.
+    // Clicking the toast (dunst's default action on the top one) opens the event in the
+    // browser. Once dunst shows it, it is the only one: earlier ones were closed.
     let link = event["htmlLink"].as_str().context("the event has a link")?;
+    e2e::wait_until("dunst shows the toast", || {
+        dunstctl(&["count", "displayed"]) == "1"
+    })
+    .await?;
     let clicked = std::process::Command::new("dunstctl")
         .arg("action")
         .status()?;
@@ -260,4 +267,13 @@ async fn seconds_left(countdown: &fantoccini::elements::Element) -> anyhow::Resu
     attr.as_deref()
         .and_then(|s| s.parse().ok())
         .with_context(|| format!("the countdown carries its seconds: {attr:?}"))
+}
+
+/// Runs dunstctl (dunst's control tool) and returns what it printed.
+fn dunstctl(args: &[&str]) -> String {
+    std::process::Command::new("dunstctl")
+        .args(args)
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .unwrap_or_default()
 }
