@@ -172,6 +172,40 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
     control.delete_event(WORK_CALENDAR, event_id);
     toasts.wait_for("Dentist cancelled", "Work").await?;
 
+    // More changes in one sync than the summary threshold make one summary toast; its
+    // click opens the activity list. (One event is added without a push, the second with
+    // one: the sync that push starts finds both.)
+    app.click("nav-settings").await?;
+    app.type_into("summary-threshold", "1").await?;
+    app.click("settings-save").await?;
+    app.find("settings-saved").await?;
+    dunstctl(&["close-all"]);
+    control.insert_events_quietly(
+        WORK_CALENDAR,
+        vec![json!({"summary": "Standup",
+                    "start": {"dateTime": "2030-03-07T09:00:00Z"},
+                    "end": {"dateTime": "2030-03-07T09:15:00Z"}})],
+    );
+    control.insert_event(
+        WORK_CALENDAR,
+        json!({"summary": "Retro",
+               "start": {"dateTime": "2030-03-07T16:00:00Z"},
+               "end": {"dateTime": "2030-03-07T17:00:00Z"}}),
+    );
+    toasts.wait_for("2 changes in Work", "").await?;
+    e2e::wait_until("dunst shows the summary", || {
+        dunstctl(&["count", "displayed"]) == "1"
+    })
+    .await?;
+    dunstctl(&["action"]);
+    app.find("view-activity")
+        .await
+        .context("a click on the summary opens the activity list")?;
+    app.click("nav-settings").await?;
+    app.type_into("summary-threshold", "3").await?;
+    app.click("settings-save").await?;
+    app.find("settings-saved").await?;
+
     app.click("nav-activity").await?;
     for headline in ["Dentist added", "Dentist moved", "Dentist cancelled"] {
         app.wait_text("change-headline", headline).await?;
