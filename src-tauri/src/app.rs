@@ -8,6 +8,7 @@ use std::time::Instant;
 use calwatch_core::config::Config;
 use calwatch_core::secrets::KeyringStore;
 use tauri::{AppHandle, Manager as _, RunEvent, Runtime};
+use tauri_plugin_dialog::{DialogExt as _, MessageDialogKind};
 
 use crate::active::{ActiveEngine, Wiring};
 use crate::desktop::TauriDesktop;
@@ -49,7 +50,10 @@ pub fn run() {
         )
         .invoke_handler(commands::handler())
         .setup(move |app| {
-            start(app.handle())?;
+            if let Err(err) = start(app.handle()) {
+                cannot_start(app.handle(), &err);
+                return Ok(());
+            }
             // The figure the README quotes as "cold start to tray ready".
             tracing::info!(ms = launched.elapsed().as_millis() as u64, "tray ready");
             if !background {
@@ -93,6 +97,18 @@ fn start<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<()> {
     // Its first tick refreshes the tray at once.
     crate::wake::watch(app.clone());
     Ok(())
+}
+
+/// The engine could not start (e.g. the data was written by a newer CalWatch): say so in
+/// a dialog, since there is no window to say it in, then quit.
+fn cannot_start<R: Runtime>(app: &AppHandle<R>, err: &anyhow::Error) {
+    tracing::error!(error = %err, "CalWatch cannot start");
+    let quit = app.clone();
+    app.dialog()
+        .message(err.to_string())
+        .title("CalWatch cannot start")
+        .kind(MessageDialogKind::Error)
+        .show(move |_| quit.exit(1));
 }
 
 /// One instance per data directory: two on the same one would fight over the store and
