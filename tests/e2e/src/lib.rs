@@ -298,6 +298,18 @@ impl App {
         Ok(())
     }
 
+    /// Scrolls the element with this `data-testid` to the top of the window (for a
+    /// screenshot of something below the fold).
+    pub async fn scroll_to(&self, testid: &str) -> anyhow::Result<()> {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({block: 'start'})",
+                vec![serde_json::Value::String(Self::locator(testid))],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Saves a screenshot as `<target>/e2e-artifacts/<test>-<view>.png`. Call it after the
     /// expected text appeared; the short pause lets the frame catch up with the DOM.
     pub async fn screenshot(&self, view: &str) -> anyhow::Result<PathBuf> {

@@ -1,7 +1,8 @@
 //! What a person sees when they give the app something it cannot use: a web-application
-//! client secret, an http callback URL (without the stand-in's allowance).
+//! client secret, an http callback URL (without the stand-in's allowance), a receiver
+//! port another program holds.
 
-use e2e::{free_port, App};
+use e2e::App;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_client_secret_and_an_http_callback_are_explained() -> anyhow::Result<()> {
@@ -15,6 +16,8 @@ async fn a_wrong_client_secret_and_an_http_callback_are_explained() -> anyhow::R
             "token_uri":"https://oauth2.googleapis.com/token",
             "redirect_uris":["https://example.com/cb"]}}"#,
     )?;
+    // Another program holds the receiver's port.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
     // No CALWATCH_ALLOW_HTTP_CALLBACK: Google's own rule (https only) applies.
     let env: Vec<(String, String)> = vec![
         (
@@ -23,7 +26,7 @@ async fn a_wrong_client_secret_and_an_http_callback_are_explained() -> anyhow::R
         ),
         (
             "CALWATCH_RECEIVER_ADDR".into(),
-            format!("127.0.0.1:{}", free_port()),
+            taken.local_addr()?.to_string(),
         ),
     ];
     let app = App::launch("rejections", &env).await?;
@@ -53,7 +56,16 @@ async fn a_wrong_client_secret_and_an_http_callback_are_explained() -> anyhow::R
         sentence.to_lowercase().contains("https"),
         "the window says the callback must be https: “{sentence}”"
     );
-    app.screenshot("setup-errors").await?;
+    app.wait_attr("receiver-error", "data-error-code", "port_in_use")
+        .await?;
+    let sentence = app.find("receiver-error").await?.text().await?;
+    anyhow::ensure!(
+        sentence.contains(&taken.local_addr()?.port().to_string()),
+        "the window says which port is taken: “{sentence}”"
+    );
+    app.screenshot("client-secret-error").await?;
+    app.scroll_to("step-callback").await?;
+    app.screenshot("callback-and-port-errors").await?;
     app.quit().await;
     Ok(())
 }
