@@ -281,7 +281,5 @@ async fn channel_view(
 ) -> ChannelView {
     // Only for the calendar's name; a failure here must not fail the watch that worked.
     let calendars = engine.calendars(false).await.unwrap_or_default();
-    crate::views::channel_views(vec![channel.clone()], &calendars)
-        .pop()
-        .unwrap_or_else(|| ChannelView::new(channel, &Default::default()))
+    ChannelView::new(channel, &crate::views::calendar_names(&calendars))
 }

@@ -233,15 +233,20 @@ impl ChannelView {
     }
 }
 
+/// Calendar names by id, for [`ChannelView::new`].
+pub fn calendar_names(calendars: &[CalendarRecord]) -> HashMap<String, String> {
+    calendars
+        .iter()
+        .map(|c| (c.id.clone(), c.summary.clone()))
+        .collect()
+}
+
 /// The channels the window lists: every one but the stopped ones.
 pub fn channel_views(
     channels: Vec<ChannelRecord>,
     calendars: &[CalendarRecord],
 ) -> Vec<ChannelView> {
-    let names: HashMap<String, String> = calendars
-        .iter()
-        .map(|c| (c.id.clone(), c.summary.clone()))
-        .collect();
+    let names = calendar_names(calendars);
     channels
         .into_iter()
         .filter(|c| c.state != ChannelState::Stopped)
