@@ -65,6 +65,15 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
     app.click("sign-in").await?;
     app.wait_text("account-email", &control.user_email())
         .await?;
+    // The tokens went to the session's keyring (Secret Service), under the account.
+    let stored = std::process::Command::new("secret-tool")
+        .args(["search", "--all", "service", "calwatch"])
+        .output()
+        .context("secret-tool (libsecret-tools) reads the keyring")?;
+    anyhow::ensure!(
+        String::from_utf8_lossy(&stored.stdout).contains(&control.user_email()),
+        "the keyring holds an entry for the signed-in account"
+    );
 
     // The callback URL: the receiver on loopback (http allowed for the stand-in).
     let callback = format!("http://127.0.0.1:{receiver_port}/notifications");
