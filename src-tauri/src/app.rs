@@ -1,0 +1,120 @@
+//! Builds and runs the Tauri app: plugins, the engine, the tray, the window's lifecycle.
+
+use std::hash::{Hash as _, Hasher as _};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use calwatch_core::config::Config;
+use calwatch_core::secrets::KeyringStore;
+use tauri::{AppHandle, Manager as _, RunEvent, Runtime};
+use tauri_plugin_dialog::{DialogExt as _, MessageDialogKind};
+
+use crate::active::{ActiveEngine, Wiring};
+use crate::desktop::TauriDesktop;
+use crate::notifier::ToastNotifier;
+use crate::views::local_tz;
+use crate::{commands, events, logging, tray};
+
+/// Passed by the login item: start in the tray, without the window.
+pub const BACKGROUND_ARG: &str = "--background";
+
+/// Runs CalWatch until Quit.
+pub fn run() {
+    let launched = Instant::now();
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("CalWatch cannot start: {err}");
+            std::process::exit(2);
+        }
+    };
+    let log_guard = logging::init(&config.data_dir);
+    let background = std::env::args().any(|a| a == BACKGROUND_ARG);
+
+    let app = tauri::Builder::default()
+        // First, so a second launch exits before anything else starts.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id(&config.data_dir))
+                .callback(|app, _args, _cwd| tray::open_window(app))
+                .build(),
+        )
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .args([BACKGROUND_ARG])
+                .build(),
+        )
+        .invoke_handler(commands::handler())
+        .setup(move |app| {
+            if let Err(err) = start(app.handle()) {
+                cannot_start(app.handle(), &err);
+                return Ok(());
+            }
+            // The figure the README quotes as "cold start to tray ready".
+            tracing::info!(ms = launched.elapsed().as_millis() as u64, "tray ready");
+            if !background {
+                tray::open_window(app.handle());
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .unwrap_or_else(|err| {
+            tracing::error!(error = %err, "the app could not be built");
+            std::process::exit(1);
+        });
+
+    let code = app.run_return(|_app, event| {
+        // Closing the window must not quit: the tray lives on. Quit exits with a code.
+        if let RunEvent::ExitRequested {
+            api, code: None, ..
+        } = event
+        {
+            api.prevent_exit();
+        }
+    });
+    // Flushes the log file before the process ends.
+    drop(log_guard);
+    std::process::exit(code);
+}
+
+/// Starts the engine, wires it to the window and the desktop, builds the tray.
+fn start<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<()> {
+    let forward_to = app.clone();
+    let wiring = Wiring {
+        load_config: Box::new(|| Config::load().map_err(|e| e.to_string())),
+        notifier: Arc::new(ToastNotifier::new(app.clone(), local_tz())),
+        token_store: Arc::new(KeyringStore::new()),
+        desktop: Arc::new(TauriDesktop::new(app.clone())),
+        forward: Box::new(move |engine| events::forward(forward_to.clone(), engine)),
+    };
+    let active = tauri::async_runtime::block_on(ActiveEngine::start(wiring))?;
+    app.manage(active);
+    tray::build(app)?;
+    // Its first tick refreshes the tray at once.
+    crate::wake::watch(app.clone());
+    Ok(())
+}
+
+/// The engine could not start (e.g. the data was written by a newer CalWatch): say so in
+/// a dialog, since there is no window to say it in, then quit.
+fn cannot_start<R: Runtime>(app: &AppHandle<R>, err: &anyhow::Error) {
+    tracing::error!(error = %err, "CalWatch cannot start");
+    let quit = app.clone();
+    app.dialog()
+        .message(err.to_string())
+        .title("CalWatch cannot start")
+        .kind(MessageDialogKind::Error)
+        .show(move |_| quit.exit(1));
+}
+
+/// One instance per data directory: two on the same one would fight over the store and
+/// the receiver's port, while separate ones (tests, a second profile) may run side by side.
+fn instance_id(data_dir: &Path) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    data_dir.hash(&mut hasher);
+    format!("app.calwatch.desktop.d{:016x}", hasher.finish())
+}

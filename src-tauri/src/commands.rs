@@ -1,0 +1,285 @@
+//! The window's commands (UI-CONTRACT.md). Each takes its arguments, calls one engine
+//! method and maps the result; errors reach the window as `UiError {code, message}`.
+
+use std::path::PathBuf;
+
+use calwatch_core::engine::SettingsPatch;
+use serde::Deserialize;
+use tauri::{Runtime, State};
+
+use crate::active::ActiveEngine;
+use crate::sandbox::Sandbox;
+use crate::views::{
+    change_views, local_tz, AppStateView, CalendarView, ChangeView, ChannelView, ProbeReportView,
+    SandboxEvent, UiError,
+};
+
+type Result<T> = std::result::Result<T, UiError>;
+
+/// Every command, for `Builder::invoke_handler`.
+pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        get_state,
+        import_client_secret,
+        pick_client_secret,
+        sign_in,
+        cancel_sign_in,
+        sign_out,
+        set_callback_url,
+        check_callback,
+        list_calendars,
+        watch_calendar,
+        unwatch_calendar,
+        list_channels,
+        renew_channel,
+        stop_channel,
+        list_changes,
+        update_settings,
+        open_link,
+        sandbox_start,
+        sandbox_stop,
+        sandbox_events,
+        sandbox_create_event,
+        sandbox_update_event,
+        sandbox_delete_event,
+    ]
+}
+
+#[tauri::command]
+pub fn get_state(active: State<'_, ActiveEngine>) -> AppStateView {
+    active.app_state()
+}
+
+#[tauri::command]
+pub async fn import_client_secret(
+    active: State<'_, ActiveEngine>,
+    path: PathBuf,
+) -> Result<AppStateView> {
+    active.engine().import_client_secret(&path).await?;
+    Ok(active.app_state())
+}
+
+#[tauri::command]
+pub async fn pick_client_secret(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+    // The native picker blocks until the person chooses: keep it off the async workers.
+    let desktop = std::sync::Arc::clone(active.desktop());
+    let picked = tauri::async_runtime::spawn_blocking(move || desktop.pick_client_secret())
+        .await
+        .map_err(|e| UiError::new("internal", format!("The file picker failed: {e}")))?;
+    if let Some(path) = picked {
+        active.engine().import_client_secret(&path).await?;
+    }
+    Ok(active.app_state())
+}
+
+#[tauri::command]
+pub async fn sign_in(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+    active.engine().sign_in(active.opener()).await?;
+    Ok(active.app_state())
+}
+
+#[tauri::command]
+pub fn cancel_sign_in(active: State<'_, ActiveEngine>) {
+    active.engine().cancel_sign_in();
+}
+
+#[tauri::command]
+pub async fn sign_out(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+    active.engine().sign_out().await?;
+    Ok(active.app_state())
+}
+
+#[tauri::command]
+pub async fn set_callback_url(
+    active: State<'_, ActiveEngine>,
+    url: String,
+) -> Result<AppStateView> {
+    active.engine().set_callback_url(&url).await?;
+    Ok(active.app_state())
+}
+
+#[tauri::command]
+pub async fn check_callback(active: State<'_, ActiveEngine>) -> Result<ProbeReportView> {
+    Ok(active.engine().check_callback().await?.into())
+}
+
+#[tauri::command]
+pub async fn list_calendars(active: State<'_, ActiveEngine>) -> Result<Vec<CalendarView>> {
+    let calendars = active.engine().calendars(true).await?;
+    Ok(calendars.into_iter().map(CalendarView::from).collect())
+}
+
+#[tauri::command]
+pub async fn watch_calendar(
+    active: State<'_, ActiveEngine>,
+    calendar_id: String,
+) -> Result<ChannelView> {
+    let engine = active.engine();
+    let channel = engine.watch(&calendar_id).await?;
+    Ok(channel_view(&engine, channel).await)
+}
+
+#[tauri::command]
+pub async fn unwatch_calendar(active: State<'_, ActiveEngine>, calendar_id: String) -> Result<()> {
+    Ok(active.engine().unwatch(&calendar_id).await?)
+}
+
+#[tauri::command]
+pub async fn list_channels(active: State<'_, ActiveEngine>) -> Result<Vec<ChannelView>> {
+    crate::events::channels(&active.engine()).await
+}
+
+#[tauri::command]
+pub async fn renew_channel(
+    active: State<'_, ActiveEngine>,
+    channel_id: String,
+) -> Result<ChannelView> {
+    let engine = active.engine();
+    let channel = engine.renew(&channel_id).await?;
+    Ok(channel_view(&engine, channel).await)
+}
+
+#[tauri::command]
+pub async fn stop_channel(active: State<'_, ActiveEngine>, channel_id: String) -> Result<()> {
+    Ok(active.engine().stop_channel(&channel_id).await?)
+}
+
+#[tauri::command]
+pub fn list_changes(active: State<'_, ActiveEngine>, limit: usize) -> Result<Vec<ChangeView>> {
+    let changes = active.engine().recent_changes(limit)?;
+    Ok(change_views(&changes, local_tz()))
+}
+
+/// `Partial<Settings>` from the window.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsInput {
+    /// Pause toasts.
+    pub paused: Option<bool>,
+    /// Start at login (the shell's, via the autostart plugin).
+    pub start_at_login: Option<bool>,
+    /// Summary toast threshold.
+    pub summary_threshold: Option<usize>,
+    /// Backstop sync interval; 0 is off.
+    pub backstop_minutes: Option<u64>,
+    /// The receiver's port (the engine rebinds).
+    pub receiver_port: Option<u16>,
+}
+
+#[tauri::command]
+pub async fn update_settings(
+    active: State<'_, ActiveEngine>,
+    settings: SettingsInput,
+) -> Result<AppStateView> {
+    if let Some(on) = settings.start_at_login {
+        active
+            .desktop()
+            .set_start_at_login(on)
+            .map_err(|e| UiError::new("internal", e))?;
+    }
+    let patch = SettingsPatch {
+        paused: settings.paused,
+        summary_threshold: settings.summary_threshold,
+        backstop_minutes: settings.backstop_minutes,
+        receiver_port: settings.receiver_port,
+    };
+    active.engine().update_settings(patch).await?;
+    Ok(active.app_state())
+}
+
+/// True for `https://` URLs: the only links the window may open.
+pub fn is_https(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| u.scheme() == "https")
+}
+
+#[tauri::command]
+pub fn open_link(active: State<'_, ActiveEngine>, url: String) -> Result<()> {
+    if !is_https(&url) {
+        return Err(UiError::new(
+            "internal",
+            "Only https links are opened from CalWatch.",
+        ));
+    }
+    active
+        .desktop()
+        .open_url(&url)
+        .map_err(|e| UiError::new("internal", e))
+}
+
+#[tauri::command]
+pub async fn sandbox_start(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+    active.start_sandbox().await?;
+    Ok(active.app_state())
+}
+
+#[tauri::command]
+pub async fn sandbox_stop(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+    active.stop_sandbox().await?;
+    Ok(active.app_state())
+}
+
+#[tauri::command]
+pub async fn sandbox_events(active: State<'_, ActiveEngine>) -> Result<Vec<SandboxEvent>> {
+    let sandbox = running(&active)?;
+    let calendars = active.engine().calendars(false).await?;
+    let ids: Vec<String> = calendars.into_iter().map(|c| c.id).collect();
+    Ok(sandbox.events(&ids))
+}
+
+#[tauri::command]
+pub fn sandbox_create_event(
+    active: State<'_, ActiveEngine>,
+    calendar_id: String,
+    summary: String,
+    start: String,
+    end: String,
+    all_day: bool,
+) -> Result<SandboxEvent> {
+    running(&active)?.create_event(&calendar_id, &summary, &start, &end, all_day)
+}
+
+#[tauri::command]
+pub fn sandbox_update_event(
+    active: State<'_, ActiveEngine>,
+    calendar_id: String,
+    event_id: String,
+    summary: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+) -> Result<SandboxEvent> {
+    running(&active)?.update_event(
+        &calendar_id,
+        &event_id,
+        summary.as_deref(),
+        start.as_deref(),
+        end.as_deref(),
+    )
+}
+
+#[tauri::command]
+pub fn sandbox_delete_event(
+    active: State<'_, ActiveEngine>,
+    calendar_id: String,
+    event_id: String,
+) -> Result<()> {
+    running(&active)?.delete_event(&calendar_id, &event_id);
+    Ok(())
+}
+
+fn running(active: &ActiveEngine) -> Result<std::sync::Arc<Sandbox>> {
+    active.sandbox().ok_or_else(|| {
+        UiError::new(
+            "sandbox",
+            "The sandbox is not running: choose “Try it without a Google account” first.",
+        )
+    })
+}
+
+async fn channel_view(
+    engine: &calwatch_core::engine::Engine,
+    channel: calwatch_core::store::ChannelRecord,
+) -> ChannelView {
+    // Only for the calendar's name; a failure here must not fail the watch that worked.
+    let calendars = engine.calendars(false).await.unwrap_or_default();
+    ChannelView::new(channel, &crate::views::calendar_names(&calendars))
+}

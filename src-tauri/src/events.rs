@@ -1,0 +1,108 @@
+//! Forwards the engine's broadcasts to the window (`calwatch://…` events, with the views of
+//! UI-CONTRACT.md) and to the tray.
+
+use calwatch_core::engine::{Engine, EngineEvent};
+use tauri::async_runtime::JoinHandle;
+use tauri::{AppHandle, Emitter as _, Manager as _, Runtime};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::active::ActiveEngine;
+use crate::views::{change_views, channel_views, local_tz, CalendarView, UiError};
+
+/// AppState, whenever anything in it changes.
+pub const STATE: &str = "calwatch://state";
+/// ChannelView[], whenever a channel changes state.
+pub const CHANNELS: &str = "calwatch://channels";
+/// ChangeView[], the new ones, newest first.
+pub const CHANGES: &str = "calwatch://changes";
+/// CalendarView[].
+pub const CALENDARS: &str = "calwatch://calendars";
+/// UiError, for failures no command is waiting on.
+pub const ERROR: &str = "calwatch://error";
+/// The view to show ('activity', 'setup', …), e.g. after a summary toast was clicked.
+pub const NAVIGATE: &str = "calwatch://navigate";
+
+/// Forwards `engine`'s events until the task is aborted (the engine was swapped out) or
+/// the engine shuts down. Starts by publishing everything, so the window redraws from
+/// this engine.
+pub fn forward<R: Runtime>(app: AppHandle<R>, engine: Engine) -> JoinHandle<()> {
+    let mut events = engine.subscribe();
+    tauri::async_runtime::spawn(async move {
+        publish_all(&app, &engine).await;
+        loop {
+            match events.recv().await {
+                Ok(event) => publish(&app, &engine, event).await,
+                // Missed some: everything is re-read, so nothing stays stale.
+                Err(RecvError::Lagged(_)) => publish_all(&app, &engine).await,
+                Err(RecvError::Closed) => break,
+            }
+        }
+    })
+}
+
+async fn publish_all<R: Runtime>(app: &AppHandle<R>, engine: &Engine) {
+    for event in [
+        EngineEvent::State,
+        EngineEvent::Channels,
+        EngineEvent::Calendars,
+    ] {
+        publish(app, engine, event).await;
+    }
+}
+
+async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineEvent) {
+    let sent = match event {
+        EngineEvent::State => {
+            crate::tray::refresh(app).await;
+            match app.try_state::<ActiveEngine>() {
+                Some(active) => app.emit(STATE, active.app_state()),
+                None => Ok(()),
+            }
+        }
+        // A list that cannot be read now (e.g. nobody signed in yet) is not news for the
+        // window: it asks again when it shows the list, and the engine reports real
+        // failures as `Error` events of their own.
+        EngineEvent::Channels => {
+            crate::tray::refresh(app).await;
+            match channels(engine).await {
+                Ok(views) => app.emit(CHANNELS, views),
+                Err(err) => {
+                    tracing::debug!(code = %err.code, "channels not forwarded");
+                    Ok(())
+                }
+            }
+        }
+        EngineEvent::Calendars => match engine.calendars(false).await {
+            Ok(calendars) => app.emit(
+                CALENDARS,
+                calendars
+                    .into_iter()
+                    .map(CalendarView::from)
+                    .collect::<Vec<_>>(),
+            ),
+            Err(err) => {
+                tracing::debug!(code = err.code(), "calendars not forwarded");
+                Ok(())
+            }
+        },
+        EngineEvent::Changes(mut changes) => {
+            changes.sort_by_key(|c| std::cmp::Reverse(c.id));
+            app.emit(CHANGES, change_views(&changes, local_tz()))
+        }
+        EngineEvent::Error(err) => {
+            tracing::warn!(code = err.code(), error = %err, "background failure");
+            app.emit(ERROR, UiError::from(err))
+        }
+    };
+    if let Err(err) = sent {
+        tracing::debug!(error = %err, "an event could not reach the window");
+    }
+}
+
+/// The channel views, with their calendars' names (ids stand in when the calendar list
+/// cannot be read).
+pub async fn channels(engine: &Engine) -> Result<Vec<crate::views::ChannelView>, UiError> {
+    let channels = engine.channels()?;
+    let calendars = engine.calendars(false).await.unwrap_or_default();
+    Ok(channel_views(channels, &calendars))
+}

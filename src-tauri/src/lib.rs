@@ -1,0 +1,28 @@
+//! CalWatch's desktop shell: the tray, the window's commands and events, the toasts.
+//! Everything that decides anything lives in `calwatch_core`; this crate only connects
+//! the engine to the desktop.
+//!
+//! # Layout
+//! - [`app`]: builds the Tauri app (plugins, tray, window lifecycle) and runs it.
+//! - [`active`]: the engine the window talks to right now (the real one or the sandbox's).
+//! - [`commands`]: the window's commands, each a call to one engine method.
+//! - [`events`]: forwards the engine's broadcasts to the window and the tray.
+//! - [`views`]: the camelCase shapes the window reads (UI-CONTRACT.md) and `UiError`.
+//! - [`notifier`]: the engine's `Notifier` as native toasts.
+//! - [`tray`]: the tray icon, its tooltip and menu, and what each menu item does.
+//! - [`sandbox`]: fake-google in-process, so the app can be tried without an account.
+//! - [`desktop`]: what the shell asks of the desktop (file picker, browser, login item).
+//! - [`logging`]: tracing to stderr and a rolling file in the data dir.
+//! - [`wake`]: notices wake-from-sleep (catch-up sync) and keeps the tray's countdown fresh.
+
+pub mod active;
+pub mod app;
+pub mod commands;
+pub mod desktop;
+pub mod events;
+pub mod logging;
+pub mod notifier;
+pub mod sandbox;
+pub mod tray;
+pub mod views;
+pub mod wake;

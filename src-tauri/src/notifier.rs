@@ -1,0 +1,175 @@
+//! The engine's [`Notifier`] as native toasts (tauri-plugin-notification, from Rust).
+//! A click on a change's toast opens the event in the browser; a click on a summary opens
+//! the window's activity list — where the notification server reports clicks.
+
+use async_trait::async_trait;
+use calwatch_core::notice::{Notice, Notifier};
+use tauri::{AppHandle, Emitter as _, Manager as _, Runtime};
+use tauri_plugin_notification::{ActionPerformed, NotificationExt as _};
+
+use crate::active::ActiveEngine;
+
+/// What a toast says and what clicking it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    /// "Team sync moved".
+    pub title: String,
+    /// "Tue 3 Dec 10:00 → 11:00 · Work".
+    pub body: String,
+    /// What a click does.
+    pub on_click: ToastClick,
+}
+
+/// What a click on a toast does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToastClick {
+    /// Open the event in Google Calendar.
+    OpenLink(String),
+    /// Show the window's activity list.
+    ShowActivity,
+}
+
+/// Where a toast keeps its click target (the notification's `extra` map).
+const LINK_KEY: &str = "htmlLink";
+const NAVIGATE_KEY: &str = "navigate";
+
+impl Toast {
+    /// The toast for one notice; times in `tz`. The words are the engine's.
+    pub fn new(notice: &Notice, tz: chrono_tz::Tz) -> Self {
+        let on_click = match notice {
+            Notice::Single(change) => change
+                .html_link
+                .clone()
+                .map_or(ToastClick::ShowActivity, ToastClick::OpenLink),
+            Notice::Summary { .. } => ToastClick::ShowActivity,
+        };
+        Toast {
+            title: notice.headline(),
+            body: notice.body(tz),
+            on_click,
+        }
+    }
+}
+
+/// Raises toasts through the notification plugin.
+pub struct ToastNotifier<R: Runtime> {
+    /// The plugin hangs off the app handle.
+    app: AppHandle<R>,
+    /// The person's zone, for the times in the bodies.
+    tz: chrono_tz::Tz,
+}
+
+impl<R: Runtime> ToastNotifier<R> {
+    /// Also registers the click handler, so clicks on toasts shown from now on are reported.
+    pub fn new(app: AppHandle<R>, tz: chrono_tz::Tz) -> Self {
+        let on_click = app.clone();
+        if let Err(err) = app
+            .notification()
+            .on_action(move |performed| toast_clicked(&on_click, performed))
+        {
+            tracing::warn!(error = %err, "toast clicks will not be reported");
+        }
+        Self { app, tz }
+    }
+}
+
+#[async_trait]
+impl<R: Runtime> Notifier for ToastNotifier<R> {
+    async fn notify(&self, notices: &[Notice]) {
+        for notice in notices {
+            let toast = Toast::new(notice, self.tz);
+            let builder = self
+                .app
+                .notification()
+                .builder()
+                .title(&toast.title)
+                .body(&toast.body);
+            let builder = match &toast.on_click {
+                ToastClick::OpenLink(url) => builder.extra(LINK_KEY, url),
+                ToastClick::ShowActivity => builder.extra(NAVIGATE_KEY, "activity"),
+            };
+            // `show` hands the toast to a background task; a missing notification server
+            // is not reported here, only in the server's absence of a toast.
+            if let Err(err) = builder.show() {
+                tracing::warn!(error = %err, "a toast could not be shown");
+            }
+        }
+    }
+}
+
+fn toast_clicked<R: Runtime>(app: &AppHandle<R>, performed: &ActionPerformed) {
+    if performed.action_id() != "tap" {
+        return;
+    }
+    let Some(extra) = performed.notification().map(|n| n.extra()) else {
+        return;
+    };
+    if let Some(url) = extra.get(LINK_KEY).and_then(|v| v.as_str()) {
+        let Some(active) = app.try_state::<ActiveEngine>() else {
+            return;
+        };
+        if crate::commands::is_https(url) {
+            if let Err(err) = active.desktop().open_url(url) {
+                tracing::warn!(error = %err, "the event could not be opened");
+            }
+        }
+    } else if let Some(view) = extra.get(NAVIGATE_KEY).and_then(|v| v.as_str()) {
+        crate::tray::open_window(app);
+        let _ = app.emit(crate::events::NAVIGATE, view);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use calwatch_core::notice::{Change, ChangeKind};
+
+    use super::*;
+
+    fn added(link: Option<&str>) -> Notice {
+        Notice::Single(Change {
+            calendar_id: "work".into(),
+            calendar_name: "Work".into(),
+            event_id: "e1".into(),
+            kind: ChangeKind::Created,
+            title: "Dentist".into(),
+            start: None,
+            end: None,
+            diffs: Vec::new(),
+            html_link: link.map(str::to_string),
+        })
+    }
+
+    #[test]
+    fn a_change_toast_uses_the_engine_words_and_opens_the_event() {
+        let toast = Toast::new(
+            &added(Some("https://calendar.google.com/e/1")),
+            chrono_tz::UTC,
+        );
+        assert_eq!(toast.title, "Dentist added");
+        assert_eq!(toast.body, "Work", "no time known: just the calendar");
+        assert_eq!(
+            toast.on_click,
+            ToastClick::OpenLink("https://calendar.google.com/e/1".into()),
+            "a click opens the event in Google Calendar"
+        );
+        assert_eq!(
+            Toast::new(&added(None), chrono_tz::UTC).on_click,
+            ToastClick::ShowActivity,
+            "without a link, the activity list is the next best place"
+        );
+    }
+
+    #[test]
+    fn a_summary_toast_opens_the_activity_list() {
+        let summary = Notice::Summary {
+            calendar_id: "work".into(),
+            calendar_name: "Work".into(),
+            count: 7,
+            away: false,
+            first: vec!["Dentist added".into()],
+        };
+        let toast = Toast::new(&summary, chrono_tz::UTC);
+        assert_eq!(toast.title, "7 changes in Work");
+        assert_eq!(toast.on_click, ToastClick::ShowActivity);
+    }
+}

@@ -1,0 +1,393 @@
+//! The tray: an icon that shows the state (watching / paused / needs attention), a tooltip
+//! that says it in words, and the menu. The menu cannot be clicked headless, so what each
+//! item does is a plain function ([`menu_action`], [`perform`]) the tests call directly.
+
+use calwatch_core::engine::SettingsPatch;
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Emitter as _, Manager as _, Runtime, WebviewWindowBuilder};
+
+use crate::active::ActiveEngine;
+use crate::views::{AppStateView, ChannelView, UiError};
+
+/// The tray icon's id.
+pub const TRAY_ID: &str = "calwatch";
+/// The main window's label (tauri.conf.json).
+pub const WINDOW: &str = "main";
+
+const OPEN: &str = "open";
+const PAUSE: &str = "pause";
+const START_AT_LOGIN: &str = "start_at_login";
+const QUIT: &str = "quit";
+
+/// What the icon shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrayLook {
+    /// All is well: changes become toasts.
+    Watching,
+    /// Toasts are paused (changes are still recorded).
+    Paused,
+    /// Something needs the person: sign in again, the receiver is down, a channel failed.
+    Attention,
+}
+
+/// The icon and its tooltip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrayStatus {
+    /// Which icon.
+    pub look: TrayLook,
+    /// "CalWatch — 3 calendars watched · next renewal in 5 d".
+    pub tooltip: String,
+}
+
+/// The tray's state from the app's; `now_ms` is the current time.
+pub fn status(state: &AppStateView, channels: &[ChannelView], now_ms: i64) -> TrayStatus {
+    let attention = attention_reason(state, channels);
+    let look = match (&attention, state.settings.paused) {
+        (Some(_), _) => TrayLook::Attention,
+        (None, true) => TrayLook::Paused,
+        (None, false) => TrayLook::Watching,
+    };
+    let mut tooltip = match state.watched_count {
+        0 => "CalWatch — no calendar watched".to_string(),
+        1 => "CalWatch — 1 calendar watched".to_string(),
+        n => format!("CalWatch — {n} calendars watched"),
+    };
+    if let Some(at) = state.next_renewal_at {
+        tooltip.push_str(&format!(" · next renewal in {}", in_words(at - now_ms)));
+    }
+    if state.settings.paused {
+        tooltip.push_str(" · notifications paused");
+    }
+    if let Some(reason) = attention {
+        tooltip.push_str(&format!(" · {reason}"));
+    }
+    TrayStatus { look, tooltip }
+}
+
+fn attention_reason(state: &AppStateView, channels: &[ChannelView]) -> Option<&'static str> {
+    if let Some(account) = &state.account {
+        match account.status.as_str() {
+            "needs_sign_in" => return Some("sign in again"),
+            "offline" => return Some("Google unreachable"),
+            _ => {}
+        }
+    }
+    if !state.receiver.listening {
+        return Some("the receiver is not listening");
+    }
+    if channels
+        .iter()
+        .any(|c| c.state == "error" || c.state == "expired")
+    {
+        return Some("a channel needs attention");
+    }
+    None
+}
+
+/// A duration as the tooltip says it: "5 d", "3 h", "12 min", "now".
+pub fn in_words(ms: i64) -> String {
+    const MINUTE: i64 = 60_000;
+    const HOUR: i64 = 60 * MINUTE;
+    const DAY: i64 = 24 * HOUR;
+    match ms {
+        ms if ms >= DAY => format!("{} d", ms / DAY),
+        ms if ms >= HOUR => format!("{} h", ms / HOUR),
+        ms if ms >= MINUTE => format!("{} min", ms / MINUTE),
+        _ => "now".to_string(),
+    }
+}
+
+/// What a menu item does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuAction {
+    /// Show (or re-create) the window.
+    Open,
+    /// Pause or resume toasts.
+    TogglePause,
+    /// Start at login, or not.
+    ToggleStartAtLogin,
+    /// Stop the engine and exit.
+    Quit,
+}
+
+/// The action of a menu item id.
+pub fn menu_action(id: &str) -> Option<MenuAction> {
+    match id {
+        OPEN => Some(MenuAction::Open),
+        PAUSE => Some(MenuAction::TogglePause),
+        START_AT_LOGIN => Some(MenuAction::ToggleStartAtLogin),
+        QUIT => Some(MenuAction::Quit),
+        _ => None,
+    }
+}
+
+/// Does what the menu item asks. Failures reach the window as `calwatch://error`.
+pub async fn perform<R: Runtime>(app: &AppHandle<R>, action: MenuAction) {
+    let Some(active) = app.try_state::<ActiveEngine>() else {
+        return;
+    };
+    let result: Result<(), UiError> = match action {
+        MenuAction::Open => {
+            open_window(app);
+            Ok(())
+        }
+        MenuAction::TogglePause => {
+            let paused = active.app_state().settings.paused;
+            let patch = SettingsPatch {
+                paused: Some(!paused),
+                ..SettingsPatch::default()
+            };
+            active
+                .engine()
+                .update_settings(patch)
+                .await
+                .map_err(UiError::from)
+        }
+        MenuAction::ToggleStartAtLogin => {
+            let on = active.desktop().start_at_login();
+            let result = active
+                .desktop()
+                .set_start_at_login(!on)
+                .map_err(|e| UiError::new("internal", e));
+            let _ = app.emit(crate::events::STATE, active.app_state());
+            result
+        }
+        MenuAction::Quit => {
+            active.shutdown().await;
+            app.exit(0);
+            Ok(())
+        }
+    };
+    if let Err(err) = result {
+        tracing::warn!(code = %err.code, error = %err.message, "a tray action failed");
+        let _ = app.emit(crate::events::ERROR, err);
+    }
+    refresh(app).await;
+}
+
+/// The check items, kept so [`refresh`] can set them from the engine's truth.
+struct TrayChecks<R: Runtime> {
+    /// "Pause notifications".
+    pause: CheckMenuItem<R>,
+    /// "Start at login".
+    start_at_login: CheckMenuItem<R>,
+}
+
+const ICON_WATCHING: &[u8] = include_bytes!("../../icons/tray.png");
+const ICON_PAUSED: &[u8] = include_bytes!("../../icons/tray-paused.png");
+const ICON_ATTENTION: &[u8] = include_bytes!("../../icons/tray-attention.png");
+
+fn icon(look: TrayLook) -> tauri::Result<Image<'static>> {
+    Image::from_bytes(match look {
+        TrayLook::Watching => ICON_WATCHING,
+        TrayLook::Paused => ICON_PAUSED,
+        TrayLook::Attention => ICON_ATTENTION,
+    })
+}
+
+/// Creates the tray icon and its menu.
+pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let pause =
+        CheckMenuItem::with_id(app, PAUSE, "Pause notifications", true, false, None::<&str>)?;
+    let start_at_login = CheckMenuItem::with_id(
+        app,
+        START_AT_LOGIN,
+        "Start at login",
+        true,
+        false,
+        None::<&str>,
+    )?;
+    let menu = Menu::with_items(
+        app,
+        &[
+            &MenuItem::with_id(app, OPEN, "Open CalWatch", true, None::<&str>)?,
+            &PredefinedMenuItem::separator(app)?,
+            &pause,
+            &start_at_login,
+            &PredefinedMenuItem::separator(app)?,
+            &MenuItem::with_id(app, QUIT, "Quit", true, None::<&str>)?,
+        ],
+    )?;
+    app.manage(TrayChecks {
+        pause,
+        start_at_login,
+    });
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(icon(TrayLook::Watching)?)
+        .tooltip("CalWatch")
+        .menu(&menu)
+        .show_menu_on_left_click(false)
+        .on_menu_event(|app, event| {
+            if let Some(action) = menu_action(event.id().as_ref()) {
+                let app = app.clone();
+                tauri::async_runtime::spawn(async move { perform(&app, action).await });
+            }
+        })
+        .on_tray_icon_event(|tray, event| {
+            // A left click opens the window, as people expect of a tray icon.
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = event
+            {
+                open_window(tray.app_handle());
+            }
+        })
+        .build(app)?;
+    Ok(())
+}
+
+/// Sets the icon, tooltip and check marks from the current state. Does nothing without a
+/// tray (the mock runtime).
+pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
+    let (Some(tray), Some(active)) = (app.tray_by_id(TRAY_ID), app.try_state::<ActiveEngine>())
+    else {
+        return;
+    };
+    let state = active.app_state();
+    let channels = crate::events::channels(&active.engine())
+        .await
+        .unwrap_or_default();
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let status = status(&state, &channels, now_ms);
+    let applied = icon(status.look)
+        .and_then(|image| tray.set_icon(Some(image)))
+        .and_then(|()| tray.set_tooltip(Some(&status.tooltip)));
+    if let Some(checks) = app.try_state::<TrayChecks<R>>() {
+        let _ = checks.pause.set_checked(state.settings.paused);
+        let _ = checks
+            .start_at_login
+            .set_checked(state.settings.start_at_login);
+    }
+    if let Err(err) = applied {
+        tracing::debug!(error = %err, "the tray could not be updated");
+    }
+}
+
+/// Shows the window, re-creating it if it was closed (closing destroys the webview so the
+/// tray-only app holds no web engine).
+pub fn open_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+        return;
+    }
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == WINDOW) else {
+        tracing::error!("tauri.conf.json has no main window");
+        return;
+    };
+    match WebviewWindowBuilder::from_config(app, config).and_then(|b| b.build()) {
+        Ok(window) => {
+            let _ = window.set_focus();
+        }
+        Err(err) => tracing::error!(error = %err, "the window could not be opened"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::{AccountView, ClientSecretView, ReceiverView, SettingsView};
+
+    const DAY: i64 = 24 * 3_600_000;
+
+    fn state(watched: usize, paused: bool, account_status: &str) -> AppStateView {
+        AppStateView {
+            client_secret: ClientSecretView {
+                imported: true,
+                client_id: Some("id".into()),
+            },
+            account: Some(AccountView {
+                email: "me@example.com".into(),
+                status: account_status.into(),
+            }),
+            signing_in: false,
+            callback_url: Some("https://example.com/notifications".into()),
+            receiver: ReceiverView {
+                address: "127.0.0.1:8765".into(),
+                listening: true,
+                error: None,
+            },
+            sandbox: false,
+            settings: SettingsView {
+                paused,
+                start_at_login: false,
+                summary_threshold: 3,
+                backstop_minutes: 15,
+                receiver_port: 8765,
+            },
+            watched_count: watched,
+            next_renewal_at: Some(5 * DAY + 1000),
+        }
+    }
+
+    #[test]
+    fn tooltip_says_how_many_calendars_and_when_the_next_renewal_is() {
+        let status = status(&state(3, false, "signed_in"), &[], 0);
+        assert_eq!(
+            status.tooltip, "CalWatch — 3 calendars watched · next renewal in 5 d",
+            "the tooltip reads as the issue writes it"
+        );
+        assert_eq!(status.look, TrayLook::Watching);
+    }
+
+    #[test]
+    fn paused_shows_the_paused_icon_and_says_so() {
+        let status = status(&state(1, true, "signed_in"), &[], 0);
+        assert_eq!(status.look, TrayLook::Paused);
+        assert!(
+            status.tooltip.contains("1 calendar watched") && status.tooltip.contains("paused"),
+            "{}",
+            status.tooltip
+        );
+    }
+
+    #[test]
+    fn a_dead_sign_in_or_a_failed_channel_needs_attention_even_when_paused() {
+        let status1 = status(&state(1, true, "needs_sign_in"), &[], 0);
+        assert_eq!(
+            status1.look,
+            TrayLook::Attention,
+            "attention wins over paused: toasts can't arrive"
+        );
+        assert!(status1.tooltip.contains("sign in again"));
+
+        let failed = ChannelView {
+            id: "c".into(),
+            calendar_id: "cal".into(),
+            calendar_name: "Work".into(),
+            created_at: 0,
+            expires_at: 0,
+            state: "error".into(),
+            error: Some("Google refused the callback".into()),
+            last_message: 0,
+        };
+        let status2 = status(&state(1, false, "signed_in"), &[failed], 0);
+        assert_eq!(status2.look, TrayLook::Attention);
+    }
+
+    #[test]
+    fn durations_read_in_the_largest_whole_unit() {
+        assert_eq!(in_words(5 * DAY + 3_600_000), "5 d");
+        assert_eq!(in_words(3 * 3_600_000 + 5), "3 h");
+        assert_eq!(in_words(12 * 60_000), "12 min");
+        assert_eq!(in_words(-5), "now", "an overdue renewal is due now");
+    }
+
+    #[test]
+    fn every_menu_item_has_an_action() {
+        for (id, action) in [
+            (OPEN, MenuAction::Open),
+            (PAUSE, MenuAction::TogglePause),
+            (START_AT_LOGIN, MenuAction::ToggleStartAtLogin),
+            (QUIT, MenuAction::Quit),
+        ] {
+            assert_eq!(menu_action(id), Some(action), "menu item {id}");
+        }
+        assert_eq!(menu_action("nonsense"), None);
+    }
+}

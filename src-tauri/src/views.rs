@@ -1,0 +1,420 @@
+//! The shapes the window reads, exactly as UI-CONTRACT.md writes them (camelCase JSON),
+//! converted from the engine's records. Conversions only: nothing here decides anything.
+
+use std::collections::HashMap;
+
+use calwatch_core::engine::{EngineError, EngineState};
+use calwatch_core::notice::FieldDiff;
+use calwatch_core::store::{CalendarRecord, ChannelRecord, ChannelState, StoredChange};
+use serde::{Deserialize, Serialize};
+
+/// A failed command or a background failure: `code` for the window's logic, `message`
+/// for the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UiError {
+    /// One of the stable codes of UI-CONTRACT.md; the window switches on it.
+    pub code: String,
+    /// A sentence saying what went wrong and what to do.
+    pub message: String,
+}
+
+impl UiError {
+    /// An error the shell itself raises (the sandbox, a refused link).
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<EngineError> for UiError {
+    fn from(err: EngineError) -> Self {
+        Self::from(&err)
+    }
+}
+
+impl From<&EngineError> for UiError {
+    fn from(err: &EngineError) -> Self {
+        Self {
+            code: err.code().to_string(),
+            message: err.to_string(),
+        }
+    }
+}
+
+/// Everything the window needs to draw Setup, Settings and the sandbox banner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStateView {
+    /// Whether a Desktop-app client secret is imported, and its client id.
+    pub client_secret: ClientSecretView,
+    /// The signed-in account, if any.
+    pub account: Option<AccountView>,
+    /// True while the browser sign-in is under way.
+    pub signing_in: bool,
+    /// The public URL Google posts to.
+    pub callback_url: Option<String>,
+    /// The local receiver Google's posts reach.
+    pub receiver: ReceiverView,
+    /// True while the app runs against the in-process fake Google.
+    pub sandbox: bool,
+    /// The person's settings, including the shell's start-at-login.
+    pub settings: SettingsView,
+    /// How many calendars have a live channel.
+    pub watched_count: usize,
+    /// When the next channel renewal is due (ms since the epoch).
+    pub next_renewal_at: Option<i64>,
+}
+
+/// See [`AppStateView::client_secret`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientSecretView {
+    /// True once a client secret file was imported.
+    pub imported: bool,
+    /// Its client id (not secret for desktop clients; shown so a person can tell which).
+    pub client_id: Option<String>,
+}
+
+/// See [`AppStateView::account`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    /// The account's address (its primary calendar id).
+    pub email: String,
+    /// `signed_in`, `needs_sign_in` or `offline`.
+    pub status: String,
+}
+
+/// See [`AppStateView::receiver`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiverView {
+    /// host:port the receiver binds.
+    pub address: String,
+    /// False when the bind failed (e.g. the port is taken).
+    pub listening: bool,
+    /// Why it is not listening.
+    pub error: Option<UiError>,
+}
+
+/// See [`AppStateView::settings`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    /// Changes are recorded but raise no toast.
+    pub paused: bool,
+    /// The app starts when the person logs in (the shell's, not the engine's).
+    pub start_at_login: bool,
+    /// More changes than this in one sync make one summary toast.
+    pub summary_threshold: usize,
+    /// Minutes between safety-net syncs; 0 is off.
+    pub backstop_minutes: u64,
+    /// The receiver's local port.
+    pub receiver_port: u16,
+}
+
+impl AppStateView {
+    /// The engine's snapshot plus what only the shell knows.
+    pub fn new(state: &EngineState, sandbox: bool, start_at_login: bool) -> Self {
+        Self {
+            client_secret: ClientSecretView {
+                imported: state.client_secret.imported,
+                client_id: state.client_secret.client_id.clone(),
+            },
+            account: state.account.as_ref().map(|account| AccountView {
+                email: account.email.clone(),
+                status: wire_name(&account.status),
+            }),
+            signing_in: state.signing_in,
+            callback_url: state.callback_url.clone(),
+            receiver: ReceiverView {
+                address: state.receiver.address.clone(),
+                listening: state.receiver.listening,
+                error: state.receiver.error.as_ref().map(UiError::from),
+            },
+            sandbox,
+            settings: SettingsView {
+                paused: state.settings.paused,
+                start_at_login,
+                summary_threshold: state.settings.summary_threshold,
+                backstop_minutes: state.settings.backstop_minutes,
+                receiver_port: state.settings.receiver_port,
+            },
+            watched_count: state.watched_count,
+            next_renewal_at: state.next_renewal_at,
+        }
+    }
+}
+
+/// The serde name of a unit enum value (the engine's enums serialize as the wire names).
+fn wire_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// One calendar of the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarView {
+    /// Google's calendar id.
+    pub id: String,
+    /// Its name.
+    pub summary: String,
+    /// CSS colour, when Google gives one.
+    pub color: Option<String>,
+    /// The account's own calendar.
+    pub primary: bool,
+    /// Has a channel.
+    pub watched: bool,
+    /// owner / writer / reader / freeBusyReader.
+    pub access_role: String,
+    /// Removed on Google's side; kept so its history still reads.
+    pub gone: bool,
+}
+
+impl From<CalendarRecord> for CalendarView {
+    fn from(c: CalendarRecord) -> Self {
+        Self {
+            id: c.id,
+            summary: c.summary,
+            color: c.color,
+            primary: c.primary,
+            watched: c.watched,
+            // The store does not keep Google's access role (the window does not use it):
+            // empty says "unknown" rather than guessing.
+            access_role: String::new(),
+            gone: c.gone,
+        }
+    }
+}
+
+/// One push channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelView {
+    /// The channel id CalWatch chose.
+    pub id: String,
+    /// The watched calendar.
+    pub calendar_id: String,
+    /// Its name, so the window need not look it up.
+    pub calendar_name: String,
+    /// When the channel was made (ms).
+    pub created_at: i64,
+    /// When Google stops delivering (ms); the window counts down to it.
+    pub expires_at: i64,
+    /// pending / active / renewing / expiring_soon / expired / error / stopped.
+    pub state: String,
+    /// Why it is in `error`.
+    pub error: Option<String>,
+    /// The last message number received.
+    pub last_message: u64,
+}
+
+impl ChannelView {
+    /// `names` maps calendar ids to their names; an unknown id shows as itself.
+    pub fn new(c: ChannelRecord, names: &HashMap<String, String>) -> Self {
+        Self {
+            calendar_name: names
+                .get(&c.calendar_id)
+                .cloned()
+                .unwrap_or_else(|| c.calendar_id.clone()),
+            id: c.id,
+            calendar_id: c.calendar_id,
+            created_at: c.created_ms,
+            expires_at: c.expiration_ms,
+            state: c.state.as_str().to_string(),
+            error: c.error,
+            last_message: c.last_message_number,
+        }
+    }
+}
+
+/// Calendar names by id, for [`ChannelView::new`].
+pub fn calendar_names(calendars: &[CalendarRecord]) -> HashMap<String, String> {
+    calendars
+        .iter()
+        .map(|c| (c.id.clone(), c.summary.clone()))
+        .collect()
+}
+
+/// The channels the window lists: every one but the stopped ones.
+pub fn channel_views(
+    channels: Vec<ChannelRecord>,
+    calendars: &[CalendarRecord],
+) -> Vec<ChannelView> {
+    let names = calendar_names(calendars);
+    channels
+        .into_iter()
+        .filter(|c| c.state != ChannelState::Stopped)
+        .map(|c| ChannelView::new(c, &names))
+        .collect()
+}
+
+/// One recorded change, in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeView {
+    /// The store's row id (newest is highest).
+    pub id: i64,
+    /// The event's calendar.
+    pub calendar_id: String,
+    /// Its name.
+    pub calendar_name: String,
+    /// created / updated / cancelled.
+    pub kind: String,
+    /// "Team sync moved": the toast's title.
+    pub headline: String,
+    /// "Tue 3 Dec 10:00 → 11:00 · Work": the toast's body.
+    pub body: String,
+    /// What changed, field by field.
+    pub diffs: Vec<FieldDiffView>,
+    /// When CalWatch learnt of it (ms).
+    pub received_at: i64,
+    /// The event in Google Calendar.
+    pub html_link: Option<String>,
+}
+
+/// One field of an update, before and after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldDiffView {
+    /// time / all_day / title / place / status / response / description.
+    pub field: String,
+    /// The old value, in words.
+    pub before: String,
+    /// The new value, in words.
+    pub after: String,
+}
+
+impl From<&FieldDiff> for FieldDiffView {
+    fn from(d: &FieldDiff) -> Self {
+        Self {
+            // The engine's serde name is the wire name (snake_case).
+            field: wire_name(&d.field),
+            before: d.before.clone(),
+            after: d.after.clone(),
+        }
+    }
+}
+
+impl ChangeView {
+    /// Times in the body are written in `tz`, the person's zone.
+    pub fn new(stored: &StoredChange, tz: chrono_tz::Tz) -> Self {
+        let change = &stored.change;
+        Self {
+            id: stored.id,
+            calendar_id: change.calendar_id.clone(),
+            calendar_name: change.calendar_name.clone(),
+            kind: wire_name(&change.kind),
+            headline: change.headline(),
+            body: change.body(tz),
+            diffs: change.diffs.iter().map(FieldDiffView::from).collect(),
+            received_at: stored.received_ms,
+            html_link: change.html_link.clone(),
+        }
+    }
+}
+
+/// Converts a batch, keeping its order.
+pub fn change_views(changes: &[StoredChange], tz: chrono_tz::Tz) -> Vec<ChangeView> {
+    changes.iter().map(|c| ChangeView::new(c, tz)).collect()
+}
+
+/// The person's time zone (IANA name from the OS), UTC when it cannot be told.
+pub fn local_tz() -> chrono_tz::Tz {
+    iana_time_zone::get_timezone()
+        .ok()
+        .and_then(|name| name.parse().ok())
+        .unwrap_or(chrono_tz::UTC)
+}
+
+/// An event of the sandbox calendar, as the sandbox panel lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxEvent {
+    /// Google's event id.
+    pub id: String,
+    /// Its calendar.
+    pub calendar_id: String,
+    /// Its title.
+    pub summary: String,
+    /// ISO 8601: a date-time, or a date for all-day events.
+    pub start: String,
+    /// Same form as `start`.
+    pub end: String,
+    /// True when `start` / `end` are dates.
+    pub all_day: bool,
+    /// Where.
+    pub location: Option<String>,
+}
+
+impl SandboxEvent {
+    /// Reads a Google Event JSON as fake-google returns it.
+    pub fn from_google(calendar_id: &str, event: &serde_json::Value) -> Self {
+        let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+        let when = |key: &str| {
+            let t = &event[key];
+            text(&t["dateTime"])
+                .or_else(|| text(&t["date"]))
+                .unwrap_or_default()
+        };
+        Self {
+            id: text(&event["id"]).unwrap_or_default(),
+            calendar_id: calendar_id.to_string(),
+            summary: text(&event["summary"]).unwrap_or_default(),
+            start: when("start"),
+            end: when("end"),
+            all_day: event["start"]["date"].is_string(),
+            location: text(&event["location"]),
+        }
+    }
+
+    /// True when the event is cancelled (fake-google keeps those, as Google does).
+    pub fn is_cancelled(event: &serde_json::Value) -> bool {
+        event["status"].as_str() == Some("cancelled")
+    }
+}
+
+/// The reachability probe's report, step by step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeReportView {
+    /// Every step passed.
+    pub ok: bool,
+    /// What was tried, in order.
+    pub steps: Vec<ProbeStepView>,
+    /// The round trip through the public URL, when it worked.
+    pub rtt_ms: Option<f64>,
+}
+
+/// One step of the probe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeStepView {
+    /// What was checked.
+    pub name: String,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was seen.
+    pub detail: String,
+}
+
+impl From<calwatch_core::receiver::ProbeReport> for ProbeReportView {
+    fn from(r: calwatch_core::receiver::ProbeReport) -> Self {
+        Self {
+            ok: r.ok,
+            steps: r
+                .steps
+                .into_iter()
+                .map(|s| ProbeStepView {
+                    name: s.name,
+                    ok: s.ok,
+                    detail: s.detail,
+                })
+                .collect(),
+            rtt_ms: r.rtt_ms,
+        }
+    }
+}
