@@ -184,9 +184,8 @@ impl From<CalendarRecord> for CalendarView {
             color: c.color,
             primary: c.primary,
             watched: c.watched,
-            // The store does not keep Google's access role (the window does not use it):
-            // empty says "unknown" rather than guessing.
-            access_role: String::new(),
+            // Empty says "not known yet" (a calendar stored before roles were kept).
+            access_role: c.access_role.unwrap_or_default(),
             gone: c.gone,
         }
     }
@@ -289,13 +288,15 @@ pub struct FieldDiffView {
     pub after: String,
 }
 
-impl From<&FieldDiff> for FieldDiffView {
-    fn from(d: &FieldDiff) -> Self {
+impl FieldDiffView {
+    /// Times are written in `tz`, the person's zone.
+    pub fn new(d: &FieldDiff, tz: chrono_tz::Tz) -> Self {
+        let (before, after) = d.readable(tz);
         Self {
             // The engine's serde name is the wire name (snake_case).
             field: wire_name(&d.field),
-            before: d.before.clone(),
-            after: d.after.clone(),
+            before,
+            after,
         }
     }
 }
@@ -311,7 +312,11 @@ impl ChangeView {
             kind: wire_name(&change.kind),
             headline: change.headline(),
             body: change.body(tz),
-            diffs: change.diffs.iter().map(FieldDiffView::from).collect(),
+            diffs: change
+                .diffs
+                .iter()
+                .map(|d| FieldDiffView::new(d, tz))
+                .collect(),
             received_at: stored.received_ms,
             html_link: change.html_link.clone(),
         }
@@ -416,5 +421,57 @@ impl From<calwatch_core::receiver::ProbeReport> for ProbeReportView {
                 .collect(),
             rtt_ms: r.rtt_ms,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calwatch_core::notice::{Change, ChangeKind, EventTime};
+    use chrono::TimeZone;
+
+    fn at(hour: u32) -> EventTime {
+        EventTime::at(
+            chrono::FixedOffset::east_opt(0)
+                .unwrap()
+                .with_ymd_and_hms(2026, 12, 3, hour, 0, 0)
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_moved_event_shows_its_old_and_new_times_in_words() {
+        let stored = StoredChange {
+            id: 7,
+            batch_id: 1,
+            away: false,
+            received_ms: 1_000,
+            delivered: true,
+            change: Change {
+                calendar_id: "work".into(),
+                calendar_name: "Work".into(),
+                event_id: "e1".into(),
+                kind: ChangeKind::Updated,
+                title: "Team sync".into(),
+                start: Some(at(11)),
+                end: Some(at(12)),
+                diffs: vec![FieldDiff::time(
+                    &at(10),
+                    Some(&at(11)),
+                    &at(11),
+                    Some(&at(12)),
+                )],
+                html_link: None,
+            },
+        };
+        let view = ChangeView::new(&stored, chrono_tz::UTC);
+        assert_eq!(view.headline, "Team sync moved");
+        assert_eq!(view.diffs.len(), 1);
+        assert_eq!(view.diffs[0].field, "time");
+        assert_eq!(
+            (view.diffs[0].before.as_str(), view.diffs[0].after.as_str()),
+            ("Thu 3 Dec 10:00–11:00", "Thu 3 Dec 11:00–12:00"),
+            "the Activity list must show times a person reads, not the stored encoding"
+        );
     }
 }
