@@ -38,6 +38,7 @@ export function installDemo(variant: string | null): void {
     { id: email, summary: 'Work', color: '#039be5', primary: true, watched: true, accessRole: 'owner', gone: false },
     { id: 'family@group.calendar.google.com', summary: 'Family', color: '#33b679', primary: false, watched: true, accessRole: 'owner', gone: false },
     { id: 'holidays@group.v.calendar.google.com', summary: 'Holidays in Germany', color: '#e67c73', primary: false, watched: false, accessRole: 'reader', gone: false },
+    { id: 'boss@example.com', summary: 'Boss', color: '#8e24aa', primary: false, watched: false, accessRole: 'freeBusyReader', gone: false },
   ];
   let channels: ChannelView[] = firstRun
     ? []

@@ -87,6 +87,28 @@ export function channelBadge(channel: Pick<ChannelView, 'state' | 'expiresAt'>, 
   return stateBadge(channel.state);
 }
 
+/** The note on a calendar the account can't fully read or edit: the words and their tooltip. */
+export type AccessBadge = { label: string; title: string };
+
+const ACCESS_BADGES: Record<string, AccessBadge> = {
+  reader: {
+    label: 'read-only',
+    title: 'You can see the events in this calendar but not change them.',
+  },
+  freeBusyReader: {
+    label: 'free/busy only',
+    title: 'You can only see when this calendar is busy; CalWatch can tell you that something changed, not what.',
+  },
+};
+
+/**
+ * The badge for a calendar's `accessRole`, or null when there is nothing to say: owners
+ * and writers have full access, and an unknown role ("") is not worth a guess.
+ */
+export function accessBadge(accessRole: string): AccessBadge | null {
+  return Object.hasOwn(ACCESS_BADGES, accessRole) ? ACCESS_BADGES[accessRole] : null;
+}
+
 const FIELD_LABELS: Record<DiffField, string> = {
   time: 'Time',
   all_day: 'All day',
