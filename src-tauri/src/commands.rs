@@ -1,4 +1,4 @@
-//! The window's commands (UI-CONTRACT.md). Each takes its arguments, calls one engine
+//! The window's commands (ui/CONTRACT.md). Each takes its arguments, calls one engine
 //! method and maps the result; errors reach the window as `UiError {code, message}`.
 
 use std::path::PathBuf;

@@ -1,5 +1,5 @@
 //! Forwards the engine's broadcasts to the window (`calwatch://…` events, with the views of
-//! UI-CONTRACT.md) and to the tray.
+//! ui/CONTRACT.md) and to the tray.
 
 use calwatch_core::engine::{Engine, EngineEvent};
 use tauri::async_runtime::JoinHandle;

@@ -7,7 +7,7 @@
 //! - [`active`]: the engine the window talks to right now (the real one or the sandbox's).
 //! - [`commands`]: the window's commands, each a call to one engine method.
 //! - [`events`]: forwards the engine's broadcasts to the window and the tray.
-//! - [`views`]: the camelCase shapes the window reads (UI-CONTRACT.md) and `UiError`.
+//! - [`views`]: the camelCase shapes the window reads (ui/CONTRACT.md) and `UiError`.
 //! - [`notifier`]: the engine's `Notifier` as native toasts.
 //! - [`tray`]: the tray icon, its tooltip and menu, and what each menu item does.
 //! - [`sandbox`]: fake-google in-process, so the app can be tried without an account.

@@ -1,4 +1,4 @@
-//! The shapes the window reads, exactly as UI-CONTRACT.md writes them (camelCase JSON),
+//! The shapes the window reads, exactly as ui/CONTRACT.md writes them (camelCase JSON),
 //! converted from the engine's records. Conversions only: nothing here decides anything.
 
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// for the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UiError {
-    /// One of the stable codes of UI-CONTRACT.md; the window switches on it.
+    /// One of the stable codes of ui/CONTRACT.md; the window switches on it.
     pub code: String,
     /// A sentence saying what went wrong and what to do.
     pub message: String,

@@ -1,4 +1,4 @@
-// Sample values shaped like the shell's answers (UI-CONTRACT.md), for the tests.
+// Sample values shaped like the shell's answers (ui/CONTRACT.md), for the tests.
 import type { AppState, CalendarView, ChangeView, ChannelView } from '../src/lib/types';
 
 export function appState(overrides: Partial<AppState> = {}): AppState {

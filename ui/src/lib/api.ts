@@ -1,5 +1,5 @@
 // Typed wrappers around the shell's commands and events. This is the only module that
-// knows their names (UI-CONTRACT.md); everything else calls these functions.
+// knows their names (ui/CONTRACT.md); everything else calls these functions.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {

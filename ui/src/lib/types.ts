@@ -1,4 +1,4 @@
-// The data the shell and the window exchange, exactly as /work/notes/UI-CONTRACT.md
+// The data the shell and the window exchange, exactly as ui/CONTRACT.md
 // describes it. Times are milliseconds since the epoch; field names are camelCase.
 
 /** A failed command or a background failure: `code` is for the program, `message` for the person. */

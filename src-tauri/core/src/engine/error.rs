@@ -10,7 +10,7 @@ use crate::sync::SyncError;
 
 /// Why an engine operation failed.
 ///
-/// `code()` is one of the window's `ErrorCode` strings (UI-CONTRACT.md); `Display` is the
+/// `code()` is one of the window's `ErrorCode` strings (ui/CONTRACT.md); `Display` is the
 /// sentence shown to the user, saying what to do. Details go to the log where they happen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {

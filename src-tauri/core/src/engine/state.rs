@@ -1,4 +1,4 @@
-//! [`EngineState`]: what the window's AppState is built from (UI-CONTRACT.md).
+//! [`EngineState`]: what the window's AppState is built from (ui/CONTRACT.md).
 
 use serde::Serialize;
 
