@@ -47,10 +47,21 @@ fn rerun_in_own_desktop_session(test: &str) -> bool {
     true
 }
 
-/// `secret-tool search --all service calwatch`, as a user would look.
-fn secret_tool_search() -> String {
+/// `secret-tool search --all service calwatch username <account>`, as a user would look.
+///
+/// Narrowed to one account: other tests in the same session add and delete their own
+/// entries concurrently, and an item deleted between the search and the read makes
+/// secret-tool fail.
+fn secret_tool_search(account: &str) -> String {
     let out = Command::new("secret-tool")
-        .args(["search", "--all", "service", KeyringStore::SERVICE])
+        .args([
+            "search",
+            "--all",
+            "service",
+            KeyringStore::SERVICE,
+            "username",
+            account,
+        ])
         .output()
         .expect("secret-tool (Debian: libsecret-tools) runs");
     format!(
@@ -83,7 +94,7 @@ async fn tokens_round_trip_through_the_system_keyring() {
     );
 
     store.save(account, &tokens("ya29.first")).await.unwrap();
-    let listed = secret_tool_search();
+    let listed = secret_tool_search(account);
     assert!(
         listed.contains(&format!("attribute.username = {account}")),
         "the entry is in the Secret Service under service=calwatch: {listed}"
@@ -103,7 +114,7 @@ async fn tokens_round_trip_through_the_system_keyring() {
         store.load(account).await.unwrap(),
         Some(tokens("ya29.second"))
     );
-    let listed = secret_tool_search();
+    let listed = secret_tool_search(account);
     assert_eq!(
         listed
             .matches(&format!("attribute.username = {account}\n"))
@@ -114,7 +125,7 @@ async fn tokens_round_trip_through_the_system_keyring() {
 
     store.delete(account).await.unwrap();
     assert_eq!(store.load(account).await.unwrap(), None);
-    let listed = secret_tool_search();
+    let listed = secret_tool_search(account);
     assert!(!listed.contains(account), "the entry is gone: {listed}");
     store
         .delete(account)
