@@ -26,7 +26,7 @@ lint:
 
 test-rust:
 	$(CARGO) build -p calwatch -p fake-google
-	./tests/desktop-session.sh --display -- $(CARGO) test --workspace
+	./tests/desktop-session.sh --display -- $(CARGO) test --workspace --no-fail-fast
 
 test-ui:
 	cd ui && npm test && npm run check
