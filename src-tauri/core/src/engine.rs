@@ -197,6 +197,7 @@ impl Engine {
             ))
         })?;
         let store = Store::open(&config.database_path())?;
+        prune_old_history(&store, options.clock.now_ms());
         let (events, _) = broadcast::channel(256);
         let cancel = CancellationToken::new();
         let settings = config.settings.clone();
@@ -1003,5 +1004,20 @@ fn worker_timings(config: &Config) -> WorkerTimings {
     WorkerTimings {
         coalesce_window: config.settings.timings.coalesce_window,
         backstop_interval: config.settings.timings.backstop_interval,
+    }
+}
+
+/// How long the Activity list remembers a change: long enough to look back on a season,
+/// short enough that the database does not grow without bound.
+pub const HISTORY_RETENTION: std::time::Duration = std::time::Duration::from_secs(180 * 24 * 3600);
+
+/// Forgets delivered changes older than [`HISTORY_RETENTION`]; undelivered ones are kept
+/// (they are still owed to the user). A failure here only costs disk space: logged.
+fn prune_old_history(store: &Store, now_ms: i64) {
+    let cutoff = now_ms - HISTORY_RETENTION.as_millis() as i64;
+    match store.prune_history(cutoff) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "old change history pruned"),
+        Err(e) => tracing::warn!(error = %e, "could not prune old change history"),
     }
 }

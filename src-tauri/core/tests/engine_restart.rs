@@ -7,7 +7,9 @@ mod engine_support;
 use std::sync::Arc;
 
 use calwatch_core::config::Config;
-use calwatch_core::engine::{Engine, EngineDeps, EngineEvent, SettingsPatch};
+use calwatch_core::engine::{
+    Clock, Engine, EngineDeps, EngineEvent, SettingsPatch, HISTORY_RETENTION,
+};
 use calwatch_core::notice::Notice;
 use calwatch_core::secrets::MemoryTokenStore;
 use engine_support::{browser, free_port, quick, Harness, RecordingNotifier};
@@ -224,4 +226,45 @@ async fn bad_inputs_come_back_with_codes_and_sentences() {
         .expect_err("signed out");
     assert_eq!(err.code(), "no_callback");
     engine.shutdown().await;
+}
+
+/// A clock `ahead` of another: the app started again months later.
+struct Later(Arc<dyn Clock>, i64);
+
+impl Clock for Later {
+    fn now_ms(&self) -> i64 {
+        self.0.now_ms() + self.1
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn history_older_than_the_retention_is_forgotten_at_start() {
+    let mut h = Harness::start(quick).await;
+    h.watch().await;
+    h.insert(
+        "Long ago",
+        "2026-12-17T10:00:00+00:00",
+        "2026-12-17T11:00:00+00:00",
+    );
+    h.notifier.wait_for(1).await;
+    h.settle().await;
+    assert_eq!(h.engine.recent_changes(10).expect("history").len(), 1);
+
+    let base = Arc::clone(&h.clock);
+    let a_day = 24 * 3600 * 1000;
+    let just_inside = HISTORY_RETENTION.as_millis() as i64 - a_day;
+    h.restart(Arc::new(Later(Arc::clone(&base), just_inside)))
+        .await;
+    assert_eq!(
+        h.engine.recent_changes(10).expect("history").len(),
+        1,
+        "a change younger than the retention stays in Activity"
+    );
+
+    let past = HISTORY_RETENTION.as_millis() as i64 + a_day;
+    h.restart(Arc::new(Later(Arc::clone(&base), past))).await;
+    assert!(
+        h.engine.recent_changes(10).expect("history").is_empty(),
+        "a change older than the retention is forgotten, so the database stays bounded"
+    );
 }
