@@ -27,6 +27,25 @@ note() {
     echo "desktop-session: $*" >&2
 }
 
+# Stops the given PIDs and waits for them, so nothing outlives the session. A daemon
+# told to stop while still starting up (dunst, before its main loop runs) can miss
+# SIGTERM and would make the wait hang: whatever is left after 2 s gets SIGKILL.
+stop_pids() {
+    local pid killer
+    (($# > 0)) || return 0
+    kill "$@" 2>/dev/null || true
+    (
+        sleep 2
+        kill -9 "$@" 2>/dev/null
+    ) >/dev/null 2>&1 &
+    killer=$!
+    for pid in "$@"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    kill "$killer" 2>/dev/null || true
+    wait "$killer" 2>/dev/null || true
+}
+
 # --- inner half: runs under dbus-run-session, so the bus already exists -------------
 if [[ "${1:-}" == "--inner" ]]; then
     shift
@@ -34,13 +53,7 @@ if [[ "${1:-}" == "--inner" ]]; then
     shift
     inner_pids=()
     cleanup_inner() {
-        local pid
-        for pid in "${inner_pids[@]}"; do
-            kill "$pid" 2>/dev/null || true
-        done
-        for pid in "${inner_pids[@]}"; do
-            wait "$pid" 2>/dev/null || true
-        done
+        stop_pids "${inner_pids[@]}"
     }
     trap cleanup_inner EXIT
     trap 'exit 130' INT
@@ -109,13 +122,7 @@ done
 session_dir=$(mktemp -d "${TMPDIR:-/tmp}/calwatch-session.XXXXXX")
 outer_pids=()
 cleanup_outer() {
-    local pid
-    for pid in "${outer_pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${outer_pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_pids "${outer_pids[@]}"
     if [[ "${CALWATCH_KEEP_SESSION_DIR:-0}" == "1" ]]; then
         note "kept $session_dir"
     else
