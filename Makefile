@@ -24,8 +24,10 @@ fmt-check:
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# One `cargo test` builds the app binary the window tests drive (target/debug/calwatch,
+# as a dependency of the shell's own tests) with the same features as everything else:
+# a separate `cargo build -p calwatch` would compile the whole Tauri tree a second time.
 test-rust:
-	$(CARGO) build -p calwatch -p fake-google
 	./tests/desktop-session.sh --display -- $(CARGO) test --workspace --no-fail-fast
 
 test-ui:

@@ -74,8 +74,8 @@ pub fn app_binary() -> anyhow::Result<PathBuf> {
     let binary = profile_dir().join("calwatch");
     if !binary.is_file() {
         bail!(
-            "{} does not exist: build the app first (`cargo build -p calwatch`, which \
-             `make test` does)",
+            "{} does not exist: build the app first (`cargo build -p calwatch`; \
+             `make test` builds it)",
             binary.display()
         );
     }
