@@ -13,7 +13,9 @@
 //! - [`sandbox`]: fake-google in-process, so the app can be tried without an account.
 //! - [`desktop`]: what the shell asks of the desktop (file picker, browser, login item).
 //! - [`logging`]: tracing to stderr and a rolling file in the data dir.
-//! - [`wake`]: notices wake-from-sleep (catch-up sync) and keeps the tray's countdown fresh.
+//! - [`wake`]: notices wake-from-sleep and the network coming back (catch-up sync), and
+//!   keeps the tray's countdown fresh.
+//! - [`network`]: the default routes, whose change means the network came back or moved.
 
 pub mod active;
 pub mod app;
@@ -21,6 +23,7 @@ pub mod commands;
 pub mod desktop;
 pub mod events;
 pub mod logging;
+pub mod network;
 pub mod notifier;
 pub mod sandbox;
 pub mod tray;

@@ -1,15 +1,17 @@
-//! Notices that the computer slept, so the engine can catch up at once (Google may have
-//! posted to a receiver that was not running), and keeps the tray's "next renewal in …"
-//! current. Sleep shows as the wall clock running ahead of the monotonic clock, which
-//! stops during suspend on Linux; this needs no platform power API.
+//! Notices that the computer slept or that its network came back, so the engine can catch
+//! up at once (Google may have posted to a receiver that was not running or could not be
+//! reached), and keeps the tray's "next renewal in …" current. Sleep shows as the wall
+//! clock running ahead of the monotonic clock, which stops during suspend on Linux; this
+//! needs no platform power API. The network is [`crate::network`]'s.
 
 use std::time::{Duration, Instant, SystemTime};
 
 use tauri::{AppHandle, Manager as _, Runtime};
 
 use crate::active::ActiveEngine;
+use crate::network::{self, Routes};
 
-/// How often the clocks are compared (and the tray refreshed).
+/// How often the clocks and the routes are compared (and the tray refreshed).
 pub const TICK: Duration = Duration::from_secs(30);
 
 /// More wall-clock time than this beyond the monotonic time means the machine slept
@@ -27,20 +29,32 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let mut ticks = tokio::time::interval(TICK);
         let mut last = (SystemTime::now(), Instant::now());
+        let mut routes = Routes::current();
         loop {
             ticks.tick().await;
             let now = (SystemTime::now(), Instant::now());
             let wall = now.0.duration_since(last.0).unwrap_or_default();
-            if slept(wall, now.1 - last.1) {
+            let asleep = slept(wall, now.1 - last.1);
+            let routes_now = Routes::current();
+            let back = match (&routes, &routes_now) {
+                (Some(before), Some(now)) => network::came_back(before, now),
+                _ => false,
+            };
+            if asleep || back {
                 if let Some(active) = app.try_state::<ActiveEngine>() {
-                    tracing::info!(
-                        asleep_s = (wall - (now.1 - last.1)).as_secs(),
-                        "woke from sleep: catching up"
-                    );
+                    if asleep {
+                        tracing::info!(
+                            asleep_s = (wall - (now.1 - last.1)).as_secs(),
+                            "woke from sleep: catching up"
+                        );
+                    } else {
+                        tracing::info!(routes = ?routes_now, "network back or moved: catching up");
+                    }
                     active.engine().resumed().await;
                 }
             }
             last = now;
+            routes = routes_now;
             crate::tray::refresh(&app).await;
         }
     });
