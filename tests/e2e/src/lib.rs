@@ -7,6 +7,7 @@
 //! system browser when that is set; [`browser_script`] writes one that fetches the URL and
 //! follows fake-google's redirect to the app's loopback listener, as a browser would.
 
+use std::future::Future;
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
 use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -222,27 +224,52 @@ impl App {
 
     /// Every element with this `data-testid` now (maybe none).
     pub async fn all(&self, testid: &str) -> anyhow::Result<Vec<Element>> {
-        Ok(self
-            .client
-            .find_all(Locator::Css(&Self::locator(testid)))
-            .await?)
+        let css = Self::locator(testid);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match self.client.find_all(Locator::Css(&css)).await {
+                Err(e) if stale(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                found => return Ok(found?),
+            }
+        }
+    }
+
+    /// Does `act` to the element with this `data-testid`, finding it again when the window
+    /// re-rendered it between the finding and the doing.
+    async fn on_element<T, F, Fut>(&self, testid: &str, act: F) -> anyhow::Result<T>
+    where
+        F: Fn(Element) -> Fut,
+        Fut: Future<Output = Result<T, CmdError>>,
+    {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match act(self.find(testid).await?).await {
+                Err(e) if stale(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                done => return done.with_context(|| format!("using [data-testid={testid}]")),
+            }
+        }
     }
 
     /// Clicks the element with this `data-testid`.
     pub async fn click(&self, testid: &str) -> anyhow::Result<()> {
-        let element = self.find(testid).await?;
-        element
-            .click()
-            .await
-            .with_context(|| format!("clicking {testid}"))
+        self.on_element(
+            testid,
+            |element| async move { element.click().await.map(drop) },
+        )
+        .await
     }
 
     /// Replaces the text of an input.
     pub async fn type_into(&self, testid: &str, text: &str) -> anyhow::Result<()> {
-        let element = self.find(testid).await?;
-        element.clear().await?;
-        element.send_keys(text).await?;
-        Ok(())
+        self.on_element(testid, |element| async move {
+            element.clear().await?;
+            element.send_keys(text).await
+        })
+        .await
     }
 
     /// Waits until some element with this `data-testid` contains `text`; returns its text.
@@ -273,7 +300,9 @@ impl App {
     pub async fn wait_attr(&self, testid: &str, attr: &str, value: &str) -> anyhow::Result<()> {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            let now = self.find(testid).await?.attr(attr).await?;
+            let now = self
+                .on_element(testid, |element| async move { element.attr(attr).await })
+                .await?;
             if now.as_deref() == Some(value) {
                 return Ok(());
             }
@@ -341,11 +370,14 @@ impl App {
     }
 
     /// Closes the window as its close button does (WebDriver's own "close window" would
-    /// end the session and the app with it); the app stays in the tray.
+    /// end the session and the app with it); the app stays in the tray. The close is
+    /// queued after the script returns: a window destroyed while WebDriver still waits
+    /// for the script's result makes the call fail.
     pub async fn close_window_like_a_person(&self) -> anyhow::Result<()> {
         self.client
             .execute(
-                "window.__TAURI_INTERNALS__.invoke('plugin:window|close', { label: 'main' })",
+                "setTimeout(() => window.__TAURI_INTERNALS__.invoke('plugin:window|close', \
+                 { label: 'main' }), 50); return null;",
                 vec![],
             )
             .await?;
@@ -371,6 +403,12 @@ impl Drop for App {
         // A failed test must not leave a driver (and its app) behind.
         let _ = self.driver.kill();
     }
+}
+
+/// The window re-rendered the element after WebDriver found it (Svelte replaces nodes);
+/// looking again finds the new one.
+fn stale(e: &CmdError) -> bool {
+    e.is_stale_element_reference() || e.to_string().to_lowercase().contains("stale element")
 }
 
 /// Polls `check` until it holds, failing after [`PATIENCE`] with `what`.
