@@ -69,6 +69,14 @@ pub struct Timings {
     /// How long the browser sign-in may take before it is abandoned.
     #[serde(rename = "sign_in_timeout_ms", with = "millis")]
     pub sign_in_timeout: Duration,
+    /// A failed sync (Google unreachable, say) is tried again after this, the wait
+    /// doubling each time up to `sync_retry_max`. Waking up or the network coming back
+    /// does not wait for it.
+    #[serde(rename = "sync_retry_first_ms", with = "millis")]
+    pub sync_retry_first: Duration,
+    /// The longest wait between tries of a failing sync.
+    #[serde(rename = "sync_retry_max_ms", with = "millis")]
+    pub sync_retry_max: Duration,
 }
 
 impl Default for Timings {
@@ -80,9 +88,14 @@ impl Default for Timings {
             renew_at_fraction: 0.9,
             renew_min_lead: Duration::from_secs(3600),
             sign_in_timeout: Duration::from_secs(5 * 60),
+            sync_retry_first: Duration::from_secs(5),
+            sync_retry_max: Duration::from_secs(5 * 60),
         }
     }
 }
+
+/// The shortest wait before a failed sync is tried again.
+const MIN_SYNC_RETRY: Duration = Duration::from_secs(1);
 
 /// Durations as whole milliseconds in JSON.
 mod millis {
@@ -518,6 +531,23 @@ fn read_settings(path: &Path) -> Result<Settings, ConfigError> {
         return Err(ConfigError::SettingsInvalid {
             path: path.into(),
             reason: format!("renew_at_fraction is {fraction}; it must be above 0 and at most 1"),
+        });
+    }
+    let retry = (
+        settings.timings.sync_retry_first,
+        settings.timings.sync_retry_max,
+    );
+    if retry.0 < MIN_SYNC_RETRY || retry.1 < retry.0 {
+        // A zero wait would hammer Google in a loop while it is unreachable.
+        return Err(ConfigError::SettingsInvalid {
+            path: path.into(),
+            reason: format!(
+                "sync_retry_first_ms is {} and sync_retry_max_ms {}; the first must be at \
+                 least {} and the max at least the first",
+                retry.0.as_millis(),
+                retry.1.as_millis(),
+                MIN_SYNC_RETRY.as_millis()
+            ),
         });
     }
     Ok(settings)

@@ -522,7 +522,8 @@ impl Engine {
     }
 
     /// The machine woke up or the network came back: re-read the clock for every renewal
-    /// and catch every watched calendar up.
+    /// and catch every watched calendar up now, also one whose failing sync would only be
+    /// retried minutes from now.
     pub async fn resumed(&self) {
         self.inner.channels.rearm_timers();
         self.inner.catch_up_all();
@@ -1004,6 +1005,8 @@ fn worker_timings(config: &Config) -> WorkerTimings {
     WorkerTimings {
         coalesce_window: config.settings.timings.coalesce_window,
         backstop_interval: config.settings.timings.backstop_interval,
+        retry_first: config.settings.timings.sync_retry_first,
+        retry_max: config.settings.timings.sync_retry_max,
     }
 }
 

@@ -244,6 +244,21 @@ fn damaged_settings_file_is_reported_and_left_alone() {
     std::fs::write(&path, "{\"timings\": {\"renew_at_fraction\": 1.5}}").unwrap();
     let err = load(dir.path(), &[]).expect_err("impossible fraction refused");
     assert!(err.to_string().contains("renew_at_fraction"), "{err}");
+
+    // A zero retry wait would ask an unreachable Google again and again without pause.
+    std::fs::write(&path, "{\"timings\": {\"sync_retry_first_ms\": 0}}").unwrap();
+    let err = load(dir.path(), &[]).expect_err("a retry without a wait refused");
+    assert!(
+        err.to_string().contains("sync_retry_first_ms is 0"),
+        "{err}"
+    );
+    std::fs::write(
+        &path,
+        "{\"timings\": {\"sync_retry_first_ms\": 60000, \"sync_retry_max_ms\": 5000}}",
+    )
+    .unwrap();
+    let err = load(dir.path(), &[]).expect_err("a max below the first refused");
+    assert!(err.to_string().contains("sync_retry_max_ms 5000"), "{err}");
 }
 
 #[test]

@@ -97,6 +97,43 @@ async fn waking_up_catches_up_what_no_notification_announced() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_network_back_catches_up_at_once_not_at_the_next_retry() {
+    // Retries an hour apart: only the catch-up can find the change within PATIENCE.
+    let h = Harness::start(|config| {
+        quick(config);
+        config.settings.timings.sync_retry_first = Duration::from_secs(3600);
+        config.settings.timings.sync_retry_max = Duration::from_secs(3600);
+    })
+    .await;
+    h.watch().await;
+    let mut events = h.engine.subscribe();
+    // Offline: the notification gets through (a tunnel on this machine), Google's API
+    // does not.
+    h.control.set_faults(Faults {
+        server_error_next: 1_000,
+        ..Faults::default()
+    });
+    h.insert(
+        "Made while offline",
+        "2026-12-22T10:00:00+00:00",
+        "2026-12-22T11:00:00+00:00",
+    );
+    let error = error_event(&mut events, "offline").await;
+    assert!(!error.to_string().is_empty());
+    assert!(h.notifier.notices().is_empty());
+
+    // The network is back; the shell notices and says so.
+    h.control.set_faults(Faults::default());
+    h.engine.resumed().await;
+    let notices = h.notifier.wait_for(1).await;
+    assert!(
+        matches!(&notices[0], Notice::Summary { count: 1, away: true, first, .. }
+            if first == &vec!["Made while offline added".to_string()]),
+        "the change is caught up: {notices:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn idle_means_idle_and_the_backstop_is_no_faster_than_set() {
     let h = Harness::start(quick).await;
     h.watch().await;

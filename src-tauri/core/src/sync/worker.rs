@@ -19,12 +19,11 @@ pub struct WorkerTimings {
     pub coalesce_window: Duration,
     /// Sync anyway after this long without one; zero turns the backstop off.
     pub backstop_interval: Duration,
+    /// Retry a failed sync after this, doubling up to `retry_max`.
+    pub retry_first: Duration,
+    /// The longest wait between retries of a failing sync.
+    pub retry_max: Duration,
 }
-
-/// Retry a failed sync after this, doubling up to [`RETRY_MAX`].
-const RETRY_FIRST: Duration = Duration::from_secs(5);
-/// The longest wait between retries of a failing sync.
-const RETRY_MAX: Duration = Duration::from_secs(300);
 
 type Waiter = oneshot::Sender<Result<SyncOutcome, SyncError>>;
 
@@ -216,7 +215,8 @@ async fn run(
         match &result {
             Ok(_) => retry = None,
             Err(e) => {
-                let wait = retry.map_or(RETRY_FIRST, |(_, w)| (w * 2).min(RETRY_MAX));
+                let wait =
+                    retry.map_or(current.retry_first, |(_, w)| (w * 2).min(current.retry_max));
                 tracing::warn!(calendar = %calendar_id, error = %e, retry_in = ?wait, "sync failed");
                 if retry.is_none() {
                     // Once per failing streak: the window shows it, the log has every retry.
