@@ -9,6 +9,8 @@ packages=(
   libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev pkg-config
   # the headless desktop session the tests run in
   xvfb dbus dbus-x11 gnome-keyring libsecret-tools dunst
+  # routes changing in a private network namespace (unshare comes with util-linux)
+  iproute2 util-linux
   # driving the real window, screenshots and icon rendering
   webkit2gtk-driver imagemagick librsvg2-bin
   # the UI toolchain

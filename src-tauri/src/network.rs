@@ -148,4 +148,71 @@ fd000000000000000000000000000000 40 00000000000000000000000000000000 00 00000000
             "/proc/net/route is readable on Linux"
         );
     }
+
+    /// The real kernel: a cable plugged in and pulled out, in a private network namespace
+    /// of this test's own (a user namespace makes it root there and nowhere else), so the
+    /// machine's own routes are never touched.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn routes_are_read_from_the_kernel_as_they_change() {
+        use std::process::Command;
+
+        const INSIDE: &str = "CALWATCH_TEST_IN_NETNS";
+        const NAME: &str = "network::tests::routes_are_read_from_the_kernel_as_they_change";
+        if std::env::var_os(INSIDE).is_none() {
+            let out = Command::new("unshare")
+                .args(["--user", "--map-root-user", "--net", "--"])
+                .arg(std::env::current_exe().expect("the test binary"))
+                .args(["--exact", NAME, "--test-threads=1"])
+                .env(INSIDE, "1")
+                .output()
+                .expect("unshare (util-linux) runs");
+            assert!(
+                out.status.success() && String::from_utf8_lossy(&out.stdout).contains("1 passed"),
+                "in a private network namespace (needs unprivileged user namespaces): {}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return;
+        }
+        let ip = |args: &str| {
+            let status = Command::new("ip")
+                .args(args.split_whitespace())
+                .status()
+                .expect("ip (iproute2) runs");
+            assert!(status.success(), "ip {args}");
+        };
+        let routes = || Routes::current().expect("the namespace's routes are readable");
+
+        let fresh = routes();
+        assert!(
+            fresh.is_empty(),
+            "a new namespace has no way out: {fresh:?}"
+        );
+        ip("link add cw0 type veth peer name cw1");
+        ip("link set cw0 up");
+        ip("link set cw1 up");
+        ip("addr add 192.0.2.2/24 dev cw0");
+        assert!(routes().is_empty(), "a subnet of its own is not a way out");
+
+        ip("route add default via 192.0.2.1");
+        let online = routes();
+        assert_eq!(online.0.iter().collect::<Vec<_>>(), ["cw0 via 010200C0"]);
+        assert!(came_back(&fresh, &online), "the cable is plugged in");
+
+        ip("-6 addr add 2001:db8::2/64 dev cw0 nodad");
+        ip("-6 route add default via 2001:db8::1 dev cw0");
+        let both = routes();
+        assert!(
+            both.0.contains("cw0 via 20010db8000000000000000000000001"),
+            "{both:?}"
+        );
+        assert!(came_back(&online, &both), "IPv6 arrived too");
+
+        ip("route del default");
+        ip("-6 route del default");
+        let pulled = routes();
+        assert!(pulled.is_empty(), "the cable is pulled: {pulled:?}");
+        assert!(!came_back(&both, &pulled));
+    }
 }
