@@ -137,6 +137,9 @@ impl Syncer {
             .store
             .sync_state(calendar_id)?
             .and_then(|s| s.sync_token);
+        // A stored token means the snapshot is this calendar's state at that token, even
+        // when it holds no event: a full list after a 410 is then diffed, never a baseline.
+        let synced_before = token.is_some();
         let name = self.calendar_name(calendar_id);
         let calendar = CalendarRef {
             id: calendar_id,
@@ -171,11 +174,13 @@ impl Syncer {
                         return Err(e.into());
                     }
                 };
-                (
-                    classify::classify_full(calendar, &known, &list.events),
-                    list.next_sync_token,
-                    true,
-                )
+                let classified = if synced_before || !known.is_empty() {
+                    classify::classify_full(calendar, &known, &list.events)
+                } else {
+                    // The first sync: record everything, report nothing.
+                    classify::baseline(calendar.id, &list.events)
+                };
+                (classified, list.next_sync_token, true)
             }
         };
         let Classified {

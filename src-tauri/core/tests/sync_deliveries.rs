@@ -221,6 +221,28 @@ async fn expired_sync_token_mid_stream_reports_only_real_differences() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn expired_sync_token_on_an_empty_calendar_still_reports_new_events() {
+    let h = Harness::start(quick).await;
+    // A calendar with nothing in it yet: the baseline holds no event at all.
+    h.watch().await;
+    h.control.expire_sync_tokens(&h.calendar);
+    h.insert(
+        "First event",
+        "2026-12-10T09:00:00+00:00",
+        "2026-12-10T10:00:00+00:00",
+    );
+    h.notifier.wait_for(1).await;
+    h.settle().await;
+    let changes = h.notifier.changes();
+    assert_eq!(
+        kinds(&changes),
+        vec![ChangeKind::Created],
+        "an event added while the sync token was dead is news, even in an empty calendar"
+    );
+    assert_eq!(changes[0].headline(), "First event added");
+}
+
+#[tokio::test(start_paused = true)]
 async fn dropped_notifications_are_caught_by_the_backstop() {
     let h = Harness::start(|c| {
         quick(c);

@@ -85,16 +85,13 @@ pub fn classify_delta(
 /// of a calendar we already hold a snapshot for) against `known`: events in the snapshot
 /// but missing from the list were deleted meanwhile.
 ///
-/// With an empty snapshot this is the silent baseline: every event is recorded, nothing
-/// is reported.
+/// An empty snapshot is diffed like any other (a calendar that was empty at the last sync
+/// reports everything listed now as added); the very first sync uses [`baseline`] instead.
 pub fn classify_full(
     calendar: CalendarRef<'_>,
     known: &HashMap<String, EventSnapshot>,
     events: &[Event],
 ) -> Classified {
-    if known.is_empty() {
-        return baseline(calendar.id, events);
-    }
     let mut work = Work::new(calendar, known);
     work.apply(events);
     let listed: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
