@@ -246,6 +246,47 @@ async fn own_response_change_is_reported() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn inviting_and_uninviting_guests_to_ones_own_event_is_no_reply_of_the_user() {
+    let h = Harness::start(quick).await;
+    let me = h.control.user_email();
+    let id = h.insert(
+        "Planning",
+        "2026-12-04T14:00:00+00:00",
+        "2026-12-04T15:00:00+00:00",
+    );
+    h.watch().await;
+    let before = h.list_calls();
+    // The user adds a guest to their own event: Google lists the organizer among the
+    // attendees from then on, already accepted…
+    h.control.update_event(
+        &h.calendar,
+        &id,
+        json!({"attendees": [
+            {"email": me, "self": true, "organizer": true, "responseStatus": "accepted"},
+            {"email": "priya@example.com", "responseStatus": "needsAction"},
+        ]}),
+    );
+    h.settle().await;
+    // …and removing the last guest drops the attendee list again.
+    h.control
+        .update_event(&h.calendar, &id, json!({"attendees": null}));
+    h.settle().await;
+    assert!(
+        h.list_calls() > before,
+        "the edits did cause syncs (the test must not pass by doing nothing)"
+    );
+    assert!(
+        h.notifier.notices().is_empty(),
+        "the user neither accepted anything nor owes a reply: {:?}",
+        h.notifier
+            .changes()
+            .iter()
+            .map(|c| c.headline())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn moved_instance_of_a_recurring_series_is_one_update_for_that_instance() {
     let h = Harness::start(quick).await;
     let series = h.control.insert_event(

@@ -184,12 +184,19 @@ pub fn field_diffs(before: &EventSnapshot, after: &EventSnapshot) -> Vec<FieldDi
             after.status.clone(),
         ));
     }
-    if before.self_response != after.self_response {
-        diffs.push(FieldDiff::new(
-            Field::Response,
-            before.self_response.clone().unwrap_or_default(),
-            after.self_response.clone().unwrap_or_default(),
-        ));
+    // Only a reply that changed is the user's news. A response appearing or vanishing is
+    // the guest list coming or going (Google lists the organizer, accepted, only while the
+    // event has guests), not the user answering.
+    if let (Some(response_before), Some(response_after)) =
+        (&before.self_response, &after.self_response)
+    {
+        if response_before != response_after {
+            diffs.push(FieldDiff::new(
+                Field::Response,
+                response_before.clone(),
+                response_after.clone(),
+            ));
+        }
     }
     diffs
 }
