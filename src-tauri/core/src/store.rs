@@ -1021,6 +1021,11 @@ impl Store {
         self.changes_query("ORDER BY c.id DESC LIMIT ?1", &[&limit])
     }
 
+    /// The changes recorded since (and including) the change `first_id`, newest first.
+    pub fn changes_since(&self, first_id: i64) -> Result<Vec<StoredChange>, StoreError> {
+        self.changes_query("WHERE c.id >= ?1 ORDER BY c.id DESC", &[&first_id])
+    }
+
     /// The newest `limit` sync batches that found changes, newest first.
     pub fn recent_batches(&self, limit: usize) -> Result<Vec<BatchSummary>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);

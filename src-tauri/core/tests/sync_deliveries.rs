@@ -6,6 +6,7 @@ mod engine_support;
 use std::collections::HashSet;
 use std::time::Duration;
 
+use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::{ChangeKind, Notice};
 use engine_support::{kinds, quick, Harness};
 use fake_google::Faults;
@@ -240,6 +241,56 @@ async fn expired_sync_token_on_an_empty_calendar_still_reports_new_events() {
         "an event added while the sync token was dead is news, even in an empty calendar"
     );
     assert_eq!(changes[0].headline(), "First event added");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_window_hears_of_every_change_while_another_calendar_records_many() {
+    let h = Harness::start(quick).await;
+    let team = "team@group.calendar.google.com";
+    h.control.add_calendar(team, "Team", "Europe/London");
+    h.watch().await;
+    h.engine.watch(team).await.expect("watching Team works");
+    let mut window = h.engine.subscribe();
+    // The toast for the first change takes its time…
+    h.notifier.hold_from_now();
+    h.insert(
+        "Dentist",
+        "2026-12-12T09:00:00+00:00",
+        "2026-12-12T09:30:00+00:00",
+    );
+    h.notifier.wait_for_hang().await;
+    // …while a busy calendar records a burst of its own.
+    for i in 0..20 {
+        h.control.insert_event(
+            team,
+            json!({
+                "summary": format!("Shift {i}"),
+                "start": {"dateTime": "2026-12-12T10:00:00+00:00"},
+                "end": {"dateTime": "2026-12-12T11:00:00+00:00"},
+            }),
+        );
+    }
+    tokio::time::timeout(Duration::from_secs(60), async {
+        while h.engine.recent_changes(100).expect("history").len() < 21 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await
+    .expect("the burst is recorded");
+    h.notifier.release();
+    h.settle().await;
+    h.engine.sync_now(team).await.expect("Team syncs");
+    let mut heard = HashSet::new();
+    while let Ok(event) = window.try_recv() {
+        if let EngineEvent::Changes(changes) = event {
+            heard.extend(changes.into_iter().map(|c| c.change.title));
+        }
+    }
+    assert!(
+        heard.contains("Dentist"),
+        "the window's change list is told about every recorded change: {heard:?}"
+    );
+    assert_eq!(heard.len(), 21, "{heard:?}");
 }
 
 #[tokio::test(start_paused = true)]

@@ -114,10 +114,14 @@ impl Outbox {
 
     /// Broadcasts the stored form of the changes `ids` to the window.
     fn announce(&self, ids: &[i64]) {
-        if self.events.receiver_count() == 0 || ids.is_empty() {
+        let Some(&first) = ids.iter().min() else {
+            return;
+        };
+        if self.events.receiver_count() == 0 {
             return;
         }
-        let stored: Vec<StoredChange> = match self.store.recent_changes(ids.len() + 16) {
+        // Other calendars may have recorded any number of changes since these were.
+        let stored: Vec<StoredChange> = match self.store.changes_since(first) {
             Ok(recent) => recent.into_iter().filter(|c| ids.contains(&c.id)).collect(),
             Err(e) => {
                 tracing::warn!(error = %e, "could not read changes back for the window");

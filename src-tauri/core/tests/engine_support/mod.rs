@@ -31,6 +31,8 @@ pub struct RecordingNotifier {
     hang: Arc<std::sync::atomic::AtomicBool>,
     /// Calls that hung.
     hung: watch::Sender<usize>,
+    /// While true, `notify` waits (a slow toast) until [`RecordingNotifier::release`].
+    held: watch::Sender<bool>,
 }
 
 impl Default for RecordingNotifier {
@@ -40,6 +42,7 @@ impl Default for RecordingNotifier {
             calls: watch::channel(0).0,
             hang: Arc::default(),
             hung: watch::channel(0).0,
+            held: watch::channel(false).0,
         }
     }
 }
@@ -48,6 +51,16 @@ impl RecordingNotifier {
     /// From now on, `notify` hangs forever without showing anything.
     pub fn hang_from_now(&self) {
         self.hang.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// From now on, `notify` waits until [`RecordingNotifier::release`] (counted as hung).
+    pub fn hold_from_now(&self) {
+        self.held.send_replace(true);
+    }
+
+    /// Lets held `notify` calls finish.
+    pub fn release(&self) {
+        self.held.send_replace(false);
     }
 
     /// Waits until a `notify` call is hanging.
@@ -106,6 +119,11 @@ impl Notifier for RecordingNotifier {
         if self.hang.load(std::sync::atomic::Ordering::SeqCst) {
             self.hung.send_modify(|n| *n += 1);
             std::future::pending::<()>().await;
+        }
+        let mut held = self.held.subscribe();
+        if *held.borrow_and_update() {
+            self.hung.send_modify(|n| *n += 1);
+            let _ = held.wait_for(|held| !*held).await;
         }
         self.seen.lock().unwrap().extend_from_slice(notices);
         self.calls.send_modify(|n| *n += 1);
