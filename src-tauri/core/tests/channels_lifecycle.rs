@@ -6,6 +6,7 @@ mod engine_support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::{ChangeKind, Notice};
 use calwatch_core::store::ChannelState;
 use engine_support::{quick, Harness, Hook, Seen, Tunnel, PATIENCE};
@@ -382,4 +383,64 @@ async fn google_refusing_the_callback_is_a_sentence_and_leaves_no_channel() {
     );
     assert!(h.engine.channels().expect("channels").is_empty());
     assert_eq!(h.engine.snapshot().watched_count, 0);
+}
+
+/// Waits until the engine lists `n` channels (a renewal in flight shows old and new).
+async fn until_engine_channels(h: &Harness, n: usize) {
+    let reached = tokio::time::timeout(PATIENCE, async {
+        while h.engine.channels().expect("channels").len() != n {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    assert!(
+        reached.is_ok(),
+        "the engine never listed {n} channels: {:#?}",
+        h.engine.channels()
+    );
+}
+
+/// The errors the engine broadcast so far.
+fn errors_seen(events: &mut tokio::sync::broadcast::Receiver<EngineEvent>) -> Vec<String> {
+    let mut errors = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let EngineEvent::Error(e) = event {
+            errors.push(e.to_string());
+        }
+    }
+    errors
+}
+
+#[tokio::test(start_paused = true)]
+async fn waking_up_while_a_renewal_waits_for_its_sync_message_leaves_one_channel() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    let mut events = h.engine.subscribe();
+    // The new channel's sync message is slow: the renewal waits for it with both live.
+    h.control.set_faults(Faults {
+        delivery_delay: Duration::from_secs(20),
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(&h, 2).await;
+    // The machine wakes up (or the network comes back) right then.
+    h.engine.resumed().await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    assert_eq!(
+        live.len(),
+        1,
+        "one channel is live at Google after the renewal: {live:#?}"
+    );
+    assert_ne!(live[0].id, first.id);
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "and one is listed: {channels:#?}");
+    assert_eq!(channels[0].id, live[0].id);
+    assert_eq!(errors_seen(&mut events), Vec::<String>::new());
 }

@@ -1,6 +1,6 @@
 //! Watch, renew, stop and re-arm push channels.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -58,6 +58,9 @@ pub enum ChannelError {
     /// No such channel, or it is already stopped.
     #[error("there is no active channel {0}")]
     NotFound(String),
+    /// The channel is being replaced already.
+    #[error("channel {0} is being renewed already")]
+    Renewing(String),
     /// The local database failed.
     #[error("the local database failed: {0}")]
     Store(String),
@@ -101,6 +104,9 @@ struct Inner {
     confirmations: Mutex<HashMap<String, Arc<Notify>>>,
     /// Channel id → its renewal timer.
     timers: Mutex<HashMap<String, CancellationToken>>,
+    /// Channels being replaced right now: a second replacement of the same channel would
+    /// leave two live channels for one calendar.
+    replacing: Mutex<HashSet<String>>,
     /// Stops every timer at shutdown.
     cancel: CancellationToken,
     /// Tells the window that channels changed, and about background failures.
@@ -136,6 +142,7 @@ impl Channels {
                 settings: RwLock::new(settings),
                 confirmations: Mutex::new(HashMap::new()),
                 timers: Mutex::new(HashMap::new()),
+                replacing: Mutex::new(HashSet::new()),
                 cancel,
                 events,
                 gaps,
@@ -228,8 +235,11 @@ impl Channels {
     /// Replaces `channel_id` with a new channel now (the "Renew now" button).
     pub async fn renew(&self, channel_id: &str) -> Result<ChannelRecord, ChannelError> {
         let old = self.live(channel_id)?;
+        let replacing = self
+            .claim(channel_id)
+            .ok_or_else(|| ChannelError::Renewing(channel_id.to_string()))?;
         self.disarm(channel_id);
-        match self.replace(&old, false).await {
+        match self.replace(&old, false, replacing).await {
             Ok(new) => Ok(new),
             Err(e) => {
                 // Keep the old channel's renewal going; it is still the one delivering.
@@ -297,6 +307,11 @@ impl Channels {
     pub fn rearm_timers(&self) {
         let ids: Vec<String> = lock(&self.inner.timers).keys().cloned().collect();
         for id in ids {
+            // A replacement in flight goes on by itself; a second one would leave two
+            // channels.
+            if lock(&self.inner.replacing).contains(&id) {
+                continue;
+            }
             if let Ok(record) = self.live(&id) {
                 self.arm(&record);
             }
@@ -340,6 +355,7 @@ impl Channels {
         &self,
         old: &ChannelRecord,
         expired: bool,
+        _replacing: Replacing<'_>,
     ) -> Result<ChannelRecord, ChannelError> {
         self.set_state(&old.id, ChannelState::Renewing, None);
         let new = self.open(&old.calendar_id).await?;
@@ -350,6 +366,17 @@ impl Channels {
             let _ = self.inner.gaps.send(old.calendar_id.clone());
         }
         Ok(new)
+    }
+
+    /// Marks `channel_id` as being replaced until the returned guard is dropped; `None` if
+    /// it is already.
+    fn claim(&self, channel_id: &str) -> Option<Replacing<'_>> {
+        lock(&self.inner.replacing)
+            .insert(channel_id.to_string())
+            .then(|| Replacing {
+                set: &self.inner.replacing,
+                id: channel_id.to_string(),
+            })
     }
 
     async fn await_confirmation(&self, channel_id: &str) {
@@ -406,10 +433,14 @@ impl Channels {
             }
             let now = self.inner.clock.now_ms();
             let expired = now >= old.expiration_ms;
+            let Some(replacing) = self.claim(channel_id) else {
+                // "Renew now" is replacing it; that re-arms the timer if it fails.
+                return;
+            };
             if expired && old.state != ChannelState::Expired {
                 self.set_state(&old.id, ChannelState::Expired, None);
             }
-            match self.replace(&old, expired).await {
+            match self.replace(&old, expired, replacing).await {
                 Ok(_) => {
                     // The new channel has its own timer; this one is done.
                     lock(&self.inner.timers).remove(channel_id);
@@ -468,6 +499,20 @@ impl Channels {
 
     fn changed(&self) {
         let _ = self.inner.events.send(EngineEvent::Channels);
+    }
+}
+
+/// A channel being replaced; no longer so when dropped.
+struct Replacing<'a> {
+    /// [`Inner::replacing`].
+    set: &'a Mutex<HashSet<String>>,
+    /// The channel being replaced.
+    id: String,
+}
+
+impl Drop for Replacing<'_> {
+    fn drop(&mut self) {
+        lock(self.set).remove(&self.id);
     }
 }
 
