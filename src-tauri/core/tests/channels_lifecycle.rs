@@ -444,3 +444,68 @@ async fn waking_up_while_a_renewal_waits_for_its_sync_message_leaves_one_channel
     assert_eq!(channels[0].id, live[0].id);
     assert_eq!(errors_seen(&mut events), Vec::<String>::new());
 }
+
+#[tokio::test(start_paused = true)]
+async fn unwatching_while_a_renewal_waits_for_its_sync_message_stops_both_quietly() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    let mut events = h.engine.subscribe();
+    h.control.set_faults(Faults {
+        delivery_delay: Duration::from_secs(20),
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(&h, 2).await;
+    h.engine.unwatch(&h.calendar).await.expect("unwatch works");
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    assert!(live.is_empty(), "nothing is live at Google: {live:#?}");
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert_eq!(h.engine.snapshot().watched_count, 0);
+    assert_eq!(
+        errors_seen(&mut events),
+        Vec::<String>::new(),
+        "unwatching during a renewal is not an error"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn unwatching_while_google_is_still_creating_the_new_channel_leaves_nothing_live() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    let mut events = h.engine.subscribe();
+    // Google is slow to answer the renewal's events.watch: the new channel exists there
+    // but CalWatch does not know its resource id yet.
+    h.control.set_faults(Faults {
+        watch_delay: Duration::from_secs(20),
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(&h, 2).await;
+    h.engine.unwatch(&h.calendar).await.expect("unwatch works");
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    assert!(
+        live.is_empty(),
+        "no channel is left delivering to CalWatch: {live:#?}"
+    );
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert_eq!(h.engine.snapshot().watched_count, 0);
+    assert_eq!(
+        errors_seen(&mut events),
+        Vec::<String>::new(),
+        "unwatching during a renewal is not an error"
+    );
+}

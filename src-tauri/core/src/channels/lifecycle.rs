@@ -210,11 +210,21 @@ impl Channels {
                 self.inner
                     .registry
                     .set_resource_id(&record.id, channel.resource_id.clone());
-                self.inner.store.record_watch_response(
+                match self.inner.store.record_watch_response(
                     &record.id,
                     &channel.resource_id,
                     channel.expiration_ms,
-                )?;
+                ) {
+                    Err(StoreError::UnknownChannel(_)) => {
+                        // Stopped (unwatched) while Google was creating it: without this
+                        // it would deliver into nothing until it expires.
+                        if let Err(e) = client.stop(&record.id, &channel.resource_id).await {
+                            tracing::warn!(channel = %record.id, error = %e, "Google could not be told to stop a channel; it will expire on its own");
+                        }
+                        return Err(ChannelError::NotFound(record.id));
+                    }
+                    result => result?,
+                }
                 self.inner
                     .store
                     .update_channel_state(&record.id, ChannelState::Active, None)?;
@@ -360,8 +370,13 @@ impl Channels {
         self.set_state(&old.id, ChannelState::Renewing, None);
         let new = self.open(&old.calendar_id).await?;
         self.await_confirmation(&new.id).await;
-        self.stop(&old.id).await?;
-        if expired {
+        match self.stop(&old.id).await {
+            // Stopped meanwhile (Stop, Unwatch): what became of the new one was decided
+            // there too.
+            Ok(()) | Err(ChannelError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        if expired && self.live(&new.id).is_ok() {
             // Nothing watched the calendar between the expiry and now.
             let _ = self.inner.gaps.send(old.calendar_id.clone());
         }
@@ -444,6 +459,10 @@ impl Channels {
                 Ok(_) => {
                     // The new channel has its own timer; this one is done.
                     lock(&self.inner.timers).remove(channel_id);
+                    return;
+                }
+                Err(_) if self.live(channel_id).is_err() => {
+                    // Stopped (Stop, Unwatch) while it was being replaced.
                     return;
                 }
                 Err(e) => {
