@@ -509,3 +509,77 @@ async fn unwatching_while_google_is_still_creating_the_new_channel_leaves_nothin
         "unwatching during a renewal is not an error"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_renew_now_leaves_the_channel_as_it_was() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.control.set_faults(Faults {
+        reject_callback_unauthorized: true,
+        ..Faults::default()
+    });
+    h.engine
+        .renew(&first.id)
+        .await
+        .expect_err("Google refuses the new channel");
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "the old channel is kept: {channels:?}");
+    assert_eq!(channels[0].id, first.id);
+    assert_eq!(
+        channels[0].state,
+        ChannelState::Active,
+        "the channel still delivers and is not shown as renewing"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn moving_channels_to_a_new_callback_url_is_retried_until_google_accepts() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    let tunnel = Tunnel::start(h.receiver, Arc::new(|_: &Seen| {})).await;
+    h.control.set_faults(Faults {
+        reject_callback_unauthorized: true,
+        ..Faults::default()
+    });
+    h.engine
+        .set_callback_url(&tunnel.url)
+        .await
+        .expect("callback URL accepted");
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "the old channel is kept: {channels:?}");
+    assert_eq!(channels[0].id, first.id);
+    assert_eq!(
+        channels[0].state,
+        ChannelState::Error,
+        "the channel that could not be moved says so"
+    );
+    assert!(
+        channels[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Google refused")),
+        "with the reason in words: {:?}",
+        channels[0].error
+    );
+
+    // Google accepts the new address again: the channel moves without waiting for its
+    // regular renewal days later.
+    h.control.set_faults(Faults::default());
+    tokio::time::sleep(Duration::from_secs(20 * 60)).await;
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "one channel: {channels:?}");
+    assert_eq!(channels[0].address, tunnel.url, "on the new address");
+    assert_eq!(channels[0].state, ChannelState::Active);
+    assert_eq!(
+        state_of(&h.control.channels(), &first.id),
+        Some(GoogleState::Stopped)
+    );
+    h.insert(
+        "Via the new address",
+        "2026-12-17T10:00:00+00:00",
+        "2026-12-17T11:00:00+00:00",
+    );
+    let notices = h.notifier.wait_for(1).await;
+    assert_eq!(notices.len(), 1);
+}

@@ -252,9 +252,11 @@ impl Channels {
         match self.replace(&old, false, replacing).await {
             Ok(new) => Ok(new),
             Err(e) => {
-                // Keep the old channel's renewal going; it is still the one delivering.
-                if let Ok(old) = self.live(channel_id) {
-                    self.arm(&old);
+                // Keep the old channel's renewal going; it is still the one delivering,
+                // and shown as it was rather than as renewing.
+                if let Ok(current) = self.live(channel_id) {
+                    self.set_state(&old.id, old.state, old.error.clone());
+                    self.arm(&current);
                 }
                 Err(e)
             }
@@ -431,9 +433,16 @@ impl Channels {
                 return;
             };
             let settings = self.settings();
+            let moved = settings
+                .callback_url
+                .as_ref()
+                .is_some_and(|url| *url != old.address);
             let at = if old.state == ChannelState::Pending && old.resource_id.is_none() {
                 // Armed while still pending means a previous run died before Google
                 // answered the watch: whether it exists there is unknown, so replace it.
+                self.inner.clock.now_ms()
+            } else if moved {
+                // It delivers to a callback URL no longer in use: move it now.
                 self.inner.clock.now_ms()
             } else {
                 renew_at_ms(
