@@ -583,3 +583,69 @@ async fn moving_channels_to_a_new_callback_url_is_retried_until_google_accepts()
     let notices = h.notifier.wait_for(1).await;
     assert_eq!(notices.len(), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn quitting_while_google_creates_a_renewal_leaves_one_channel_after_restart() {
+    let mut h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.engine.shutdown().await;
+    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    // What a run that quit while the renewal's events.watch was unanswered left behind.
+    let store = calwatch_core::store::Store::open(
+        &h.dir
+            .path()
+            .join("data")
+            .join(calwatch_core::config::DATABASE_FILE),
+    )
+    .expect("store");
+    store
+        .update_channel_state(&first.id, ChannelState::Renewing, None)
+        .expect("state");
+    let now = h.clock.now_ms();
+    store
+        .insert_channel(&calwatch_core::store::ChannelRecord {
+            id: "unanswered-renewal".into(),
+            calendar_id: h.calendar.clone(),
+            resource_id: None,
+            token: calwatch_core::secrets::Sensitive::new("t".repeat(43)),
+            address: first.address.clone(),
+            expiration_ms: now + WEEK.as_millis() as i64,
+            state: ChannelState::Pending,
+            last_message_number: 0,
+            created_ms: now,
+            error: None,
+        })
+        .expect("insert");
+    drop(store);
+    // Google did create it.
+    let created = reqwest::Client::new()
+        .post(format!(
+            "{}/calendars/{}/events/watch",
+            h.fake.api_base(),
+            h.calendar
+        ))
+        .bearer_auth(h.control.issue_access_token())
+        .json(&json!({
+            "id": "unanswered-renewal",
+            "type": "web_hook",
+            "address": first.address,
+            "token": "t".repeat(43),
+        }))
+        .send()
+        .await
+        .expect("fake-google answers");
+    assert!(created.status().is_success());
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(live[0].id, channels[0].id);
+}

@@ -385,6 +385,20 @@ impl Channels {
         Ok(new)
     }
 
+    /// The resource another live channel of `record`'s calendar watches, if there is one.
+    fn watched_resource(&self, record: &ChannelRecord) -> Option<String> {
+        match self.inner.store.channels_for_calendar(&record.calendar_id) {
+            Ok(channels) => channels
+                .into_iter()
+                .filter(|c| c.id != record.id && c.state != ChannelState::Stopped)
+                .find_map(|c| c.resource_id),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read a calendar's channels");
+                None
+            }
+        }
+    }
+
     /// Marks `channel_id` as being replaced until the returned guard is dropped; `None` if
     /// it is already.
     fn claim(&self, channel_id: &str) -> Option<Replacing<'_>> {
@@ -432,6 +446,23 @@ impl Channels {
             let Ok(old) = self.live(channel_id) else {
                 return;
             };
+            if old.resource_id.is_none() {
+                if let Some(resource_id) = self.watched_resource(&old) {
+                    // A previous run quit before Google answered this renewal's watch, and
+                    // the channel it was to replace still watches the calendar (with its
+                    // own timer): forget this one rather than add another. Every channel
+                    // on a calendar watches the same resource, so Google can be told.
+                    let _ = self.inner.store.record_watch_response(
+                        &old.id,
+                        &resource_id,
+                        old.expiration_ms,
+                    );
+                    if let Err(e) = self.stop(&old.id).await {
+                        tracing::warn!(channel = channel_id, error = %e, "could not forget an unanswered renewal");
+                    }
+                    return;
+                }
+            }
             let settings = self.settings();
             let moved = settings
                 .callback_url
