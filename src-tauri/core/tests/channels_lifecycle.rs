@@ -6,6 +6,7 @@ mod engine_support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::{ChangeKind, Notice};
 use calwatch_core::store::ChannelState;
 use engine_support::{quick, Harness, Hook, Seen, Tunnel, PATIENCE};
@@ -382,4 +383,269 @@ async fn google_refusing_the_callback_is_a_sentence_and_leaves_no_channel() {
     );
     assert!(h.engine.channels().expect("channels").is_empty());
     assert_eq!(h.engine.snapshot().watched_count, 0);
+}
+
+/// Waits until the engine lists `n` channels (a renewal in flight shows old and new).
+async fn until_engine_channels(h: &Harness, n: usize) {
+    let reached = tokio::time::timeout(PATIENCE, async {
+        while h.engine.channels().expect("channels").len() != n {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    assert!(
+        reached.is_ok(),
+        "the engine never listed {n} channels: {:#?}",
+        h.engine.channels()
+    );
+}
+
+/// The errors the engine broadcast so far.
+fn errors_seen(events: &mut tokio::sync::broadcast::Receiver<EngineEvent>) -> Vec<String> {
+    let mut errors = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let EngineEvent::Error(e) = event {
+            errors.push(e.to_string());
+        }
+    }
+    errors
+}
+
+#[tokio::test(start_paused = true)]
+async fn waking_up_while_a_renewal_waits_for_its_sync_message_leaves_one_channel() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    let mut events = h.engine.subscribe();
+    // The new channel's sync message is slow: the renewal waits for it with both live.
+    h.control.set_faults(Faults {
+        delivery_delay: Duration::from_secs(20),
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(&h, 2).await;
+    // The machine wakes up (or the network comes back) right then.
+    h.engine.resumed().await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    assert_eq!(
+        live.len(),
+        1,
+        "one channel is live at Google after the renewal: {live:#?}"
+    );
+    assert_ne!(live[0].id, first.id);
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "and one is listed: {channels:#?}");
+    assert_eq!(channels[0].id, live[0].id);
+    assert_eq!(errors_seen(&mut events), Vec::<String>::new());
+}
+
+#[tokio::test(start_paused = true)]
+async fn unwatching_while_a_renewal_waits_for_its_sync_message_stops_both_quietly() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    let mut events = h.engine.subscribe();
+    h.control.set_faults(Faults {
+        delivery_delay: Duration::from_secs(20),
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(&h, 2).await;
+    h.engine.unwatch(&h.calendar).await.expect("unwatch works");
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    assert!(live.is_empty(), "nothing is live at Google: {live:#?}");
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert_eq!(h.engine.snapshot().watched_count, 0);
+    assert_eq!(
+        errors_seen(&mut events),
+        Vec::<String>::new(),
+        "unwatching during a renewal is not an error"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn unwatching_while_google_is_still_creating_the_new_channel_leaves_nothing_live() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    let mut events = h.engine.subscribe();
+    // Google is slow to answer the renewal's events.watch: the new channel exists there
+    // but CalWatch does not know its resource id yet.
+    h.control.set_faults(Faults {
+        watch_delay: Duration::from_secs(20),
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(&h, 2).await;
+    h.engine.unwatch(&h.calendar).await.expect("unwatch works");
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    assert!(
+        live.is_empty(),
+        "no channel is left delivering to CalWatch: {live:#?}"
+    );
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert_eq!(h.engine.snapshot().watched_count, 0);
+    assert_eq!(
+        errors_seen(&mut events),
+        Vec::<String>::new(),
+        "unwatching during a renewal is not an error"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_renew_now_leaves_the_channel_as_it_was() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.control.set_faults(Faults {
+        reject_callback_unauthorized: true,
+        ..Faults::default()
+    });
+    h.engine
+        .renew(&first.id)
+        .await
+        .expect_err("Google refuses the new channel");
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "the old channel is kept: {channels:?}");
+    assert_eq!(channels[0].id, first.id);
+    assert_eq!(
+        channels[0].state,
+        ChannelState::Active,
+        "the channel still delivers and is not shown as renewing"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn moving_channels_to_a_new_callback_url_is_retried_until_google_accepts() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    let tunnel = Tunnel::start(h.receiver, Arc::new(|_: &Seen| {})).await;
+    h.control.set_faults(Faults {
+        reject_callback_unauthorized: true,
+        ..Faults::default()
+    });
+    h.engine
+        .set_callback_url(&tunnel.url)
+        .await
+        .expect("callback URL accepted");
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "the old channel is kept: {channels:?}");
+    assert_eq!(channels[0].id, first.id);
+    assert_eq!(
+        channels[0].state,
+        ChannelState::Error,
+        "the channel that could not be moved says so"
+    );
+    assert!(
+        channels[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Google refused")),
+        "with the reason in words: {:?}",
+        channels[0].error
+    );
+
+    // Google accepts the new address again: the channel moves without waiting for its
+    // regular renewal days later.
+    h.control.set_faults(Faults::default());
+    tokio::time::sleep(Duration::from_secs(20 * 60)).await;
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "one channel: {channels:?}");
+    assert_eq!(channels[0].address, tunnel.url, "on the new address");
+    assert_eq!(channels[0].state, ChannelState::Active);
+    assert_eq!(
+        state_of(&h.control.channels(), &first.id),
+        Some(GoogleState::Stopped)
+    );
+    h.insert(
+        "Via the new address",
+        "2026-12-17T10:00:00+00:00",
+        "2026-12-17T11:00:00+00:00",
+    );
+    let notices = h.notifier.wait_for(1).await;
+    assert_eq!(notices.len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn quitting_while_google_creates_a_renewal_leaves_one_channel_after_restart() {
+    let mut h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.engine.shutdown().await;
+    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    // What a run that quit while the renewal's events.watch was unanswered left behind.
+    let store = calwatch_core::store::Store::open(
+        &h.dir
+            .path()
+            .join("data")
+            .join(calwatch_core::config::DATABASE_FILE),
+    )
+    .expect("store");
+    store
+        .update_channel_state(&first.id, ChannelState::Renewing, None)
+        .expect("state");
+    let now = h.clock.now_ms();
+    store
+        .insert_channel(&calwatch_core::store::ChannelRecord {
+            id: "unanswered-renewal".into(),
+            calendar_id: h.calendar.clone(),
+            resource_id: None,
+            token: calwatch_core::secrets::Sensitive::new("t".repeat(43)),
+            address: first.address.clone(),
+            expiration_ms: now + WEEK.as_millis() as i64,
+            state: ChannelState::Pending,
+            last_message_number: 0,
+            created_ms: now,
+            error: None,
+        })
+        .expect("insert");
+    drop(store);
+    // Google did create it.
+    let created = reqwest::Client::new()
+        .post(format!(
+            "{}/calendars/{}/events/watch",
+            h.fake.api_base(),
+            h.calendar
+        ))
+        .bearer_auth(h.control.issue_access_token())
+        .json(&json!({
+            "id": "unanswered-renewal",
+            "type": "web_hook",
+            "address": first.address,
+            "token": "t".repeat(43),
+        }))
+        .send()
+        .await
+        .expect("fake-google answers");
+    assert!(created.status().is_success());
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(live[0].id, channels[0].id);
 }

@@ -300,8 +300,23 @@ async fn events_watch(
     headers: HeaderMap,
     body: String,
 ) -> Result<Json<Value>, ApiError> {
-    gate(&s, &headers, |stats| stats.watch_calls += 1)?;
-    let body = parse_body(&body)?;
+    let (channel, delay) = create_channel(&s, calendar_id, &headers, &body)?;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    Ok(Json(channel))
+}
+
+/// Creates the channel and queues its `sync` message; the answer and how long to wait
+/// before giving it.
+fn create_channel(
+    s: &Arc<Shared>,
+    calendar_id: String,
+    headers: &HeaderMap,
+    body: &str,
+) -> Result<(Value, Duration), ApiError> {
+    gate(s, headers, |stats| stats.watch_calls += 1)?;
+    let body = parse_body(body)?;
     let text = |name: &str| {
         body.get(name)
             .and_then(Value::as_str)
@@ -403,7 +418,7 @@ async fn events_watch(
         resource_uri: resource_uri.clone(),
     };
     let (outbox, inbox) = mpsc::unbounded_channel();
-    delivery::spawn_worker(Arc::clone(&s), inbox);
+    delivery::spawn_worker(Arc::clone(s), inbox);
     world.channels.push(Channel {
         info,
         outbox: Some(outbox),
@@ -422,7 +437,7 @@ async fn events_watch(
     if let Some(token) = token {
         channel["token"] = json!(token);
     }
-    Ok(Json(channel))
+    Ok((channel, world.faults.watch_delay))
 }
 
 /// POST /channels/stop.

@@ -49,6 +49,10 @@ pub struct Faults {
     pub channel_ttl_cap: Option<Duration>,
     /// events.watch answers 401 `push.webhookUrlUnauthorized`.
     pub reject_callback_unauthorized: bool,
+    /// events.watch creates the channel (and queues its `sync` message) at once but
+    /// answers only after this long, like a slow Google.
+    #[serde(rename = "watch_delay_ms", with = "millis")]
+    pub watch_delay: Duration,
 }
 
 /// How the token endpoint misbehaves for a queued failure.

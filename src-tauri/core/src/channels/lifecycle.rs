@@ -1,6 +1,6 @@
 //! Watch, renew, stop and re-arm push channels.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -58,6 +58,9 @@ pub enum ChannelError {
     /// No such channel, or it is already stopped.
     #[error("there is no active channel {0}")]
     NotFound(String),
+    /// The channel is being replaced already.
+    #[error("channel {0} is being renewed already")]
+    Renewing(String),
     /// The local database failed.
     #[error("the local database failed: {0}")]
     Store(String),
@@ -101,6 +104,9 @@ struct Inner {
     confirmations: Mutex<HashMap<String, Arc<Notify>>>,
     /// Channel id → its renewal timer.
     timers: Mutex<HashMap<String, CancellationToken>>,
+    /// Channels being replaced right now: a second replacement of the same channel would
+    /// leave two live channels for one calendar.
+    replacing: Mutex<HashSet<String>>,
     /// Stops every timer at shutdown.
     cancel: CancellationToken,
     /// Tells the window that channels changed, and about background failures.
@@ -136,6 +142,7 @@ impl Channels {
                 settings: RwLock::new(settings),
                 confirmations: Mutex::new(HashMap::new()),
                 timers: Mutex::new(HashMap::new()),
+                replacing: Mutex::new(HashSet::new()),
                 cancel,
                 events,
                 gaps,
@@ -203,11 +210,21 @@ impl Channels {
                 self.inner
                     .registry
                     .set_resource_id(&record.id, channel.resource_id.clone());
-                self.inner.store.record_watch_response(
+                match self.inner.store.record_watch_response(
                     &record.id,
                     &channel.resource_id,
                     channel.expiration_ms,
-                )?;
+                ) {
+                    Err(StoreError::UnknownChannel(_)) => {
+                        // Stopped (unwatched) while Google was creating it: without this
+                        // it would deliver into nothing until it expires.
+                        if let Err(e) = client.stop(&record.id, &channel.resource_id).await {
+                            tracing::warn!(channel = %record.id, error = %e, "Google could not be told to stop a channel; it will expire on its own");
+                        }
+                        return Err(ChannelError::NotFound(record.id));
+                    }
+                    result => result?,
+                }
                 self.inner
                     .store
                     .update_channel_state(&record.id, ChannelState::Active, None)?;
@@ -228,13 +245,18 @@ impl Channels {
     /// Replaces `channel_id` with a new channel now (the "Renew now" button).
     pub async fn renew(&self, channel_id: &str) -> Result<ChannelRecord, ChannelError> {
         let old = self.live(channel_id)?;
+        let replacing = self
+            .claim(channel_id)
+            .ok_or_else(|| ChannelError::Renewing(channel_id.to_string()))?;
         self.disarm(channel_id);
-        match self.replace(&old, false).await {
+        match self.replace(&old, false, replacing).await {
             Ok(new) => Ok(new),
             Err(e) => {
-                // Keep the old channel's renewal going; it is still the one delivering.
-                if let Ok(old) = self.live(channel_id) {
-                    self.arm(&old);
+                // Keep the old channel's renewal going; it is still the one delivering,
+                // and shown as it was rather than as renewing.
+                if let Ok(current) = self.live(channel_id) {
+                    self.set_state(&old.id, old.state, old.error.clone());
+                    self.arm(&current);
                 }
                 Err(e)
             }
@@ -297,6 +319,11 @@ impl Channels {
     pub fn rearm_timers(&self) {
         let ids: Vec<String> = lock(&self.inner.timers).keys().cloned().collect();
         for id in ids {
+            // A replacement in flight goes on by itself; a second one would leave two
+            // channels.
+            if lock(&self.inner.replacing).contains(&id) {
+                continue;
+            }
             if let Ok(record) = self.live(&id) {
                 self.arm(&record);
             }
@@ -340,16 +367,47 @@ impl Channels {
         &self,
         old: &ChannelRecord,
         expired: bool,
+        _replacing: Replacing<'_>,
     ) -> Result<ChannelRecord, ChannelError> {
         self.set_state(&old.id, ChannelState::Renewing, None);
         let new = self.open(&old.calendar_id).await?;
         self.await_confirmation(&new.id).await;
-        self.stop(&old.id).await?;
-        if expired {
+        match self.stop(&old.id).await {
+            // Stopped meanwhile (Stop, Unwatch): what became of the new one was decided
+            // there too.
+            Ok(()) | Err(ChannelError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        if expired && self.live(&new.id).is_ok() {
             // Nothing watched the calendar between the expiry and now.
             let _ = self.inner.gaps.send(old.calendar_id.clone());
         }
         Ok(new)
+    }
+
+    /// The resource another live channel of `record`'s calendar watches, if there is one.
+    fn watched_resource(&self, record: &ChannelRecord) -> Option<String> {
+        match self.inner.store.channels_for_calendar(&record.calendar_id) {
+            Ok(channels) => channels
+                .into_iter()
+                .filter(|c| c.id != record.id && c.state != ChannelState::Stopped)
+                .find_map(|c| c.resource_id),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read a calendar's channels");
+                None
+            }
+        }
+    }
+
+    /// Marks `channel_id` as being replaced until the returned guard is dropped; `None` if
+    /// it is already.
+    fn claim(&self, channel_id: &str) -> Option<Replacing<'_>> {
+        lock(&self.inner.replacing)
+            .insert(channel_id.to_string())
+            .then(|| Replacing {
+                set: &self.inner.replacing,
+                id: channel_id.to_string(),
+            })
     }
 
     async fn await_confirmation(&self, channel_id: &str) {
@@ -388,10 +446,34 @@ impl Channels {
             let Ok(old) = self.live(channel_id) else {
                 return;
             };
+            if old.resource_id.is_none() {
+                if let Some(resource_id) = self.watched_resource(&old) {
+                    // A previous run quit before Google answered this renewal's watch, and
+                    // the channel it was to replace still watches the calendar (with its
+                    // own timer): forget this one rather than add another. Every channel
+                    // on a calendar watches the same resource, so Google can be told.
+                    let _ = self.inner.store.record_watch_response(
+                        &old.id,
+                        &resource_id,
+                        old.expiration_ms,
+                    );
+                    if let Err(e) = self.stop(&old.id).await {
+                        tracing::warn!(channel = channel_id, error = %e, "could not forget an unanswered renewal");
+                    }
+                    return;
+                }
+            }
             let settings = self.settings();
+            let moved = settings
+                .callback_url
+                .as_ref()
+                .is_some_and(|url| *url != old.address);
             let at = if old.state == ChannelState::Pending && old.resource_id.is_none() {
                 // Armed while still pending means a previous run died before Google
                 // answered the watch: whether it exists there is unknown, so replace it.
+                self.inner.clock.now_ms()
+            } else if moved {
+                // It delivers to a callback URL no longer in use: move it now.
                 self.inner.clock.now_ms()
             } else {
                 renew_at_ms(
@@ -406,13 +488,21 @@ impl Channels {
             }
             let now = self.inner.clock.now_ms();
             let expired = now >= old.expiration_ms;
+            let Some(replacing) = self.claim(channel_id) else {
+                // "Renew now" is replacing it; that re-arms the timer if it fails.
+                return;
+            };
             if expired && old.state != ChannelState::Expired {
                 self.set_state(&old.id, ChannelState::Expired, None);
             }
-            match self.replace(&old, expired).await {
+            match self.replace(&old, expired, replacing).await {
                 Ok(_) => {
                     // The new channel has its own timer; this one is done.
                     lock(&self.inner.timers).remove(channel_id);
+                    return;
+                }
+                Err(_) if self.live(channel_id).is_err() => {
+                    // Stopped (Stop, Unwatch) while it was being replaced.
                     return;
                 }
                 Err(e) => {
@@ -468,6 +558,20 @@ impl Channels {
 
     fn changed(&self) {
         let _ = self.inner.events.send(EngineEvent::Channels);
+    }
+}
+
+/// A channel being replaced; no longer so when dropped.
+struct Replacing<'a> {
+    /// [`Inner::replacing`].
+    set: &'a Mutex<HashSet<String>>,
+    /// The channel being replaced.
+    id: String,
+}
+
+impl Drop for Replacing<'_> {
+    fn drop(&mut self) {
+        lock(self.set).remove(&self.id);
     }
 }
 

@@ -152,6 +152,9 @@ impl From<ChannelError> for EngineError {
             ChannelError::NotFound(id) => {
                 EngineError::NotFound(format!("There is no active channel {id}."))
             }
+            ChannelError::Renewing(id) => {
+                EngineError::Internal(format!("Channel {id} is being renewed already."))
+            }
             ChannelError::Store(s) => {
                 EngineError::Store(sentence(format!("the local database failed: {s}")))
             }
