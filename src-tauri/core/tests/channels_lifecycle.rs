@@ -423,6 +423,14 @@ async fn waking_up_while_a_renewal_waits_for_its_sync_message_leaves_one_channel
     });
     tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
     until_engine_channels(&h, 2).await;
+    // "Renew now" on it meanwhile is told the renewal is under way.
+    let busy = h
+        .engine
+        .renew(&first.id)
+        .await
+        .expect_err("a channel being renewed is not renewed twice");
+    assert_eq!(busy.code(), "busy", "{busy}");
+    assert!(busy.to_string().contains("being renewed"), "{busy}");
     // The machine wakes up (or the network comes back) right then.
     h.engine.resumed().await;
     tokio::time::sleep(Duration::from_secs(600)).await;

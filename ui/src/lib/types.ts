@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'offline'
   | 'rate_limited'
   | 'not_found'
+  | 'busy'
   | 'store'
   | 'sandbox'
   | 'internal';

@@ -59,6 +59,9 @@ pub enum EngineError {
     /// No such calendar or channel.
     #[error("{0}")]
     NotFound(String),
+    /// What was asked is already under way (a channel being renewed).
+    #[error("{0}")]
+    Busy(String),
     /// The local database failed.
     #[error("{0}")]
     Store(String),
@@ -85,6 +88,7 @@ impl EngineError {
             EngineError::Offline(_) => "offline",
             EngineError::RateLimited(_) => "rate_limited",
             EngineError::NotFound(_) => "not_found",
+            EngineError::Busy(_) => "busy",
             EngineError::Store(_) => "store",
             EngineError::Internal(_) => "internal",
         }
@@ -152,9 +156,11 @@ impl From<ChannelError> for EngineError {
             ChannelError::NotFound(id) => {
                 EngineError::NotFound(format!("There is no active channel {id}."))
             }
-            ChannelError::Renewing(id) => {
-                EngineError::Internal(format!("Channel {id} is being renewed already."))
-            }
+            ChannelError::Renewing(_) => EngineError::Busy(
+                "This channel is being renewed right now; its replacement shows up here in a \
+                 moment."
+                    .to_string(),
+            ),
             ChannelError::Store(s) => {
                 EngineError::Store(sentence(format!("the local database failed: {s}")))
             }
