@@ -457,14 +457,15 @@ impl Engine {
         Ok(new)
     }
 
-    /// Stops a channel; stopping a calendar's last channel stops watching it.
+    /// Stops a channel (and the replacement a renewal of it is creating); stopping a
+    /// calendar's last channel stops watching it.
     pub async fn stop_channel(&self, channel_id: &str) -> Result<(), EngineError> {
         let inner = &self.inner;
         let record = inner
             .store
             .channel(channel_id)?
             .ok_or_else(|| EngineError::NotFound(format!("There is no channel {channel_id}.")))?;
-        inner.channels.stop(channel_id).await?;
+        inner.channels.stop_with_replacement(channel_id).await?;
         let others = inner
             .live_channels()?
             .into_iter()

@@ -657,3 +657,116 @@ async fn quitting_while_google_creates_a_renewal_leaves_one_channel_after_restar
     assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
     assert_eq!(live[0].id, channels[0].id);
 }
+
+/// Renews the watched calendar's channel with Google slow to answer events.watch (and
+/// refusing it after all if `refuse`), and returns once the new channel is pending.
+async fn renewal_waiting_for_google(h: &Harness, refuse: bool) {
+    h.control.set_faults(Faults {
+        watch_delay: Duration::from_secs(20),
+        reject_callback_unauthorized: refuse,
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(h, 2).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn stopping_a_channel_whose_renewal_google_then_refuses_stops_watching_the_calendar() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    let mut events = h.engine.subscribe();
+    renewal_waiting_for_google(&h, true).await;
+    h.engine
+        .stop_channel(&first.id)
+        .await
+        .expect("stopping works");
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert_eq!(
+        h.engine.snapshot().watched_count,
+        0,
+        "a calendar without a channel is not shown as watched"
+    );
+    assert!(h
+        .control
+        .channels()
+        .iter()
+        .all(|c| c.state != GoogleState::Live));
+    assert_eq!(
+        errors_seen(&mut events),
+        Vec::<String>::new(),
+        "the abandoned renewal is not an error"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn stopping_a_channel_while_google_creates_its_replacement_stops_both() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    let mut events = h.engine.subscribe();
+    renewal_waiting_for_google(&h, false).await;
+    h.engine
+        .stop_channel(&first.id)
+        .await
+        .expect("stopping works");
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    assert!(
+        live.is_empty(),
+        "the replacement does not outlive the stopped channel: {live:#?}"
+    );
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert_eq!(
+        h.engine.snapshot().watched_count,
+        0,
+        "stopping the calendar's channel stops watching it, renewal or not"
+    );
+    assert_eq!(errors_seen(&mut events), Vec::<String>::new());
+}
+
+#[tokio::test(start_paused = true)]
+async fn stopping_the_new_channel_while_its_renewal_waits_keeps_the_calendar_watched() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.control.set_faults(Faults {
+        delivery_delay: Duration::from_secs(20),
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(&h, 2).await;
+    let new = h
+        .engine
+        .channels()
+        .expect("channels")
+        .into_iter()
+        .find(|c| c.id != first.id)
+        .expect("the new channel is listed");
+    h.engine
+        .stop_channel(&new.id)
+        .await
+        .expect("stopping works");
+    tokio::time::sleep(Duration::from_secs(60)).await;
+
+    assert_eq!(
+        h.engine.snapshot().watched_count,
+        1,
+        "the old channel still watches"
+    );
+    let channels = h.engine.channels().expect("channels");
+    assert!(
+        channels.iter().any(|c| c.id == first.id),
+        "and is kept: {channels:#?}"
+    );
+    assert_eq!(
+        state_of(&h.control.channels(), &first.id),
+        Some(GoogleState::Live),
+        "a renewal whose new channel was stopped does not stop the old one"
+    );
+}

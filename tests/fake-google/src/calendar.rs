@@ -300,21 +300,22 @@ async fn events_watch(
     headers: HeaderMap,
     body: String,
 ) -> Result<Json<Value>, ApiError> {
-    let (channel, delay) = create_channel(&s, calendar_id, &headers, &body)?;
+    // A slow Google is as slow to refuse as to create.
+    let delay = s.world().faults.watch_delay;
+    let answer = create_channel(&s, calendar_id, &headers, &body);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    Ok(Json(channel))
+    Ok(Json(answer?))
 }
 
-/// Creates the channel and queues its `sync` message; the answer and how long to wait
-/// before giving it.
+/// Creates the channel and queues its `sync` message; the answer.
 fn create_channel(
     s: &Arc<Shared>,
     calendar_id: String,
     headers: &HeaderMap,
     body: &str,
-) -> Result<(Value, Duration), ApiError> {
+) -> Result<Value, ApiError> {
     gate(s, headers, |stats| stats.watch_calls += 1)?;
     let body = parse_body(body)?;
     let text = |name: &str| {
@@ -437,7 +438,7 @@ fn create_channel(
     if let Some(token) = token {
         channel["token"] = json!(token);
     }
-    Ok((channel, world.faults.watch_delay))
+    Ok(channel)
 }
 
 /// POST /channels/stop.

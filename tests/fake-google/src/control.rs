@@ -50,7 +50,7 @@ pub struct Faults {
     /// events.watch answers 401 `push.webhookUrlUnauthorized`.
     pub reject_callback_unauthorized: bool,
     /// events.watch creates the channel (and queues its `sync` message) at once but
-    /// answers only after this long, like a slow Google.
+    /// answers only after this long, like a slow Google; a refusal comes as late.
     #[serde(rename = "watch_delay_ms", with = "millis")]
     pub watch_delay: Duration,
 }

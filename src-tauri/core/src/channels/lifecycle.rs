@@ -1,6 +1,6 @@
 //! Watch, renew, stop and re-arm push channels.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -104,9 +104,10 @@ struct Inner {
     confirmations: Mutex<HashMap<String, Arc<Notify>>>,
     /// Channel id → its renewal timer.
     timers: Mutex<HashMap<String, CancellationToken>>,
-    /// Channels being replaced right now: a second replacement of the same channel would
-    /// leave two live channels for one calendar.
-    replacing: Mutex<HashSet<String>>,
+    /// Channels being replaced right now, each with the id its replacement gets: a second
+    /// replacement of the same channel would leave two live channels for one calendar, and
+    /// stopping the channel must stop its replacement too.
+    replacing: Mutex<HashMap<String, Option<String>>>,
     /// Stops every timer at shutdown.
     cancel: CancellationToken,
     /// Tells the window that channels changed, and about background failures.
@@ -142,7 +143,7 @@ impl Channels {
                 settings: RwLock::new(settings),
                 confirmations: Mutex::new(HashMap::new()),
                 timers: Mutex::new(HashMap::new()),
-                replacing: Mutex::new(HashSet::new()),
+                replacing: Mutex::new(HashMap::new()),
                 cancel,
                 events,
                 gaps,
@@ -173,12 +174,18 @@ impl Channels {
     /// The row is stored and the receiver told about it *before* `events.watch` is called,
     /// because Google's `sync` message can arrive before the watch response.
     pub async fn open(&self, calendar_id: &str) -> Result<ChannelRecord, ChannelError> {
+        self.open_as(calendar_id, uuid::Uuid::new_v4().to_string())
+            .await
+    }
+
+    /// [`Channels::open`] with the channel id chosen by the caller.
+    async fn open_as(&self, calendar_id: &str, id: String) -> Result<ChannelRecord, ChannelError> {
         let settings = self.settings();
         let address = settings.callback_url.ok_or(ChannelError::NoCallback)?;
         let client = self.inner.client.get()?;
         let now = self.inner.clock.now_ms();
         let mut record = ChannelRecord {
-            id: uuid::Uuid::new_v4().to_string(),
+            id,
             calendar_id: calendar_id.to_string(),
             resource_id: None,
             token: Sensitive::new(new_token()),
@@ -287,6 +294,24 @@ impl Channels {
         Ok(())
     }
 
+    /// Stops a channel the user stopped, and the replacement a renewal of it is creating:
+    /// the renewal is abandoned, or its new channel would go on watching the calendar.
+    pub async fn stop_with_replacement(&self, channel_id: &str) -> Result<(), ChannelError> {
+        let replacement = lock(&self.inner.replacing)
+            .get(channel_id)
+            .cloned()
+            .flatten();
+        self.stop(channel_id).await?;
+        if let Some(replacement) = replacement {
+            match self.stop(&replacement).await {
+                // Not stored yet or already gone: the renewal stops it itself.
+                Ok(()) | Err(ChannelError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
     /// Stops every live channel of `calendar_id`.
     pub async fn stop_calendar(&self, calendar_id: &str) -> Result<(), ChannelError> {
         for record in self.inner.store.channels()? {
@@ -321,7 +346,7 @@ impl Channels {
         for id in ids {
             // A replacement in flight goes on by itself; a second one would leave two
             // channels.
-            if lock(&self.inner.replacing).contains(&id) {
+            if lock(&self.inner.replacing).contains_key(&id) {
                 continue;
             }
             if let Ok(record) = self.live(&id) {
@@ -370,8 +395,23 @@ impl Channels {
         _replacing: Replacing<'_>,
     ) -> Result<ChannelRecord, ChannelError> {
         self.set_state(&old.id, ChannelState::Renewing, None);
-        let new = self.open(&old.calendar_id).await?;
+        let id = uuid::Uuid::new_v4().to_string();
+        if let Some(replacement) = lock(&self.inner.replacing).get_mut(&old.id) {
+            *replacement = Some(id.clone());
+        }
+        let new = self.open_as(&old.calendar_id, id).await?;
+        if self.live(&old.id).is_err() {
+            // Stopped while Google was creating the new one, before it could be stopped
+            // along with it.
+            self.stop(&new.id).await?;
+            return Err(ChannelError::NotFound(old.id.clone()));
+        }
         self.await_confirmation(&new.id).await;
+        if self.live(&new.id).is_err() {
+            // The new one was stopped while it was awaited: the old one is all that still
+            // watches the calendar (if it was not stopped too), so it stays.
+            return Err(ChannelError::NotFound(new.id));
+        }
         match self.stop(&old.id).await {
             // Stopped meanwhile (Stop, Unwatch): what became of the new one was decided
             // there too.
@@ -402,12 +442,15 @@ impl Channels {
     /// Marks `channel_id` as being replaced until the returned guard is dropped; `None` if
     /// it is already.
     fn claim(&self, channel_id: &str) -> Option<Replacing<'_>> {
-        lock(&self.inner.replacing)
-            .insert(channel_id.to_string())
-            .then(|| Replacing {
-                set: &self.inner.replacing,
-                id: channel_id.to_string(),
-            })
+        let mut replacing = lock(&self.inner.replacing);
+        if replacing.contains_key(channel_id) {
+            return None;
+        }
+        replacing.insert(channel_id.to_string(), None);
+        Some(Replacing {
+            set: &self.inner.replacing,
+            id: channel_id.to_string(),
+        })
     }
 
     async fn await_confirmation(&self, channel_id: &str) {
@@ -564,7 +607,7 @@ impl Channels {
 /// A channel being replaced; no longer so when dropped.
 struct Replacing<'a> {
     /// [`Inner::replacing`].
-    set: &'a Mutex<HashSet<String>>,
+    set: &'a Mutex<HashMap<String, Option<String>>>,
     /// The channel being replaced.
     id: String,
 }
