@@ -770,3 +770,32 @@ async fn stopping_the_new_channel_while_its_renewal_waits_keeps_the_calendar_wat
         "a renewal whose new channel was stopped does not stop the old one"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn two_unwatches_at_once_both_succeed() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    let mut events = h.engine.subscribe();
+    // A renewal waiting for its sync message: two channels to stop.
+    h.control.set_faults(Faults {
+        delivery_delay: Duration::from_secs(20),
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(&h, 2).await;
+    // The user's Unwatch while Google's not_exists (the calendar was deleted) unwatches it.
+    let (user, automatic) =
+        tokio::join!(h.engine.unwatch(&h.calendar), h.engine.unwatch(&h.calendar));
+    user.expect("the user's unwatch succeeds");
+    automatic.expect("so does the other one");
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    assert!(h
+        .control
+        .channels()
+        .iter()
+        .all(|c| c.state != GoogleState::Live));
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert_eq!(h.engine.snapshot().watched_count, 0);
+    assert_eq!(errors_seen(&mut events), Vec::<String>::new());
+}

@@ -316,7 +316,12 @@ impl Channels {
     pub async fn stop_calendar(&self, calendar_id: &str) -> Result<(), ChannelError> {
         for record in self.inner.store.channels()? {
             if record.calendar_id == calendar_id && record.state != ChannelState::Stopped {
-                self.stop(&record.id).await?;
+                match self.stop(&record.id).await {
+                    // Stopped meanwhile by another unwatch (Google's `not_exists` and the
+                    // user's click at once): gone is what was asked for.
+                    Ok(()) | Err(ChannelError::NotFound(_)) => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
         Ok(())
