@@ -799,3 +799,128 @@ async fn two_unwatches_at_once_both_succeed() {
     assert_eq!(h.engine.snapshot().watched_count, 0);
     assert_eq!(errors_seen(&mut events), Vec::<String>::new());
 }
+
+/// The engine's database, opened beside it (as a previous run left it).
+fn database(h: &Harness) -> calwatch_core::store::Store {
+    calwatch_core::store::Store::open(
+        &h.dir
+            .path()
+            .join("data")
+            .join(calwatch_core::config::DATABASE_FILE),
+    )
+    .expect("store")
+}
+
+#[tokio::test(start_paused = true)]
+async fn quitting_while_a_renewal_waits_and_google_cannot_be_told_to_stop_the_old_channel() {
+    let mut h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.control.set_faults(Faults {
+        delivery_delay: Duration::from_secs(20),
+        ..Faults::default()
+    });
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(&h, 2).await;
+    // Quit while the renewal waits for the new channel's sync message; the old channel's
+    // channels.stop does not get through.
+    h.control.set_faults(Faults {
+        server_error_next: 100,
+        ..Faults::default()
+    });
+    h.engine.shutdown().await;
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(
+        state_of(&h.control.channels(), &first.id),
+        Some(GoogleState::Live),
+        "Google was not told"
+    );
+    h.control.set_faults(Faults::default());
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    assert_eq!(
+        state_of(&h.control.channels(), &first.id),
+        Some(GoogleState::Stopped),
+        "the next start stops the old channel at Google rather than leave it posting until it expires"
+    );
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(live[0].id, channels[0].id);
+}
+
+#[tokio::test(start_paused = true)]
+async fn quitting_while_google_stops_a_renewed_channel_stops_it_after_restart() {
+    let mut h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.engine.shutdown().await;
+    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    // What a run that quit during the old channel's channels.stop left behind: its
+    // replacement confirmed, the old one stopped here but still live at Google.
+    let store = database(&h);
+    store
+        .update_channel_state(&first.id, ChannelState::Stopped, None)
+        .expect("state");
+    let created = reqwest::Client::new()
+        .post(format!(
+            "{}/calendars/{}/events/watch",
+            h.fake.api_base(),
+            h.calendar
+        ))
+        .bearer_auth(h.control.issue_access_token())
+        .json(&json!({
+            "id": "replacement",
+            "type": "web_hook",
+            "address": first.address,
+            "token": "t".repeat(43),
+        }))
+        .send()
+        .await
+        .expect("fake-google answers");
+    assert!(created.status().is_success());
+    let replacement = h.google_channel("replacement");
+    let now = h.clock.now_ms();
+    store
+        .insert_channel(&calwatch_core::store::ChannelRecord {
+            id: replacement.id.clone(),
+            calendar_id: h.calendar.clone(),
+            resource_id: Some(replacement.resource_id.clone()),
+            token: calwatch_core::secrets::Sensitive::new("t".repeat(43)),
+            address: first.address.clone(),
+            expiration_ms: replacement.expiration_ms,
+            state: ChannelState::Active,
+            last_message_number: 1,
+            created_ms: now,
+            error: None,
+        })
+        .expect("insert");
+    drop(store);
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    assert_eq!(
+        state_of(&h.control.channels(), &first.id),
+        Some(GoogleState::Stopped),
+        "the old channel is stopped at Google after the restart"
+    );
+    assert_eq!(
+        state_of(&h.control.channels(), "replacement"),
+        Some(GoogleState::Live)
+    );
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(channels[0].id, "replacement");
+    assert_eq!(
+        database(&h).channel(&first.id).expect("read"),
+        None,
+        "and forgotten once Google confirmed"
+    );
+}

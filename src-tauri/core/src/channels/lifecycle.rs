@@ -271,27 +271,52 @@ impl Channels {
     }
 
     /// Stops a channel: `channels.stop` at Google (404 = already stopped) and forgotten
-    /// here. A failure to reach Google is logged; the channel expires there on its own.
+    /// here. If Google cannot be told, the next start tries again.
     pub async fn stop(&self, channel_id: &str) -> Result<(), ChannelError> {
-        let record = self
-            .inner
-            .store
-            .channel(channel_id)?
-            .ok_or_else(|| ChannelError::NotFound(channel_id.to_string()))?;
+        let record = self.live(channel_id)?;
         self.disarm(channel_id);
+        // From now on its deliveries are refused.
         self.inner.registry.remove(channel_id);
         lock(&self.inner.confirmations).remove(channel_id);
-        // Forgotten first: from now on its deliveries are refused and it is not shown.
-        self.inner.store.delete_channel(channel_id)?;
+        if record.resource_id.is_none() {
+            // Google has not answered its watch yet, so it cannot be told; `open` stops it
+            // when the answer comes and finds the row gone.
+            self.inner.store.delete_channel(channel_id)?;
+            self.changed();
+            return Ok(());
+        }
+        // Marked stopped (no longer shown) but kept until Google confirmed: a run that
+        // ends before that stops it at its next start instead of leaving it live there.
+        self.inner
+            .store
+            .update_channel_state(channel_id, ChannelState::Stopped, None)?;
         self.changed();
-        if let (Some(resource_id), Ok(client)) =
-            (record.resource_id.as_deref(), self.inner.client.get())
-        {
-            if let Err(e) = client.stop(channel_id, resource_id).await {
-                tracing::warn!(channel = channel_id, error = %e, "Google could not be told to stop a channel; it will expire on its own");
+        self.tell_google_stopped(&record).await;
+        Ok(())
+    }
+
+    /// `channels.stop` for a channel marked stopped; its row goes once Google confirmed.
+    async fn tell_google_stopped(&self, record: &ChannelRecord) {
+        // An expired one answers 404, which counts as stopped too.
+        let told = match (record.resource_id.as_deref(), self.inner.client.get()) {
+            (Some(resource_id), Ok(client)) => client
+                .stop(&record.id, resource_id)
+                .await
+                .map_err(ChannelError::from),
+            // Never answered by Google: there is nothing it could be told.
+            (None, _) => Ok(()),
+            (_, Err(e)) => Err(e.into()),
+        };
+        match told {
+            Ok(()) => {
+                if let Err(e) = self.inner.store.delete_channel(&record.id) {
+                    tracing::warn!(channel = %record.id, error = %e, "could not forget a stopped channel");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(channel = %record.id, error = %e, "Google could not be told to stop a channel; trying again at the next start");
             }
         }
-        Ok(())
     }
 
     /// Stops a channel the user stopped, and the replacement a renewal of it is creating:
@@ -329,10 +354,14 @@ impl Channels {
 
     /// After a restart: tells the receiver about every live channel (with its last message
     /// number, so replays stay duplicates) and arms its renewal. A channel that expired
-    /// while the app was off is replaced at once by its timer.
+    /// while the app was off is replaced at once by its timer. A channel stopped without
+    /// Google confirming it (the app quit meanwhile, or Google could not be reached) is
+    /// stopped there again.
     pub fn rearm(&self) -> Result<(), ChannelError> {
         for record in self.inner.store.channels()? {
             if record.state == ChannelState::Stopped {
+                let this = self.clone();
+                tokio::spawn(async move { this.tell_google_stopped(&record).await });
                 continue;
             }
             let mut registered =
