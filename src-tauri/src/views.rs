@@ -280,7 +280,7 @@ pub struct ChangeView {
 /// One field of an update, before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldDiffView {
-    /// time / all_day / title / place / status / response / description.
+    /// time / all_day / title / place / status / response / description / repeats.
     pub field: String,
     /// The old value, in words.
     pub before: String,

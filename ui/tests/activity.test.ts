@@ -51,6 +51,26 @@ describe('Activity', () => {
     expect(within(rows[2]).getByTestId('change-time').textContent?.trim()).toBe('3 h ago');
   });
 
+  it('shows a series\' new repeat under its own label', () => {
+    const store = new AppStore();
+    store.now = t(12);
+    store.changes = [
+      change({
+        id: 6,
+        kind: 'updated',
+        headline: 'Standup now ends on Tue 8 Dec',
+        body: 'weekly on Tue → weekly on Tue until 8 Dec · Work',
+        diffs: [{ field: 'repeats', before: 'weekly on Tue', after: 'weekly on Tue until 8 Dec' }],
+      }),
+    ];
+    render(Activity, { props: { store } });
+
+    const diff = screen.getByTestId('change-diff');
+    expect(diff.dataset.field).toBe('repeats');
+    expect(diff.textContent).toContain('Repeats');
+    expect(within(diff).getByTestId('change-diff-after').textContent).toBe('weekly on Tue until 8 Dec');
+  });
+
   it('sets "while you were away" summaries apart from single changes', () => {
     const store = new AppStore();
     store.now = t(12);

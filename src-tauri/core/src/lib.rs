@@ -8,6 +8,7 @@
 //! - [`google`]: the typed Calendar v3 client and its error mapping.
 //! - [`store`]: SQLite persistence: channels, sync tokens, snapshots, change history.
 //! - [`notice`]: `Change` values and the `Notifier` trait.
+//! - [`recurrence`]: a series' rule: what is compared, in words, its last occurrence.
 //! - [`receiver`]: the axum router for Google's POSTs and the reachability probe.
 //! - [`sync`]: per-calendar incremental sync, coalescing, change classification.
 //! - [`channels`]: channel lifecycle: watch, renew before expiry, stop, re-arm.
@@ -21,6 +22,7 @@ pub mod engine;
 pub mod google;
 pub mod notice;
 pub mod receiver;
+pub mod recurrence;
 pub mod secrets;
 pub mod store;
 pub mod sync;

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
 
+use crate::recurrence::{self, Series};
+
 /// Shown instead of an empty event title, as Google Calendar itself does.
 pub const NO_TITLE: &str = "(No title)";
 
@@ -128,6 +130,9 @@ pub enum Field {
     /// The description text. Classification does not report it (DESIGN.md leaves it out);
     /// the variant stays because it is public and the shell names it.
     Description,
+    /// How a series repeats: its rule, ended, changed, added or removed. Values are built
+    /// by [`FieldDiff::repeats`].
+    Repeats,
 }
 
 /// One field's old and new value.
@@ -135,6 +140,7 @@ pub enum Field {
 /// For [`Field::Time`] both values are spans encoded by [`FieldDiff::time`]
 /// (`start/end`, each as [`EventTime::encode`]) so the wording can show them in the
 /// reader's time zone; use that constructor rather than formatting times yourself.
+/// Likewise [`Field::Repeats`] values come from [`FieldDiff::repeats`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldDiff {
     /// Which field changed.
@@ -168,16 +174,33 @@ impl FieldDiff {
             after: Span::encode(after_start, after_end),
         }
     }
+
+    /// A diff of a series' rule: each side is the series' first occurrence and its RRULE
+    /// lines ([`recurrence::rules`]), empty for an event that does not repeat.
+    pub fn repeats(
+        before_start: &EventTime,
+        before_rules: &[String],
+        after_start: &EventTime,
+        after_rules: &[String],
+    ) -> Self {
+        FieldDiff {
+            field: Field::Repeats,
+            before: recurrence::encode(before_start, before_rules),
+            after: recurrence::encode(after_start, after_rules),
+        }
+    }
 }
 
 impl FieldDiff {
     /// The before and after values as a person reads them, times shown in `tz`
-    /// ("Tue 3 Dec 10:00–11:00"); a time span that cannot be read is shown as stored.
+    /// ("Tue 3 Dec 10:00–11:00", "weekly on Tue until 8 Dec"); a time span that cannot be
+    /// read is shown as stored, a rule beyond the common shapes as Google wrote it.
     pub fn readable(&self, tz: chrono_tz::Tz) -> (String, String) {
         let show = |value: &str| match self.field {
             Field::Time => Span::decode(value)
                 .map(|span| format_span(&span, tz))
                 .unwrap_or_else(|| value.to_string()),
+            Field::Repeats => Series::decode(value).words(tz),
             _ => value.to_string(),
         };
         (show(&self.before), show(&self.after))
@@ -233,8 +256,15 @@ impl Change {
         let time_diff = self.diffs.iter().find(|d| d.field == Field::Time);
         let moved =
             time_diff.and_then(|d| Some((Span::decode(&d.before)?, Span::decode(&d.after)?)));
+        let lead = self.lead_diff();
+        let rule_change = lead
+            .filter(|d| self.kind == ChangeKind::Updated && d.field == Field::Repeats)
+            .and_then(|d| rule_change_phrase(d, tz));
         match (moved, time_diff, &self.start) {
             (Some((before, after)), _, _) => parts.push(format_move(&before, &after, tz)),
+            // A series that still repeats: how it did and how it does now says more than
+            // the date of its first occurrence.
+            (None, None, _) if rule_change.is_some() => parts.extend(rule_change),
             // A time diff we cannot read (written by something else): show it as it came.
             (None, Some(diff), _) => parts.push(format!("{} → {}", diff.before, diff.after)),
             (None, None, Some(start)) => parts.push(format_span(
@@ -247,10 +277,10 @@ impl Change {
             (None, None, None) => {}
         }
         if self.kind == ChangeKind::Updated {
-            let lead = self.lead_diff().map(|d| d.field);
+            let lead = lead.map(|d| d.field);
             for diff in &self.diffs {
                 if Some(diff.field) != lead {
-                    if let Some(phrase) = side_phrase(diff) {
+                    if let Some(phrase) = side_phrase(diff, tz) {
                         parts.push(phrase);
                     }
                 }
@@ -262,9 +292,10 @@ impl Change {
 
     /// The diff the headline is about: the one a person cares most about.
     fn lead_diff(&self) -> Option<&FieldDiff> {
-        const PRIORITY: [Field; 7] = [
+        const PRIORITY: [Field; 8] = [
             Field::Title,
             Field::Time,
+            Field::Repeats,
             Field::Place,
             Field::Status,
             Field::Response,
@@ -338,11 +369,50 @@ fn updated_headline(title: &str, diff: &FieldDiff) -> String {
                 format!("{title} now has a set time")
             }
         }
+        Field::Repeats => repeats_headline(title, diff),
     }
 }
 
+/// "Standup now ends on Tue 8 Dec", "Standup no longer repeats", "Standup now repeats",
+/// "Standup repeats differently".
+///
+/// The headline has no reader's zone (a summary keeps headlines as text), so the last
+/// occurrence's day is the one in the series' own zone: the zone Google expands the rule in.
+fn repeats_headline(title: &str, diff: &FieldDiff) -> String {
+    let (before, after) = (Series::decode(&diff.before), Series::decode(&diff.after));
+    if !after.repeats() {
+        return format!("{title} no longer repeats");
+    }
+    if !before.repeats() {
+        return format!("{title} now repeats");
+    }
+    if before.same_but_for_the_end(&after) {
+        if !after.has_end() {
+            return format!("{title} now repeats with no end");
+        }
+        if let Some(last) = after.last_occurrence() {
+            return format!("{title} now ends on {}", day(last.local_date()));
+        }
+    }
+    format!("{title} repeats differently")
+}
+
+/// The body's lead for a series' new rule: "weekly on Tue → daily", or the new rule alone
+/// for an event that starts to repeat; `None` when it no longer repeats (the event's own
+/// time then says what is left).
+fn rule_change_phrase(diff: &FieldDiff, tz: chrono_tz::Tz) -> Option<String> {
+    let (before, after) = (Series::decode(&diff.before), Series::decode(&diff.after));
+    if !after.repeats() {
+        return None;
+    }
+    if !before.repeats() {
+        return Some(after.words(tz));
+    }
+    Some(format!("{} → {}", before.words(tz), after.words(tz)))
+}
+
 /// A short phrase for a diff that is not the headline's subject (time is shown separately).
-fn side_phrase(diff: &FieldDiff) -> Option<String> {
+fn side_phrase(diff: &FieldDiff, tz: chrono_tz::Tz) -> Option<String> {
     match diff.field {
         Field::Time | Field::AllDay => None,
         Field::Title => Some(format!("now {}", quoted(&diff.after))),
@@ -362,6 +432,14 @@ fn side_phrase(diff: &FieldDiff) -> Option<String> {
             .to_string(),
         ),
         Field::Description => Some("details updated".to_string()),
+        Field::Repeats => {
+            let after = Series::decode(&diff.after);
+            Some(if after.repeats() {
+                format!("now {}", after.words(tz))
+            } else {
+                "no longer repeats".to_string()
+            })
+        }
     }
 }
 
@@ -881,6 +959,118 @@ mod tests {
         assert_eq!(
             c.body(LONDON),
             "Tue 3 Dec 10:00–11:00 → Tue 3 Dec, all day · Work"
+        );
+    }
+
+    /// A weekly standup from Tue 1 Dec 2026 09:00 New York time whose rule went from
+    /// `before` to `after` (`None`: no rule).
+    fn rule_changed(before: Option<&str>, after: Option<&str>) -> Change {
+        let start = EventTime::DateTime {
+            date_time: DateTime::parse_from_rfc3339("2026-12-01T09:00:00-05:00").unwrap(),
+            time_zone: Some("America/New_York".into()),
+        };
+        let end = at("2026-12-01T14:15:00Z");
+        let rules = |rule: Option<&str>| rule.map(|r| vec![r.to_string()]).unwrap_or_default();
+        let mut c = change(ChangeKind::Updated, "Standup", start.clone(), end);
+        c.diffs = vec![FieldDiff::repeats(
+            &start,
+            &rules(before),
+            &start,
+            &rules(after),
+        )];
+        c
+    }
+
+    const NEW_YORK: Tz = chrono_tz::America::New_York;
+
+    #[test]
+    fn a_series_cut_short_says_its_last_day() {
+        let c = rule_changed(
+            Some("RRULE:FREQ=WEEKLY;WKST=SU;BYDAY=TU"),
+            Some("RRULE:FREQ=WEEKLY;WKST=SU;UNTIL=20261215T045959Z;BYDAY=TU"),
+        );
+        assert_eq!(c.headline(), "Standup now ends on Tue 8 Dec");
+        assert_eq!(
+            c.body(NEW_YORK),
+            "weekly on Tue → weekly on Tue until 8 Dec · Work"
+        );
+        let counted = rule_changed(
+            Some("RRULE:FREQ=DAILY;COUNT=10"),
+            Some("RRULE:FREQ=DAILY;COUNT=3"),
+        );
+        assert_eq!(counted.headline(), "Standup now ends on Thu 3 Dec");
+        let endless = rule_changed(Some("RRULE:FREQ=DAILY;COUNT=3"), Some("RRULE:FREQ=DAILY"));
+        assert_eq!(endless.headline(), "Standup now repeats with no end");
+    }
+
+    #[test]
+    fn a_rule_removed_added_or_reshaped_reads_as_such() {
+        let removed = rule_changed(Some("RRULE:FREQ=DAILY"), None);
+        assert_eq!(removed.headline(), "Standup no longer repeats");
+        assert_eq!(
+            removed.body(NEW_YORK),
+            "Tue 1 Dec 09:00–09:15 · Work",
+            "what is left is one event"
+        );
+        let added = rule_changed(None, Some("RRULE:FREQ=WEEKLY;BYDAY=TU"));
+        assert_eq!(added.headline(), "Standup now repeats");
+        assert_eq!(added.body(NEW_YORK), "weekly on Tue · Work");
+        let reshaped = rule_changed(
+            Some("RRULE:FREQ=WEEKLY;BYDAY=TU"),
+            Some("RRULE:FREQ=MONTHLY;BYDAY=1TU"),
+        );
+        assert_eq!(reshaped.headline(), "Standup repeats differently");
+        assert_eq!(
+            reshaped.body(NEW_YORK),
+            "weekly on Tue → monthly on the 1st Tue · Work"
+        );
+        let odd = rule_changed(
+            Some("RRULE:FREQ=WEEKLY;BYDAY=TU"),
+            Some("RRULE:FREQ=MONTHLY;BYSETPOS=2;BYDAY=TU,WE"),
+        );
+        assert_eq!(odd.headline(), "Standup repeats differently");
+        assert_eq!(
+            odd.diffs[0].readable(NEW_YORK),
+            (
+                "weekly on Tue".to_string(),
+                "RRULE:FREQ=MONTHLY;BYSETPOS=2;BYDAY=TU,WE".to_string()
+            ),
+            "a rule beyond words is shown as Google wrote it"
+        );
+    }
+
+    #[test]
+    fn a_rule_change_beside_a_rename_is_a_side_phrase() {
+        let mut c = rule_changed(
+            Some("RRULE:FREQ=WEEKLY;BYDAY=TU"),
+            Some("RRULE:FREQ=DAILY;COUNT=5"),
+        );
+        c.diffs
+            .insert(0, FieldDiff::new(Field::Title, "Standup", "Daily sync"));
+        c.title = "Daily sync".into();
+        assert_eq!(c.headline(), "“Standup” renamed to “Daily sync”");
+        assert_eq!(
+            c.body(NEW_YORK),
+            "Tue 1 Dec 09:00–09:15 · now daily, 5 times · Work"
+        );
+        c.diffs[1] = FieldDiff::repeats(
+            c.start.as_ref().unwrap(),
+            &["RRULE:FREQ=DAILY".to_string()],
+            c.start.as_ref().unwrap(),
+            &[],
+        );
+        assert_eq!(
+            c.body(NEW_YORK),
+            "Tue 1 Dec 09:00–09:15 · no longer repeats · Work"
+        );
+    }
+
+    #[test]
+    fn repeats_is_named_repeats_on_the_wire() {
+        assert_eq!(
+            serde_json::to_value(Field::Repeats).unwrap(),
+            serde_json::json!("repeats"),
+            "the window (ui/src/lib/types.ts) knows the field by this name"
         );
     }
 

@@ -258,6 +258,10 @@ pub struct EventSnapshot {
     pub original_start: Option<EventTime>,
     /// Google's link to the event.
     pub html_link: Option<String>,
+    /// Google's `recurrence` lines (RRULE, EXDATE…), empty when the event does not repeat
+    /// itself (a single event, or an instance of a series). `None`: not known, because the
+    /// row was written before CalWatch kept it; such a rule is never reported as changed.
+    pub recurrence: Option<Vec<String>>,
 }
 
 impl EventSnapshot {
@@ -837,7 +841,7 @@ impl Store {
         let mut stmt = conn.prepare_cached(
             "SELECT calendar_id, event_id, summary, start_time, end_time, all_day, location,
                     description, status, self_response, recurring_event_id, original_start,
-                    html_link
+                    html_link, recurrence
              FROM snapshots WHERE calendar_id = ?1",
         )?;
         let rows = stmt.query_map(params![calendar_id], |r| {
@@ -857,6 +861,7 @@ impl Store {
                     r.get::<_, Option<String>>(10)?,
                     r.get::<_, Option<String>>(11)?,
                     r.get::<_, Option<String>>(12)?,
+                    r.get::<_, Option<String>>(13)?,
                 ),
             ))
         })?;
@@ -874,6 +879,7 @@ impl Store {
                     recurring_event_id,
                     original_start,
                     html_link,
+                    recurrence,
                 ),
             ) = row?;
             let snapshot = EventSnapshot {
@@ -890,6 +896,7 @@ impl Store {
                 recurring_event_id,
                 original_start: original_start.as_deref().map(from_json).transpose()?,
                 html_link,
+                recurrence: recurrence.as_deref().map(from_json).transpose()?,
             };
             out.insert(snapshot.event_id.clone(), snapshot);
         }
@@ -1101,8 +1108,8 @@ fn write_snapshots(tx: &Transaction<'_>, sync: &SyncCommit<'_>) -> Result<(), St
     let mut upsert = tx.prepare_cached(
         "INSERT OR REPLACE INTO snapshots (calendar_id, event_id, summary, start_time, end_time,
              all_day, location, description, status, self_response, recurring_event_id,
-             original_start, html_link)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             original_start, html_link, recurrence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?;
     for s in sync.upserts {
         upsert.execute(params![
@@ -1118,7 +1125,8 @@ fn write_snapshots(tx: &Transaction<'_>, sync: &SyncCommit<'_>) -> Result<(), St
             s.self_response,
             s.recurring_event_id,
             s.original_start.as_ref().map(to_json).transpose()?,
-            s.html_link
+            s.html_link,
+            s.recurrence.as_ref().map(to_json).transpose()?
         ])?;
     }
     let mut remove =
@@ -1174,6 +1182,58 @@ mod tests {
              INSERT INTO sync_state (calendar_id, sync_token) VALUES ('team@example.com', 't7');",
         )
         .unwrap();
+    }
+
+    /// A file as the release before the series' rule left it: migrations 1 and 2 have run,
+    /// one weekly series is in the snapshot of a calendar synced incrementally.
+    fn v2_file(path: &Path) {
+        v1_file(path);
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(migrations::MIGRATIONS[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute_batch(
+            r#"UPDATE sync_state SET last_full_sync_ms = 5 WHERE calendar_id = 'team@example.com';
+             INSERT INTO sync_state (calendar_id, sync_token) VALUES ('me@example.com', 'm3');
+             INSERT INTO snapshots (calendar_id, event_id, summary, start_time, end_time, all_day,
+                     status, html_link)
+                 VALUES ('team@example.com', 'standup', 'Standup',
+                     '{"kind":"date_time","date_time":"2026-12-01T09:00:00-05:00","time_zone":"America/New_York"}',
+                     '{"kind":"date_time","date_time":"2026-12-01T09:15:00-05:00","time_zone":"America/New_York"}',
+                     0, 'confirmed', 'https://calendar.google.com/event?eid=1');"#,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn v2_snapshots_upgrade_with_an_unknown_rule_and_their_calendar_lists_everything_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calwatch.sqlite3");
+        v2_file(&path);
+
+        let store = Store::open(&path).expect("a v2 file upgrades");
+
+        let snapshots = store.snapshots("team@example.com").unwrap();
+        let standup = snapshots.get("standup").expect("the snapshot row is kept");
+        assert_eq!(standup.summary, "Standup");
+        assert_eq!(
+            standup.recurrence, None,
+            "the rule was never stored: unknown, which is not the same as 'does not repeat'"
+        );
+        let team = store.sync_state("team@example.com").unwrap().unwrap();
+        assert_eq!(
+            team.sync_token, None,
+            "the next sync lists every event, so every rule is learnt at once"
+        );
+        assert_eq!(team.last_full_sync_ms, Some(5), "only the token goes");
+        assert_eq!(
+            store
+                .sync_state("me@example.com")
+                .unwrap()
+                .and_then(|s| s.sync_token)
+                .as_deref(),
+            Some("m3"),
+            "a calendar with nothing in its snapshot has no rule to learn and keeps its token"
+        );
     }
 
     #[test]

@@ -53,6 +53,7 @@ fn snapshot(calendar_id: &str) -> EventSnapshot {
         recurring_event_id: None,
         original_start: None,
         html_link: None,
+        recurrence: Some(Vec::new()),
     }
 }
 

@@ -125,6 +125,7 @@ fn reopen_keeps_everything() {
         recurring_event_id: Some("series".into()),
         original_start: Some(at("2024-12-03T10:00:00+01:00")),
         html_link: Some("https://calendar.google.com/event?eid=1".into()),
+        recurrence: Some(vec!["RRULE:FREQ=WEEKLY;WKST=SU;BYDAY=TU".into()]),
     };
     let change = Change {
         calendar_id: calendar.id.clone(),

@@ -39,6 +39,7 @@ fn snapshot(event_id: &str, summary: &str, start: &str, end: &str) -> EventSnaps
         recurring_event_id: None,
         original_start: None,
         html_link: None,
+        recurrence: Some(Vec::new()),
     }
 }
 

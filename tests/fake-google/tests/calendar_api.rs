@@ -307,6 +307,42 @@ async fn cancelling_a_series_cancels_its_moved_instance_too() {
 }
 
 #[tokio::test]
+async fn a_series_rule_is_listed_as_last_written_and_gone_once_removed() {
+    let fake = fake().await;
+    let control = fake.control();
+    let mut weekly = timed("Standup", 3);
+    weekly["recurrence"] = json!([
+        "RRULE:FREQ=WEEKLY;WKST=SU;BYDAY=TU",
+        "EXDATE;TZID=Europe/London:20300310T090000"
+    ]);
+    let series = control.insert_event("primary", weekly);
+    let id = series["id"].as_str().unwrap();
+    let token = control.issue_access_token();
+    let (items, _, sync) = full_sync(&fake, &token, "primary", 250).await;
+    assert_eq!(
+        items[0]["recurrence"], series["recurrence"],
+        "every line, in order"
+    );
+
+    // "Delete this and all following": Google rewrites the whole list.
+    let cut = json!(["RRULE:FREQ=WEEKLY;WKST=SU;UNTIL=20300316T235959Z;BYDAY=TU"]);
+    control.update_event("primary", id, json!({"recurrence": cut}));
+    let (items, _, sync) = incremental(&fake, &token, "primary", &sync).await;
+    assert_eq!(
+        items[0]["recurrence"], cut,
+        "the new list replaces the old one, not merged into it"
+    );
+
+    control.update_event("primary", id, json!({"recurrence": null}));
+    let (items, _, _) = incremental(&fake, &token, "primary", &sync).await;
+    assert!(
+        items[0].get("recurrence").is_none(),
+        "a series that no longer repeats lists no rule: {}",
+        items[0]
+    );
+}
+
+#[tokio::test]
 async fn unknown_calendars_are_404_and_primary_is_an_alias() {
     let fake = fake().await;
     let control = fake.control();

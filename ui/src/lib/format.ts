@@ -117,6 +117,7 @@ const FIELD_LABELS: Record<DiffField, string> = {
   status: 'Status',
   response: 'Your response',
   description: 'Description',
+  repeats: 'Repeats',
 };
 
 /** The row label for a changed field. */

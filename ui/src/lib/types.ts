@@ -84,7 +84,7 @@ export type ChannelView = {
 export type ProbeStep = { name: string; ok: boolean; detail: string };
 export type ProbeReport = { ok: boolean; steps: ProbeStep[]; rttMs: number | null };
 
-export type DiffField = 'time' | 'all_day' | 'title' | 'place' | 'status' | 'response' | 'description';
+export type DiffField = 'time' | 'all_day' | 'title' | 'place' | 'status' | 'response' | 'description' | 'repeats';
 export type FieldDiff = { field: DiffField; before: string; after: string };
 
 export type ChangeKind = 'created' | 'updated' | 'cancelled' | 'summary' | 'away';

@@ -2,7 +2,7 @@
 //! have run. Never edit a released migration: add the next one.
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The first schema.
 ///
@@ -91,4 +91,14 @@ CREATE INDEX changes_by_batch ON changes(batch_id);
 const V2: &str = r#"
 ALTER TABLE calendars ADD COLUMN access_role TEXT;   -- owner | writer | reader | freeBusyReader
 UPDATE calendars SET access_role = 'owner' WHERE is_primary = 1;
+"#;
+
+/// The series' rule in each snapshot, so a shortened or changed series can be told. Rows
+/// from before hold NULL: unknown, never reported as a change. Calendars with snapshots
+/// lose their sync token, so the next sync lists every event and fills the rule in for all
+/// of them at once (a full list is diffed against the snapshot: only real changes are told).
+const V3: &str = r#"
+ALTER TABLE snapshots ADD COLUMN recurrence TEXT;    -- JSON array of Google's lines; NULL = unknown
+UPDATE sync_state SET sync_token = NULL
+    WHERE calendar_id IN (SELECT DISTINCT calendar_id FROM snapshots);
 "#;

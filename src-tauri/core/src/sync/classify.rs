@@ -9,6 +9,7 @@ use chrono::Duration;
 
 use crate::google::{Event, EventDateTime};
 use crate::notice::{Change, ChangeKind, EventTime, Field, FieldDiff};
+use crate::recurrence;
 use crate::store::EventSnapshot;
 
 /// Google's status of a deleted event.
@@ -66,6 +67,7 @@ pub fn snapshot_of(calendar_id: &str, event: &Event) -> Option<EventSnapshot> {
         recurring_event_id: event.recurring_event_id.clone(),
         original_start: event.original_start_time.as_ref().and_then(event_time),
         html_link: event.html_link.clone(),
+        recurrence: Some(event.recurrence.clone()),
     })
 }
 
@@ -195,6 +197,21 @@ pub fn field_diffs(before: &EventSnapshot, after: &EventSnapshot) -> Vec<FieldDi
                 Field::Response,
                 response_before.clone(),
                 response_after.clone(),
+            ));
+        }
+    }
+    // A rule not known before (a snapshot from before CalWatch kept it) is learnt, not news.
+    if let (Some(lines_before), Some(lines_after)) = (&before.recurrence, &after.recurrence) {
+        let (rules_before, rules_after) = (
+            recurrence::rules(lines_before),
+            recurrence::rules(lines_after),
+        );
+        if !recurrence::same_rules(&rules_before, &rules_after) {
+            diffs.push(FieldDiff::repeats(
+                &before.start,
+                &rules_before,
+                &after.start,
+                &rules_after,
             ));
         }
     }
@@ -410,6 +427,8 @@ fn virtual_instance(parent: &EventSnapshot, event: &Event) -> Option<EventSnapsh
         recurring_event_id: Some(parent.event_id.clone()),
         original_start: event.original_start_time.as_ref().and_then(event_time),
         html_link: event.html_link.clone().or_else(|| parent.html_link.clone()),
+        // One occurrence does not carry the series' rule (Google sends none for it either).
+        recurrence: Some(Vec::new()),
         ..parent.clone()
     })
 }
@@ -465,6 +484,7 @@ fn tombstone(calendar_id: &str, event: &Event, parent: Option<&EventSnapshot>) -
         recurring_event_id: event.recurring_event_id.clone(),
         original_start: original,
         html_link: None,
+        recurrence: Some(Vec::new()),
     }
 }
 
@@ -525,6 +545,7 @@ mod tests {
             recurring_event_id: None,
             original_start: None,
             html_link: None,
+            recurrence: Some(Vec::new()),
         }
     }
 
@@ -719,6 +740,89 @@ mod tests {
         );
         assert_eq!(out.changes.len(), 1, "{:?}", out.changes);
         assert_eq!(out.changes[0].event_id, "s");
+    }
+
+    fn weekly_standup(rule: Option<&str>) -> Event {
+        let mut series = event(json!({
+            "id": "s", "status": "confirmed", "summary": "Standup",
+            "start": {"dateTime": "2026-12-01T09:00:00-05:00", "timeZone": "America/New_York"},
+            "end": {"dateTime": "2026-12-01T09:15:00-05:00", "timeZone": "America/New_York"},
+        }));
+        series.recurrence = rule.into_iter().map(str::to_string).collect();
+        series
+    }
+
+    #[test]
+    fn a_series_cut_short_is_one_update_of_its_rule() {
+        let snap = known(&[weekly_standup(Some("RRULE:FREQ=WEEKLY;BYDAY=TU"))]);
+        let cut = weekly_standup(Some("RRULE:FREQ=WEEKLY;UNTIL=20261215T045959Z;BYDAY=TU"));
+        let changes = sync_sees(&snap, &[cut]);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        let fields: Vec<Field> = changes[0].diffs.iter().map(|d| d.field).collect();
+        assert_eq!(fields, vec![Field::Repeats]);
+        assert_eq!(changes[0].headline(), "Standup now ends on Tue 8 Dec");
+    }
+
+    #[test]
+    fn a_rule_unknown_before_is_learnt_silently() {
+        let mut snap = known(&[weekly_standup(Some("RRULE:FREQ=WEEKLY;BYDAY=TU"))]);
+        for row in snap.values_mut() {
+            row.recurrence = None;
+        }
+        let same = weekly_standup(Some("RRULE:FREQ=WEEKLY;UNTIL=20261215T045959Z;BYDAY=TU"));
+        let out = classify_full(CAL, &snap, &[same]);
+        assert!(
+            out.changes.is_empty(),
+            "a snapshot from before CalWatch kept the rule cannot say it changed: {:?}",
+            out.changes
+        );
+        assert_eq!(
+            out.upserts[0].recurrence,
+            Some(vec![
+                "RRULE:FREQ=WEEKLY;UNTIL=20261215T045959Z;BYDAY=TU".to_string()
+            ]),
+            "the rule is stored from now on"
+        );
+    }
+
+    #[test]
+    fn the_same_rule_rewritten_or_a_new_exdate_is_not_news() {
+        let snap = known(&[weekly_standup(Some("RRULE:FREQ=WEEKLY;BYDAY=TU"))]);
+        let mut rewritten = weekly_standup(Some("RRULE:BYDAY=TU;FREQ=WEEKLY"));
+        rewritten
+            .recurrence
+            .push("EXDATE;TZID=America/New_York:20261208T090000".into());
+        assert!(sync_sees(&snap, &[rewritten]).is_empty());
+    }
+
+    #[test]
+    fn a_moved_occurrence_does_not_lose_the_series_rule() {
+        let snap = known(&[weekly_standup(Some("RRULE:FREQ=WEEKLY;BYDAY=TU"))]);
+        let moved = event(json!({
+            "id": "s_20261208T140000Z", "status": "confirmed", "summary": "Standup",
+            "recurringEventId": "s",
+            "originalStartTime": {"dateTime": "2026-12-08T09:00:00-05:00", "timeZone": "America/New_York"},
+            "start": {"dateTime": "2026-12-08T10:00:00-05:00", "timeZone": "America/New_York"},
+            "end": {"dateTime": "2026-12-08T10:15:00-05:00", "timeZone": "America/New_York"},
+        }));
+        let changes = sync_sees(&snap, &[moved]);
+        let fields: Vec<Field> = changes[0].diffs.iter().map(|d| d.field).collect();
+        assert_eq!(
+            fields,
+            vec![Field::Time],
+            "an occurrence has no rule of its own; it was moved, nothing more"
+        );
+    }
+
+    #[test]
+    fn a_single_event_made_to_repeat_and_back() {
+        let snap = known(&[weekly_standup(None)]);
+        let repeating = weekly_standup(Some("RRULE:FREQ=WEEKLY;BYDAY=TU"));
+        let changes = sync_sees(&snap, std::slice::from_ref(&repeating));
+        assert_eq!(changes[0].headline(), "Standup now repeats");
+        let snap = known(&[repeating]);
+        let changes = sync_sees(&snap, &[weekly_standup(None)]);
+        assert_eq!(changes[0].headline(), "Standup no longer repeats");
     }
 
     #[test]

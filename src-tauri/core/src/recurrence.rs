@@ -1,0 +1,814 @@
+//! A recurring series' rule: which of Google's `recurrence` lines are compared, how a
+//! series is written into a [`FieldDiff`](crate::notice::FieldDiff), the rule in words
+//! ("weekly on Tue until 8 Dec") and the series' last occurrence.
+//!
+//! Only the common shapes are understood (FREQ DAILY/WEEKLY/MONTHLY/YEARLY with INTERVAL,
+//! BYDAY, BYMONTHDAY, COUNT, UNTIL, WKST); anything else is shown as Google wrote it.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+
+use crate::notice::EventTime;
+
+/// No series is followed further than this many occurrences looking for its end.
+const MAX_OCCURRENCES: u32 = 10_000;
+
+/// Google's `recurrence` lines that make the rule: the RRULEs, as Google wrote them.
+///
+/// EXDATE and RDATE lines are left out: they add or remove single occurrences, which
+/// Google reports as instances of the series, told on their own.
+pub fn rules(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|line| line.trim())
+        .filter(|line| {
+            line.split_once(':')
+                .is_some_and(|(name, _)| name.eq_ignore_ascii_case("RRULE"))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether two lists of [`rules`] say the same, even with their parts in another order.
+pub fn same_rules(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| normalised(a) == normalised(b))
+}
+
+/// An RRULE with its parts upper-cased and sorted.
+fn normalised(rule: &str) -> Vec<String> {
+    let value = rule.split_once(':').map_or(rule, |(_, value)| value);
+    let mut parts: Vec<String> = value
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    parts.sort();
+    parts
+}
+
+/// A series as a diff value: its first occurrence (`DTSTART`, in the series' zone) and its
+/// rules, one iCalendar line each. Empty when the event does not repeat.
+pub fn encode(start: &EventTime, rules: &[String]) -> String {
+    if rules.is_empty() {
+        return String::new();
+    }
+    let dtstart = match start {
+        EventTime::Date { date } => format!("DTSTART;VALUE=DATE:{}", date.format("%Y%m%d")),
+        EventTime::DateTime {
+            date_time,
+            time_zone,
+        } => match time_zone
+            .as_deref()
+            .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
+        {
+            Some(zone) => format!(
+                "DTSTART;TZID={zone}:{}",
+                date_time.with_timezone(&zone).format("%Y%m%dT%H%M%S")
+            ),
+            None => format!(
+                "DTSTART:{}",
+                date_time.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ")
+            ),
+        },
+    };
+    std::iter::once(dtstart)
+        .chain(rules.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A decoded [`encode`] value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The first occurrence, when the value carried one that could be read.
+    start: Option<Start>,
+    /// The RRULE lines as written.
+    raw: Vec<String>,
+    /// The same, understood; `None` when any of them is beyond what is understood.
+    rules: Option<Vec<Rule>>,
+}
+
+/// When a series starts, in the terms its rule is expanded in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Start {
+    /// An all-day series.
+    Date(NaiveDate),
+    /// A timed series: the wall-clock time in its zone (`None`: UTC).
+    Local(NaiveDateTime, Option<chrono_tz::Tz>),
+}
+
+impl Start {
+    fn date(&self) -> NaiveDate {
+        match self {
+            Start::Date(date) => *date,
+            Start::Local(at, _) => at.date(),
+        }
+    }
+}
+
+/// One occurrence: a day, or a wall-clock time in the series' zone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Occurrence {
+    /// An occurrence of an all-day series.
+    Date(NaiveDate),
+    /// An occurrence of a timed series.
+    At {
+        /// The day and time in the series' own zone.
+        local: NaiveDateTime,
+        /// The same moment.
+        instant: DateTime<Utc>,
+    },
+}
+
+impl Occurrence {
+    /// The day it falls on in the series' own zone.
+    pub fn local_date(&self) -> NaiveDate {
+        match self {
+            Occurrence::Date(date) => *date,
+            Occurrence::At { local, .. } => local.date(),
+        }
+    }
+
+    /// The day it falls on for a reader in `tz`.
+    pub fn date_in(&self, tz: chrono_tz::Tz) -> NaiveDate {
+        match self {
+            Occurrence::Date(date) => *date,
+            Occurrence::At { instant, .. } => instant.with_timezone(&tz).date_naive(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Freq {
+    Daily,
+    Weekly,
+    Monthly,
+    Yearly,
+}
+
+/// The end of a rule as written: a day, a UTC moment, or a wall-clock time in the zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Until {
+    Date(NaiveDate),
+    Utc(DateTime<Utc>),
+    Floating(NaiveDateTime),
+}
+
+/// One understood RRULE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rule {
+    freq: Freq,
+    interval: u32,
+    /// BYDAY: the weekday and, for MONTHLY, which one in the month (1, 2, …, -1 = last).
+    by_day: Vec<(Option<i32>, Weekday)>,
+    /// BYMONTHDAY (MONTHLY only; negative counts from the month's end).
+    by_month_day: Vec<i32>,
+    count: Option<u32>,
+    until: Option<Until>,
+    /// WKST: where a week starts, which matters for "every 2 weeks on Mon, Sun".
+    week_start: Weekday,
+}
+
+impl Rule {
+    fn parse(line: &str) -> Option<Rule> {
+        let (name, value) = line.trim().split_once(':')?;
+        if !name.eq_ignore_ascii_case("RRULE") {
+            return None;
+        }
+        let mut rule = Rule {
+            freq: Freq::Daily,
+            interval: 1,
+            by_day: Vec::new(),
+            by_month_day: Vec::new(),
+            count: None,
+            until: None,
+            week_start: Weekday::Mon,
+        };
+        let mut freq = None;
+        for part in value.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, val) = part.split_once('=')?;
+            match key.to_ascii_uppercase().as_str() {
+                "FREQ" => {
+                    freq = Some(match val.to_ascii_uppercase().as_str() {
+                        "DAILY" => Freq::Daily,
+                        "WEEKLY" => Freq::Weekly,
+                        "MONTHLY" => Freq::Monthly,
+                        "YEARLY" => Freq::Yearly,
+                        _ => return None,
+                    })
+                }
+                "INTERVAL" => rule.interval = val.parse().ok().filter(|n| *n > 0)?,
+                "COUNT" => rule.count = Some(val.parse().ok().filter(|n| *n > 0)?),
+                "UNTIL" => rule.until = Some(parse_until(val)?),
+                "WKST" => rule.week_start = weekday(val)?,
+                "BYDAY" => rule.by_day = val.split(',').map(by_day).collect::<Option<Vec<_>>>()?,
+                "BYMONTHDAY" => {
+                    rule.by_month_day = val
+                        .split(',')
+                        .map(|d| {
+                            d.trim()
+                                .parse()
+                                .ok()
+                                .filter(|d: &i32| (1..=31).contains(&d.abs()))
+                        })
+                        .collect::<Option<Vec<_>>>()?
+                }
+                _ => return None,
+            }
+        }
+        rule.freq = freq?;
+        let ordinals = rule.by_day.iter().any(|(n, _)| n.is_some());
+        let fits = match rule.freq {
+            Freq::Daily | Freq::Weekly => !ordinals && rule.by_month_day.is_empty(),
+            Freq::Monthly => {
+                !(ordinals && rule.by_day.iter().any(|(n, _)| n.is_none()))
+                    && (rule.by_day.is_empty() || rule.by_month_day.is_empty())
+            }
+            Freq::Yearly => rule.by_day.is_empty() && rule.by_month_day.is_empty(),
+        };
+        (fits && !(rule.count.is_some() && rule.until.is_some())).then_some(rule)
+    }
+
+    /// The same rule without its end, to tell "ends elsewhere" from "repeats differently".
+    fn without_end(&self) -> Rule {
+        Rule {
+            count: None,
+            until: None,
+            ..self.clone()
+        }
+    }
+
+    /// "weekly on Tue", "every 2 months on the last Fri", "yearly on 3 Dec".
+    fn pattern_words(&self, start: Option<Start>) -> String {
+        let (one, many) = match self.freq {
+            Freq::Daily => ("daily", "days"),
+            Freq::Weekly => ("weekly", "weeks"),
+            Freq::Monthly => ("monthly", "months"),
+            Freq::Yearly => ("yearly", "years"),
+        };
+        let mut text = if self.interval == 1 {
+            one.to_string()
+        } else {
+            format!("every {} {many}", self.interval)
+        };
+        let days = |list: &[(Option<i32>, Weekday)]| {
+            list.iter()
+                .map(|(n, d)| match n {
+                    Some(n) => format!("the {} {}", ordinal(*n), short_day(*d)),
+                    None => short_day(*d).to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let on = match self.freq {
+            Freq::Daily if !self.by_day.is_empty() => Some(days(&self.by_day)),
+            Freq::Daily => None,
+            Freq::Weekly if !self.by_day.is_empty() => Some(days(&self.by_day)),
+            Freq::Weekly => start.map(|s| short_day(s.date().weekday()).to_string()),
+            Freq::Monthly if !self.by_day.is_empty() => Some(days(&self.by_day)),
+            Freq::Monthly if !self.by_month_day.is_empty() => Some(format!(
+                "day {}",
+                self.by_month_day
+                    .iter()
+                    .map(|d| if *d < 0 {
+                        match d {
+                            -1 => "last".to_string(),
+                            _ => format!("{} from last", -d),
+                        }
+                    } else {
+                        d.to_string()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            Freq::Monthly => start.map(|s| format!("day {}", s.date().day())),
+            Freq::Yearly => start.map(|s| s.date().format("%-d %b").to_string()),
+        };
+        if let Some(on) = on {
+            text.push_str(" on ");
+            text.push_str(&on);
+        }
+        text
+    }
+
+    /// The occurrences' days in the period (day, week, month or year) containing `anchor`,
+    /// in order.
+    fn days_in_period(&self, anchor: NaiveDate, start: NaiveDate) -> Vec<NaiveDate> {
+        let keep_weekday = |d: &NaiveDate| {
+            self.by_day.is_empty() || self.by_day.iter().any(|(_, w)| *w == d.weekday())
+        };
+        match self.freq {
+            Freq::Daily => std::iter::once(anchor).filter(keep_weekday).collect(),
+            Freq::Weekly => {
+                let back = (7 + anchor.weekday().num_days_from_monday()
+                    - self.week_start.num_days_from_monday())
+                    % 7;
+                let first = anchor - Duration::days(i64::from(back));
+                (0..7)
+                    .map(|i| first + Duration::days(i))
+                    .filter(|d| match self.by_day.is_empty() {
+                        true => d.weekday() == start.weekday(),
+                        false => keep_weekday(d),
+                    })
+                    .collect()
+            }
+            Freq::Monthly => {
+                let (year, month) = (anchor.year(), anchor.month());
+                let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+                    return Vec::new();
+                };
+                let length = days_in_month(year, month);
+                let all = (0..length).map(|i| first + Duration::days(i64::from(i)));
+                let mut days: Vec<NaiveDate> = if !self.by_month_day.is_empty() {
+                    all.filter(|d| {
+                        self.by_month_day.iter().any(|n| {
+                            let n = if *n < 0 { length as i32 + 1 + n } else { *n };
+                            d.day() as i32 == n
+                        })
+                    })
+                    .collect()
+                } else if !self.by_day.is_empty() {
+                    all.filter(|d| {
+                        self.by_day.iter().any(|(n, w)| {
+                            d.weekday() == *w
+                                && n.is_none_or(|n| {
+                                    let nth = (d.day() as i32 - 1) / 7 + 1;
+                                    let nth_last = (length as i32 - d.day() as i32) / 7 + 1;
+                                    n == nth || n == -nth_last
+                                })
+                        })
+                    })
+                    .collect()
+                } else {
+                    all.filter(|d| d.day() == start.day()).collect()
+                };
+                days.sort();
+                days
+            }
+            Freq::Yearly => NaiveDate::from_ymd_opt(anchor.year(), start.month(), start.day())
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    /// The period `k` intervals after the one containing `start`.
+    fn period(&self, start: NaiveDate, k: u32) -> Option<NaiveDate> {
+        let steps = i64::from(k) * i64::from(self.interval);
+        match self.freq {
+            Freq::Daily => start.checked_add_signed(Duration::days(steps)),
+            Freq::Weekly => start.checked_add_signed(Duration::weeks(steps)),
+            Freq::Monthly => {
+                let months = i64::from(start.month0()) + steps;
+                let year = start.year() + i32::try_from(months / 12).ok()?;
+                NaiveDate::from_ymd_opt(year, u32::try_from(months % 12).ok()? + 1, 1)
+            }
+            Freq::Yearly => {
+                NaiveDate::from_ymd_opt(start.year() + i32::try_from(steps).ok()?, 1, 1)
+            }
+        }
+    }
+
+    /// The last occurrence, or `None` when the rule never ends (or its end is too far).
+    fn last(&self, start: Start) -> Option<Occurrence> {
+        if self.count.is_none() && self.until.is_none() {
+            return None;
+        }
+        let first_day = start.date();
+        let mut last = None;
+        let mut seen = 0u32;
+        for k in 0.. {
+            let anchor = self.period(first_day, k)?;
+            for day in self.days_in_period(anchor, first_day) {
+                if day < first_day {
+                    continue;
+                }
+                let occurrence = occurrence_on(start, day)?;
+                if self.until.is_some_and(|u| after_until(&occurrence, u)) {
+                    return last;
+                }
+                last = Some(occurrence);
+                seen += 1;
+                if self.count == Some(seen) {
+                    return last;
+                }
+                if seen >= MAX_OCCURRENCES {
+                    return None;
+                }
+            }
+            if k >= MAX_OCCURRENCES {
+                return None;
+            }
+        }
+        None
+    }
+}
+
+impl Series {
+    /// Reads an [`encode`] value; an empty one is a series that does not repeat.
+    pub fn decode(text: &str) -> Series {
+        let mut start = None;
+        let mut raw = Vec::new();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            match line.split_once(':') {
+                Some((name, value)) if name.to_ascii_uppercase().starts_with("DTSTART") => {
+                    start = parse_start(name, value);
+                }
+                _ => raw.push(line.to_string()),
+            }
+        }
+        let rules = raw.iter().map(|l| Rule::parse(l)).collect();
+        Series { start, raw, rules }
+    }
+
+    /// Whether there is any rule at all.
+    pub fn repeats(&self) -> bool {
+        !self.raw.is_empty()
+    }
+
+    /// Whether `other` repeats the same way and only ends elsewhere (or no longer ends).
+    pub fn same_but_for_the_end(&self, other: &Series) -> bool {
+        match (&self.rules, &other.rules) {
+            (Some(a), Some(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|(a, b)| a.without_end() == b.without_end())
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the series has an end (a COUNT or an UNTIL), understood or not.
+    pub fn has_end(&self) -> bool {
+        match &self.rules {
+            Some(rules) => rules.iter().all(|r| r.count.is_some() || r.until.is_some()),
+            None => self.raw.iter().all(|l| {
+                let upper = l.to_ascii_uppercase();
+                upper.contains("COUNT=") || upper.contains("UNTIL=")
+            }),
+        }
+    }
+
+    /// The series' last occurrence, when its end can be worked out.
+    pub fn last_occurrence(&self) -> Option<Occurrence> {
+        let start = self.start?;
+        let rules = self.rules.as_ref()?;
+        let mut last = None;
+        for rule in rules {
+            let end = rule.last(start)?;
+            last = match last {
+                Some(l) if occurrence_key(&l) >= occurrence_key(&end) => Some(l),
+                _ => Some(end),
+            };
+        }
+        last
+    }
+
+    /// The rule in words, dates as a reader in `tz` sees them: "weekly on Tue until 8 Dec",
+    /// "every 2 days, 10 times", "does not repeat"; the rule as written when it is beyond
+    /// what is understood.
+    pub fn words(&self, tz: chrono_tz::Tz) -> String {
+        if !self.repeats() {
+            return "does not repeat".to_string();
+        }
+        let Some(rules) = &self.rules else {
+            return self.raw.join("\n");
+        };
+        rules
+            .iter()
+            .map(|rule| {
+                let mut text = rule.pattern_words(self.start);
+                if let Some(count) = rule.count {
+                    text.push_str(&match count {
+                        1 => ", once".to_string(),
+                        n => format!(", {n} times"),
+                    });
+                } else if let Some(until) = rule.until {
+                    let last = self.start.and_then(|s| rule.last(s));
+                    let date = match last {
+                        Some(occurrence) => occurrence.date_in(tz),
+                        None => until_date(until, tz),
+                    };
+                    let same_year = self.start.is_some_and(|s| s.date().year() == date.year());
+                    let format = if same_year { "%-d %b" } else { "%-d %b %Y" };
+                    text.push_str(&format!(" until {}", date.format(format)));
+                }
+                text
+            })
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+}
+
+fn occurrence_key(o: &Occurrence) -> NaiveDateTime {
+    match o {
+        Occurrence::Date(date) => date.and_hms_opt(0, 0, 0).unwrap_or_default(),
+        Occurrence::At { instant, .. } => instant.naive_utc(),
+    }
+}
+
+/// The occurrence on `day` at the series' wall-clock time.
+fn occurrence_on(start: Start, day: NaiveDate) -> Option<Occurrence> {
+    match start {
+        Start::Date(_) => Some(Occurrence::Date(day)),
+        Start::Local(at, zone) => {
+            let local = day.and_time(at.time());
+            let instant = match zone {
+                Some(zone) => zone
+                    .from_local_datetime(&local)
+                    .earliest()
+                    // A time skipped by a DST jump: Google moves it an hour on.
+                    .or_else(|| {
+                        zone.from_local_datetime(&(local + Duration::hours(1)))
+                            .earliest()
+                    })?
+                    .with_timezone(&Utc),
+                None => Utc.from_utc_datetime(&local),
+            };
+            Some(Occurrence::At { local, instant })
+        }
+    }
+}
+
+fn after_until(occurrence: &Occurrence, until: Until) -> bool {
+    match (occurrence, until) {
+        (Occurrence::Date(day), Until::Date(end)) => *day > end,
+        (Occurrence::Date(day), Until::Utc(end)) => *day > end.date_naive(),
+        (Occurrence::Date(day), Until::Floating(end)) => *day > end.date(),
+        (Occurrence::At { local, .. }, Until::Date(end)) => local.date() > end,
+        (Occurrence::At { instant, .. }, Until::Utc(end)) => *instant > end,
+        (Occurrence::At { local, .. }, Until::Floating(end)) => *local > end,
+    }
+}
+
+fn until_date(until: Until, tz: chrono_tz::Tz) -> NaiveDate {
+    match until {
+        Until::Date(date) => date,
+        Until::Utc(at) => at.with_timezone(&tz).date_naive(),
+        Until::Floating(at) => at.date(),
+    }
+}
+
+fn parse_start(name: &str, value: &str) -> Option<Start> {
+    let params: Vec<&str> = name.split(';').skip(1).collect();
+    if params.iter().any(|p| p.eq_ignore_ascii_case("VALUE=DATE")) {
+        return NaiveDate::parse_from_str(value, "%Y%m%d")
+            .ok()
+            .map(Start::Date);
+    }
+    let zone = params
+        .iter()
+        .find_map(|p| p.strip_prefix("TZID="))
+        .and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+    let local = NaiveDateTime::parse_from_str(value.trim_end_matches('Z'), "%Y%m%dT%H%M%S").ok()?;
+    Some(Start::Local(local, zone))
+}
+
+fn parse_until(value: &str) -> Option<Until> {
+    let value = value.trim();
+    if let Some(utc) = value.strip_suffix('Z') {
+        let at = NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S").ok()?;
+        return Some(Until::Utc(Utc.from_utc_datetime(&at)));
+    }
+    if value.contains('T') {
+        return NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S")
+            .ok()
+            .map(Until::Floating);
+    }
+    NaiveDate::parse_from_str(value, "%Y%m%d")
+        .ok()
+        .map(Until::Date)
+}
+
+fn weekday(code: &str) -> Option<Weekday> {
+    Some(match code.trim().to_ascii_uppercase().as_str() {
+        "MO" => Weekday::Mon,
+        "TU" => Weekday::Tue,
+        "WE" => Weekday::Wed,
+        "TH" => Weekday::Thu,
+        "FR" => Weekday::Fri,
+        "SA" => Weekday::Sat,
+        "SU" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// "TU" → (None, Tue); "2TU" → (Some(2), Tue); "-1FR" → (Some(-1), Fri).
+fn by_day(text: &str) -> Option<(Option<i32>, Weekday)> {
+    let text = text.trim();
+    let split = text.len().checked_sub(2)?;
+    let (n, day) = text.split_at_checked(split)?;
+    let n = match n {
+        "" => None,
+        n => Some(n.parse::<i32>().ok().filter(|n| *n != 0 && n.abs() <= 5)?),
+    };
+    Some((n, weekday(day)?))
+}
+
+fn short_day(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Mon",
+        Weekday::Tue => "Tue",
+        Weekday::Wed => "Wed",
+        Weekday::Thu => "Thu",
+        Weekday::Fri => "Fri",
+        Weekday::Sat => "Sat",
+        Weekday::Sun => "Sun",
+    }
+}
+
+fn ordinal(n: i32) -> String {
+    match n {
+        -1 => "last".to_string(),
+        -2 => "second to last".to_string(),
+        n if n < 0 => format!("{} from last", ordinal(-n)),
+        1 => "1st".to_string(),
+        2 => "2nd".to_string(),
+        3 => "3rd".to_string(),
+        n => format!("{n}th"),
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    };
+    next.and_then(|n| n.pred_opt())
+        .map_or(28, |last| last.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::America::New_York;
+    use chrono_tz::Europe::London;
+
+    /// A series starting Tue 1 Dec 2026 09:00 New York time with these rules.
+    fn standup(rules: &[&str]) -> Series {
+        let start = EventTime::DateTime {
+            date_time: DateTime::parse_from_rfc3339("2026-12-01T09:00:00-05:00").unwrap(),
+            time_zone: Some("America/New_York".into()),
+        };
+        let lines: Vec<String> = rules.iter().map(|r| r.to_string()).collect();
+        Series::decode(&encode(&start, &self::rules(&lines)))
+    }
+
+    fn words(rule: &str) -> String {
+        standup(&[rule]).words(New_York)
+    }
+
+    #[test]
+    fn each_frequency_reads_in_words_with_its_interval() {
+        assert_eq!(words("RRULE:FREQ=DAILY"), "daily");
+        assert_eq!(words("RRULE:FREQ=DAILY;INTERVAL=3"), "every 3 days");
+        assert_eq!(
+            words("RRULE:FREQ=WEEKLY"),
+            "weekly on Tue",
+            "the start's day"
+        );
+        assert_eq!(
+            words("RRULE:FREQ=WEEKLY;INTERVAL=2;WKST=SU;BYDAY=MO,WE"),
+            "every 2 weeks on Mon, Wed"
+        );
+        assert_eq!(words("RRULE:FREQ=MONTHLY"), "monthly on day 1");
+        assert_eq!(
+            words("RRULE:FREQ=MONTHLY;BYMONTHDAY=15"),
+            "monthly on day 15"
+        );
+        assert_eq!(
+            words("RRULE:FREQ=MONTHLY;BYDAY=1TU"),
+            "monthly on the 1st Tue"
+        );
+        assert_eq!(
+            words("RRULE:FREQ=MONTHLY;INTERVAL=2;BYDAY=-1FR"),
+            "every 2 months on the last Fri"
+        );
+        assert_eq!(words("RRULE:FREQ=YEARLY"), "yearly on 1 Dec");
+    }
+
+    #[test]
+    fn count_and_until_say_how_the_series_ends() {
+        assert_eq!(words("RRULE:FREQ=DAILY;COUNT=10"), "daily, 10 times");
+        assert_eq!(words("RRULE:FREQ=DAILY;COUNT=1"), "daily, once");
+        assert_eq!(
+            words("RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20261215T045959Z"),
+            "weekly on Tue until 8 Dec",
+            "until names the last occurrence, not Google's end-of-day cut"
+        );
+        assert_eq!(
+            words("RRULE:FREQ=MONTHLY;UNTIL=20270301T000000Z"),
+            "monthly on day 1 until 1 Feb 2027",
+            "another year is said"
+        );
+    }
+
+    #[test]
+    fn the_until_date_is_the_readers_day() {
+        // 23:30 in New York is already the next day in London.
+        let start = EventTime::DateTime {
+            date_time: DateTime::parse_from_rfc3339("2026-12-01T23:30:00-05:00").unwrap(),
+            time_zone: Some("America/New_York".into()),
+        };
+        let rules = rules(&["RRULE:FREQ=DAILY;UNTIL=20261204T045959Z".to_string()]);
+        let series = Series::decode(&encode(&start, &rules));
+        assert_eq!(series.words(New_York), "daily until 3 Dec");
+        assert_eq!(series.words(London), "daily until 4 Dec");
+        assert_eq!(
+            series.last_occurrence().map(|o| o.local_date()),
+            NaiveDate::from_ymd_opt(2026, 12, 3),
+            "in the series' own zone it is the 3rd"
+        );
+    }
+
+    #[test]
+    fn rules_beyond_the_common_shapes_are_shown_as_written() {
+        let odd = "RRULE:FREQ=MONTHLY;BYSETPOS=-1;BYDAY=MO,TU,WE,TH,FR";
+        assert_eq!(words(odd), odd);
+        assert_eq!(words("RRULE:FREQ=HOURLY"), "RRULE:FREQ=HOURLY");
+        assert_eq!(standup(&[]).words(New_York), "does not repeat");
+        assert_eq!(
+            standup(&["EXDATE;TZID=America/New_York:20261208T090000"]).words(New_York),
+            "does not repeat",
+            "an excluded date alone is no rule"
+        );
+    }
+
+    #[test]
+    fn the_same_rule_written_in_another_order_is_the_same_rule() {
+        assert!(same_rules(
+            &rules(&["RRULE:BYDAY=TU;FREQ=WEEKLY;WKST=SU".to_string()]),
+            &rules(&[" rrule:FREQ=WEEKLY;WKST=SU;BYDAY=TU".to_string()])
+        ));
+        assert!(!same_rules(
+            &rules(&["RRULE:FREQ=WEEKLY;BYDAY=TU".to_string()]),
+            &rules(&["RRULE:FREQ=WEEKLY;BYDAY=TU,TH".to_string()])
+        ));
+    }
+
+    #[test]
+    fn last_occurrence_follows_count_until_and_interval() {
+        let last = |rule: &str| {
+            standup(&[rule])
+                .last_occurrence()
+                .map(|o| o.local_date().format("%Y-%m-%d").to_string())
+        };
+        assert_eq!(last("RRULE:FREQ=DAILY"), None, "no end");
+        assert_eq!(
+            last("RRULE:FREQ=DAILY;COUNT=3").as_deref(),
+            Some("2026-12-03")
+        );
+        assert_eq!(
+            last("RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4").as_deref(),
+            Some("2026-12-10")
+        );
+        assert_eq!(
+            last("RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20261231T000000Z").as_deref(),
+            Some("2026-12-29")
+        );
+        assert_eq!(
+            last("RRULE:FREQ=MONTHLY;BYDAY=-1FR;COUNT=2").as_deref(),
+            Some("2027-01-29"),
+            "the last Friday of December, then of January"
+        );
+        assert_eq!(
+            last("RRULE:FREQ=MONTHLY;BYMONTHDAY=31;COUNT=3").as_deref(),
+            Some("2027-03-31"),
+            "months without a 31st are skipped"
+        );
+        assert_eq!(
+            last("RRULE:FREQ=YEARLY;COUNT=3").as_deref(),
+            Some("2028-12-01")
+        );
+        assert_eq!(
+            last("RRULE:FREQ=DAILY;UNTIL=20261130").as_deref(),
+            None,
+            "ended before it began"
+        );
+    }
+
+    #[test]
+    fn an_all_day_series_counts_days() {
+        let start = EventTime::date(NaiveDate::from_ymd_opt(2026, 12, 24).unwrap());
+        let rules = rules(&["RRULE:FREQ=YEARLY;UNTIL=20281224".to_string()]);
+        let series = Series::decode(&encode(&start, &rules));
+        assert_eq!(
+            series.last_occurrence(),
+            Some(Occurrence::Date(
+                NaiveDate::from_ymd_opt(2028, 12, 24).unwrap()
+            ))
+        );
+        assert_eq!(series.words(London), "yearly on 24 Dec until 24 Dec 2028");
+    }
+
+    #[test]
+    fn a_new_end_is_told_apart_from_a_new_pattern() {
+        let weekly = standup(&["RRULE:FREQ=WEEKLY;BYDAY=TU"]);
+        let cut = standup(&["RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20261215T045959Z"]);
+        let daily = standup(&["RRULE:FREQ=DAILY"]);
+        assert!(weekly.same_but_for_the_end(&cut));
+        assert!(!weekly.same_but_for_the_end(&daily));
+        assert!(cut.has_end() && !weekly.has_end());
+    }
+}
