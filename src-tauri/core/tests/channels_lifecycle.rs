@@ -36,6 +36,23 @@ async fn until_channels(h: &Harness, pred: impl Fn(&[fake_google::ChannelInfo]) 
     );
 }
 
+/// Sets `faults`, lets the first channel reach its renewal, and waits until the new
+/// channel is stored beside it.
+async fn into_renewal(h: &Harness, faults: Faults) {
+    h.control.set_faults(faults);
+    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
+    until_engine_channels(h, 2).await;
+}
+
+/// The channels live at fake-google now.
+fn live_at_google(h: &Harness) -> Vec<fake_google::ChannelInfo> {
+    h.control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect()
+}
+
 fn state_of(channels: &[fake_google::ChannelInfo], id: &str) -> Option<GoogleState> {
     channels.iter().find(|c| c.id == id).map(|c| c.state)
 }
@@ -417,12 +434,14 @@ async fn waking_up_while_a_renewal_waits_for_its_sync_message_leaves_one_channel
     let first = h.watch().await;
     let mut events = h.engine.subscribe();
     // The new channel's sync message is slow: the renewal waits for it with both live.
-    h.control.set_faults(Faults {
-        delivery_delay: Duration::from_secs(20),
-        ..Faults::default()
-    });
-    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
-    until_engine_channels(&h, 2).await;
+    into_renewal(
+        &h,
+        Faults {
+            delivery_delay: Duration::from_secs(20),
+            ..Faults::default()
+        },
+    )
+    .await;
     // "Renew now" on it meanwhile is told the renewal is under way.
     let busy = h
         .engine
@@ -435,12 +454,7 @@ async fn waking_up_while_a_renewal_waits_for_its_sync_message_leaves_one_channel
     h.engine.resumed().await;
     tokio::time::sleep(Duration::from_secs(600)).await;
 
-    let live: Vec<_> = h
-        .control
-        .channels()
-        .into_iter()
-        .filter(|c| c.state == GoogleState::Live)
-        .collect();
+    let live = live_at_google(&h);
     assert_eq!(
         live.len(),
         1,
@@ -458,21 +472,18 @@ async fn unwatching_while_a_renewal_waits_for_its_sync_message_stops_both_quietl
     let h = Harness::start(quick).await;
     h.watch().await;
     let mut events = h.engine.subscribe();
-    h.control.set_faults(Faults {
-        delivery_delay: Duration::from_secs(20),
-        ..Faults::default()
-    });
-    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
-    until_engine_channels(&h, 2).await;
+    into_renewal(
+        &h,
+        Faults {
+            delivery_delay: Duration::from_secs(20),
+            ..Faults::default()
+        },
+    )
+    .await;
     h.engine.unwatch(&h.calendar).await.expect("unwatch works");
     tokio::time::sleep(Duration::from_secs(600)).await;
 
-    let live: Vec<_> = h
-        .control
-        .channels()
-        .into_iter()
-        .filter(|c| c.state == GoogleState::Live)
-        .collect();
+    let live = live_at_google(&h);
     assert!(live.is_empty(), "nothing is live at Google: {live:#?}");
     assert!(h.engine.channels().expect("channels").is_empty());
     assert_eq!(h.engine.snapshot().watched_count, 0);
@@ -490,21 +501,18 @@ async fn unwatching_while_google_is_still_creating_the_new_channel_leaves_nothin
     let mut events = h.engine.subscribe();
     // Google is slow to answer the renewal's events.watch: the new channel exists there
     // but CalWatch does not know its resource id yet.
-    h.control.set_faults(Faults {
-        watch_delay: Duration::from_secs(20),
-        ..Faults::default()
-    });
-    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
-    until_engine_channels(&h, 2).await;
+    into_renewal(
+        &h,
+        Faults {
+            watch_delay: Duration::from_secs(20),
+            ..Faults::default()
+        },
+    )
+    .await;
     h.engine.unwatch(&h.calendar).await.expect("unwatch works");
     tokio::time::sleep(Duration::from_secs(600)).await;
 
-    let live: Vec<_> = h
-        .control
-        .channels()
-        .into_iter()
-        .filter(|c| c.state == GoogleState::Live)
-        .collect();
+    let live = live_at_google(&h);
     assert!(
         live.is_empty(),
         "no channel is left delivering to CalWatch: {live:#?}"
@@ -646,12 +654,7 @@ async fn quitting_while_google_creates_a_renewal_leaves_one_channel_after_restar
     let clock = Arc::clone(&h.clock);
     h.restart(clock).await;
     tokio::time::sleep(Duration::from_secs(600)).await;
-    let live: Vec<_> = h
-        .control
-        .channels()
-        .into_iter()
-        .filter(|c| c.state == GoogleState::Live)
-        .collect();
+    let live = live_at_google(&h);
     let channels = h.engine.channels().expect("channels");
     assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
     assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
@@ -712,12 +715,7 @@ async fn stopping_a_channel_while_google_creates_its_replacement_stops_both() {
         .expect("stopping works");
     tokio::time::sleep(Duration::from_secs(600)).await;
 
-    let live: Vec<_> = h
-        .control
-        .channels()
-        .into_iter()
-        .filter(|c| c.state == GoogleState::Live)
-        .collect();
+    let live = live_at_google(&h);
     assert!(
         live.is_empty(),
         "the replacement does not outlive the stopped channel: {live:#?}"
@@ -735,12 +733,14 @@ async fn stopping_a_channel_while_google_creates_its_replacement_stops_both() {
 async fn stopping_the_new_channel_while_its_renewal_waits_keeps_the_calendar_watched() {
     let h = Harness::start(quick).await;
     let first = h.watch().await;
-    h.control.set_faults(Faults {
-        delivery_delay: Duration::from_secs(20),
-        ..Faults::default()
-    });
-    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
-    until_engine_channels(&h, 2).await;
+    into_renewal(
+        &h,
+        Faults {
+            delivery_delay: Duration::from_secs(20),
+            ..Faults::default()
+        },
+    )
+    .await;
     let new = h
         .engine
         .channels()
@@ -777,12 +777,14 @@ async fn two_unwatches_at_once_both_succeed() {
     h.watch().await;
     let mut events = h.engine.subscribe();
     // A renewal waiting for its sync message: two channels to stop.
-    h.control.set_faults(Faults {
-        delivery_delay: Duration::from_secs(20),
-        ..Faults::default()
-    });
-    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
-    until_engine_channels(&h, 2).await;
+    into_renewal(
+        &h,
+        Faults {
+            delivery_delay: Duration::from_secs(20),
+            ..Faults::default()
+        },
+    )
+    .await;
     // The user's Unwatch while Google's not_exists (the calendar was deleted) unwatches it.
     let (user, automatic) =
         tokio::join!(h.engine.unwatch(&h.calendar), h.engine.unwatch(&h.calendar));
@@ -815,12 +817,14 @@ fn database(h: &Harness) -> calwatch_core::store::Store {
 async fn quitting_while_a_renewal_waits_and_google_cannot_be_told_to_stop_the_old_channel() {
     let mut h = Harness::start(quick).await;
     let first = h.watch().await;
-    h.control.set_faults(Faults {
-        delivery_delay: Duration::from_secs(20),
-        ..Faults::default()
-    });
-    tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(10)).await;
-    until_engine_channels(&h, 2).await;
+    into_renewal(
+        &h,
+        Faults {
+            delivery_delay: Duration::from_secs(20),
+            ..Faults::default()
+        },
+    )
+    .await;
     // Quit while the renewal waits for the new channel's sync message; the old channel's
     // channels.stop does not get through.
     h.control.set_faults(Faults {
@@ -844,12 +848,7 @@ async fn quitting_while_a_renewal_waits_and_google_cannot_be_told_to_stop_the_ol
         Some(GoogleState::Stopped),
         "the next start stops the old channel at Google rather than leave it posting until it expires"
     );
-    let live: Vec<_> = h
-        .control
-        .channels()
-        .into_iter()
-        .filter(|c| c.state == GoogleState::Live)
-        .collect();
+    let live = live_at_google(&h);
     let channels = h.engine.channels().expect("channels");
     assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
     assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
