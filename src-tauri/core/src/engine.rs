@@ -370,6 +370,8 @@ impl Engine {
             }
         }
         inner.client.set(None);
+        // A refresh still in flight must not save its tokens after the entry is deleted.
+        session.tokens.forget().await;
         auth::sign_out(&session.app, &*inner.token_store, &session.account).await?;
         inner.store.delete_account(&session.account)?;
         inner.emit(EngineEvent::State);

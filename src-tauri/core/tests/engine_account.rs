@@ -275,3 +275,41 @@ async fn new_callback_url_moves_live_channels_to_it() {
     let notices = h.notifier.wait_for(1).await;
     assert_eq!(notices[0].headline(), "Through the new tunnel added");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_answered_after_sign_out_does_not_bring_the_sign_in_back() {
+    let h = Harness::start(quick).await;
+    // The app sat idle past the access token's hour; the window then asks for the
+    // calendar list, which needs a refresh, and Google's answer is slow to arrive.
+    tokio::time::advance(Duration::from_secs(2 * 3600)).await;
+    h.control.set_faults(Faults {
+        token_delay: Duration::from_secs(10),
+        ..Faults::default()
+    });
+    let asked = h.control.stats().token_calls;
+    let listing = tokio::spawn({
+        let engine = h.engine.clone();
+        async move { engine.calendars(true).await }
+    });
+    tokio::time::timeout(PATIENCE, async {
+        while h.control.stats().token_calls == asked {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the refresh reached Google");
+
+    // Meanwhile the user signs out.
+    h.engine.sign_out().await.expect("sign-out works");
+    assert!(h.tokens.accounts().is_empty(), "the tokens are gone");
+    let _ = listing.await.expect("the listing task ends");
+
+    assert!(
+        h.tokens.accounts().is_empty(),
+        "a refresh answered after sign-out must not write tokens back into the keyring"
+    );
+    assert!(
+        h.engine.snapshot().account.is_none(),
+        "the signed-out account does not come back in the window"
+    );
+}

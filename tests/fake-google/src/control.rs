@@ -53,6 +53,10 @@ pub struct Faults {
     /// answers only after this long, like a slow Google; a refusal comes as late.
     #[serde(rename = "watch_delay_ms", with = "millis")]
     pub watch_delay: Duration,
+    /// The token endpoint decides at once (a refresh is granted, a code spent) but the
+    /// answer arrives only after this long, like a slow network.
+    #[serde(rename = "token_delay_ms", with = "millis")]
+    pub token_delay: Duration,
 }
 
 /// How the token endpoint misbehaves for a queued failure.

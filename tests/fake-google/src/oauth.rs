@@ -214,7 +214,14 @@ async fn token(State(s): State<Arc<Shared>>, headers: HeaderMap, body: String) -
         None => grant(&s, &form, &client_id, &client_secret, &mut log),
     };
     log.error = outcome.as_ref().err().map(|e| e.error.to_string());
-    s.world().token_log.push(log);
+    let delay = {
+        let mut world = s.world();
+        world.token_log.push(log);
+        world.faults.token_delay
+    };
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     match outcome {
         Ok(body) => (
             StatusCode::OK,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use common::{api_get, fake, http};
-use fake_google::{FakeGoogle, Options, TokenFailure};
+use fake_google::{FakeGoogle, Faults, Options, TokenFailure};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -359,6 +359,52 @@ async fn queued_token_failures_come_in_order_then_the_endpoint_recovers() {
         "after the queued failures the endpoint works again"
     );
     assert_eq!(control.stats().token_calls, 4);
+}
+
+#[tokio::test]
+async fn a_slow_token_answer_was_granted_when_asked_not_when_it_arrives() {
+    let fake = fake().await;
+    let control = fake.control();
+    let (_, refresh_token) = control.issue_token_pair();
+    control.set_faults(Faults {
+        token_delay: Duration::from_millis(300),
+        ..Faults::default()
+    });
+    let started = std::time::Instant::now();
+    let slow = tokio::spawn({
+        let token_url = fake.token_url();
+        let refresh_token = refresh_token.clone();
+        async move {
+            http()
+                .post(token_url)
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", refresh_token.as_str()),
+                    ("client_id", Options::default().client_id.as_str()),
+                    ("client_secret", Options::default().client_secret.as_str()),
+                ])
+                .send()
+                .await
+                .expect("the token endpoint answers")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
+    });
+    // Revoked while the answer is on its way: the refresh was already granted.
+    while control.stats().token_calls == 0 {
+        tokio::task::yield_now().await;
+    }
+    control.revoke_all_tokens();
+    let renewed = slow.await.expect("the request task");
+    assert!(
+        renewed["access_token"].is_string(),
+        "granted before the revocation: {renewed}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "the answer was late"
+    );
 }
 
 #[tokio::test]

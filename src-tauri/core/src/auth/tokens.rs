@@ -61,6 +61,9 @@ pub struct OAuthTokens {
     rounds: AtomicU64,
     /// What the engine and window observe.
     status: watch::Sender<AccountStatus>,
+    /// Set by [`OAuthTokens::forget`] at sign-out; held while refreshed tokens are saved,
+    /// so a refresh Google answers after sign-out cannot put them back in the keyring.
+    forgotten: Mutex<bool>,
 }
 
 struct Current {
@@ -91,6 +94,7 @@ impl OAuthTokens {
             }),
             rounds: AtomicU64::new(0),
             status,
+            forgotten: Mutex::new(false),
         }
     }
 
@@ -135,6 +139,13 @@ impl OAuthTokens {
         self.status.send_replace(AccountStatus::SignedIn);
     }
 
+    /// Signs these tokens out: nothing is refreshed, saved or reported from now on, and a
+    /// refresh still waiting for Google is discarded. Returns once no save is under way,
+    /// so deleting the keyring entry afterwards is final.
+    pub async fn forget(&self) {
+        *self.forgotten.lock().await = true;
+    }
+
     /// A copy of the tokens held now (for revoking on sign-out).
     pub async fn snapshot(&self) -> TokenSet {
         self.current.lock().await.tokens.clone()
@@ -142,8 +153,17 @@ impl OAuthTokens {
 
     /// Refreshes with the lock held, retrying transient failures; records the outcome.
     async fn refresh_locked(&self, current: &mut Current) -> Result<(), TokenError> {
+        if *self.forgotten.lock().await {
+            return Err(TokenError::NeedsSignIn);
+        }
         let outcome = self.refresh_with_retries(&current.tokens).await;
         self.rounds.fetch_add(1, Ordering::AcqRel);
+        let forgotten = self.forgotten.lock().await;
+        if *forgotten {
+            // Signed out while Google was answering: the result belongs to no one now.
+            current.last_failure = Some(TokenError::NeedsSignIn);
+            return Err(TokenError::NeedsSignIn);
+        }
         match outcome {
             Ok(tokens) => {
                 current.tokens = tokens;
