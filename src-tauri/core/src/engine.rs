@@ -361,8 +361,15 @@ impl Engine {
     pub async fn sign_out(&self) -> Result<(), EngineError> {
         let inner = &self.inner;
         let session = write(&inner.session).take();
-        let Some(session) = session else {
-            return Ok(());
+        let account = match &session {
+            Some(session) => session.account.clone(),
+            // Signed in before, but its tokens were not loaded (the keyring entry was
+            // gone or locked at start, or an earlier sign-out failed half-way): the window
+            // still shows the account, so signing out must still forget it.
+            None => match inner.store.accounts()?.into_iter().next() {
+                Some(account) => account.id,
+                None => return Ok(()),
+            },
         };
         for calendar in inner.store.calendars()? {
             if calendar.watched {
@@ -370,10 +377,21 @@ impl Engine {
             }
         }
         inner.client.set(None);
-        // A refresh still in flight must not save its tokens after the entry is deleted.
-        session.tokens.forget().await;
-        auth::sign_out(&session.app, &*inner.token_store, &session.account).await?;
-        inner.store.delete_account(&session.account)?;
+        match session {
+            Some(session) => {
+                // A refresh still in flight must not save its tokens after the entry is deleted.
+                session.tokens.forget().await;
+                auth::sign_out(&session.app, &*inner.token_store, &account).await?;
+            }
+            None => match inner.oauth_app() {
+                // The keyring may answer now: revoke what it holds, then delete it.
+                Ok(app) => {
+                    auth::sign_out(&app, &*inner.token_store, &account).await?;
+                }
+                Err(_) => inner.token_store.delete(&account).await?,
+            },
+        }
+        inner.store.delete_account(&account)?;
         inner.emit(EngineEvent::State);
         inner.emit(EngineEvent::Calendars);
         Ok(())

@@ -9,6 +9,7 @@ use std::time::Duration;
 use calwatch_core::auth::AccountStatus;
 use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::Notice;
+use calwatch_core::secrets::TokenStore;
 use engine_support::{browser, quick, Harness, Tunnel, PATIENCE};
 use fake_google::{ChannelState as GoogleState, Faults};
 
@@ -312,4 +313,29 @@ async fn a_refresh_answered_after_sign_out_does_not_bring_the_sign_in_back() {
         h.engine.snapshot().account.is_none(),
         "the signed-out account does not come back in the window"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_account_whose_keyring_entry_is_gone_can_still_be_signed_out() {
+    let mut h = Harness::start(quick).await;
+    h.watch().await;
+    // Something else (a keyring clean-up, the user in Seahorse) deleted CalWatch's entry.
+    h.tokens.delete(&h.calendar).await.expect("entry deleted");
+    let clock = std::sync::Arc::clone(&h.clock);
+    h.restart(clock).await;
+    let account = h
+        .engine
+        .snapshot()
+        .account
+        .expect("the account is still shown");
+    assert_eq!(account.status, AccountStatus::NeedsSignIn);
+
+    h.engine.sign_out().await.expect("sign-out works");
+    let state = h.engine.snapshot();
+    assert!(
+        state.account.is_none(),
+        "after signing out the window no longer shows the account: {:?}",
+        state.account
+    );
+    assert_eq!(state.watched_count, 0, "nothing is watched any more");
 }
