@@ -73,6 +73,25 @@ fn desktop_client_is_accepted_and_copied_owner_only() {
 }
 
 #[test]
+fn a_file_saved_by_a_windows_editor_is_still_accepted() {
+    // Notepad and friends save UTF-8 with a byte order mark and CRLF line ends.
+    let text = format!("\u{feff}{}", DESKTOP.replace('\n', "\r\n"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chosen = write(dir.path(), "client_secret_123.json", &text);
+    let mut config = Config::with_data_dir(dir.path().join("data"));
+
+    let secret = config
+        .import_client_secret(&chosen)
+        .expect("the same client, saved by another editor, is accepted");
+    assert_eq!(secret.client_id, "123-abc.apps.googleusercontent.com");
+    assert_eq!(
+        config.client_secret().expect("the copy loads"),
+        Some(secret),
+        "the copy in the data dir loads too"
+    );
+}
+
+#[test]
 fn no_client_configured_is_none_not_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = Config::with_data_dir(dir.path());

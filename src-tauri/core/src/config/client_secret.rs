@@ -90,6 +90,8 @@ pub(crate) fn read(path: &Path) -> Result<String, ClientSecretError> {
 impl ClientSecret {
     /// Parses the text of Google's download.
     pub fn from_json(text: &str) -> Result<ClientSecret, ClientSecretError> {
+        // A file re-saved by a Windows editor starts with a byte order mark; it is still JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: Value = serde_json::from_str(text).map_err(|_| ClientSecretError::NotJson)?;
         let Some(object) = value.as_object() else {
             return Err(ClientSecretError::NotAnOAuthClient);
