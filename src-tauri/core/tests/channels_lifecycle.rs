@@ -923,3 +923,158 @@ async fn quitting_while_google_stops_a_renewed_channel_stops_it_after_restart() 
         "and forgotten once Google confirmed"
     );
 }
+
+/// Creates channel `id` on the primary calendar at fake-google directly (what a previous
+/// run's events.watch did), and returns fake-google's view of it.
+async fn watch_at_google(h: &Harness, id: &str, address: &str) -> fake_google::ChannelInfo {
+    let created = reqwest::Client::new()
+        .post(format!(
+            "{}/calendars/{}/events/watch",
+            h.fake.api_base(),
+            h.calendar
+        ))
+        .bearer_auth(h.control.issue_access_token())
+        .json(&json!({
+            "id": id,
+            "type": "web_hook",
+            "address": address,
+            "token": "t".repeat(43),
+        }))
+        .send()
+        .await
+        .expect("fake-google answers");
+    assert!(created.status().is_success());
+    h.google_channel(id)
+}
+
+/// Stores `channel` (created at `now`) as a previous run left it.
+fn leftover_replacement(
+    h: &Harness,
+    store: &calwatch_core::store::Store,
+    channel: &fake_google::ChannelInfo,
+    state: ChannelState,
+    last_message_number: u64,
+) {
+    store
+        .insert_channel(&calwatch_core::store::ChannelRecord {
+            id: channel.id.clone(),
+            calendar_id: h.calendar.clone(),
+            resource_id: Some(channel.resource_id.clone()),
+            token: calwatch_core::secrets::Sensitive::new("t".repeat(43)),
+            address: channel.address.clone(),
+            expiration_ms: channel.expiration_ms,
+            state,
+            last_message_number,
+            created_ms: h.clock.now_ms(),
+            error: None,
+        })
+        .expect("insert");
+}
+
+#[tokio::test(start_paused = true)]
+async fn quitting_after_a_renewal_was_confirmed_but_before_the_old_channel_stopped_leaves_one_channel(
+) {
+    let mut h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.engine.shutdown().await;
+    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    // What a run killed between the new channel's sync message and the old channel's
+    // channels.stop left behind: the old one renewing, the new one confirmed, both live.
+    let store = database(&h);
+    store
+        .update_channel_state(&first.id, ChannelState::Renewing, None)
+        .expect("state");
+    let replacement = watch_at_google(&h, "replacement", &first.address).await;
+    leftover_replacement(&h, &store, &replacement, ChannelState::Active, 1);
+    drop(store);
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live = live_at_google(&h);
+    assert_eq!(
+        live.len(),
+        1,
+        "one channel is live at Google, not the confirmed one plus a renewal of the old: {live:#?}"
+    );
+    assert_eq!(
+        live[0].id, "replacement",
+        "the confirmed replacement is kept"
+    );
+    assert_eq!(
+        state_of(&h.control.channels(), &first.id),
+        Some(GoogleState::Stopped),
+        "the old channel is stopped at Google"
+    );
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(channels[0].id, "replacement");
+    assert_eq!(
+        database(&h).channel(&first.id).expect("read"),
+        None,
+        "and the old one forgotten once Google confirmed"
+    );
+}
+
+/// Restarts with the first channel renewing and a replacement Google answered but never
+/// confirmed (its `sync` message was lost with the run), stored as `state`.
+async fn restart_with_an_unconfirmed_replacement(state: ChannelState) {
+    let mut h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.engine.shutdown().await;
+    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    let store = database(&h);
+    store
+        .update_channel_state(&first.id, ChannelState::Renewing, None)
+        .expect("state");
+    let replacement = watch_at_google(&h, "unconfirmed", &first.address).await;
+    leftover_replacement(&h, &store, &replacement, state, 0);
+    drop(store);
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live = live_at_google(&h);
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(live[0].id, channels[0].id, "and it is the one listed");
+    assert_eq!(channels[0].state, ChannelState::Active);
+}
+
+#[tokio::test(start_paused = true)]
+async fn quitting_after_google_answered_a_renewal_before_its_sync_message_leaves_one_channel() {
+    restart_with_an_unconfirmed_replacement(ChannelState::Active).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn quitting_while_a_renewal_records_google_s_answer_leaves_one_channel() {
+    // Killed between storing the resource id and marking the new channel active.
+    restart_with_an_unconfirmed_replacement(ChannelState::Pending).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_renewal_interrupted_by_quitting_is_finished_at_the_next_start() {
+    let mut h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.engine.shutdown().await;
+    // "Renew now" two days in; the run dies before Google is asked for the new channel.
+    tokio::time::sleep(Duration::from_secs(2 * 24 * 3600)).await;
+    database(&h)
+        .update_channel_state(&first.id, ChannelState::Renewing, None)
+        .expect("state");
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(
+        channels[0].state,
+        ChannelState::Active,
+        "it is not shown renewing for days with nothing under way: {channels:#?}"
+    );
+    let live = live_at_google(&h);
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(live[0].id, channels[0].id);
+}

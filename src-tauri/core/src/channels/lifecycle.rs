@@ -356,8 +356,9 @@ impl Channels {
     /// number, so replays stay duplicates) and arms its renewal. A channel that expired
     /// while the app was off is replaced at once by its timer. A channel stopped without
     /// Google confirming it (the app quit meanwhile, or Google could not be reached) is
-    /// stopped there again.
+    /// stopped there again, and so is the half of a renewal the app died in that is not kept.
     pub fn rearm(&self) -> Result<(), ChannelError> {
+        self.settle_interrupted_renewals()?;
         for record in self.inner.store.channels()? {
             if record.state == ChannelState::Stopped {
                 let this = self.clone();
@@ -370,6 +371,56 @@ impl Channels {
             registered.last_message_number = record.last_message_number;
             self.inner.registry.insert(record.id.clone(), registered);
             self.arm(&record);
+        }
+        Ok(())
+    }
+
+    /// A run that died during a renewal left the old channel `renewing` beside its new one,
+    /// both perhaps live at Google; armed as they are, the old one's timer would renew it
+    /// again and leave two channels on the calendar for good. One of them is kept, the
+    /// other marked stopped, so [`Channels::rearm`] stops it at Google and forgets it:
+    /// - the new one was confirmed (its `sync` message arrived): only the old one's stop
+    ///   was missing, so the old one goes;
+    /// - otherwise the new one never showed it delivers, and its `sync` message went with
+    ///   the dead run: it goes, and the old one, still renewing, is renewed again at once.
+    fn settle_interrupted_renewals(&self) -> Result<(), ChannelError> {
+        for renewing in self.inner.store.channels()? {
+            // Read afresh: an earlier round may have settled this calendar already.
+            let channels: Vec<ChannelRecord> = self
+                .inner
+                .store
+                .channels_for_calendar(&renewing.calendar_id)?
+                .into_iter()
+                .filter(|c| c.state != ChannelState::Stopped)
+                .collect();
+            if !channels
+                .iter()
+                .any(|c| c.id == renewing.id && c.state == ChannelState::Renewing)
+            {
+                continue;
+            }
+            let (old, others): (Vec<_>, Vec<_>) =
+                channels.into_iter().partition(|c| c.id == renewing.id);
+            let confirmed = others
+                .iter()
+                .any(|c| c.resource_id.is_some() && c.last_message_number > 0);
+            for record in if confirmed { old } else { others } {
+                if record.resource_id.is_none() {
+                    // Google never answered its watch; every channel on a calendar watches
+                    // the same resource, so it can be told with the kept one's.
+                    if let Some(resource_id) = self.watched_resource(&record) {
+                        self.inner.store.record_watch_response(
+                            &record.id,
+                            &resource_id,
+                            record.expiration_ms,
+                        )?;
+                    }
+                }
+                tracing::info!(channel = %record.id, "stopping the unneeded half of a renewal a previous run left");
+                self.inner
+                    .store
+                    .update_channel_state(&record.id, ChannelState::Stopped, None)?;
+            }
         }
         Ok(())
     }
@@ -548,6 +599,10 @@ impl Channels {
             let at = if old.state == ChannelState::Pending && old.resource_id.is_none() {
                 // Armed while still pending means a previous run died before Google
                 // answered the watch: whether it exists there is unknown, so replace it.
+                self.inner.clock.now_ms()
+            } else if old.state == ChannelState::Renewing {
+                // Armed while renewing means a previous run died before the renewal was
+                // done (and `rearm` dropped its unconfirmed new channel): finish it now.
                 self.inner.clock.now_ms()
             } else if moved {
                 // It delivers to a callback URL no longer in use: move it now.
