@@ -1078,3 +1078,85 @@ async fn a_renewal_interrupted_by_quitting_is_finished_at_the_next_start() {
     assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
     assert_eq!(live[0].id, channels[0].id);
 }
+
+/// Stops the renewal's new channel as the user would, and checks what the window shows:
+/// the old channel as it was, no error, and later a renewal that goes through.
+async fn stop_the_new_channel_of_a_renewal(
+    h: &Harness,
+    first: &calwatch_core::store::ChannelRecord,
+) {
+    let mut events = h.engine.subscribe();
+    let new = h
+        .engine
+        .channels()
+        .expect("channels")
+        .into_iter()
+        .find(|c| c.id != first.id)
+        .expect("the new channel is listed");
+    h.engine
+        .stop_channel(&new.id)
+        .await
+        .expect("stopping works");
+    // Once the renewal gave up waiting for the new channel (its sync message or Google's
+    // answer)…
+    let old_channel = || {
+        h.engine
+            .channels()
+            .expect("channels")
+            .into_iter()
+            .find(|c| c.id == first.id)
+    };
+    let done = tokio::time::timeout(PATIENCE, async {
+        while old_channel().is_some_and(|c| c.state == ChannelState::Renewing) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    assert!(done.is_ok(), "the renewal ends");
+    let channels = h.engine.channels().expect("channels");
+    let old = old_channel().expect("the old channel is kept");
+    assert_eq!(
+        (old.state, old.error.as_deref()),
+        (ChannelState::Active, None),
+        "the old channel still watches and is shown as it was: {channels:#?}"
+    );
+    assert_eq!(
+        errors_seen(&mut events),
+        Vec::<String>::new(),
+        "the user's own stop is not reported as a failed renewal"
+    );
+
+    // The renewal is made again and goes through.
+    h.control.set_faults(Faults::default());
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    let live = live_at_google(h);
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(live[0].id, channels[0].id);
+    assert!(live[0].id != first.id && live[0].id != new.id);
+    assert_eq!(errors_seen(&mut events), Vec::<String>::new());
+}
+
+#[tokio::test(start_paused = true)]
+async fn stopping_the_new_channel_of_a_renewal_is_not_an_error() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    into_renewal(
+        &h,
+        Faults {
+            delivery_delay: Duration::from_secs(20),
+            ..Faults::default()
+        },
+    )
+    .await;
+    stop_the_new_channel_of_a_renewal(&h, &first).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn stopping_the_new_channel_of_a_renewal_before_google_answered_is_not_an_error() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    renewal_waiting_for_google(&h, false).await;
+    stop_the_new_channel_of_a_renewal(&h, &first).await;
+}

@@ -637,6 +637,26 @@ impl Channels {
                     // Stopped (Stop, Unwatch) while it was being replaced.
                     return;
                 }
+                Err(ChannelError::NotFound(new_id)) if new_id != channel_id => {
+                    // The user stopped the new channel before the renewal was done: this
+                    // one still watches the calendar, so nothing failed and there is
+                    // nothing to report. It is shown as it was, and renewed again after a
+                    // pause rather than the moment after the user stopped a channel.
+                    let now = self.inner.clock.now_ms();
+                    let state = if now >= old.expiration_ms {
+                        ChannelState::Expired
+                    } else if expiring_soon(now, old.expiration_ms, settings.renew_min_lead) {
+                        ChannelState::ExpiringSoon
+                    } else {
+                        ChannelState::Active
+                    };
+                    tracing::info!(channel = channel_id, stopped = %new_id, "the renewal's new channel was stopped; renewing again");
+                    self.set_state(&old.id, state, None);
+                    tokio::select! {
+                        () = cancel.cancelled() => return,
+                        () = tokio::time::sleep(RENEW_RETRY_FIRST) => {}
+                    }
+                }
                 Err(e) => {
                     let now = self.inner.clock.now_ms();
                     let state = if now >= old.expiration_ms {
