@@ -1160,3 +1160,45 @@ async fn stopping_the_new_channel_of_a_renewal_before_google_answered_is_not_an_
     renewal_waiting_for_google(&h, false).await;
     stop_the_new_channel_of_a_renewal(&h, &first).await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn quitting_while_a_first_watch_is_under_way_leaves_nothing_live_and_watch_works_again() {
+    let mut h = Harness::start(quick).await;
+    h.engine.shutdown().await;
+    // What a run killed inside Watch left behind: Google answered the channel, but the
+    // calendar was not marked watched yet (nor its baseline taken).
+    let address = format!("http://{}/notifications", h.receiver);
+    let channel = watch_at_google(&h, "first-watch", &address).await;
+    let store = database(&h);
+    leftover_replacement(&h, &store, &channel, ChannelState::Active, 1);
+    drop(store);
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live = live_at_google(&h);
+    assert!(
+        live.is_empty(),
+        "nothing delivers for a calendar that is not watched: {live:#?}"
+    );
+    assert!(h.engine.channels().expect("channels").is_empty());
+
+    // Watch again: the calendar is watched, with one channel, and changes are told.
+    h.watch().await;
+    assert_eq!(
+        h.engine.snapshot().watched_count,
+        1,
+        "the calendar is watched"
+    );
+    let live = live_at_google(&h);
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(live[0].id, channels[0].id);
+    h.insert(
+        "After watching again",
+        "2026-12-18T10:00:00+00:00",
+        "2026-12-18T11:00:00+00:00",
+    );
+    h.notifier.wait_for(1).await;
+}

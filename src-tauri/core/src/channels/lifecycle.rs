@@ -356,8 +356,10 @@ impl Channels {
     /// number, so replays stay duplicates) and arms its renewal. A channel that expired
     /// while the app was off is replaced at once by its timer. A channel stopped without
     /// Google confirming it (the app quit meanwhile, or Google could not be reached) is
-    /// stopped there again, and so is the half of a renewal the app died in that is not kept.
+    /// stopped there again, and so are the channels a Watch or a renewal the app died in
+    /// left behind.
     pub fn rearm(&self) -> Result<(), ChannelError> {
+        self.settle_interrupted_watches()?;
         self.settle_interrupted_renewals()?;
         for record in self.inner.store.channels()? {
             if record.state == ChannelState::Stopped {
@@ -405,23 +407,52 @@ impl Channels {
                 .iter()
                 .any(|c| c.resource_id.is_some() && c.last_message_number > 0);
             for record in if confirmed { old } else { others } {
-                if record.resource_id.is_none() {
-                    // Google never answered its watch; every channel on a calendar watches
-                    // the same resource, so it can be told with the kept one's.
-                    if let Some(resource_id) = self.watched_resource(&record) {
-                        self.inner.store.record_watch_response(
-                            &record.id,
-                            &resource_id,
-                            record.expiration_ms,
-                        )?;
-                    }
-                }
                 tracing::info!(channel = %record.id, "stopping the unneeded half of a renewal a previous run left");
-                self.inner
-                    .store
-                    .update_channel_state(&record.id, ChannelState::Stopped, None)?;
+                self.mark_leftover_stopped(&record)?;
             }
         }
+        Ok(())
+    }
+
+    /// A run that died inside Watch, after the channel was stored but before the calendar
+    /// was marked watched, left a channel nothing reads: renewed for ever, and a second
+    /// Watch would take it for the calendar's channel and never mark the calendar watched.
+    /// Marked stopped, so [`Channels::rearm`] stops it at Google and forgets it.
+    fn settle_interrupted_watches(&self) -> Result<(), ChannelError> {
+        for record in self.inner.store.channels()? {
+            if record.state == ChannelState::Stopped {
+                continue;
+            }
+            let watched = self
+                .inner
+                .store
+                .calendar(&record.calendar_id)?
+                .is_some_and(|c| c.watched);
+            if !watched {
+                tracing::info!(channel = %record.id, "stopping a channel of a calendar that is not watched");
+                self.mark_leftover_stopped(&record)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks a channel a previous run left behind as stopped, with the resource id Google
+    /// needs to be told if one is known.
+    fn mark_leftover_stopped(&self, record: &ChannelRecord) -> Result<(), ChannelError> {
+        if record.resource_id.is_none() {
+            // Google never answered its watch; every channel on a calendar watches the
+            // same resource, so it can be told with another one's.
+            if let Some(resource_id) = self.watched_resource(record) {
+                self.inner.store.record_watch_response(
+                    &record.id,
+                    &resource_id,
+                    record.expiration_ms,
+                )?;
+            }
+        }
+        self.inner
+            .store
+            .update_channel_state(&record.id, ChannelState::Stopped, None)?;
         Ok(())
     }
 
