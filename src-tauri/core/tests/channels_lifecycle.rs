@@ -923,3 +923,282 @@ async fn quitting_while_google_stops_a_renewed_channel_stops_it_after_restart() 
         "and forgotten once Google confirmed"
     );
 }
+
+/// Creates channel `id` on the primary calendar at fake-google directly (what a previous
+/// run's events.watch did), and returns fake-google's view of it.
+async fn watch_at_google(h: &Harness, id: &str, address: &str) -> fake_google::ChannelInfo {
+    let created = reqwest::Client::new()
+        .post(format!(
+            "{}/calendars/{}/events/watch",
+            h.fake.api_base(),
+            h.calendar
+        ))
+        .bearer_auth(h.control.issue_access_token())
+        .json(&json!({
+            "id": id,
+            "type": "web_hook",
+            "address": address,
+            "token": "t".repeat(43),
+        }))
+        .send()
+        .await
+        .expect("fake-google answers");
+    assert!(created.status().is_success());
+    h.google_channel(id)
+}
+
+/// Stores `channel` (created at `now`) as a previous run left it.
+fn leftover_replacement(
+    h: &Harness,
+    store: &calwatch_core::store::Store,
+    channel: &fake_google::ChannelInfo,
+    state: ChannelState,
+    last_message_number: u64,
+) {
+    store
+        .insert_channel(&calwatch_core::store::ChannelRecord {
+            id: channel.id.clone(),
+            calendar_id: h.calendar.clone(),
+            resource_id: Some(channel.resource_id.clone()),
+            token: calwatch_core::secrets::Sensitive::new("t".repeat(43)),
+            address: channel.address.clone(),
+            expiration_ms: channel.expiration_ms,
+            state,
+            last_message_number,
+            created_ms: h.clock.now_ms(),
+            error: None,
+        })
+        .expect("insert");
+}
+
+#[tokio::test(start_paused = true)]
+async fn quitting_after_a_renewal_was_confirmed_but_before_the_old_channel_stopped_leaves_one_channel(
+) {
+    let mut h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.engine.shutdown().await;
+    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    // What a run killed between the new channel's sync message and the old channel's
+    // channels.stop left behind: the old one renewing, the new one confirmed, both live.
+    let store = database(&h);
+    store
+        .update_channel_state(&first.id, ChannelState::Renewing, None)
+        .expect("state");
+    let replacement = watch_at_google(&h, "replacement", &first.address).await;
+    leftover_replacement(&h, &store, &replacement, ChannelState::Active, 1);
+    drop(store);
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live = live_at_google(&h);
+    assert_eq!(
+        live.len(),
+        1,
+        "one channel is live at Google, not the confirmed one plus a renewal of the old: {live:#?}"
+    );
+    assert_eq!(
+        live[0].id, "replacement",
+        "the confirmed replacement is kept"
+    );
+    assert_eq!(
+        state_of(&h.control.channels(), &first.id),
+        Some(GoogleState::Stopped),
+        "the old channel is stopped at Google"
+    );
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(channels[0].id, "replacement");
+    assert_eq!(
+        database(&h).channel(&first.id).expect("read"),
+        None,
+        "and the old one forgotten once Google confirmed"
+    );
+}
+
+/// Restarts with the first channel renewing and a replacement Google answered but never
+/// confirmed (its `sync` message was lost with the run), stored as `state`.
+async fn restart_with_an_unconfirmed_replacement(state: ChannelState) {
+    let mut h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.engine.shutdown().await;
+    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    let store = database(&h);
+    store
+        .update_channel_state(&first.id, ChannelState::Renewing, None)
+        .expect("state");
+    let replacement = watch_at_google(&h, "unconfirmed", &first.address).await;
+    leftover_replacement(&h, &store, &replacement, state, 0);
+    drop(store);
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live = live_at_google(&h);
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(live[0].id, channels[0].id, "and it is the one listed");
+    assert_eq!(channels[0].state, ChannelState::Active);
+}
+
+#[tokio::test(start_paused = true)]
+async fn quitting_after_google_answered_a_renewal_before_its_sync_message_leaves_one_channel() {
+    restart_with_an_unconfirmed_replacement(ChannelState::Active).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn quitting_while_a_renewal_records_google_s_answer_leaves_one_channel() {
+    // Killed between storing the resource id and marking the new channel active.
+    restart_with_an_unconfirmed_replacement(ChannelState::Pending).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_renewal_interrupted_by_quitting_is_finished_at_the_next_start() {
+    let mut h = Harness::start(quick).await;
+    let first = h.watch().await;
+    h.engine.shutdown().await;
+    // "Renew now" two days in; the run dies before Google is asked for the new channel.
+    tokio::time::sleep(Duration::from_secs(2 * 24 * 3600)).await;
+    database(&h)
+        .update_channel_state(&first.id, ChannelState::Renewing, None)
+        .expect("state");
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(
+        channels[0].state,
+        ChannelState::Active,
+        "it is not shown renewing for days with nothing under way: {channels:#?}"
+    );
+    let live = live_at_google(&h);
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(live[0].id, channels[0].id);
+}
+
+/// Stops the renewal's new channel as the user would, and checks what the window shows:
+/// the old channel as it was, no error, and later a renewal that goes through.
+async fn stop_the_new_channel_of_a_renewal(
+    h: &Harness,
+    first: &calwatch_core::store::ChannelRecord,
+) {
+    let mut events = h.engine.subscribe();
+    let new = h
+        .engine
+        .channels()
+        .expect("channels")
+        .into_iter()
+        .find(|c| c.id != first.id)
+        .expect("the new channel is listed");
+    h.engine
+        .stop_channel(&new.id)
+        .await
+        .expect("stopping works");
+    // Once the renewal gave up waiting for the new channel (its sync message or Google's
+    // answer)…
+    let old_channel = || {
+        h.engine
+            .channels()
+            .expect("channels")
+            .into_iter()
+            .find(|c| c.id == first.id)
+    };
+    let done = tokio::time::timeout(PATIENCE, async {
+        while old_channel().is_some_and(|c| c.state == ChannelState::Renewing) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    assert!(done.is_ok(), "the renewal ends");
+    let channels = h.engine.channels().expect("channels");
+    let old = old_channel().expect("the old channel is kept");
+    assert_eq!(
+        (old.state, old.error.as_deref()),
+        (ChannelState::Active, None),
+        "the old channel still watches and is shown as it was: {channels:#?}"
+    );
+    assert_eq!(
+        errors_seen(&mut events),
+        Vec::<String>::new(),
+        "the user's own stop is not reported as a failed renewal"
+    );
+
+    // The renewal is made again and goes through.
+    h.control.set_faults(Faults::default());
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    let live = live_at_google(h);
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(live[0].id, channels[0].id);
+    assert!(live[0].id != first.id && live[0].id != new.id);
+    assert_eq!(errors_seen(&mut events), Vec::<String>::new());
+}
+
+#[tokio::test(start_paused = true)]
+async fn stopping_the_new_channel_of_a_renewal_is_not_an_error() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    into_renewal(
+        &h,
+        Faults {
+            delivery_delay: Duration::from_secs(20),
+            ..Faults::default()
+        },
+    )
+    .await;
+    stop_the_new_channel_of_a_renewal(&h, &first).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn stopping_the_new_channel_of_a_renewal_before_google_answered_is_not_an_error() {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    renewal_waiting_for_google(&h, false).await;
+    stop_the_new_channel_of_a_renewal(&h, &first).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn quitting_while_a_first_watch_is_under_way_leaves_nothing_live_and_watch_works_again() {
+    let mut h = Harness::start(quick).await;
+    h.engine.shutdown().await;
+    // What a run killed inside Watch left behind: Google answered the channel, but the
+    // calendar was not marked watched yet (nor its baseline taken).
+    let address = format!("http://{}/notifications", h.receiver);
+    let channel = watch_at_google(&h, "first-watch", &address).await;
+    let store = database(&h);
+    leftover_replacement(&h, &store, &channel, ChannelState::Active, 1);
+    drop(store);
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+
+    let live = live_at_google(&h);
+    assert!(
+        live.is_empty(),
+        "nothing delivers for a calendar that is not watched: {live:#?}"
+    );
+    assert!(h.engine.channels().expect("channels").is_empty());
+
+    // Watch again: the calendar is watched, with one channel, and changes are told.
+    h.watch().await;
+    assert_eq!(
+        h.engine.snapshot().watched_count,
+        1,
+        "the calendar is watched"
+    );
+    let live = live_at_google(&h);
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(live[0].id, channels[0].id);
+    h.insert(
+        "After watching again",
+        "2026-12-18T10:00:00+00:00",
+        "2026-12-18T11:00:00+00:00",
+    );
+    h.notifier.wait_for(1).await;
+}

@@ -356,8 +356,11 @@ impl Channels {
     /// number, so replays stay duplicates) and arms its renewal. A channel that expired
     /// while the app was off is replaced at once by its timer. A channel stopped without
     /// Google confirming it (the app quit meanwhile, or Google could not be reached) is
-    /// stopped there again.
+    /// stopped there again, and so are the channels a Watch or a renewal the app died in
+    /// left behind.
     pub fn rearm(&self) -> Result<(), ChannelError> {
+        self.settle_interrupted_watches()?;
+        self.settle_interrupted_renewals()?;
         for record in self.inner.store.channels()? {
             if record.state == ChannelState::Stopped {
                 let this = self.clone();
@@ -371,6 +374,85 @@ impl Channels {
             self.inner.registry.insert(record.id.clone(), registered);
             self.arm(&record);
         }
+        Ok(())
+    }
+
+    /// A run that died during a renewal left the old channel `renewing` beside its new one,
+    /// both perhaps live at Google; armed as they are, the old one's timer would renew it
+    /// again and leave two channels on the calendar for good. One of them is kept, the
+    /// other marked stopped, so [`Channels::rearm`] stops it at Google and forgets it:
+    /// - the new one was confirmed (its `sync` message arrived): only the old one's stop
+    ///   was missing, so the old one goes;
+    /// - otherwise the new one never showed it delivers, and its `sync` message went with
+    ///   the dead run: it goes, and the old one, still renewing, is renewed again at once.
+    fn settle_interrupted_renewals(&self) -> Result<(), ChannelError> {
+        for renewing in self.inner.store.channels()? {
+            // Read afresh: an earlier round may have settled this calendar already.
+            let channels: Vec<ChannelRecord> = self
+                .inner
+                .store
+                .channels_for_calendar(&renewing.calendar_id)?
+                .into_iter()
+                .filter(|c| c.state != ChannelState::Stopped)
+                .collect();
+            if !channels
+                .iter()
+                .any(|c| c.id == renewing.id && c.state == ChannelState::Renewing)
+            {
+                continue;
+            }
+            let (old, others): (Vec<_>, Vec<_>) =
+                channels.into_iter().partition(|c| c.id == renewing.id);
+            let confirmed = others
+                .iter()
+                .any(|c| c.resource_id.is_some() && c.last_message_number > 0);
+            for record in if confirmed { old } else { others } {
+                tracing::info!(channel = %record.id, "stopping the unneeded half of a renewal a previous run left");
+                self.mark_leftover_stopped(&record)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A run that died inside Watch, after the channel was stored but before the calendar
+    /// was marked watched, left a channel nothing reads: renewed for ever, and a second
+    /// Watch would take it for the calendar's channel and never mark the calendar watched.
+    /// Marked stopped, so [`Channels::rearm`] stops it at Google and forgets it.
+    fn settle_interrupted_watches(&self) -> Result<(), ChannelError> {
+        for record in self.inner.store.channels()? {
+            if record.state == ChannelState::Stopped {
+                continue;
+            }
+            let watched = self
+                .inner
+                .store
+                .calendar(&record.calendar_id)?
+                .is_some_and(|c| c.watched);
+            if !watched {
+                tracing::info!(channel = %record.id, "stopping a channel of a calendar that is not watched");
+                self.mark_leftover_stopped(&record)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks a channel a previous run left behind as stopped, with the resource id Google
+    /// needs to be told if one is known.
+    fn mark_leftover_stopped(&self, record: &ChannelRecord) -> Result<(), ChannelError> {
+        if record.resource_id.is_none() {
+            // Google never answered its watch; every channel on a calendar watches the
+            // same resource, so it can be told with another one's.
+            if let Some(resource_id) = self.watched_resource(record) {
+                self.inner.store.record_watch_response(
+                    &record.id,
+                    &resource_id,
+                    record.expiration_ms,
+                )?;
+            }
+        }
+        self.inner
+            .store
+            .update_channel_state(&record.id, ChannelState::Stopped, None)?;
         Ok(())
     }
 
@@ -549,6 +631,10 @@ impl Channels {
                 // Armed while still pending means a previous run died before Google
                 // answered the watch: whether it exists there is unknown, so replace it.
                 self.inner.clock.now_ms()
+            } else if old.state == ChannelState::Renewing {
+                // Armed while renewing means a previous run died before the renewal was
+                // done (and `rearm` dropped its unconfirmed new channel): finish it now.
+                self.inner.clock.now_ms()
             } else if moved {
                 // It delivers to a callback URL no longer in use: move it now.
                 self.inner.clock.now_ms()
@@ -581,6 +667,26 @@ impl Channels {
                 Err(_) if self.live(channel_id).is_err() => {
                     // Stopped (Stop, Unwatch) while it was being replaced.
                     return;
+                }
+                Err(ChannelError::NotFound(new_id)) if new_id != channel_id => {
+                    // The user stopped the new channel before the renewal was done: this
+                    // one still watches the calendar, so nothing failed and there is
+                    // nothing to report. It is shown as it was, and renewed again after a
+                    // pause rather than the moment after the user stopped a channel.
+                    let now = self.inner.clock.now_ms();
+                    let state = if now >= old.expiration_ms {
+                        ChannelState::Expired
+                    } else if expiring_soon(now, old.expiration_ms, settings.renew_min_lead) {
+                        ChannelState::ExpiringSoon
+                    } else {
+                        ChannelState::Active
+                    };
+                    tracing::info!(channel = channel_id, stopped = %new_id, "the renewal's new channel was stopped; renewing again");
+                    self.set_state(&old.id, state, None);
+                    tokio::select! {
+                        () = cancel.cancelled() => return,
+                        () = tokio::time::sleep(RENEW_RETRY_FIRST) => {}
+                    }
                 }
                 Err(e) => {
                     let now = self.inner.clock.now_ms();
