@@ -28,7 +28,9 @@ use crate::google::{CalendarClient, RetryPolicy, TokenSource};
 use crate::notice::Notifier;
 use crate::receiver::{self, ChannelRegistry, Delivery, ProbeNonces, ProbeReport, ReceiverState};
 use crate::secrets::TokenStore;
-use crate::store::{CalendarRecord, ChannelRecord, ChannelState, Store, StoredChange};
+use crate::store::{
+    AccountRecord, CalendarRecord, ChannelRecord, ChannelState, Store, StoredChange,
+};
 use crate::sync::{CalendarWorker, ClientCell, Outbox, Syncer, WorkerTimings};
 
 pub use clock::{Clock, SystemClock, TokioClock};
@@ -329,7 +331,14 @@ impl Engine {
         let signed = result?;
         let account =
             auth::primary_calendar_id(&app, &api_base, &signed.tokens.access_token).await?;
+        // Saved first: a keyring that refuses fails the sign-in before the account held so
+        // far is touched.
         inner.token_store.save(&account, &signed.tokens).await?;
+        // CalWatch holds one account at a time: another account chosen in Google's
+        // chooser replaces the one held, which is signed out as `sign_out` does (else its
+        // channels would go on posting here and a restart would load it again). The same
+        // account again keeps everything.
+        inner.sign_out_all_but(&account).await?;
         let tokens = Arc::new(inner.tokens_for(app.clone(), &account, signed.tokens));
         inner.install_session(Session {
             account: account.clone(),
@@ -366,32 +375,12 @@ impl Engine {
             // Signed in before, but its tokens were not loaded (the keyring entry was
             // gone or locked at start, or an earlier sign-out failed half-way): the window
             // still shows the account, so signing out must still forget it.
-            None => match inner.store.accounts()?.into_iter().next() {
+            None => match inner.stored_account()? {
                 Some(account) => account.id,
                 None => return Ok(()),
             },
         };
-        for calendar in inner.store.calendars()? {
-            if calendar.watched {
-                inner.unwatch(&calendar.id).await?;
-            }
-        }
-        inner.client.set(None);
-        match session {
-            Some(session) => {
-                // A refresh still in flight must not save its tokens after the entry is deleted.
-                session.tokens.forget().await;
-                auth::sign_out(&session.app, &*inner.token_store, &account).await?;
-            }
-            None => match inner.oauth_app() {
-                // The keyring may answer now: revoke what it holds, then delete it.
-                Ok(app) => {
-                    auth::sign_out(&app, &*inner.token_store, &account).await?;
-                }
-                Err(_) => inner.token_store.delete(&account).await?,
-            },
-        }
-        inner.store.delete_account(&account)?;
+        inner.sign_out_account(session, &account).await?;
         inner.emit(EngineEvent::State);
         inner.emit(EngineEvent::Calendars);
         Ok(())
@@ -608,13 +597,7 @@ impl Inner {
     /// Makes `session` the signed-in account: its Calendar client is used from now on,
     /// and its status changes are recorded and broadcast.
     fn install_session(self: &Arc<Self>, session: Session) -> Result<(), EngineError> {
-        let api_base = read(&self.config).endpoints.api_base.clone();
-        let source: Arc<dyn TokenSource> = Arc::clone(&session.tokens) as Arc<dyn TokenSource>;
-        let mut client = CalendarClient::new(&api_base, source)?;
-        if let Some(retry) = self.google_retry {
-            client = client.with_retry_policy(retry);
-        }
-        self.client.set(Some(Arc::new(client)));
+        self.client.set(Some(self.client_for(&session)?));
         let mut status = session.tokens.status();
         let account = session.account.clone();
         *write(&self.session) = Some(session);
@@ -643,9 +626,121 @@ impl Inner {
         Ok(())
     }
 
-    /// Restores the account a previous run signed in, from the token store.
+    /// The account the app holds: the most recently signed-in one. Only an older version
+    /// could leave several rows (it kept the previous account when another signed in);
+    /// start-up signs those out, and until that succeeds every reader ignores them the same
+    /// way. The newest `created_ms` is the account that version signed in last (it never
+    /// recorded signing in again as a known account).
+    fn stored_account(&self) -> Result<Option<AccountRecord>, EngineError> {
+        Ok(self.store.accounts()?.into_iter().next_back())
+    }
+
+    /// The session `account` would have, from the token store; None if its tokens cannot
+    /// be loaded (logged).
+    async fn load_session(&self, account: &str) -> Option<Session> {
+        let app = self.oauth_app().ok()?;
+        match self.token_store.load(account).await {
+            Ok(Some(tokens)) => Some(Session {
+                account: account.to_string(),
+                tokens: Arc::new(self.tokens_for(app.clone(), account, tokens)),
+                app,
+            }),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(account, error = %e, "could not read a saved sign-in");
+                None
+            }
+        }
+    }
+
+    /// Signs out every account but `keep`: the one held now, and any older row.
+    async fn sign_out_all_but(&self, keep: &str) -> Result<(), EngineError> {
+        let mut held = {
+            let mut session = write(&self.session);
+            match session.as_ref() {
+                Some(s) if s.account != keep => session.take(),
+                _ => None,
+            }
+        };
+        let mut others: Vec<String> = self
+            .store
+            .accounts()?
+            .into_iter()
+            .map(|a| a.id)
+            .filter(|id| id != keep)
+            .collect();
+        if let Some(s) = &held {
+            if !others.contains(&s.account) {
+                others.push(s.account.clone());
+            }
+        }
+        for account in others {
+            let session = match held.take() {
+                Some(s) if s.account == account => Some(s),
+                other => {
+                    held = other;
+                    self.load_session(&account).await
+                }
+            };
+            tracing::info!(%account, replaced_by = keep, "signing out the account replaced");
+            self.sign_out_account(session, &account).await?;
+        }
+        Ok(())
+    }
+
+    /// Signs `account` out: stops its channels at Google with its own tokens when they
+    /// could be loaded (only the user who created a channel can stop it), revokes its
+    /// grant (best effort), deletes its keyring entry, and forgets its calendars and watch
+    /// state. The change history is kept. `session` must not be the installed one any more.
+    async fn sign_out_account(
+        &self,
+        session: Option<Session>,
+        account: &str,
+    ) -> Result<(), EngineError> {
+        let client = match &session {
+            Some(session) => Some(self.client_for(session)?),
+            None => None,
+        };
+        self.client.set(client);
+        for calendar in self.store.calendars_of(account)? {
+            if calendar.watched {
+                self.unwatch(&calendar.id).await?;
+            }
+        }
+        self.client.set(None);
+        match session {
+            Some(session) => {
+                // A refresh still in flight must not save its tokens after the entry is deleted.
+                session.tokens.forget().await;
+                auth::sign_out(&session.app, &*self.token_store, account).await?;
+            }
+            None => match self.oauth_app() {
+                // The keyring may answer now: revoke what it holds, then delete it.
+                Ok(app) => {
+                    auth::sign_out(&app, &*self.token_store, account).await?;
+                }
+                Err(_) => self.token_store.delete(account).await?,
+            },
+        }
+        self.store.delete_account(account)?;
+        Ok(())
+    }
+
+    /// A Calendar client acting with `session`'s tokens.
+    fn client_for(&self, session: &Session) -> Result<Arc<CalendarClient>, EngineError> {
+        let api_base = read(&self.config).endpoints.api_base.clone();
+        let source: Arc<dyn TokenSource> = Arc::clone(&session.tokens) as Arc<dyn TokenSource>;
+        let mut client = CalendarClient::new(&api_base, source)?;
+        if let Some(retry) = self.google_retry {
+            client = client.with_retry_policy(retry);
+        }
+        Ok(Arc::new(client))
+    }
+
+    /// Restores the account a previous run signed in, from the token store; older account
+    /// rows (see [`Inner::stored_account`]) are signed out first.
     async fn restore_session(self: &Arc<Self>) {
-        let account = match self.store.accounts().map(|a| a.into_iter().next()) {
+        let account = match self.stored_account() {
             Ok(Some(account)) => account,
             Ok(None) => return,
             Err(e) => {
@@ -653,6 +748,12 @@ impl Inner {
                 return;
             }
         };
+        if let Err(e) = self.sign_out_all_but(&account.id).await {
+            // They stay ignored (stored_account picks the newest) and are tried again at
+            // the next start.
+            tracing::warn!(error = %e, "could not sign out an older account");
+            self.emit(EngineEvent::Error(e));
+        }
         let app = match self.oauth_app() {
             Ok(app) => app,
             Err(e) => {
@@ -932,14 +1033,10 @@ impl Inner {
         });
         let account = account.or_else(|| {
             // Signed in before but the tokens could not be loaded: ask to sign in again.
-            self.store
-                .accounts()
-                .ok()
-                .and_then(|a| a.into_iter().next())
-                .map(|a| AccountState {
-                    email: a.id,
-                    status: AccountStatus::NeedsSignIn,
-                })
+            self.stored_account().ok().flatten().map(|a| AccountState {
+                email: a.id,
+                status: AccountStatus::NeedsSignIn,
+            })
         });
         let receiver = lock(&self.receiver);
         let channels = self.live_channels().unwrap_or_default();

@@ -339,3 +339,316 @@ async fn an_account_whose_keyring_entry_is_gone_can_still_be_signed_out() {
     );
     assert_eq!(state.watched_count, 0, "nothing is watched any more");
 }
+
+/// The other Google account a user picks in the account chooser.
+const OTHER: &str = "other.account@example.com";
+
+/// Whether Google still grants an access token for `tokens`' refresh token.
+async fn refresh_works(h: &Harness, tokens: &calwatch_core::secrets::TokenSet) -> bool {
+    let opts = fake_google::Options::default();
+    let refresh = tokens.refresh_token.as_ref().expect("a refresh token");
+    reqwest::Client::new()
+        .post(h.fake.token_url())
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh.expose().as_str()),
+            ("client_id", &opts.client_id),
+            ("client_secret", &opts.client_secret),
+        ])
+        .send()
+        .await
+        .expect("the token endpoint answers")
+        .status()
+        .is_success()
+}
+
+/// Waits until fake-google has no live channel of `calendar`.
+async fn no_live_channel_at_google(h: &Harness, calendar: &str) -> bool {
+    tokio::time::timeout(PATIENCE, async {
+        while h
+            .control
+            .channels()
+            .iter()
+            .any(|c| c.calendar_id == calendar && c.state == GoogleState::Live)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test(start_paused = true)]
+async fn signing_in_as_another_account_replaces_the_old_one() {
+    let mut h = Harness::start(quick).await;
+    let first = h.calendar.clone();
+    let old_channel = h.watch().await;
+    h.insert(
+        "Seen while the first account was signed in",
+        "2026-12-20T10:00:00+00:00",
+        "2026-12-20T11:00:00+00:00",
+    );
+    h.notifier.wait_for(1).await;
+    let history = h.engine.recent_changes(10).expect("history");
+    assert_eq!(history.len(), 1);
+    let old_tokens = h
+        .tokens
+        .load(&first)
+        .await
+        .expect("keyring")
+        .expect("the first account's tokens");
+
+    // "Sign in again", and the user picks another account in Google's chooser.
+    h.control.add_user(OTHER);
+    h.engine
+        .sign_in(engine_support::browser_as(OTHER))
+        .await
+        .expect("signing in as another account works");
+
+    let state = h.engine.snapshot();
+    let account = state.account.expect("an account is shown");
+    assert_eq!(
+        account.email, OTHER,
+        "the window shows the account just chosen"
+    );
+    assert_eq!(account.status, AccountStatus::SignedIn);
+    assert_eq!(
+        state.watched_count, 0,
+        "the old account's calendars are not watched"
+    );
+    assert!(
+        h.engine.channels().expect("channels").is_empty(),
+        "no channel of the old account is left"
+    );
+    assert_eq!(
+        h.google_channel(&old_channel.id).state,
+        GoogleState::Stopped,
+        "the old account's channel is stopped at Google, not left posting to the receiver"
+    );
+    assert_eq!(
+        h.tokens.accounts(),
+        vec![OTHER.to_string()],
+        "the old account's keyring entry is deleted"
+    );
+    assert!(
+        !refresh_works(&h, &old_tokens).await,
+        "the old account's grant is revoked at Google"
+    );
+    let calendars = h.engine.calendars(false).await.expect("calendar list");
+    assert!(
+        calendars.iter().all(|c| c.account == OTHER) && calendars.iter().any(|c| c.id == OTHER),
+        "only the new account's calendars are listed: {calendars:?}"
+    );
+    assert_eq!(
+        h.engine.recent_changes(10).expect("history"),
+        history,
+        "the change history is kept"
+    );
+    h.insert(
+        "Made in the old account after the switch",
+        "2026-12-21T10:00:00+00:00",
+        "2026-12-21T11:00:00+00:00",
+    );
+    h.control.wait_for_deliveries_idle().await;
+
+    // After a restart the new account is the one loaded.
+    let clock = std::sync::Arc::clone(&h.clock);
+    h.restart(clock).await;
+    let account = h.engine.snapshot().account.expect("an account is loaded");
+    assert_eq!(
+        account.email, OTHER,
+        "the new account comes back, not the old one"
+    );
+    assert_eq!(account.status, AccountStatus::SignedIn);
+    assert!(
+        !h.engine
+            .calendars(false)
+            .await
+            .expect("calendar list")
+            .iter()
+            .any(|c| c.id == first),
+        "the old account's calendars stay forgotten"
+    );
+
+    // Signing in again as the new account keeps what it watches.
+    let channel = h
+        .engine
+        .watch(OTHER)
+        .await
+        .expect("watching the new account's calendar works");
+    h.engine
+        .sign_in(engine_support::browser_as(OTHER))
+        .await
+        .expect("signing in again as the same account works");
+    let live = h.engine.channels().expect("channels");
+    assert_eq!(
+        live.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        vec![channel.id.as_str()],
+        "the same account's channel is kept"
+    );
+    assert_eq!(h.google_channel(&channel.id).state, GoogleState::Live);
+    assert_eq!(h.engine.snapshot().watched_count, 1);
+    assert_eq!(h.tokens.accounts(), vec![OTHER.to_string()]);
+    assert!(
+        h.notifier.notices().is_empty(),
+        "nothing from the old account is shown: {:?}",
+        h.notifier.notices()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn signing_in_again_as_the_same_account_keeps_everything() {
+    let h = Harness::start(quick).await;
+    let channel = h.watch().await;
+    h.insert(
+        "Before signing in again",
+        "2026-12-20T10:00:00+00:00",
+        "2026-12-20T11:00:00+00:00",
+    );
+    h.notifier.wait_for(1).await;
+    let history = h.engine.recent_changes(10).expect("history");
+
+    h.engine
+        .sign_in(browser())
+        .await
+        .expect("signing in again works");
+    // Signing in catches up what a dead sign-in may have missed; let that finish first.
+    h.settle().await;
+
+    assert_eq!(
+        h.engine
+            .channels()
+            .expect("channels")
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>(),
+        vec![channel.id.clone()],
+        "the channel is kept"
+    );
+    assert_eq!(h.google_channel(&channel.id).state, GoogleState::Live);
+    assert_eq!(h.engine.snapshot().watched_count, 1, "still watched");
+    assert_eq!(h.tokens.accounts(), vec![h.calendar.clone()]);
+    assert_eq!(h.engine.recent_changes(10).expect("history"), history);
+    h.insert(
+        "After signing in again",
+        "2026-12-21T10:00:00+00:00",
+        "2026-12-21T11:00:00+00:00",
+    );
+    let notices = h.notifier.wait_for(2).await;
+    assert_eq!(notices[1].headline(), "After signing in again added");
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_two_stored_accounts_the_newest_is_loaded_and_the_other_signed_out() {
+    // An older version left a second account beside the first when the user signed in
+    // as someone else.
+    let mut h = Harness::start(quick).await;
+    let first = h.calendar.clone();
+    let old_channel = h.watch().await;
+    h.control.add_user(OTHER);
+    h.engine.shutdown().await;
+    let secret = fake_google::Options::default();
+    let app = calwatch_core::auth::OAuthApp::from_parts(
+        &secret.client_id,
+        &calwatch_core::secrets::Sensitive::new(secret.client_secret.clone()),
+        &h.fake.auth_url(),
+        &h.fake.token_url(),
+        &h.fake.revoke_url(),
+    )
+    .expect("an OAuth client");
+    let signed = calwatch_core::auth::sign_in(
+        &app,
+        &*engine_support::browser_as(OTHER),
+        tokio_util::sync::CancellationToken::new(),
+        PATIENCE,
+    )
+    .await
+    .expect("the other account signs in");
+    h.tokens
+        .save(OTHER, &signed.tokens)
+        .await
+        .expect("tokens saved");
+    let store = calwatch_core::store::Store::open(
+        &h.dir
+            .path()
+            .join("data")
+            .join(calwatch_core::config::DATABASE_FILE),
+    )
+    .expect("the database opens");
+    let first_row = store.account(&first).expect("read").expect("stored");
+    store
+        .upsert_account(OTHER, AccountStatus::SignedIn, first_row.created_ms + 1_000)
+        .expect("second row");
+    drop(store);
+
+    let clock = std::sync::Arc::clone(&h.clock);
+    h.restart(clock).await;
+    let account = h.engine.snapshot().account.expect("an account is loaded");
+    assert_eq!(
+        account.email, OTHER,
+        "the most recently signed-in account wins"
+    );
+    assert_eq!(account.status, AccountStatus::SignedIn);
+    assert_eq!(h.engine.snapshot().watched_count, 0);
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert!(
+        no_live_channel_at_google(&h, &first).await,
+        "the older account's channel is stopped at Google"
+    );
+    assert_eq!(
+        h.google_channel(&old_channel.id).state,
+        GoogleState::Stopped
+    );
+    assert_eq!(h.tokens.accounts(), vec![OTHER.to_string()]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn another_account_replaces_one_whose_sign_in_died() {
+    let h = Harness::start(quick).await;
+    let first = h.calendar.clone();
+    h.watch().await;
+    let mut events = h.engine.subscribe();
+    // The first account's refresh token died; the user clicks "Sign in again" and picks
+    // another account.
+    h.control.revoke_all_tokens();
+    h.insert(
+        "Made while the sign-in was dead",
+        "2026-12-20T10:00:00+00:00",
+        "2026-12-20T11:00:00+00:00",
+    );
+    error_event(&mut events, "needs_sign_in").await;
+    h.control.add_user(OTHER);
+    h.engine
+        .sign_in(engine_support::browser_as(OTHER))
+        .await
+        .expect("signing in as another account works even though the old sign-in is dead");
+
+    let state = h.engine.snapshot();
+    assert_eq!(state.account.expect("account").email, OTHER);
+    assert_eq!(state.watched_count, 0);
+    assert!(h.engine.channels().expect("channels").is_empty());
+    assert_eq!(h.tokens.accounts(), vec![OTHER.to_string()]);
+    // Only the first account could stop its channel at Google and its tokens are dead:
+    // the channel runs out by itself, and what it still delivers is refused.
+    h.insert(
+        "Made after the switch",
+        "2026-12-21T10:00:00+00:00",
+        "2026-12-21T11:00:00+00:00",
+    );
+    h.control.wait_for_deliveries_idle().await;
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert!(
+        h.notifier.notices().is_empty(),
+        "nothing of the replaced account is shown: {:?}",
+        h.notifier.notices()
+    );
+    assert!(
+        !h.engine
+            .calendars(false)
+            .await
+            .expect("calendar list")
+            .iter()
+            .any(|c| c.id == first),
+        "the replaced account's calendars are not listed"
+    );
+}

@@ -58,9 +58,14 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/calendar/v3/channels/stop", post(channels_stop))
 }
 
-/// Authenticates the call, counts it, then applies any queued rate-limit or outage fault.
-/// Counting happens before faults so tests see every attempt a retrying client makes.
-fn gate(s: &Shared, headers: &HeaderMap, count: impl FnOnce(&mut Stats)) -> Result<(), ApiError> {
+/// Authenticates the call, counts it, then applies any queued rate-limit or outage fault;
+/// the user the token acts as. Counting happens before faults so tests see every attempt a
+/// retrying client makes.
+fn gate(
+    s: &Shared,
+    headers: &HeaderMap,
+    count: impl FnOnce(&mut Stats),
+) -> Result<String, ApiError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -71,9 +76,9 @@ fn gate(s: &Shared, headers: &HeaderMap, count: impl FnOnce(&mut Stats)) -> Resu
         .ok_or_else(ApiError::login_required)?;
     let now_ms = s.now().timestamp_millis();
     let mut world = s.world();
-    if !world.access_token_valid(token, now_ms) {
-        return Err(ApiError::invalid_credentials());
-    }
+    let user = world
+        .access_token_user(token, now_ms)
+        .ok_or_else(ApiError::invalid_credentials)?;
     count(&mut world.stats);
     let faults = &mut world.faults;
     if faults.rate_limit_next > 0 {
@@ -88,7 +93,7 @@ fn gate(s: &Shared, headers: &HeaderMap, count: impl FnOnce(&mut Stats)) -> Resu
         faults.server_error_next -= 1;
         return Err(ApiError::backend_error());
     }
-    Ok(())
+    Ok(user)
 }
 
 /// Parses `maxResults`: absent → `default`, above `max` → `max` (Google clamps), else 400.
@@ -122,7 +127,7 @@ async fn calendar_list(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    gate(&s, &headers, |stats| stats.calendar_list_calls += 1)?;
+    let user = gate(&s, &headers, |stats| stats.calendar_list_calls += 1)?;
     let page_size = max_results(&q, LIST_DEFAULT_PAGE, LIST_MAX_PAGE)?;
     let offset = match q.get("pageToken") {
         None => 0,
@@ -131,13 +136,14 @@ async fn calendar_list(
         }
     };
     let world = s.world();
-    let items: Vec<Value> = world
-        .calendars
+    // Each user sees only their own list.
+    let list: Vec<_> = world.calendars.iter().filter(|c| c.owner == user).collect();
+    let items: Vec<Value> = list
         .iter()
         .skip(offset)
         .take(page_size)
         .map(|c| {
-            let primary = c.id == world.user_email;
+            let primary = c.id == user;
             let mut entry = json!({
                 "kind": "calendar#calendarListEntry",
                 "etag": format!("\"{}\"", c.updated.timestamp_millis()),
@@ -164,15 +170,15 @@ async fn calendar_list(
         .collect();
     let mut body = json!({
         "kind": "calendar#calendarList",
-        "etag": format!("\"p{}\"", world.calendars.len()),
+        "etag": format!("\"p{}\"", list.len()),
         "items": items,
     });
-    if offset + page_size < world.calendars.len() {
+    if offset + page_size < list.len() {
         body["nextPageToken"] = json!(encode_offset(offset + page_size));
     } else {
         body["nextSyncToken"] = json!(format!(
             "CLlist{}",
-            URL_SAFE_NO_PAD.encode(world.calendars.len().to_string())
+            URL_SAFE_NO_PAD.encode(list.len().to_string())
         ));
     }
     Ok(Json(body))
@@ -196,8 +202,9 @@ async fn events_list(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
+    // Counted before the token is known: `primary` means the user the fake starts with.
     let resolved = s.world().resolve_calendar_id(&calendar_id);
-    gate(&s, &headers, |stats| {
+    let user = gate(&s, &headers, |stats| {
         stats.events_list_calls += 1;
         *stats
             .events_list_calls_by_calendar
@@ -209,7 +216,7 @@ async fn events_list(
     flag(&q, "singleEvents")?;
     let world = s.world();
     let calendar = world
-        .calendar(&calendar_id)
+        .calendar_of(&calendar_id, &user)
         .map_err(|_| ApiError::not_found())?;
 
     let since = match q.get("syncToken") {
@@ -316,7 +323,7 @@ fn create_channel(
     headers: &HeaderMap,
     body: &str,
 ) -> Result<Value, ApiError> {
-    gate(s, headers, |stats| stats.watch_calls += 1)?;
+    let user = gate(s, headers, |stats| stats.watch_calls += 1)?;
     let body = parse_body(body)?;
     let text = |name: &str| {
         body.get(name)
@@ -384,7 +391,7 @@ fn create_channel(
         ));
     }
     let calendar = world
-        .calendar(&calendar_id)
+        .calendar_of(&calendar_id, &user)
         .map_err(|_| ApiError::not_found())?;
     let (calendar_id, resource_id) = (calendar.id.clone(), calendar.resource_id.clone());
     // Ids stay taken after a channel is stopped, as on Google.
@@ -422,6 +429,7 @@ fn create_channel(
     delivery::spawn_worker(Arc::clone(s), inbox);
     world.channels.push(Channel {
         info,
+        user,
         outbox: Some(outbox),
     });
     // Queued before answering: like Google, the sync message may beat the watch response.
@@ -447,7 +455,7 @@ async fn channels_stop(
     headers: HeaderMap,
     body: String,
 ) -> Result<StatusCode, ApiError> {
-    gate(&s, &headers, |stats| stats.stop_calls += 1)?;
+    let user = gate(&s, &headers, |stats| stats.stop_calls += 1)?;
     let body = parse_body(&body)?;
     let id = body
         .get("id")
@@ -462,9 +470,12 @@ async fn channels_stop(
     world.expire_due_channels(now_ms);
     let project = world.project_number.clone();
     match world.channel_mut(id) {
+        // Only the user who created a channel can stop it; Google tells anyone else it
+        // does not exist.
         Some(channel)
             if channel.info.state == ChannelState::Live
-                && channel.info.resource_id == resource_id =>
+                && channel.info.resource_id == resource_id
+                && channel.user == user =>
         {
             channel.info.state = ChannelState::Stopped;
             channel.outbox = None;

@@ -85,7 +85,9 @@ impl Control {
     pub fn issue_access_token(&self) -> String {
         let now_ms = self.shared.now().timestamp_millis();
         let ttl = self.shared.opts.access_token_ttl;
-        self.shared.world().mint_access_token(ttl, None, now_ms)
+        let mut world = self.shared.world();
+        let user = world.user_email.clone();
+        world.mint_access_token(ttl, None, &user, now_ms)
     }
 
     /// A valid (access, refresh) pair, as if the user had just consented.
@@ -93,8 +95,9 @@ impl Control {
         let now_ms = self.shared.now().timestamp_millis();
         let ttl = self.shared.opts.access_token_ttl;
         let mut world = self.shared.world();
-        let refresh = world.mint_refresh_token(DEFAULT_SCOPES);
-        let access = world.mint_access_token(ttl, Some(refresh.clone()), now_ms);
+        let user = world.user_email.clone();
+        let refresh = world.mint_refresh_token(DEFAULT_SCOPES, &user);
+        let access = world.mint_access_token(ttl, Some(refresh.clone()), &user, now_ms);
         (access, refresh)
     }
 
@@ -112,9 +115,18 @@ impl Control {
         }
     }
 
-    /// The user's email, which is also the primary calendar's id.
+    /// The first user's email, which is also their primary calendar's id. Consent is
+    /// given as this user unless the authorization URL names another in `login_hint`.
     pub fn user_email(&self) -> String {
         self.shared.world().user_email.clone()
+    }
+
+    /// Adds another user who can consent (picked with `login_hint=<email>` on the
+    /// authorization URL), with an empty primary calendar whose id is `email`. Calendars
+    /// and channels are per user, as on Google. Panics if the user exists.
+    pub fn add_user(&self, email: &str) {
+        self.try_add_user(email)
+            .unwrap_or_else(|e| panic!("add_user: {e}"));
     }
 
     /// Makes the next authorization request answer `error=access_denied`.
@@ -170,10 +182,10 @@ impl Control {
     pub fn insert_events_quietly(&self, calendar_id: &str, events: Vec<Value>) {
         let now = self.shared.now();
         let mut world = self.shared.world();
-        let user = world.user_email.clone();
         let calendar = world
             .calendar_mut(calendar_id)
             .unwrap_or_else(|e| panic!("insert_events_quietly: {e}"));
+        let user = calendar.owner.clone();
         for event in events {
             calendar
                 .insert_event(event, &user, now)
@@ -277,6 +289,11 @@ impl Control {
             .add_calendar(id, summary, time_zone, now)
     }
 
+    pub(crate) fn try_add_user(&self, email: &str) -> Result<(), ModelError> {
+        let now = self.shared.now();
+        self.shared.world().add_user(email, now)
+    }
+
     pub(crate) fn try_delete_calendar(&self, id: &str) -> Result<(), ModelError> {
         let now_ms = self.shared.now().timestamp_millis();
         let mut world = self.shared.world();
@@ -351,8 +368,8 @@ impl Control {
     ) -> Result<T, ModelError> {
         let now = self.shared.now();
         let mut world = self.shared.world();
-        let user = world.user_email.clone();
         let calendar = world.calendar_mut(calendar_id)?;
+        let user = calendar.owner.clone();
         let id = calendar.id.clone();
         let (out, changed) = change(calendar, &user, now)?;
         if changed {
@@ -376,7 +393,9 @@ impl From<ModelError> for ApiError {
             ModelError::UnknownCalendar(_) | ModelError::UnknownEvent(_) => {
                 ApiError::global(StatusCode::NOT_FOUND, "notFound", message)
             }
-            ModelError::DuplicateEvent(_) | ModelError::DuplicateCalendar(_) => {
+            ModelError::DuplicateEvent(_)
+            | ModelError::DuplicateCalendar(_)
+            | ModelError::DuplicateUser(_) => {
                 ApiError::global(StatusCode::CONFLICT, "duplicate", message)
             }
             ModelError::NotAnObject => ApiError::invalid(message),
@@ -388,6 +407,7 @@ impl From<ModelError> for ApiError {
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/control/user", get(user))
+        .route("/control/users", post(add_user))
         .route("/control/calendars", post(add_calendar))
         .route(
             "/control/calendars/{cal}",
@@ -425,6 +445,20 @@ fn control(shared: Arc<Shared>) -> Control {
 
 async fn user(State(s): State<Arc<Shared>>) -> Json<Value> {
     Json(json!({"email": control(s).user_email()}))
+}
+
+/// Body of `POST /control/users`.
+#[derive(Deserialize)]
+struct NewUser {
+    email: String,
+}
+
+async fn add_user(
+    State(s): State<Arc<Shared>>,
+    Json(user): Json<NewUser>,
+) -> Result<StatusCode, ApiError> {
+    control(s).try_add_user(&user.email)?;
+    Ok(StatusCode::CREATED)
 }
 
 /// Body of `POST /control/calendars`.

@@ -125,6 +125,22 @@ async fn authorize(
     if denied {
         return redirect_with(&redirect, &[("error", "access_denied"), ("state", state)]);
     }
+    // Google's account chooser: `login_hint` picks the account (a test browser names the
+    // user it "clicks"); without one the first user consents.
+    let user = {
+        let world = s.world();
+        match q.get("login_hint").filter(|h| !h.is_empty()) {
+            None => world.user_email.clone(),
+            Some(hint) if world.users.contains(hint) => hint.clone(),
+            Some(hint) => {
+                return error_page(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    &format!("fake-google has no user {hint}: add one with POST /control/users."),
+                )
+            }
+        }
+    };
     let code = format!("4/0Afake{}", uuid::Uuid::new_v4().simple());
     let scope = param("scope").to_string();
     s.world().auth_codes.insert(
@@ -136,6 +152,7 @@ async fn authorize(
             challenge_method: method,
             scope: scope.clone(),
             offline: param("access_type") == "offline",
+            user,
         },
     );
     redirect_with(
@@ -313,8 +330,8 @@ fn grant(
                 .ok_or_else(|| OAuthError::invalid_grant("Malformed auth code."))?;
             let refresh = pending
                 .offline
-                .then(|| world.mint_refresh_token(&pending.scope));
-            let access = world.mint_access_token(ttl, refresh.clone(), now_ms);
+                .then(|| world.mint_refresh_token(&pending.scope, &pending.user));
+            let access = world.mint_access_token(ttl, refresh.clone(), &pending.user, now_ms);
             let mut body = json!({
                 "access_token": access,
                 "expires_in": ttl.as_secs(),
@@ -331,11 +348,12 @@ fn grant(
                 OAuthError::invalid_request("Missing required parameter: refresh_token")
             })?;
             let mut world = s.world();
-            let scope =
-                world.refresh_tokens.get(refresh).cloned().ok_or_else(|| {
-                    OAuthError::invalid_grant("Token has been expired or revoked.")
-                })?;
-            let access = world.mint_access_token(ttl, Some(refresh.to_string()), now_ms);
+            let (scope, user) = world
+                .refresh_tokens
+                .get(refresh)
+                .map(|grant| (grant.scope.clone(), grant.user.clone()))
+                .ok_or_else(|| OAuthError::invalid_grant("Token has been expired or revoked."))?;
+            let access = world.mint_access_token(ttl, Some(refresh.to_string()), &user, now_ms);
             // Google does not rotate refresh tokens: the response carries none.
             Ok(json!({
                 "access_token": access,

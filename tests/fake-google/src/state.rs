@@ -178,6 +178,8 @@ pub(crate) struct AuthCode {
     pub scope: String,
     /// `access_type=offline` asks for a refresh token.
     pub offline: bool,
+    /// The user who consented; the tokens the code buys act as this user.
+    pub user: String,
 }
 
 /// A bearer token the Calendar API accepts until `expires_at_ms`.
@@ -186,6 +188,16 @@ pub(crate) struct AccessGrant {
     pub expires_at_ms: i64,
     /// The refresh token it came from, so revoking that also kills this.
     pub refresh_token: Option<String>,
+    /// The user the token acts as (whose calendar list and channels it reaches).
+    pub user: String,
+}
+
+/// What a refresh token grants.
+pub(crate) struct RefreshGrant {
+    /// Echoed in refresh responses.
+    pub scope: String,
+    /// The user who consented; access tokens minted from it act as this user.
+    pub user: String,
 }
 
 /// One event as stored: Google's JSON plus the sequence number of its latest change.
@@ -219,6 +231,8 @@ pub(crate) struct Calendar {
     pub epoch: u64,
     /// Events by id; ordered so pages are stable.
     pub events: BTreeMap<String, StoredEvent>,
+    /// The user whose calendar list holds it; other users' tokens get 404 for it.
+    pub owner: String,
     /// When the calendar or one of its events last changed.
     pub updated: DateTime<Utc>,
 }
@@ -227,6 +241,8 @@ pub(crate) struct Calendar {
 pub(crate) struct Channel {
     /// What tests observe.
     pub info: ChannelInfo,
+    /// The user who created it: only that user can stop it, as on Google.
+    pub user: String,
     /// The worker's inbox; None once the channel is stopped or expired.
     pub outbox: Option<mpsc::UnboundedSender<Message>>,
 }
@@ -244,6 +260,8 @@ pub(crate) enum ModelError {
     NotAnObject,
     /// A calendar with that id already exists.
     DuplicateCalendar(String),
+    /// A user with that email already exists.
+    DuplicateUser(String),
 }
 
 impl std::fmt::Display for ModelError {
@@ -256,14 +274,18 @@ impl std::fmt::Display for ModelError {
             ModelError::DuplicateCalendar(id) => {
                 write!(f, "a calendar with id {id} already exists")
             }
+            ModelError::DuplicateUser(email) => write!(f, "a user {email} already exists"),
         }
     }
 }
 
 /// The whole mutable state of one fake Google.
 pub(crate) struct World {
-    /// The signed-in user; also the primary calendar's id.
+    /// The first user: the one consent picks when the browser names no other, and the
+    /// owner of calendars added without naming one. Also their primary calendar's id.
     pub user_email: String,
+    /// Every user who can consent (`user_email` first), each with a primary calendar.
+    pub users: Vec<String>,
     /// Named in channels.stop's 404 message, like Google's project number.
     pub project_number: String,
     /// Calendars in calendarList order.
@@ -274,8 +296,8 @@ pub(crate) struct World {
     pub auth_codes: HashMap<String, AuthCode>,
     /// Access tokens by value.
     pub access_tokens: HashMap<String, AccessGrant>,
-    /// Refresh tokens by value, with the scope they grant.
-    pub refresh_tokens: HashMap<String, String>,
+    /// Refresh tokens by value, with the scope and user they grant.
+    pub refresh_tokens: HashMap<String, RefreshGrant>,
     /// The fault switches in force.
     pub faults: Faults,
     /// Decides which `exists` messages the drop fault eats; reseeded by `set_faults`.
@@ -300,6 +322,7 @@ impl World {
     pub fn new(now: DateTime<Utc>) -> World {
         let mut world = World {
             user_email: USER_EMAIL.to_string(),
+            users: vec![USER_EMAIL.to_string()],
             project_number: "123456789012".to_string(),
             calendars: Vec::new(),
             channels: Vec::new(),
@@ -320,21 +343,50 @@ impl World {
         world
     }
 
-    /// Resolves `primary` to the user's calendar id, as Google does in paths.
+    /// Resolves `primary` to the first user's calendar id, as Google does in paths.
     pub fn resolve_calendar_id(&self, id: &str) -> String {
+        let first = self.user_email.clone();
+        self.resolve_for(id, &first)
+    }
+
+    /// Resolves `primary` to `user`'s calendar id.
+    pub fn resolve_for(&self, id: &str, user: &str) -> String {
         if id == "primary" {
-            self.user_email.clone()
+            user.to_string()
         } else {
             id.to_string()
         }
     }
 
-    /// Adds an empty calendar.
+    /// Adds a user who can consent, with their own primary calendar (its id is `email`).
+    pub fn add_user(&mut self, email: &str, now: DateTime<Utc>) -> Result<(), ModelError> {
+        if self.users.iter().any(|u| u == email) {
+            return Err(ModelError::DuplicateUser(email.to_string()));
+        }
+        self.add_calendar_of(email, email, "Europe/London", email, now)?;
+        self.users.push(email.to_string());
+        Ok(())
+    }
+
+    /// Adds an empty calendar to the first user's list.
     pub fn add_calendar(
         &mut self,
         id: &str,
         summary: &str,
         time_zone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ModelError> {
+        let owner = self.user_email.clone();
+        self.add_calendar_of(id, summary, time_zone, &owner, now)
+    }
+
+    /// Adds an empty calendar to `owner`'s list.
+    fn add_calendar_of(
+        &mut self,
+        id: &str,
+        summary: &str,
+        time_zone: &str,
+        owner: &str,
         now: DateTime<Utc>,
     ) -> Result<(), ModelError> {
         if self.calendars.iter().any(|c| c.id == id) {
@@ -359,6 +411,7 @@ impl World {
             seq: 0,
             epoch: 0,
             events: BTreeMap::new(),
+            owner: owner.to_string(),
             updated: now,
         });
         Ok(())
@@ -370,6 +423,16 @@ impl World {
         self.calendars
             .iter()
             .find(|c| c.id == id)
+            .ok_or(ModelError::UnknownCalendar(id))
+    }
+
+    /// The calendar with this id as `user` sees it: `primary` is theirs, and a calendar
+    /// in another user's list does not exist for them (Google answers 404).
+    pub fn calendar_of(&self, id: &str, user: &str) -> Result<&Calendar, ModelError> {
+        let id = self.resolve_for(id, user);
+        self.calendars
+            .iter()
+            .find(|c| c.id == id && c.owner == user)
             .ok_or(ModelError::UnknownCalendar(id))
     }
 
@@ -397,18 +460,20 @@ impl World {
         }
     }
 
-    /// True if `token` is a live access token.
-    pub fn access_token_valid(&self, token: &str, now_ms: i64) -> bool {
+    /// The user a live access token acts as; None if `token` is not live.
+    pub fn access_token_user(&self, token: &str, now_ms: i64) -> Option<String> {
         self.access_tokens
             .get(token)
-            .is_some_and(|grant| grant.expires_at_ms > now_ms)
+            .filter(|grant| grant.expires_at_ms > now_ms)
+            .map(|grant| grant.user.clone())
     }
 
-    /// Mints an access token valid for `ttl`.
+    /// Mints an access token for `user` valid for `ttl`.
     pub fn mint_access_token(
         &mut self,
         ttl: std::time::Duration,
         refresh_token: Option<String>,
+        user: &str,
         now_ms: i64,
     ) -> String {
         let token = format!("ya29.fake-{}", uuid::Uuid::new_v4().simple());
@@ -418,15 +483,22 @@ impl World {
             AccessGrant {
                 expires_at_ms: now_ms.saturating_add(ttl_ms),
                 refresh_token,
+                user: user.to_string(),
             },
         );
         token
     }
 
-    /// Mints a refresh token for `scope`.
-    pub fn mint_refresh_token(&mut self, scope: &str) -> String {
+    /// Mints a refresh token for `scope` on `user`'s behalf.
+    pub fn mint_refresh_token(&mut self, scope: &str, user: &str) -> String {
         let token = format!("1//fake-{}", uuid::Uuid::new_v4().simple());
-        self.refresh_tokens.insert(token.clone(), scope.to_string());
+        self.refresh_tokens.insert(
+            token.clone(),
+            RefreshGrant {
+                scope: scope.to_string(),
+                user: user.to_string(),
+            },
+        );
         token
     }
 }
@@ -813,6 +885,7 @@ mod tests {
                 last_message_number: 1,
                 resource_uri: "u".into(),
             },
+            user: USER_EMAIL.into(),
             outbox: Some(outbox),
         });
         world.expire_due_channels(999);

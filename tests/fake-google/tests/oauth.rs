@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use common::{api_get, fake, http};
 use fake_google::{FakeGoogle, Faults, Options, TokenFailure};
-use serde_json::Value;
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 const REDIRECT: &str = "http://127.0.0.1:45678/callback";
@@ -421,4 +421,108 @@ async fn the_calendar_api_wants_a_token_this_server_issued() {
     let (status, body) = api_get(&fake, "ya29.made-up", "/users/me/calendarList").await;
     assert_eq!(status, 401);
     assert_eq!(body["error"]["message"], "Invalid Credentials");
+}
+
+#[tokio::test]
+async fn login_hint_picks_which_user_consents_and_each_sees_only_their_own() {
+    let fake = fake().await;
+    let control = fake.control();
+    let first = control.user_email();
+    let (status, _) = control_post(&fake, "/users", json!({"email": "second@example.com"})).await;
+    assert_eq!(status, 201, "POST /control/users adds a user");
+    let (status, _) = control_post(&fake, "/users", json!({"email": "second@example.com"})).await;
+    assert_eq!(status, 409, "a user exists once");
+
+    let tokens_of = |hint: Option<&'static str>| {
+        let fake = &fake;
+        async move {
+            let extra: Vec<(&str, &str)> = hint.map(|h| ("login_hint", h)).into_iter().collect();
+            let query = authorize(fake, &extra).await;
+            let (status, tokens) = exchange(fake, &query["code"], VERIFIER, REDIRECT).await;
+            assert_eq!(status, 200, "{tokens}");
+            tokens
+        }
+    };
+    let primary_of = |tokens: Value| {
+        let fake = &fake;
+        async move {
+            let access = tokens["access_token"].as_str().expect("access").to_string();
+            let (_, list) = api_get(fake, &access, "/users/me/calendarList").await;
+            let ids: Vec<String> = list["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|c| c["id"].as_str().expect("id").to_string())
+                .collect();
+            (access, ids)
+        }
+    };
+    let (first_access, first_list) = primary_of(tokens_of(None).await).await;
+    assert_eq!(first_list, vec![first.clone()], "no hint: the first user");
+    let second_tokens = tokens_of(Some("second@example.com")).await;
+    let refreshed = refresh(
+        &fake,
+        second_tokens["refresh_token"].as_str().expect("refresh"),
+    )
+    .await
+    .1;
+    let (second_access, second_list) = primary_of(second_tokens).await;
+    assert_eq!(
+        second_list,
+        vec!["second@example.com".to_string()],
+        "the hinted user consents and lists only their own calendars"
+    );
+    let (_, refreshed_list) = primary_of(refreshed).await;
+    assert_eq!(refreshed_list, second_list, "a refresh stays that user");
+    let (status, _) = api_get(&fake, &second_access, "/calendars/primary/events").await;
+    assert_eq!(status, 200, "`primary` is the caller's own calendar");
+    let (status, _) = api_get(
+        &fake,
+        &second_access,
+        &format!("/calendars/{}/events", common::urlencode(&first)),
+    )
+    .await;
+    assert_eq!(status, 404, "another user's calendar is not found");
+
+    // Only the user who created a channel can stop it.
+    let (status, channel) = common::watch(
+        &fake,
+        &first_access,
+        &first,
+        "first-channel",
+        "http://127.0.0.1:9/n",
+    )
+    .await;
+    assert_eq!(status, 200, "{channel}");
+    let stop = json!({"id": "first-channel", "resourceId": channel["resourceId"]});
+    let (status, _) = common::api_post(&fake, &second_access, "/channels/stop", &stop).await;
+    assert_eq!(status, 404, "another user cannot stop the channel");
+    let (status, _) = common::api_post(&fake, &first_access, "/channels/stop", &stop).await;
+    assert_eq!(status, 204, "its own user can");
+
+    let mut url = url::Url::parse(&fake.auth_url()).expect("parses");
+    url.query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", &Options::default().client_id)
+        .append_pair("redirect_uri", REDIRECT)
+        .append_pair("scope", SCOPE)
+        .append_pair("login_hint", "nobody@example.com");
+    let response = http().get(url).send().await.expect("answers");
+    assert_eq!(
+        response.status().as_u16(),
+        400,
+        "an unknown user cannot consent"
+    );
+}
+
+/// POSTs JSON to the control API.
+async fn control_post(fake: &FakeGoogle, path: &str, body: Value) -> (u16, Value) {
+    let response = http()
+        .post(format!("{}/control{}", fake.base_url(), path))
+        .json(&body)
+        .send()
+        .await
+        .expect("control API answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
 }

@@ -351,6 +351,19 @@ pub fn browser() -> Arc<calwatch_core::auth::Opener> {
     })
 }
 
+/// Plays the user's browser choosing `email` in Google's account chooser: the consent URL
+/// is followed with `login_hint`, so fake-google consents as that user (see
+/// `Control::add_user`).
+pub fn browser_as(email: &str) -> Arc<calwatch_core::auth::Opener> {
+    let email = email.to_string();
+    let follow = browser();
+    Arc::new(move |url: &str| {
+        let mut url = url::Url::parse(url).map_err(|e| e.to_string())?;
+        url.query_pairs_mut().append_pair("login_hint", &email);
+        follow(url.as_str())
+    })
+}
+
 /// What a [`Tunnel`] hook is shown of each notification: its channel id and state.
 #[derive(Debug, Clone)]
 pub struct Seen {
