@@ -473,13 +473,18 @@ impl Engine {
         let record = inner
             .store
             .channel(channel_id)?
+            .filter(|c| c.state != ChannelState::Stopped)
             .ok_or_else(|| EngineError::NotFound(format!("There is no channel {channel_id}.")))?;
-        inner.channels.stop_with_replacement(channel_id).await?;
-        let others = inner
-            .live_channels()?
-            .into_iter()
-            .any(|c| c.calendar_id == record.calendar_id);
-        if !others {
+        let replacement = inner.channels.replacement_of(channel_id);
+        let others = inner.live_channels()?.into_iter().any(|c| {
+            c.calendar_id == record.calendar_id
+                && c.id != channel_id
+                && Some(&c.id) != replacement.as_ref()
+        });
+        if others {
+            inner.channels.stop_with_replacement(channel_id).await?;
+        } else {
+            // The last one: this is an unwatch, done in its order (see `Inner::unwatch`).
             inner.unwatch(&record.calendar_id).await?;
         }
         inner.emit(EngineEvent::State);
@@ -907,7 +912,11 @@ impl Inner {
     }
 
     async fn unwatch(&self, calendar_id: &str) -> Result<(), EngineError> {
-        self.channels.stop_calendar(calendar_id).await?;
+        // In this order, so that a run killed half-way leaves what start-up finishes: no
+        // sync any more, then the calendar marked unwatched, then its channels stopped (a
+        // live channel of an unwatched calendar is stopped at the next start). Stopping
+        // the channels first would leave, after a kill, a calendar marked watched with no
+        // channel: silently without notifications.
         let worker = lock(&self.workers).remove(calendar_id);
         if let Some(worker) = worker {
             worker.stop().await;
@@ -915,6 +924,7 @@ impl Inner {
         // Unwatching also forgets the sync state and snapshot: a later watch starts
         // with a fresh, silent baseline.
         self.store.set_watched(calendar_id, false)?;
+        self.channels.stop_calendar(calendar_id).await?;
         self.emit(EngineEvent::Calendars);
         self.emit(EngineEvent::State);
         Ok(())

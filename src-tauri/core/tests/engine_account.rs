@@ -213,9 +213,17 @@ async fn deleted_calendar_is_let_go_with_one_message() {
         error.to_string().contains("“Team” no longer exists"),
         "{error}"
     );
+    // The calendar is shown unwatched first, then Google is told to stop the channel.
+    let live_at_google = || {
+        h.control
+            .channels()
+            .iter()
+            .any(|c| c.id == channel.id && c.state == GoogleState::Live)
+    };
     let settled = tokio::time::timeout(PATIENCE, async {
         while !h.engine.channels().expect("channels").is_empty()
             || h.engine.snapshot().watched_count > 0
+            || live_at_google()
         {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

@@ -322,10 +322,7 @@ impl Channels {
     /// Stops a channel the user stopped, and the replacement a renewal of it is creating:
     /// the renewal is abandoned, or its new channel would go on watching the calendar.
     pub async fn stop_with_replacement(&self, channel_id: &str) -> Result<(), ChannelError> {
-        let replacement = lock(&self.inner.replacing)
-            .get(channel_id)
-            .cloned()
-            .flatten();
+        let replacement = self.replacement_of(channel_id);
         self.stop(channel_id).await?;
         if let Some(replacement) = replacement {
             match self.stop(&replacement).await {
@@ -335,6 +332,14 @@ impl Channels {
             }
         }
         Ok(())
+    }
+
+    /// The id of the channel a renewal of `channel_id` is creating right now, if any.
+    pub fn replacement_of(&self, channel_id: &str) -> Option<String> {
+        lock(&self.inner.replacing)
+            .get(channel_id)
+            .cloned()
+            .flatten()
     }
 
     /// Stops every live channel of `calendar_id`.
