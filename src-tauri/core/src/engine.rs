@@ -27,7 +27,7 @@ use crate::config::{ClientSecret, Config};
 use crate::google::{CalendarClient, RetryPolicy, TokenSource};
 use crate::notice::Notifier;
 use crate::receiver::{self, ChannelRegistry, Delivery, ProbeNonces, ProbeReport, ReceiverState};
-use crate::secrets::TokenStore;
+use crate::secrets::{SecretsError, TokenStore};
 use crate::store::{
     AccountRecord, CalendarRecord, ChannelRecord, ChannelState, Store, StoredChange,
 };
@@ -785,9 +785,69 @@ impl Inner {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the saved sign-in");
+                let locked = matches!(e, SecretsError::Unavailable { .. });
                 self.emit(EngineEvent::Error(e.into()));
+                if locked {
+                    self.keep_trying_to_restore(account.id, app);
+                }
             }
         }
+    }
+
+    /// The keyring was locked or not running yet at start (an automatic login can start
+    /// CalWatch before the keyring is unlocked): keep trying to read the sign-in, so that
+    /// unlocking the keyring is enough and nobody has to sign in with Google again. What
+    /// changed meanwhile is then caught up.
+    fn keep_trying_to_restore(self: &Arc<Self>, account: String, app: OAuthApp) {
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut wait = KEYRING_RETRY_FIRST;
+            loop {
+                tokio::select! {
+                    () = this.cancel.cancelled() => return,
+                    () = tokio::time::sleep(wait) => {}
+                }
+                let held = read(&this.session).is_some();
+                let still = this.stored_account().ok().flatten().map(|a| a.id);
+                if held || still.as_deref() != Some(account.as_str()) {
+                    // Signed in (or out) meanwhile: that decided it.
+                    return;
+                }
+                match this.token_store.load(&account).await {
+                    Ok(Some(tokens)) => {
+                        tracing::info!(%account, "the keyring answers now: signed in again");
+                        let tokens = Arc::new(this.tokens_for(app.clone(), &account, tokens));
+                        let session = Session {
+                            account: account.clone(),
+                            tokens,
+                            app,
+                        };
+                        if let Err(e) = this.install_session(session) {
+                            this.emit(EngineEvent::Error(e));
+                            return;
+                        }
+                        this.emit(EngineEvent::State);
+                        this.catch_up_all();
+                        return;
+                    }
+                    Ok(None) => {
+                        let _ = this
+                            .store
+                            .set_account_status(&account, AccountStatus::NeedsSignIn);
+                        this.emit(EngineEvent::State);
+                        return;
+                    }
+                    Err(SecretsError::Unavailable { .. }) => {
+                        wait = (wait * 2).min(KEYRING_RETRY_MAX);
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not read the saved sign-in");
+                        this.emit(EngineEvent::Error(e.into()));
+                        return;
+                    }
+                }
+            }
+        });
     }
 
     async fn bind_receiver(&self, address: SocketAddr) {
@@ -1137,6 +1197,12 @@ fn worker_timings(config: &Config) -> WorkerTimings {
         retry_max: config.settings.timings.sync_retry_max,
     }
 }
+
+/// A keyring locked at start is asked again after this, the wait doubling up to
+/// [`KEYRING_RETRY_MAX`].
+const KEYRING_RETRY_FIRST: std::time::Duration = std::time::Duration::from_secs(5);
+/// The longest wait between two looks at a locked keyring.
+const KEYRING_RETRY_MAX: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// How long the Activity list remembers a change: long enough to look back on a season,
 /// short enough that the database does not grow without bound.

@@ -135,6 +135,47 @@ async fn the_network_back_catches_up_at_once_not_at_the_next_retry() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_keyring_locked_at_start_is_asked_again_and_nothing_is_lost() {
+    let mut h = Harness::start(quick).await;
+    h.watch().await;
+    h.engine.shutdown().await;
+    // The next login starts CalWatch before the keyring is unlocked.
+    h.tokens.set_unavailable(Some("the collection is locked"));
+    let clock = std::sync::Arc::clone(&h.clock);
+    h.restart(clock).await;
+    assert_eq!(
+        h.engine
+            .snapshot()
+            .account
+            .expect("the account is kept")
+            .status,
+        AccountStatus::NeedsSignIn,
+        "without its tokens the account cannot be used yet"
+    );
+    h.insert(
+        "Made while the keyring was locked",
+        "2026-12-23T10:00:00+00:00",
+        "2026-12-23T11:00:00+00:00",
+    );
+    tokio::time::sleep(Duration::from_secs(90)).await;
+    assert!(h.notifier.notices().is_empty());
+
+    // The user unlocks the keyring; nobody signs in with Google again.
+    h.tokens.set_unavailable(None);
+    let notices = h.notifier.wait_for(1).await;
+    assert!(
+        matches!(&notices[0], Notice::Summary { count: 1, away: true, first, .. }
+            if first == &vec!["Made while the keyring was locked added".to_string()]),
+        "the change made meanwhile is caught up: {notices:?}"
+    );
+    assert_eq!(
+        h.engine.snapshot().account.expect("account").status,
+        AccountStatus::SignedIn
+    );
+    assert_eq!(h.engine.channels().expect("channels").len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
 async fn idle_means_idle_and_the_backstop_is_no_faster_than_set() {
     let h = Harness::start(quick).await;
     h.watch().await;

@@ -14,6 +14,8 @@ use super::{SecretsError, TokenSet, TokenStore};
 pub struct MemoryTokenStore {
     /// account → token set.
     entries: Mutex<HashMap<String, TokenSet>>,
+    /// While set, every call fails as a locked keyring does, with this reason.
+    unavailable: Mutex<Option<String>>,
 }
 
 impl MemoryTokenStore {
@@ -29,6 +31,22 @@ impl MemoryTokenStore {
         accounts
     }
 
+    /// Plays a locked (or not yet started) keyring: every call fails with
+    /// [`SecretsError::Unavailable`] and `reason` until called again with `None`.
+    pub fn set_unavailable(&self, reason: Option<&str>) {
+        *self.unavailable.lock().unwrap_or_else(|e| e.into_inner()) = reason.map(str::to_string);
+    }
+
+    /// Fails as a locked keyring does, while [`MemoryTokenStore::set_unavailable`] says so.
+    fn available(&self) -> Result<(), SecretsError> {
+        match &*self.unavailable.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(reason) => Err(SecretsError::Unavailable {
+                reason: reason.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, TokenSet>> {
         // A panic while holding the lock cannot leave a HashMap half-updated in a way that
         // matters to a test double: keep going.
@@ -39,15 +57,18 @@ impl MemoryTokenStore {
 #[async_trait::async_trait]
 impl TokenStore for MemoryTokenStore {
     async fn load(&self, account: &str) -> Result<Option<TokenSet>, SecretsError> {
+        self.available()?;
         Ok(self.lock().get(account).cloned())
     }
 
     async fn save(&self, account: &str, tokens: &TokenSet) -> Result<(), SecretsError> {
+        self.available()?;
         self.lock().insert(account.to_string(), tokens.clone());
         Ok(())
     }
 
     async fn delete(&self, account: &str) -> Result<(), SecretsError> {
+        self.available()?;
         self.lock().remove(account);
         Ok(())
     }
