@@ -339,12 +339,7 @@ impl Engine {
         // channels would go on posting here and a restart would load it again). The same
         // account again keeps everything.
         inner.sign_out_all_but(&account).await?;
-        let tokens = Arc::new(inner.tokens_for(app.clone(), &account, signed.tokens));
-        inner.install_session(Session {
-            account: account.clone(),
-            tokens,
-            app,
-        })?;
+        inner.install_session(inner.session_for(app, &account, signed.tokens))?;
         inner
             .store
             .upsert_account(&account, AccountStatus::SignedIn, inner.clock.now_ms())?;
@@ -588,15 +583,21 @@ impl Inner {
         )?)
     }
 
-    fn tokens_for(
+    /// The session of `account` with `tokens`, refreshed through `app` on the engine's clock.
+    fn session_for(
         &self,
         app: OAuthApp,
         account: &str,
         tokens: crate::secrets::TokenSet,
-    ) -> OAuthTokens {
+    ) -> Session {
         let clock = Arc::clone(&self.clock);
-        OAuthTokens::new(app, account, tokens, Arc::clone(&self.token_store))
-            .with_clock(Arc::new(move || clock.now_ms()))
+        let tokens = OAuthTokens::new(app.clone(), account, tokens, Arc::clone(&self.token_store))
+            .with_clock(Arc::new(move || clock.now_ms()));
+        Session {
+            account: account.to_string(),
+            tokens: Arc::new(tokens),
+            app,
+        }
     }
 
     /// Makes `session` the signed-in account: its Calendar client is used from now on,
@@ -645,11 +646,7 @@ impl Inner {
     async fn load_session(&self, account: &str) -> Option<Session> {
         let app = self.oauth_app().ok()?;
         match self.token_store.load(account).await {
-            Ok(Some(tokens)) => Some(Session {
-                account: account.to_string(),
-                tokens: Arc::new(self.tokens_for(app.clone(), account, tokens)),
-                app,
-            }),
+            Ok(Some(tokens)) => Some(self.session_for(app, account, tokens)),
             Ok(None) => None,
             Err(e) => {
                 tracing::warn!(account, error = %e, "could not read a saved sign-in");
@@ -769,12 +766,7 @@ impl Inner {
         };
         match self.token_store.load(&account.id).await {
             Ok(Some(tokens)) => {
-                let tokens = Arc::new(self.tokens_for(app.clone(), &account.id, tokens));
-                if let Err(e) = self.install_session(Session {
-                    account: account.id.clone(),
-                    tokens,
-                    app,
-                }) {
+                if let Err(e) = self.install_session(self.session_for(app, &account.id, tokens)) {
                     self.emit(EngineEvent::Error(e));
                 }
             }
@@ -816,13 +808,9 @@ impl Inner {
                 match this.token_store.load(&account).await {
                     Ok(Some(tokens)) => {
                         tracing::info!(%account, "the keyring answers now: signed in again");
-                        let tokens = Arc::new(this.tokens_for(app.clone(), &account, tokens));
-                        let session = Session {
-                            account: account.clone(),
-                            tokens,
-                            app,
-                        };
-                        if let Err(e) = this.install_session(session) {
+                        if let Err(e) =
+                            this.install_session(this.session_for(app, &account, tokens))
+                        {
                             this.emit(EngineEvent::Error(e));
                             return;
                         }
