@@ -499,6 +499,24 @@ impl Channels {
     }
 
     /// The live (not stopped) channel `channel_id`.
+    /// How a channel whose renewal did not go through is shown: expired or expiring soon
+    /// by its clock, `otherwise` before that.
+    fn state_by_expiry(
+        &self,
+        channel: &ChannelRecord,
+        settings: &ChannelSettings,
+        otherwise: ChannelState,
+    ) -> ChannelState {
+        let now = self.inner.clock.now_ms();
+        if now >= channel.expiration_ms {
+            ChannelState::Expired
+        } else if expiring_soon(now, channel.expiration_ms, settings.renew_min_lead) {
+            ChannelState::ExpiringSoon
+        } else {
+            otherwise
+        }
+    }
+
     fn live(&self, channel_id: &str) -> Result<ChannelRecord, ChannelError> {
         self.inner
             .store
@@ -678,14 +696,7 @@ impl Channels {
                     // one still watches the calendar, so nothing failed and there is
                     // nothing to report. It is shown as it was, and renewed again after a
                     // pause rather than the moment after the user stopped a channel.
-                    let now = self.inner.clock.now_ms();
-                    let state = if now >= old.expiration_ms {
-                        ChannelState::Expired
-                    } else if expiring_soon(now, old.expiration_ms, settings.renew_min_lead) {
-                        ChannelState::ExpiringSoon
-                    } else {
-                        ChannelState::Active
-                    };
+                    let state = self.state_by_expiry(&old, &settings, ChannelState::Active);
                     tracing::info!(channel = channel_id, stopped = %new_id, "the renewal's new channel was stopped; renewing again");
                     self.set_state(&old.id, state, None);
                     tokio::select! {
@@ -694,14 +705,7 @@ impl Channels {
                     }
                 }
                 Err(e) => {
-                    let now = self.inner.clock.now_ms();
-                    let state = if now >= old.expiration_ms {
-                        ChannelState::Expired
-                    } else if expiring_soon(now, old.expiration_ms, settings.renew_min_lead) {
-                        ChannelState::ExpiringSoon
-                    } else {
-                        ChannelState::Error
-                    };
+                    let state = self.state_by_expiry(&old, &settings, ChannelState::Error);
                     tracing::warn!(channel = channel_id, error = %e, retry_in = ?backoff, "channel renewal failed");
                     self.set_state(&old.id, state, Some(e.to_string()));
                     let _ = self
