@@ -8,6 +8,8 @@
 //! - [`commands`]: the window's commands, each a call to one engine method.
 //! - [`events`]: forwards the engine's broadcasts to the window and the tray.
 //! - [`views`]: the camelCase shapes the window reads (ui/CONTRACT.md) and `UiError`.
+//! - `contract` (tests only): generates the window's TypeScript types from [`views`] and
+//!   the engine's types (ui/src/lib/generated/contract.ts) and fails when they drifted.
 //! - [`notifier`]: the engine's `Notifier` as native toasts.
 //! - [`tray`]: the tray icon, its tooltip and menu, and what each menu item does.
 //! - [`sandbox`]: fake-google in-process, so the app can be tried without an account.
@@ -20,6 +22,8 @@
 pub mod active;
 pub mod app;
 pub mod commands;
+#[cfg(test)]
+mod contract;
 pub mod desktop;
 pub mod events;
 pub mod logging;
