@@ -86,7 +86,9 @@ fn registry() -> Registry {
         .unwrap();
     let mut registry = tracer.registry().expect("every traced type is complete");
     // The engine writes its errors as an anonymous `{code, message}`: the window's UiError.
-    let error_view = registry.remove("View").expect("the receiver's error is traced");
+    let error_view = registry
+        .remove("View")
+        .expect("the receiver's error is traced");
     assert_eq!(
         Some(&error_view),
         registry.get("UiError"),

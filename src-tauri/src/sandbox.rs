@@ -7,9 +7,9 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use calwatch_core::auth::Opener;
 use calwatch_core::config::Config;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone as _};
-use calwatch_core::auth::Opener;
 use fake_google::{Control, ControlError, FakeGoogle, Options};
 use serde_json::{json, Value};
 

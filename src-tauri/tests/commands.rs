@@ -615,10 +615,7 @@ fn the_tray_menu_pauses_toasts_and_toggles_start_at_login() {
         *h.desktop.start_at_login.lock().unwrap(),
         "Start at login turns the login item on"
     );
-    assert_eq!(
-        h.ok("get_state", json!({}))["startAtLogin"],
-        json!(true)
-    );
+    assert_eq!(h.ok("get_state", json!({}))["startAtLogin"], json!(true));
 }
 
 #[test]
