@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, RwLock};
 
+use calwatch_core::auth::Opener;
 use calwatch_core::config::Config;
 use calwatch_core::engine::{Engine, EngineDeps};
 use calwatch_core::notice::Notifier;
@@ -13,9 +14,6 @@ use tauri::async_runtime::JoinHandle;
 use crate::desktop::Desktop;
 use crate::sandbox::Sandbox;
 use crate::views::{AppStateView, UiError};
-
-/// Opens the sign-in page: the system browser, or the sandbox playing one.
-pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
 
 /// Starts forwarding an engine's broadcasts (to the window and the tray); the task is
 /// aborted when that engine is swapped out.
@@ -94,14 +92,15 @@ impl ActiveEngine {
     pub fn app_state(&self) -> AppStateView {
         let (engine, sandbox) = self.read(|c| (c.engine.clone(), c.sandbox.is_some()));
         AppStateView::new(
-            &engine.snapshot(),
+            engine.snapshot(),
             sandbox,
             self.wiring.desktop.start_at_login(),
         )
     }
 
-    /// How sign-in opens its page: in sandbox mode no browser is needed.
-    pub fn opener(&self) -> Opener {
+    /// How sign-in opens its page: the system browser, or in sandbox mode the sandbox
+    /// playing one.
+    pub fn opener(&self) -> Arc<Opener> {
         if self.sandbox().is_some() {
             return Sandbox::browser();
         }

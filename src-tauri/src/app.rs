@@ -1,12 +1,13 @@
 //! Builds and runs the Tauri app: plugins, the engine, the tray, the window's lifecycle.
 
-use std::hash::{Hash as _, Hasher as _};
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use calwatch_core::config::Config;
 use calwatch_core::secrets::KeyringStore;
+use sha2::{Digest as _, Sha256};
 use tauri::{AppHandle, Manager as _, RunEvent, Runtime};
 use tauri_plugin_dialog::{DialogExt as _, MessageDialogKind};
 
@@ -113,8 +114,34 @@ fn cannot_start<R: Runtime>(app: &AppHandle<R>, err: &anyhow::Error) {
 
 /// One instance per data directory: two on the same one would fight over the store and
 /// the receiver's port, while separate ones (tests, a second profile) may run side by side.
+/// The id is a hash that is the same in every build (Rust's `DefaultHasher` may change
+/// between releases, and an upgraded binary would then miss the running one). The path is
+/// hashed as text: exact for every UTF-8 path, and still stable for the rare other one.
 fn instance_id(data_dir: &Path) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    data_dir.hash(&mut hasher);
-    format!("app.calwatch.desktop.d{:016x}", hasher.finish())
+    let digest = Sha256::digest(data_dir.to_string_lossy().as_bytes());
+    // A D-Bus name element must not start with a digit: hence the `d`.
+    let mut id = String::from("app.calwatch.desktop.d");
+    for byte in &digest[..8] {
+        let _ = write!(id, "{byte:02x}");
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_instance_id_of_a_data_dir_is_the_same_in_every_build() {
+        // Pinned: a CalWatch built by another Rust release must find the running one.
+        assert_eq!(
+            instance_id(Path::new("/home/ada/.local/share/calwatch")),
+            "app.calwatch.desktop.dca764ef1fb75900b"
+        );
+        assert_ne!(
+            instance_id(Path::new("/home/ada/.local/share/calwatch")),
+            instance_id(Path::new("/tmp/calwatch-test")),
+            "another data dir is another instance"
+        );
+    }
 }

@@ -1,5 +1,8 @@
 //! The window's commands (ui/CONTRACT.md). Each takes its arguments, calls one engine
 //! method and maps the result; errors reach the window as `UiError {code, message}`.
+//! Those that touch files, the network or fake-google are `async` (they run on the async
+//! runtime, never on the main thread that draws the window) and log their failure in
+//! their span, as a warning: most are the person's to fix, and the window says how.
 
 use std::path::PathBuf;
 
@@ -45,12 +48,15 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
     ]
 }
 
+/// Async, as it asks the desktop whether the login item exists (a file).
 #[tauri::command]
-pub fn get_state(active: State<'_, ActiveEngine>) -> AppStateView {
-    active.app_state()
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn get_state(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+    Ok(active.app_state())
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn import_client_secret(
     active: State<'_, ActiveEngine>,
     path: PathBuf,
@@ -60,6 +66,7 @@ pub async fn import_client_secret(
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn pick_client_secret(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
     // The native picker blocks until the person chooses: keep it off the async workers.
     let desktop = std::sync::Arc::clone(active.desktop());
@@ -73,6 +80,7 @@ pub async fn pick_client_secret(active: State<'_, ActiveEngine>) -> Result<AppSt
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn sign_in(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
     active.engine().sign_in(active.opener()).await?;
     Ok(active.app_state())
@@ -84,12 +92,14 @@ pub fn cancel_sign_in(active: State<'_, ActiveEngine>) {
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn sign_out(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
     active.engine().sign_out().await?;
     Ok(active.app_state())
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn set_callback_url(
     active: State<'_, ActiveEngine>,
     url: String,
@@ -99,17 +109,20 @@ pub async fn set_callback_url(
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn check_callback(active: State<'_, ActiveEngine>) -> Result<ProbeReportView> {
     Ok(active.engine().check_callback().await?.into())
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn list_calendars(active: State<'_, ActiveEngine>) -> Result<Vec<CalendarView>> {
     let calendars = active.engine().calendars(true).await?;
     Ok(calendars.into_iter().map(CalendarView::from).collect())
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn watch_calendar(
     active: State<'_, ActiveEngine>,
     calendar_id: String,
@@ -120,16 +133,19 @@ pub async fn watch_calendar(
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn unwatch_calendar(active: State<'_, ActiveEngine>, calendar_id: String) -> Result<()> {
     Ok(active.engine().unwatch(&calendar_id).await?)
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn list_channels(active: State<'_, ActiveEngine>) -> Result<Vec<ChannelView>> {
     crate::events::channels(&active.engine()).await
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn renew_channel(
     active: State<'_, ActiveEngine>,
     channel_id: String,
@@ -140,12 +156,17 @@ pub async fn renew_channel(
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn stop_channel(active: State<'_, ActiveEngine>, channel_id: String) -> Result<()> {
     Ok(active.engine().stop_channel(&channel_id).await?)
 }
 
 #[tauri::command]
-pub fn list_changes(active: State<'_, ActiveEngine>, limit: usize) -> Result<Vec<ChangeView>> {
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn list_changes(
+    active: State<'_, ActiveEngine>,
+    limit: usize,
+) -> Result<Vec<ChangeView>> {
     let changes = active.engine().recent_changes(limit)?;
     Ok(change_views(&changes, local_tz()))
 }
@@ -167,6 +188,7 @@ pub struct SettingsInput {
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn update_settings(
     active: State<'_, ActiveEngine>,
     settings: SettingsInput,
@@ -193,7 +215,8 @@ pub fn is_https(url: &str) -> bool {
 }
 
 #[tauri::command]
-pub fn open_link(active: State<'_, ActiveEngine>, url: String) -> Result<()> {
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn open_link(active: State<'_, ActiveEngine>, url: String) -> Result<()> {
     if !is_https(&url) {
         return Err(UiError::new(
             "internal",
@@ -207,18 +230,21 @@ pub fn open_link(active: State<'_, ActiveEngine>, url: String) -> Result<()> {
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn sandbox_start(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
     active.start_sandbox().await?;
     Ok(active.app_state())
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn sandbox_stop(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
     active.stop_sandbox().await?;
     Ok(active.app_state())
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn sandbox_events(active: State<'_, ActiveEngine>) -> Result<Vec<SandboxEvent>> {
     let sandbox = running(&active)?;
     let calendars = active.engine().calendars(false).await?;
@@ -227,7 +253,8 @@ pub async fn sandbox_events(active: State<'_, ActiveEngine>) -> Result<Vec<Sandb
 }
 
 #[tauri::command]
-pub fn sandbox_create_event(
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn sandbox_create_event(
     active: State<'_, ActiveEngine>,
     calendar_id: String,
     summary: String,
@@ -239,7 +266,8 @@ pub fn sandbox_create_event(
 }
 
 #[tauri::command]
-pub fn sandbox_update_event(
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn sandbox_update_event(
     active: State<'_, ActiveEngine>,
     calendar_id: String,
     event_id: String,
@@ -257,13 +285,13 @@ pub fn sandbox_update_event(
 }
 
 #[tauri::command]
-pub fn sandbox_delete_event(
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn sandbox_delete_event(
     active: State<'_, ActiveEngine>,
     calendar_id: String,
     event_id: String,
 ) -> Result<()> {
-    running(&active)?.delete_event(&calendar_id, &event_id);
-    Ok(())
+    running(&active)?.delete_event(&calendar_id, &event_id)
 }
 
 fn running(active: &ActiveEngine) -> Result<std::sync::Arc<Sandbox>> {

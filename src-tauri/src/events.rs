@@ -1,10 +1,11 @@
 //! Forwards the engine's broadcasts to the window (`calwatch://…` events, with the views of
-//! ui/CONTRACT.md) and to the tray.
+//! ui/CONTRACT.md). The tray follows the same events (see `tray::build`).
 
 use calwatch_core::engine::{Engine, EngineEvent};
 use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Emitter as _, Manager as _, Runtime};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::Receiver;
 
 use crate::active::ActiveEngine;
 use crate::views::{change_views, channel_views, local_tz, CalendarView, UiError};
@@ -22,18 +23,35 @@ pub const ERROR: &str = "calwatch://error";
 /// The view to show ('activity', 'setup', …), e.g. after a summary toast was clicked.
 pub const NAVIGATE: &str = "calwatch://navigate";
 
+/// How many recent changes a window that fell behind is sent again: as many as its
+/// Activity list loads at start (`CHANGE_HISTORY_LIMIT` in ui/src/lib/store.svelte.ts).
+const CATCH_UP_CHANGES: usize = 200;
+
 /// Forwards `engine`'s events until the task is aborted (the engine was swapped out) or
 /// the engine shuts down. Starts by publishing everything, so the window redraws from
 /// this engine.
 pub fn forward<R: Runtime>(app: AppHandle<R>, engine: Engine) -> JoinHandle<()> {
-    let mut events = engine.subscribe();
+    let events = engine.subscribe();
+    forward_from(app, engine, events)
+}
+
+/// [`forward`] from a subscription taken earlier (tests hand it one that already lagged).
+pub fn forward_from<R: Runtime>(
+    app: AppHandle<R>,
+    engine: Engine,
+    mut events: Receiver<EngineEvent>,
+) -> JoinHandle<()> {
     tauri::async_runtime::spawn(async move {
         publish_all(&app, &engine).await;
         loop {
             match events.recv().await {
                 Ok(event) => publish(&app, &engine, event).await,
                 // Missed some: everything is re-read, so nothing stays stale.
-                Err(RecvError::Lagged(_)) => publish_all(&app, &engine).await,
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::debug!(missed, "the window fell behind the engine's events");
+                    publish_all(&app, &engine).await;
+                    publish_recent_changes(&app, &engine).await;
+                }
                 Err(RecvError::Closed) => break,
             }
         }
@@ -50,28 +68,31 @@ async fn publish_all<R: Runtime>(app: &AppHandle<R>, engine: &Engine) {
     }
 }
 
+/// The changes a window that fell behind may have missed: the recent ones again (it
+/// merges them by id, so those it has are not doubled).
+async fn publish_recent_changes<R: Runtime>(app: &AppHandle<R>, engine: &Engine) {
+    match engine.recent_changes(CATCH_UP_CHANGES) {
+        Ok(changes) => publish(app, engine, EngineEvent::Changes(changes)).await,
+        Err(err) => tracing::debug!(code = err.code(), "recent changes not forwarded"),
+    }
+}
+
 async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineEvent) {
     let sent = match event {
-        EngineEvent::State => {
-            crate::tray::refresh(app).await;
-            match app.try_state::<ActiveEngine>() {
-                Some(active) => app.emit(STATE, active.app_state()),
-                None => Ok(()),
-            }
-        }
+        EngineEvent::State => match app.try_state::<ActiveEngine>() {
+            Some(active) => app.emit(STATE, active.app_state()),
+            None => Ok(()),
+        },
         // A list that cannot be read now (e.g. nobody signed in yet) is not news for the
         // window: it asks again when it shows the list, and the engine reports real
         // failures as `Error` events of their own.
-        EngineEvent::Channels => {
-            crate::tray::refresh(app).await;
-            match channels(engine).await {
-                Ok(views) => app.emit(CHANNELS, views),
-                Err(err) => {
-                    tracing::debug!(code = %err.code, "channels not forwarded");
-                    Ok(())
-                }
+        EngineEvent::Channels => match channels(engine).await {
+            Ok(views) => app.emit(CHANNELS, views),
+            Err(err) => {
+                tracing::debug!(code = %err.code, "channels not forwarded");
+                Ok(())
             }
-        }
+        },
         EngineEvent::Calendars => match engine.calendars(false).await {
             Ok(calendars) => app.emit(
                 CALENDARS,

@@ -8,6 +8,8 @@
 //! - [`commands`]: the window's commands, each a call to one engine method.
 //! - [`events`]: forwards the engine's broadcasts to the window and the tray.
 //! - [`views`]: the camelCase shapes the window reads (ui/CONTRACT.md) and `UiError`.
+//! - `contract` (tests only): generates the window's TypeScript types from [`views`] and
+//!   the engine's types (ui/src/lib/generated/contract.ts) and fails when they drifted.
 //! - [`notifier`]: the engine's `Notifier` as native toasts.
 //! - [`tray`]: the tray icon, its tooltip and menu, and what each menu item does.
 //! - [`sandbox`]: fake-google in-process, so the app can be tried without an account.
@@ -16,13 +18,22 @@
 //! - [`wake`]: notices wake-from-sleep and the network coming back (catch-up sync), and
 //!   keeps the tray's countdown fresh.
 //! - [`network`]: the default routes, whose change means the network came back or moved.
+//!
+//! The modules depend one way (`module_graph`, a test, fails on a circle): `app`, `commands`,
+//! `tray`, `wake` and `notifier` sit on top; `events` feeds the window and the tray
+//! follows its events; `active` holds the engine and the `sandbox`; `views` and `desktop`
+//! depend on no other module.
 
 pub mod active;
 pub mod app;
 pub mod commands;
+#[cfg(test)]
+mod contract;
 pub mod desktop;
 pub mod events;
 pub mod logging;
+#[cfg(test)]
+mod module_graph;
 pub mod network;
 pub mod notifier;
 pub mod sandbox;

@@ -7,12 +7,12 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use calwatch_core::auth::Opener;
 use calwatch_core::config::Config;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone as _};
-use fake_google::{Control, FakeGoogle, Options};
+use fake_google::{Control, ControlError, FakeGoogle, Options};
 use serde_json::{json, Value};
 
-use crate::active::Opener;
 use crate::views::{local_tz, SandboxEvent, UiError};
 
 /// A running fake-google and what the sandbox engine is pointed at.
@@ -33,6 +33,22 @@ pub struct Sandbox {
 
 fn sandbox_error(what: &str, err: impl std::fmt::Display) -> UiError {
     UiError::new("sandbox", format!("The sandbox {what}: {err}"))
+}
+
+/// The panel acts on what it listed a moment ago: an event or calendar gone meanwhile is
+/// an answer for the person, not a crash.
+fn control_error(err: ControlError) -> UiError {
+    match err {
+        ControlError::UnknownEvent(_) => UiError::new(
+            "not_found",
+            "This event is no longer in the sandbox: it was deleted meanwhile. The list shows what is there now.",
+        ),
+        ControlError::UnknownCalendar(_) => UiError::new(
+            "not_found",
+            "This calendar is no longer in the sandbox. The list shows what is there now.",
+        ),
+        ControlError::Refused(why) => sandbox_error("refused the change", why),
+    }
 }
 
 impl Sandbox {
@@ -118,7 +134,7 @@ impl Sandbox {
 
     /// An opener that plays the browser: it fetches the consent URL and follows
     /// fake-google's redirect to the engine's loopback listener, as a browser would.
-    pub fn browser() -> Opener {
+    pub fn browser() -> Arc<Opener> {
         Arc::new(|url: &str| {
             let url = url.to_string();
             tauri::async_runtime::spawn(async move {
@@ -139,13 +155,15 @@ impl Sandbox {
         })
     }
 
-    /// The live (not cancelled) events of `calendars`.
+    /// The live (not cancelled) events of `calendars`; a calendar the sandbox no longer
+    /// has lists nothing.
     pub fn events(&self, calendars: &[String]) -> Vec<SandboxEvent> {
         calendars
             .iter()
             .flat_map(|cal| {
                 self.control
-                    .events(cal)
+                    .checked_events(cal)
+                    .unwrap_or_default()
                     .into_iter()
                     .filter(|e| !SandboxEvent::is_cancelled(e))
                     .map(|e| SandboxEvent::from_google(cal, &e))
@@ -168,7 +186,10 @@ impl Sandbox {
             "start": google_time(start, all_day)?,
             "end": google_time(end, all_day)?,
         });
-        let created = self.control.insert_event(calendar_id, event);
+        let created = self
+            .control
+            .checked_insert_event(calendar_id, event)
+            .map_err(control_error)?;
         Ok(SandboxEvent::from_google(calendar_id, &created))
     }
 
@@ -192,13 +213,16 @@ impl Sandbox {
         }
         let updated = self
             .control
-            .update_event(calendar_id, event_id, Value::Object(patch));
+            .checked_update_event(calendar_id, event_id, Value::Object(patch))
+            .map_err(control_error)?;
         Ok(SandboxEvent::from_google(calendar_id, &updated))
     }
 
     /// Cancels an event.
-    pub fn delete_event(&self, calendar_id: &str, event_id: &str) {
-        self.control.delete_event(calendar_id, event_id);
+    pub fn delete_event(&self, calendar_id: &str, event_id: &str) -> Result<(), UiError> {
+        self.control
+            .checked_delete_event(calendar_id, event_id)
+            .map_err(control_error)
     }
 }
 

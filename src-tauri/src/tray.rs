@@ -2,11 +2,13 @@
 //! that says it in words, and the menu. The menu cannot be clicked headless, so what each
 //! item does is a plain function ([`menu_action`], [`perform`]) the tests call directly.
 
+use calwatch_core::account::AccountStatus;
 use calwatch_core::engine::SettingsPatch;
+use calwatch_core::store::ChannelState;
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Emitter as _, Manager as _, Runtime, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter as _, Listener as _, Manager as _, Runtime, WebviewWindowBuilder};
 
 use crate::active::ActiveEngine;
 use crate::views::{AppStateView, ChannelView, UiError};
@@ -44,20 +46,21 @@ pub struct TrayStatus {
 /// The tray's state from the app's; `now_ms` is the current time.
 pub fn status(state: &AppStateView, channels: &[ChannelView], now_ms: i64) -> TrayStatus {
     let attention = attention_reason(state, channels);
-    let look = match (&attention, state.settings.paused) {
+    let engine = &state.engine;
+    let look = match (&attention, engine.settings.paused) {
         (Some(_), _) => TrayLook::Attention,
         (None, true) => TrayLook::Paused,
         (None, false) => TrayLook::Watching,
     };
-    let mut tooltip = match state.watched_count {
+    let mut tooltip = match engine.watched_count {
         0 => "CalWatch — no calendar watched".to_string(),
         1 => "CalWatch — 1 calendar watched".to_string(),
         n => format!("CalWatch — {n} calendars watched"),
     };
-    if let Some(at) = state.next_renewal_at {
+    if let Some(at) = engine.next_renewal_at {
         tooltip.push_str(&format!(" · next renewal in {}", in_words(at - now_ms)));
     }
-    if state.settings.paused {
+    if engine.settings.paused {
         tooltip.push_str(" · notifications paused");
     }
     if let Some(reason) = attention {
@@ -67,19 +70,19 @@ pub fn status(state: &AppStateView, channels: &[ChannelView], now_ms: i64) -> Tr
 }
 
 fn attention_reason(state: &AppStateView, channels: &[ChannelView]) -> Option<&'static str> {
-    if let Some(account) = &state.account {
-        match account.status.as_str() {
-            "needs_sign_in" => return Some("sign in again"),
-            "offline" => return Some("Google unreachable"),
-            _ => {}
+    if let Some(account) = &state.engine.account {
+        match account.status {
+            AccountStatus::NeedsSignIn => return Some("sign in again"),
+            AccountStatus::Offline => return Some("Google unreachable"),
+            AccountStatus::SignedIn => {}
         }
     }
-    if !state.receiver.listening {
+    if !state.engine.receiver.listening {
         return Some("the receiver is not listening");
     }
     if channels
         .iter()
-        .any(|c| c.state == "error" || c.state == "expired")
+        .any(|c| matches!(c.state, ChannelState::Error | ChannelState::Expired))
     {
         return Some("a channel needs attention");
     }
@@ -134,7 +137,7 @@ pub async fn perform<R: Runtime>(app: &AppHandle<R>, action: MenuAction) {
             Ok(())
         }
         MenuAction::TogglePause => {
-            let paused = active.app_state().settings.paused;
+            let paused = active.app_state().engine.settings.paused;
             let patch = SettingsPatch {
                 paused: Some(!paused),
                 ..SettingsPatch::default()
@@ -237,6 +240,15 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             }
         })
         .build(app)?;
+    // The tray shows what the window is told: it follows the same events, so the
+    // forwarder needs to know nothing of it.
+    for event in [crate::events::STATE, crate::events::CHANNELS] {
+        let app = app.clone();
+        app.clone().listen_any(event, move |_| {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move { refresh(&app).await });
+        });
+    }
     Ok(())
 }
 
@@ -257,10 +269,10 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
         .and_then(|image| tray.set_icon(Some(image)))
         .and_then(|()| tray.set_tooltip(Some(&status.tooltip)));
     if let Some(checks) = app.try_state::<TrayChecks<R>>() {
-        let _ = checks.pause.set_checked(state.settings.paused);
+        let _ = checks.pause.set_checked(state.engine.settings.paused);
         let _ = checks
             .start_at_login
-            .set_checked(state.settings.start_at_login);
+            .set_checked(state.shell.start_at_login);
     }
     if let Err(err) = applied {
         tracing::debug!(error = %err, "the tray could not be updated");
@@ -291,43 +303,45 @@ pub fn open_window<R: Runtime>(app: &AppHandle<R>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::views::{AccountView, ClientSecretView, ReceiverView, SettingsView};
+    use calwatch_core::engine::{
+        AccountState, ClientSecretState, EngineSettings, EngineState, ReceiverStatus,
+    };
 
     const DAY: i64 = 24 * 3_600_000;
 
-    fn state(watched: usize, paused: bool, account_status: &str) -> AppStateView {
-        AppStateView {
-            client_secret: ClientSecretView {
+    fn state(watched: usize, paused: bool, account_status: AccountStatus) -> AppStateView {
+        let engine = EngineState {
+            client_secret: ClientSecretState {
                 imported: true,
                 client_id: Some("id".into()),
             },
-            account: Some(AccountView {
+            account: Some(AccountState {
                 email: "me@example.com".into(),
-                status: account_status.into(),
+                status: account_status,
             }),
             signing_in: false,
             callback_url: Some("https://example.com/notifications".into()),
-            receiver: ReceiverView {
+            allow_http_callback: false,
+            receiver: ReceiverStatus {
                 address: "127.0.0.1:8765".into(),
                 listening: true,
                 error: None,
             },
-            sandbox: false,
-            settings: SettingsView {
+            settings: EngineSettings {
                 paused,
-                start_at_login: false,
                 summary_threshold: 3,
                 backstop_minutes: 15,
                 receiver_port: 8765,
             },
             watched_count: watched,
             next_renewal_at: Some(5 * DAY + 1000),
-        }
+        };
+        AppStateView::new(engine, false, false)
     }
 
     #[test]
     fn tooltip_says_how_many_calendars_and_when_the_next_renewal_is() {
-        let status = status(&state(3, false, "signed_in"), &[], 0);
+        let status = status(&state(3, false, AccountStatus::SignedIn), &[], 0);
         assert_eq!(
             status.tooltip, "CalWatch — 3 calendars watched · next renewal in 5 d",
             "the tooltip reads as the issue writes it"
@@ -337,7 +351,7 @@ mod tests {
 
     #[test]
     fn paused_shows_the_paused_icon_and_says_so() {
-        let status = status(&state(1, true, "signed_in"), &[], 0);
+        let status = status(&state(1, true, AccountStatus::SignedIn), &[], 0);
         assert_eq!(status.look, TrayLook::Paused);
         assert!(
             status.tooltip.contains("1 calendar watched") && status.tooltip.contains("paused"),
@@ -348,7 +362,7 @@ mod tests {
 
     #[test]
     fn a_dead_sign_in_or_a_failed_channel_needs_attention_even_when_paused() {
-        let status1 = status(&state(1, true, "needs_sign_in"), &[], 0);
+        let status1 = status(&state(1, true, AccountStatus::NeedsSignIn), &[], 0);
         assert_eq!(
             status1.look,
             TrayLook::Attention,
@@ -362,11 +376,11 @@ mod tests {
             calendar_name: "Work".into(),
             created_at: 0,
             expires_at: 0,
-            state: "error".into(),
+            state: ChannelState::Error,
             error: Some("Google refused the callback".into()),
             last_message: 0,
         };
-        let status2 = status(&state(1, false, "signed_in"), &[failed], 0);
+        let status2 = status(&state(1, false, AccountStatus::SignedIn), &[failed], 0);
         assert_eq!(status2.look, TrayLook::Attention);
     }
 

@@ -4,9 +4,12 @@
 use std::collections::HashMap;
 
 use calwatch_core::engine::{EngineError, EngineState};
-use calwatch_core::notice::FieldDiff;
+use calwatch_core::notice::{ChangeKind, Field, FieldDiff};
 use calwatch_core::store::{CalendarRecord, ChannelRecord, ChannelState, StoredChange};
 use serde::{Deserialize, Serialize};
+
+/// The codes the shell raises itself, beyond the engine's (`EngineError::CODES`).
+pub const SHELL_CODES: &[&str] = &["sandbox"];
 
 /// A failed command or a background failure: `code` for the window's logic, `message`
 /// for the person.
@@ -28,6 +31,13 @@ impl UiError {
     }
 }
 
+/// For the log (a command's span records its error): the sentence, then the code.
+impl std::fmt::Display for UiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
 impl From<EngineError> for UiError {
     fn from(err: EngineError) -> Self {
         Self::from(&err)
@@ -43,117 +53,39 @@ impl From<&EngineError> for UiError {
     }
 }
 
-/// Everything the window needs to draw Setup, Settings and the sandbox banner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Everything the window needs to draw Setup, Settings and the sandbox banner: the
+/// engine's snapshot as the engine writes it, and what only the shell knows.
+#[derive(Debug, Clone, Serialize)]
 pub struct AppStateView {
-    /// Whether a Desktop-app client secret is imported, and its client id.
-    pub client_secret: ClientSecretView,
-    /// The signed-in account, if any.
-    pub account: Option<AccountView>,
-    /// True while the browser sign-in is under way.
-    pub signing_in: bool,
-    /// The public URL Google posts to.
-    pub callback_url: Option<String>,
-    /// The local receiver Google's posts reach.
-    pub receiver: ReceiverView,
+    /// The engine's part, its fields at the top level of the window's `AppState`.
+    #[serde(flatten)]
+    pub engine: EngineState,
+    /// The shell's part, at the same level.
+    #[serde(flatten)]
+    pub shell: ShellState,
+}
+
+/// What the window's `AppState` holds beyond the engine's snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShellState {
     /// True while the app runs against the in-process fake Google.
     pub sandbox: bool,
-    /// The person's settings, including the shell's start-at-login.
-    pub settings: SettingsView,
-    /// How many calendars have a live channel.
-    pub watched_count: usize,
-    /// When the next channel renewal is due (ms since the epoch).
-    pub next_renewal_at: Option<i64>,
-}
-
-/// See [`AppStateView::client_secret`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClientSecretView {
-    /// True once a client secret file was imported.
-    pub imported: bool,
-    /// Its client id (not secret for desktop clients; shown so a person can tell which).
-    pub client_id: Option<String>,
-}
-
-/// See [`AppStateView::account`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountView {
-    /// The account's address (its primary calendar id).
-    pub email: String,
-    /// `signed_in`, `needs_sign_in` or `offline`.
-    pub status: String,
-}
-
-/// See [`AppStateView::receiver`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReceiverView {
-    /// host:port the receiver binds.
-    pub address: String,
-    /// False when the bind failed (e.g. the port is taken).
-    pub listening: bool,
-    /// Why it is not listening.
-    pub error: Option<UiError>,
-}
-
-/// See [`AppStateView::settings`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SettingsView {
-    /// Changes are recorded but raise no toast.
-    pub paused: bool,
-    /// The app starts when the person logs in (the shell's, not the engine's).
+    /// The app starts when the person logs in (the login item is the shell's).
     pub start_at_login: bool,
-    /// More changes than this in one sync make one summary toast.
-    pub summary_threshold: usize,
-    /// Minutes between safety-net syncs; 0 is off.
-    pub backstop_minutes: u64,
-    /// The receiver's local port.
-    pub receiver_port: u16,
 }
 
 impl AppStateView {
     /// The engine's snapshot plus what only the shell knows.
-    pub fn new(state: &EngineState, sandbox: bool, start_at_login: bool) -> Self {
+    pub fn new(engine: EngineState, sandbox: bool, start_at_login: bool) -> Self {
         Self {
-            client_secret: ClientSecretView {
-                imported: state.client_secret.imported,
-                client_id: state.client_secret.client_id.clone(),
-            },
-            account: state.account.as_ref().map(|account| AccountView {
-                email: account.email.clone(),
-                status: wire_name(&account.status),
-            }),
-            signing_in: state.signing_in,
-            callback_url: state.callback_url.clone(),
-            receiver: ReceiverView {
-                address: state.receiver.address.clone(),
-                listening: state.receiver.listening,
-                error: state.receiver.error.as_ref().map(UiError::from),
-            },
-            sandbox,
-            settings: SettingsView {
-                paused: state.settings.paused,
+            engine,
+            shell: ShellState {
+                sandbox,
                 start_at_login,
-                summary_threshold: state.settings.summary_threshold,
-                backstop_minutes: state.settings.backstop_minutes,
-                receiver_port: state.settings.receiver_port,
             },
-            watched_count: state.watched_count,
-            next_renewal_at: state.next_renewal_at,
         }
     }
-}
-
-/// The serde name of a unit enum value (the engine's enums serialize as the wire names).
-fn wire_name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// One calendar of the account.
@@ -205,8 +137,8 @@ pub struct ChannelView {
     pub created_at: i64,
     /// When Google stops delivering (ms); the window counts down to it.
     pub expires_at: i64,
-    /// pending / active / renewing / expiring_soon / expired / error / stopped.
-    pub state: String,
+    /// Its lifecycle state; the window draws a badge for each.
+    pub state: ChannelState,
     /// Why it is in `error`.
     pub error: Option<String>,
     /// The last message number received.
@@ -225,7 +157,7 @@ impl ChannelView {
             calendar_id: c.calendar_id,
             created_at: c.created_ms,
             expires_at: c.expiration_ms,
-            state: c.state.as_str().to_string(),
+            state: c.state,
             error: c.error,
             last_message: c.last_message_number,
         }
@@ -263,8 +195,8 @@ pub struct ChangeView {
     pub calendar_id: String,
     /// Its name.
     pub calendar_name: String,
-    /// created / updated / cancelled.
-    pub kind: String,
+    /// What happened to the event.
+    pub kind: ChangeKind,
     /// "Team sync moved": the toast's title.
     pub headline: String,
     /// "Tue 3 Dec 10:00 → 11:00 · Work": the toast's body.
@@ -280,8 +212,8 @@ pub struct ChangeView {
 /// One field of an update, before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldDiffView {
-    /// time / all_day / title / place / status / response / description / repeats.
-    pub field: String,
+    /// Which field.
+    pub field: Field,
     /// The old value, in words.
     pub before: String,
     /// The new value, in words.
@@ -293,8 +225,7 @@ impl FieldDiffView {
     pub fn new(d: &FieldDiff, tz: chrono_tz::Tz) -> Self {
         let (before, after) = d.readable(tz);
         Self {
-            // The engine's serde name is the wire name (snake_case).
-            field: wire_name(&d.field),
+            field: d.field,
             before,
             after,
         }
@@ -309,7 +240,7 @@ impl ChangeView {
             id: stored.id,
             calendar_id: change.calendar_id.clone(),
             calendar_name: change.calendar_name.clone(),
-            kind: wire_name(&change.kind),
+            kind: change.kind,
             headline: change.headline(),
             body: change.body(tz),
             diffs: change
@@ -427,7 +358,7 @@ impl From<calwatch_core::receiver::ProbeReport> for ProbeReportView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use calwatch_core::notice::{Change, ChangeKind, EventTime};
+    use calwatch_core::notice::{Change, EventTime};
     use chrono::TimeZone;
 
     fn at(hour: u32) -> EventTime {
@@ -467,7 +398,7 @@ mod tests {
         let view = ChangeView::new(&stored, chrono_tz::UTC);
         assert_eq!(view.headline, "Team sync moved");
         assert_eq!(view.diffs.len(), 1);
-        assert_eq!(view.diffs[0].field, "time");
+        assert_eq!(view.diffs[0].field, Field::Time);
         assert_eq!(
             (view.diffs[0].before.as_str(), view.diffs[0].after.as_str()),
             ("Thu 3 Dec 10:00–11:00", "Thu 3 Dec 11:00–12:00"),

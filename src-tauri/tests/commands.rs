@@ -236,10 +236,14 @@ fn get_state_on_a_fresh_data_dir_has_the_contract_shape() {
         json!(true),
         "the receiver bound its port: {state}"
     );
+    assert_eq!(
+        state["startAtLogin"],
+        json!(false),
+        "the login item is the shell's, next to the engine's state"
+    );
     let settings = &state["settings"];
     for key in [
         "paused",
-        "startAtLogin",
         "summaryThreshold",
         "backstopMinutes",
         "receiverPort",
@@ -467,7 +471,7 @@ fn settings_reach_the_engine_and_the_login_item() {
         json!({ "settings": { "paused": true, "startAtLogin": true, "summaryThreshold": 5 } }),
     );
     assert_eq!(state["settings"]["paused"], json!(true));
-    assert_eq!(state["settings"]["startAtLogin"], json!(true));
+    assert_eq!(state["startAtLogin"], json!(true));
     assert_eq!(state["settings"]["summaryThreshold"], json!(5));
     assert!(
         *h.desktop.start_at_login.lock().unwrap(),
@@ -611,10 +615,7 @@ fn the_tray_menu_pauses_toasts_and_toggles_start_at_login() {
         *h.desktop.start_at_login.lock().unwrap(),
         "Start at login turns the login item on"
     );
-    assert_eq!(
-        h.ok("get_state", json!({}))["settings"]["startAtLogin"],
-        json!(true)
-    );
+    assert_eq!(h.ok("get_state", json!({}))["startAtLogin"], json!(true));
 }
 
 #[test]
@@ -663,4 +664,86 @@ fn renewing_unwatching_probing_and_signing_out() {
     let state = h.ok("sign_out", json!({}));
     assert_eq!(state["account"], Value::Null, "signed out");
     h.ok("cancel_sign_in", json!({}));
+}
+
+#[test]
+fn a_sandbox_event_deleted_meanwhile_is_reported_in_words_and_the_app_carries_on() {
+    let h = harness(true);
+    h.ok("sandbox_start", json!({}));
+    let calendars = h.ok("list_calendars", json!({}));
+    let calendar_id = calendars[0]["id"].as_str().unwrap().to_string();
+    // The panel listed an event a moment ago; it has vanished since.
+    let vanished = json!({ "calendarId": calendar_id, "eventId": "vanished-meanwhile" });
+    let mut update = vanished.clone();
+    update["summary"] = json!("Renamed");
+    for (cmd, args) in [
+        ("sandbox_update_event", update),
+        ("sandbox_delete_event", vanished),
+        (
+            "sandbox_create_event",
+            json!({ "calendarId": "no-such-calendar", "summary": "x",
+                    "start": "2030-01-02T09:00", "end": "2030-01-02T10:00", "allDay": false }),
+        ),
+    ] {
+        let err = h
+            .invoke(cmd, args)
+            .expect_err("an id that vanished cannot be acted on");
+        assert_eq!(error_code(&err), "not_found", "{cmd}: {err}");
+        assert!(
+            err["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("no longer in the sandbox")),
+            "{cmd}: the window shows a sentence saying what happened: {err}"
+        );
+    }
+    assert!(
+        !h.ok("sandbox_events", json!({}))
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "the app is still running and the panel still lists the sandbox's events"
+    );
+}
+
+#[test]
+fn a_window_that_fell_behind_the_event_stream_is_sent_the_changes_it_missed() {
+    let h = harness(true);
+    h.signed_in();
+    h.ok("set_callback_url", json!({ "url": h.callback_url() }));
+    h.ok("watch_calendar", json!({ "calendarId": h.primary() }));
+    let engine = h.app.state::<ActiveEngine>().engine();
+    // Subscribed now, read only after it overflowed: it misses the change below.
+    let lagging = engine.subscribe();
+    h.fake.control().insert_event(
+        &h.primary(),
+        json!({"summary": "Dentist",
+               "start": {"dateTime": "2030-03-05T10:00:00Z"},
+               "end": {"dateTime": "2030-03-05T11:00:00Z"}}),
+    );
+    eventually("the change was recorded", || {
+        h.notices
+            .notices()
+            .iter()
+            .any(|n| matches!(n, Notice::Single(c) if c.title == "Dentist"))
+    });
+    // More events than the stream holds (each settings change announces the state).
+    for i in 0..300 {
+        let patch = calwatch_core::engine::SettingsPatch {
+            paused: Some(i % 2 == 0),
+            ..Default::default()
+        };
+        tauri::async_runtime::block_on(engine.update_settings(patch)).unwrap();
+    }
+    let seen_before = h.events.lock().unwrap().len();
+    let _late = events::forward_from(h.app.handle().clone(), engine, lagging);
+    eventually("the lagging window was sent the missed change", || {
+        h.events.lock().unwrap()[seen_before..]
+            .iter()
+            .any(|(name, batch)| {
+                name == events::CHANGES
+                    && batch
+                        .as_array()
+                        .is_some_and(|b| b.iter().any(|c| c["headline"] == json!("Dentist added")))
+            })
+    });
 }

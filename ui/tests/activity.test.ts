@@ -71,22 +71,6 @@ describe('Activity', () => {
     expect(within(diff).getByTestId('change-diff-after').textContent).toBe('weekly on Tue until 8 Dec');
   });
 
-  it('sets "while you were away" summaries apart from single changes', () => {
-    const store = new AppStore();
-    store.now = t(12);
-    store.changes = [
-      change({ id: 5, kind: 'away', headline: '7 changes in Work while you were away', body: '', diffs: [], htmlLink: null }),
-      change({ id: 4 }),
-    ];
-    render(Activity, { props: { store } });
-
-    const [away, single] = screen.getAllByTestId('change-row');
-    expect(away.classList.contains('digest')).toBe(true);
-    expect(within(away).getByTestId('change-kind').textContent).toBe('While you were away');
-    expect(within(away).queryByTestId('change-link'), 'a summary has no single event to open').toBeNull();
-    expect(single.classList.contains('digest')).toBe(false);
-  });
-
   it('opens the event through the shell instead of navigating the window', async () => {
     const calls = mockBackend({ open_link: () => null });
     const store = new AppStore();

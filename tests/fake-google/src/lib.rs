@@ -9,10 +9,12 @@
 //!   channels.stop; bearer check and API faults.
 //! - `delivery`: push notifications — numbering, the per-channel POST worker, delivery faults.
 //! - `control`: [`Control`] and the `/control/…` HTTP API mirroring it.
+//! - `checked`: [`Control`]'s event calls that report an unknown id instead of panicking.
 //! - `seed`: demo calendars and events.
 //! - `errors`: Google's JSON error bodies.
 
 mod calendar;
+mod checked;
 mod control;
 mod delivery;
 mod errors;
@@ -29,6 +31,7 @@ use axum::Router;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+pub use checked::ControlError;
 pub use control::{Control, Faults, TokenFailure};
 pub use delivery::USER_AGENT;
 pub use seed::{FAMILY_CALENDAR, WORK_CALENDAR};

@@ -28,9 +28,11 @@ export function installDemo(variant: string | null): void {
     account: firstRun ? null : { email, status: 'signed_in' },
     signingIn: false,
     callbackUrl: firstRun ? null : 'https://calwatch.example.net/notifications',
+    allowHttpCallback: false,
     receiver: { address: '127.0.0.1:8765', listening: true, error: null },
     sandbox,
-    settings: { paused: false, startAtLogin: true, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
+    startAtLogin: true,
+    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
     watchedCount: firstRun ? 0 : 2,
     nextRenewalAt: now + 6 * DAY,
   };
@@ -52,7 +54,6 @@ export function installDemo(variant: string | null): void {
         { id: 4, calendarId: email, calendarName: 'Work', kind: 'updated', headline: 'Team sync moved', body: 'Tue 3 Dec 10:00 → 11:00 · Work', diffs: [{ field: 'time', before: 'Tue 3 Dec 10:00', after: 'Tue 3 Dec 11:00' }, { field: 'place', before: 'Room 1', after: 'Room 4' }], receivedAt: now - 2 * MINUTE, htmlLink: 'https://www.google.com/calendar/event?eid=demo4' },
         { id: 3, calendarId: email, calendarName: 'Work', kind: 'created', headline: 'Design review added', body: 'Wed 4 Dec 14:00 · Work', diffs: [], receivedAt: now - 40 * MINUTE, htmlLink: 'https://www.google.com/calendar/event?eid=demo3' },
         { id: 2, calendarId: 'family@group.calendar.google.com', calendarName: 'Family', kind: 'cancelled', headline: 'Dentist cancelled', body: 'Mon 2 Dec 09:00 · Family', diffs: [], receivedAt: now - 3 * HOUR, htmlLink: null },
-        { id: 1, calendarId: email, calendarName: 'Work', kind: 'away', headline: '7 changes in Work while you were away', body: 'Since yesterday 18:40', diffs: [], receivedAt: now - 20 * HOUR, htmlLink: null },
       ];
   let events: SandboxEvent[] = [
     { id: 'e1', calendarId: email, summary: 'Team sync', start: iso(now + DAY), end: iso(now + DAY + HOUR), allDay: false, location: 'Room 4' },
@@ -138,7 +139,10 @@ export function installDemo(variant: string | null): void {
         case 'update_settings':
           if ((args.settings as Partial<Settings>).receiverPort === 80)
             return fail('port_in_use', 'Port 80 is already in use on 127.0.0.1.');
-          state = { ...state, settings: { ...state.settings, ...(args.settings as Partial<Settings>) } };
+          {
+            const { startAtLogin, ...engine } = args.settings as Partial<Settings>;
+            state = { ...state, startAtLogin: startAtLogin ?? state.startAtLogin, settings: { ...state.settings, ...engine } };
+          }
           return state;
         case 'open_link':
           window.open(String(args.url), '_blank', 'noopener');

@@ -7,6 +7,7 @@ import type {
   CalendarView,
   ChangeView,
   ChannelView,
+  EventPayloads,
   ProbeReport,
   SandboxEvent,
   Settings,
@@ -105,15 +106,17 @@ export type ShellEvents = {
 /** Subscribes to every shell event; the returned function unsubscribes them all. */
 export async function subscribe(handlers: ShellEvents): Promise<UnlistenFn> {
   if (!isConnected()) return () => {};
-  const on = <T>(name: string, handler: (payload: T) => void) =>
-    listen<T>(name, (event) => handler(event.payload));
+  // Typed by the shell's own list of events and payloads (generated from Rust).
+  const on = <K extends keyof EventPayloads>(name: K, handler: (payload: EventPayloads[K]) => void) =>
+    listen<EventPayloads[K]>(name, (event) => handler(event.payload));
   const unlisteners = await Promise.all([
     on('calwatch://state', handlers.state),
     on('calwatch://channels', handlers.channels),
     on('calwatch://changes', handlers.changes),
     on('calwatch://calendars', handlers.calendars),
     on('calwatch://error', (payload: unknown) => handlers.error(toUiError(payload))),
-    on('calwatch://navigate', handlers.navigate),
+    // The shell names a view; the store ignores one this window does not have.
+    on('calwatch://navigate', (view) => handlers.navigate(view as ViewName)),
   ]);
   return () => unlisteners.forEach((unlisten) => unlisten());
 }

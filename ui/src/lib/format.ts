@@ -134,10 +134,6 @@ export function kindLabel(kind: ChangeKind): string {
       return 'Changed';
     case 'cancelled':
       return 'Cancelled';
-    case 'summary':
-      return 'Summary';
-    case 'away':
-      return 'While you were away';
   }
 }
 

@@ -71,6 +71,28 @@ pub enum EngineError {
 }
 
 impl EngineError {
+    /// Every code [`EngineError::code`] can return: the window's `ErrorCode` type is
+    /// generated from this list, so a new code cannot be missing there.
+    pub const CODES: &[&str] = &[
+        "bad_client_secret",
+        "no_client_secret",
+        "sign_in_failed",
+        "sign_in_cancelled",
+        "needs_sign_in",
+        "callback_invalid",
+        "callback_not_https",
+        "callback_rejected",
+        "no_callback",
+        "keyring_unavailable",
+        "port_in_use",
+        "offline",
+        "rate_limited",
+        "not_found",
+        "busy",
+        "store",
+        "internal",
+    ];
+
     /// The window's `ErrorCode` string for this error.
     pub fn code(&self) -> &'static str {
         match self {
@@ -219,6 +241,79 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "Port 8765 is already in use by another program. Choose another port in Settings, and point your tunnel at it."
+        );
+    }
+
+    /// One error of each variant; `variant_index` makes a new variant a compile error
+    /// until it is counted, and the test below then fails until it is listed here.
+    fn one_of_each() -> Vec<EngineError> {
+        let s = String::new;
+        vec![
+            EngineError::BadClientSecret(s()),
+            EngineError::NoClientSecret,
+            EngineError::SignInFailed(s()),
+            EngineError::SignInCancelled,
+            EngineError::NeedsSignIn,
+            EngineError::CallbackInvalid(s()),
+            EngineError::CallbackNotHttps(s()),
+            EngineError::CallbackRejected(s()),
+            EngineError::NoCallback,
+            EngineError::KeyringUnavailable(s()),
+            EngineError::PortInUse { port: 1 },
+            EngineError::Offline(s()),
+            EngineError::RateLimited(s()),
+            EngineError::NotFound(s()),
+            EngineError::Busy(s()),
+            EngineError::Store(s()),
+            EngineError::Internal(s()),
+        ]
+    }
+
+    fn variant_index(e: &EngineError) -> usize {
+        match e {
+            EngineError::BadClientSecret(_) => 0,
+            EngineError::NoClientSecret => 1,
+            EngineError::SignInFailed(_) => 2,
+            EngineError::SignInCancelled => 3,
+            EngineError::NeedsSignIn => 4,
+            EngineError::CallbackInvalid(_) => 5,
+            EngineError::CallbackNotHttps(_) => 6,
+            EngineError::CallbackRejected(_) => 7,
+            EngineError::NoCallback => 8,
+            EngineError::KeyringUnavailable(_) => 9,
+            EngineError::PortInUse { .. } => 10,
+            EngineError::Offline(_) => 11,
+            EngineError::RateLimited(_) => 12,
+            EngineError::NotFound(_) => 13,
+            EngineError::Busy(_) => 14,
+            EngineError::Store(_) => 15,
+            EngineError::Internal(_) => 16,
+        }
+    }
+
+    #[test]
+    fn every_variant_s_code_is_in_the_list_the_window_is_generated_from() {
+        let every = one_of_each();
+        let indices: Vec<usize> = every.iter().map(variant_index).collect();
+        assert_eq!(
+            indices,
+            (0..=16).collect::<Vec<_>>(),
+            "one_of_each names every variant once"
+        );
+        for e in &every {
+            assert!(
+                EngineError::CODES.contains(&e.code()),
+                "{} is missing from EngineError::CODES",
+                e.code()
+            );
+        }
+        let mut codes: Vec<&str> = every.iter().map(EngineError::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(
+            codes.len(),
+            EngineError::CODES.len(),
+            "CODES lists no code that no variant has, and none twice"
         );
     }
 

@@ -1,0 +1,165 @@
+// Generated from the shell's Rust types by `cargo test -p calwatch --lib contract`
+// (src-tauri/src/contract.rs). Do not edit: change the Rust type and run the test.
+
+/** Stable error codes; the window switches on these, never on message text. */
+export type ErrorCode =
+  | 'bad_client_secret'
+  | 'no_client_secret'
+  | 'sign_in_failed'
+  | 'sign_in_cancelled'
+  | 'needs_sign_in'
+  | 'callback_invalid'
+  | 'callback_not_https'
+  | 'callback_rejected'
+  | 'no_callback'
+  | 'keyring_unavailable'
+  | 'port_in_use'
+  | 'offline'
+  | 'rate_limited'
+  | 'not_found'
+  | 'busy'
+  | 'store'
+  | 'internal'
+  | 'sandbox';
+
+export type AccountState = {
+  email: string;
+  status: AccountStatus;
+};
+
+export type AccountStatus = 'signed_in' | 'needs_sign_in' | 'offline';
+
+export type CalendarView = {
+  id: string;
+  summary: string;
+  color: string | null;
+  primary: boolean;
+  watched: boolean;
+  accessRole: string;
+  gone: boolean;
+};
+
+export type ChangeKind = 'created' | 'updated' | 'cancelled';
+
+export type ChangeView = {
+  id: number;
+  calendarId: string;
+  calendarName: string;
+  kind: ChangeKind;
+  headline: string;
+  body: string;
+  diffs: FieldDiff[];
+  receivedAt: number;
+  htmlLink: string | null;
+};
+
+export type ChannelState =
+  | 'pending'
+  | 'active'
+  | 'renewing'
+  | 'expiring_soon'
+  | 'expired'
+  | 'error'
+  | 'stopped';
+
+export type ChannelView = {
+  id: string;
+  calendarId: string;
+  calendarName: string;
+  createdAt: number;
+  expiresAt: number;
+  state: ChannelState;
+  error: string | null;
+  lastMessage: number;
+};
+
+export type ClientSecretState = {
+  imported: boolean;
+  clientId: string | null;
+};
+
+export type EngineSettings = {
+  paused: boolean;
+  summaryThreshold: number;
+  backstopMinutes: number;
+  receiverPort: number;
+};
+
+export type EngineState = {
+  clientSecret: ClientSecretState;
+  account: AccountState | null;
+  signingIn: boolean;
+  callbackUrl: string | null;
+  allowHttpCallback: boolean;
+  receiver: ReceiverStatus;
+  settings: EngineSettings;
+  watchedCount: number;
+  nextRenewalAt: number | null;
+};
+
+export type DiffField =
+  | 'time'
+  | 'all_day'
+  | 'title'
+  | 'place'
+  | 'status'
+  | 'response'
+  | 'description'
+  | 'repeats';
+
+export type FieldDiff = {
+  field: DiffField;
+  before: string;
+  after: string;
+};
+
+export type ProbeReport = {
+  ok: boolean;
+  steps: ProbeStep[];
+  rttMs: number | null;
+};
+
+export type ProbeStep = {
+  name: string;
+  ok: boolean;
+  detail: string;
+};
+
+export type ReceiverStatus = {
+  address: string;
+  listening: boolean;
+  error: UiError | null;
+};
+
+export type SandboxEvent = {
+  id: string;
+  calendarId: string;
+  summary: string;
+  start: string;
+  end: string;
+  allDay: boolean;
+  location: string | null;
+};
+
+export type ShellState = {
+  sandbox: boolean;
+  startAtLogin: boolean;
+};
+
+export type UiError = {
+  code: ErrorCode;
+  message: string;
+};
+
+/** `get_state`'s answer and the `calwatch://state` payload: the engine's snapshot and the shell's part, side by side. */
+export type AppState = EngineState & ShellState;
+
+/** Every event the shell sends, with its payload. */
+export type EventPayloads = {
+  'calwatch://state': AppState;
+  'calwatch://channels': ChannelView[];
+  'calwatch://changes': ChangeView[];
+  'calwatch://calendars': CalendarView[];
+  'calwatch://error': UiError;
+  'calwatch://navigate': string;
+};
