@@ -289,9 +289,14 @@ impl Engine {
 
     /// Checks a downloaded `client_secret_….json` and keeps a copy in the data dir.
     pub async fn import_client_secret(&self, path: &Path) -> Result<(), EngineError> {
+        // Read before taking the config lock: a slow disk must not hold up the engine.
+        let owned = path.to_path_buf();
+        let text = tokio::task::spawn_blocking(move || crate::config::client_secret::read(&owned))
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))??;
         let secret = {
             let mut config = write(&self.inner.config);
-            let secret = config.import_client_secret(path)?;
+            let secret = config.import_client_secret_text(&text)?;
             config.save()?;
             secret
         };
@@ -1029,21 +1034,38 @@ impl Inner {
             tracing::warn!(error = %e, "could not record a message number");
         }
         match delivery {
-            Delivery::Exists { calendar_id, .. } => {
-                let worker = lock(&self.workers).get(&calendar_id).cloned();
-                match worker {
-                    Some(worker) => worker.notify(),
-                    None => {
-                        tracing::debug!(calendar = %calendar_id, "notification for a calendar not watched")
-                    }
-                }
-            }
+            Delivery::Exists { calendar_id, .. } => self.calendar_changed(&calendar_id),
             Delivery::Sync {
                 channel_id,
                 resource_id,
                 ..
             } => self.channels.confirmed(&channel_id, &resource_id),
-            Delivery::NotExists { calendar_id, .. } => self.calendar_gone(&calendar_id),
+            Delivery::NotExists { calendar_id, .. } => {
+                // Whoever holds the channel token (the tunnel sees it) can send this: only
+                // Google's own 404 lets the calendar go; anything else syncs as `exists`.
+                let this = Arc::clone(self);
+                tokio::spawn(async move {
+                    let exists = match this.client.get() {
+                        Ok(client) => client.calendar_exists(&calendar_id).await,
+                        Err(_) => Ok(true),
+                    };
+                    match exists {
+                        Ok(false) => this.calendar_gone(&calendar_id),
+                        Ok(true) | Err(_) => this.calendar_changed(&calendar_id),
+                    }
+                });
+            }
+        }
+    }
+
+    /// Something in a watched calendar changed: its worker syncs (coalesced).
+    fn calendar_changed(&self, calendar_id: &str) {
+        let worker = lock(&self.workers).get(calendar_id).cloned();
+        match worker {
+            Some(worker) => worker.notify(),
+            None => {
+                tracing::debug!(calendar = %calendar_id, "notification for a calendar not watched")
+            }
         }
     }
 
