@@ -7,6 +7,7 @@
 //! changes and its new sync token in one transaction, so the token never moves past a
 //! change that was not recorded, and a recorded change not yet shown is shown after restart.
 
+mod history;
 mod message_number;
 mod migrations;
 
