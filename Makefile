@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test deps ui fmt-check lint test-rust test-ui bench sandbox icons
+.PHONY: run test deps ui fmt-check lint test-rust test-ui bench sandbox icons audit
 
 ## Start the app (installs what a fresh machine lacks first).
 run: deps ui
@@ -36,6 +36,13 @@ test-ui:
 ## The figures in the README's performance section.
 bench: deps ui
 	$(CARGO) bench -p calwatch-core
+
+## Dependencies: known vulnerabilities, licenses, bans, sources (deny.toml). Needs
+## cargo-deny (`cargo install cargo-deny --locked`); advisories need the RustSec database
+## (`cargo deny fetch`, internet): offline, run `make audit AUDIT_CHECKS="bans licenses sources"`.
+AUDIT_CHECKS ?= advisories bans licenses sources
+audit:
+	$(CARGO) deny check $(AUDIT_CHECKS)
 
 ## A Google look-alike on port 8080 for trying CalWatch without an account.
 sandbox:

@@ -144,10 +144,11 @@ impl ActiveEngine {
     /// Leaves the sandbox and returns to the real engine.
     pub async fn stop_sandbox(&self) -> Result<(), UiError> {
         let _one_switch = self.switching.lock().await;
-        if self.sandbox().is_none() {
+        let Some(sandbox) = self.sandbox() else {
             return Ok(());
-        }
+        };
         self.engine().shutdown().await;
+        sandbox.remove_data().await;
         let real = (self.wiring.load_config)().map_err(|e| UiError::new("internal", e))?;
         self.restart_real(real).await?;
         tracing::info!("sandbox stopped");

@@ -37,6 +37,7 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         renew_channel,
         stop_channel,
         list_changes,
+        clear_history,
         update_settings,
         open_link,
         sandbox_start,
@@ -91,10 +92,17 @@ pub fn cancel_sign_in(active: State<'_, ActiveEngine>) {
     active.engine().cancel_sign_in();
 }
 
+/// `delete_history`: the window's "Also delete this account's history" (on unless unticked).
 #[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn sign_out(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
-    active.engine().sign_out().await?;
+pub async fn sign_out(
+    active: State<'_, ActiveEngine>,
+    delete_history: Option<bool>,
+) -> Result<AppStateView> {
+    active
+        .engine()
+        .sign_out_with(delete_history.unwrap_or(false))
+        .await?;
     Ok(active.app_state())
 }
 
@@ -169,6 +177,18 @@ pub async fn list_changes(
 ) -> Result<Vec<ChangeView>> {
     let changes = active.engine().recent_changes(limit)?;
     Ok(change_views(&changes, local_tz()))
+}
+
+/// Settings → "Clear history"; returns what is left (changes not shown yet), newest first.
+#[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn clear_history(
+    active: State<'_, ActiveEngine>,
+    limit: usize,
+) -> Result<Vec<ChangeView>> {
+    let engine = active.engine();
+    engine.clear_history()?;
+    Ok(change_views(&engine.recent_changes(limit)?, local_tz()))
 }
 
 /// `Partial<Settings>` from the window.

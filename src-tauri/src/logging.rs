@@ -1,11 +1,12 @@
-//! Logging: tracing to stderr and to a daily file under `<data dir>/logs` (seven kept).
+//! Logging: tracing to stderr and to a daily file under `<data dir>/logs` (seven kept,
+//! owner-only: see `calwatch_core::log_file`).
 //! `CALWATCH_LOG` takes an env-filter (default `info`). Tokens never reach a log: the
 //! engine wraps them in `Sensitive`, whose `Debug` and `Display` are redacted.
 
 use std::path::Path;
 
+use calwatch_core::log_file::DailyLog;
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 use tracing_subscriber::{fmt, EnvFilter};
@@ -16,15 +17,10 @@ pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
     let filter =
         || EnvFilter::try_from_env("CALWATCH_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let stderr = fmt::layer().with_writer(std::io::stderr);
-    let logs = data_dir.join("logs");
-    // The appender prunes old files at start and complains when the folder is missing.
-    let _ = std::fs::create_dir_all(&logs);
-    let file = RollingFileAppender::builder()
-        .rotation(Rotation::DAILY)
-        .filename_prefix("calwatch")
-        .filename_suffix("log")
-        .max_log_files(7)
-        .build(&logs);
+    // The data dir holds what the logs describe: owner-only like them (an older install
+    // is tightened here, at start).
+    let _ = calwatch_core::private_files::private_dir(data_dir);
+    let file = DailyLog::new(&data_dir.join("logs"));
     match file {
         Ok(file) => {
             let (writer, guard) = tracing_appender::non_blocking(file);

@@ -9,6 +9,8 @@ use tauri_plugin_notification::{ActionPerformed, NotificationExt as _};
 
 use crate::active::ActiveEngine;
 
+mod markup;
+
 /// What a toast says and what clicking it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Toast {
@@ -82,8 +84,8 @@ impl<R: Runtime> Notifier for ToastNotifier<R> {
                 .app
                 .notification()
                 .builder()
-                .title(&toast.title)
-                .body(&toast.body);
+                .title(markup::toast_text(&toast.title))
+                .body(markup::toast_text(&toast.body));
             let builder = match &toast.on_click {
                 ToastClick::OpenLink(url) => builder.extra(LINK_KEY, url),
                 ToastClick::ShowActivity => builder.extra(NAVIGATE_KEY, "activity"),

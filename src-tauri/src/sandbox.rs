@@ -117,6 +117,18 @@ impl Sandbox {
         Ok(config)
     }
 
+    /// Deletes `<data dir>/sandbox` on leaving: its store holds the sandbox's channel
+    /// tokens and events, of no use afterwards. fake-google's `/control/…` HTTP API needs
+    /// the secret it drew at start, which only this process holds (the sandbox itself
+    /// uses the in-process [`Control`]), so other local users cannot reach it meanwhile.
+    pub async fn remove_data(&self) {
+        match tokio::fs::remove_dir_all(&self.data_dir).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(error = %e, "the sandbox's data could not be removed"),
+        }
+    }
+
     /// fake-google's address, for the log.
     pub fn base_url(&self) -> String {
         self.fake.base_url()

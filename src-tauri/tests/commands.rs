@@ -579,8 +579,26 @@ fn the_sandbox_signs_in_by_itself_and_its_events_become_notices() {
         "a deleted event leaves the panel"
     );
 
+    // Its fake Google's control API is closed to whoever lacks the per-start secret.
+    let base_url = h
+        .app
+        .state::<ActiveEngine>()
+        .sandbox()
+        .expect("in the sandbox")
+        .base_url();
+    let status = tauri::async_runtime::block_on(async {
+        reqwest::get(format!("{base_url}/control/user"))
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    assert_eq!(status.ok(), Some(401), "no secret, no control API");
+
     let state = h.ok("sandbox_stop", json!({}));
     assert_eq!(state["sandbox"], json!(false), "back to the real setup");
+    assert!(
+        !h.dir.path().join("data/sandbox").exists(),
+        "leaving the sandbox removes its data"
+    );
     assert_eq!(
         state["account"],
         Value::Null,

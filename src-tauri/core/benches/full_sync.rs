@@ -25,12 +25,18 @@ fn main() {
     }
 }
 
+/// The control API's secret, shared by the two processes of this bench only.
+const CONTROL_SECRET: &str = "full-sync-bench";
+
 /// The child: fake-google seeded with 10 000 events; prints its base URL, then serves
 /// until its stdin closes (the parent exited).
 async fn serve_fake() {
-    let fake = FakeGoogle::start(Options::default())
-        .await
-        .expect("fake-google");
+    let fake = FakeGoogle::start(Options {
+        control_secret: Some(CONTROL_SECRET.into()),
+        ..Options::default()
+    })
+    .await
+    .expect("fake-google");
     let control = fake.control();
     let events: Vec<serde_json::Value> = (0..EVENTS)
         .map(|i| {
@@ -84,6 +90,7 @@ async fn run() {
     http.post(format!(
         "{base_url}/control/calendars/{USER_EMAIL}/expire-sync-tokens"
     ))
+    .header(fake_google::CONTROL_SECRET_HEADER, CONTROL_SECRET)
     .send()
     .await
     .expect("control API")

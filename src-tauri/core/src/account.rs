@@ -5,6 +5,15 @@
 //! on the other for it.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+/// A short, stable name for an account in logs: the first 8 hex digits of the SHA-256 of
+/// its email. Logs are kept for a week and may be shared in a bug report; the email is
+/// personal data they do not need, yet lines about the same account still match.
+pub fn log_label(email: &str) -> String {
+    let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
+    digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// Whether an account can currently talk to Google.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

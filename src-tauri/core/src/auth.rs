@@ -177,7 +177,7 @@ pub async fn sign_out(
             Ok(()) => true,
             Err(e) => {
                 tracing::warn!(
-                    account,
+                    account = %crate::account::log_label(account),
                     code = e.code(),
                     "sign-out could not revoke at Google: {e}"
                 );
@@ -186,7 +186,7 @@ pub async fn sign_out(
         },
     };
     store.delete(account).await?;
-    tracing::info!(account, revoked, "signed out");
+    tracing::info!(account = %crate::account::log_label(account), revoked, "signed out");
     Ok(SignedOut { revoked })
 }
 

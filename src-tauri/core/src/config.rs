@@ -496,7 +496,16 @@ impl Config {
     /// `client_secret.json` (owner-only on unix); the copy is used from then on.
     pub fn import_client_secret(&mut self, path: &Path) -> Result<ClientSecret, ClientSecretError> {
         let text = client_secret::read(path)?;
-        let secret = ClientSecret::from_json(&text)?;
+        self.import_client_secret_text(&text)
+    }
+
+    /// [`Config::import_client_secret`] for a file already read with
+    /// [`client_secret::read`]: the caller reads without holding its config lock.
+    pub fn import_client_secret_text(
+        &mut self,
+        text: &str,
+    ) -> Result<ClientSecret, ClientSecretError> {
+        let secret = ClientSecret::from_json(text)?;
         let target = self.imported_client_secret_path();
         write_atomically(&target, text.as_bytes(), Some(0o600)).map_err(|e| {
             ClientSecretError::NotSaved {

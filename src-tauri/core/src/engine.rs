@@ -20,7 +20,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::account::AccountStatus;
+use crate::account::{log_label, AccountStatus};
 use crate::auth::{self, OAuthApp, OAuthTokens};
 use crate::channels::{timing, ChannelSettings, Channels};
 use crate::config::{ClientSecret, Config};
@@ -289,9 +289,14 @@ impl Engine {
 
     /// Checks a downloaded `client_secret_….json` and keeps a copy in the data dir.
     pub async fn import_client_secret(&self, path: &Path) -> Result<(), EngineError> {
+        // Read before taking the config lock: a slow disk must not hold up the engine.
+        let owned = path.to_path_buf();
+        let text = tokio::task::spawn_blocking(move || crate::config::client_secret::read(&owned))
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))??;
         let secret = {
             let mut config = write(&self.inner.config);
-            let secret = config.import_client_secret(path)?;
+            let secret = config.import_client_secret_text(&text)?;
             config.save()?;
             secret
         };
@@ -343,7 +348,7 @@ impl Engine {
         inner
             .store
             .upsert_account(&account, AccountStatus::SignedIn, inner.clock.now_ms())?;
-        tracing::info!(%account, "signed in");
+        tracing::info!(account = %log_label(&account), "signed in");
         if let Err(e) = inner.refresh_calendars().await {
             tracing::warn!(error = %e, "calendar list after sign-in failed");
         }
@@ -363,6 +368,12 @@ impl Engine {
     /// Stops every channel, revokes the grant (best effort), deletes the keyring entry.
     /// The change history is kept.
     pub async fn sign_out(&self) -> Result<(), EngineError> {
+        self.sign_out_with(false).await
+    }
+
+    /// [`Engine::sign_out`], also deleting the account's change history when asked (the
+    /// window's "Also delete this account's history").
+    pub async fn sign_out_with(&self, delete_history: bool) -> Result<(), EngineError> {
         let inner = &self.inner;
         let session = write(&inner.session).take();
         let account = match &session {
@@ -375,10 +386,18 @@ impl Engine {
                 None => return Ok(()),
             },
         };
+        if delete_history {
+            inner.store.delete_account_history(&account)?;
+        }
         inner.sign_out_account(session, &account).await?;
         inner.emit(EngineEvent::State);
         inner.emit(EngineEvent::Calendars);
         Ok(())
+    }
+
+    /// Deletes every change already shown (Settings → "Clear history"); returns how many.
+    pub fn clear_history(&self) -> Result<usize, EngineError> {
+        Ok(self.inner.store.clear_history()?)
     }
 
     /// Sets the public callback URL Google delivers to (https unless allowed otherwise).
@@ -649,7 +668,7 @@ impl Inner {
             Ok(Some(tokens)) => Some(self.session_for(app, account, tokens)),
             Ok(None) => None,
             Err(e) => {
-                tracing::warn!(account, error = %e, "could not read a saved sign-in");
+                tracing::warn!(account = %log_label(account), error = %e, "could not read a saved sign-in");
                 None
             }
         }
@@ -684,7 +703,7 @@ impl Inner {
                     self.load_session(&account).await
                 }
             };
-            tracing::info!(%account, replaced_by = keep, "signing out the account replaced");
+            tracing::info!(account = %log_label(&account), replaced_by = %log_label(keep), "signing out the account replaced");
             self.sign_out_account(session, &account).await?;
         }
         Ok(())
@@ -807,7 +826,7 @@ impl Inner {
                 }
                 match this.token_store.load(&account).await {
                     Ok(Some(tokens)) => {
-                        tracing::info!(%account, "the keyring answers now: signed in again");
+                        tracing::info!(account = %log_label(&account), "the keyring answers now: signed in again");
                         if let Err(e) =
                             this.install_session(this.session_for(app, &account, tokens))
                         {
@@ -951,7 +970,7 @@ impl Inner {
         // The baseline: a full list recorded silently (or, re-watching with a kept sync
         // token, an ordinary incremental sync).
         if let Err(e) = worker.sync_now(false).await {
-            tracing::warn!(calendar = calendar_id, error = %e, "baseline sync failed; the worker retries");
+            tracing::warn!(calendar = %log_label(calendar_id), error = %e, "baseline sync failed; the worker retries");
             self.emit(EngineEvent::Error(e.into()));
         }
         self.emit(EngineEvent::Calendars);
@@ -1029,21 +1048,38 @@ impl Inner {
             tracing::warn!(error = %e, "could not record a message number");
         }
         match delivery {
-            Delivery::Exists { calendar_id, .. } => {
-                let worker = lock(&self.workers).get(&calendar_id).cloned();
-                match worker {
-                    Some(worker) => worker.notify(),
-                    None => {
-                        tracing::debug!(calendar = %calendar_id, "notification for a calendar not watched")
-                    }
-                }
-            }
+            Delivery::Exists { calendar_id, .. } => self.calendar_changed(&calendar_id),
             Delivery::Sync {
                 channel_id,
                 resource_id,
                 ..
             } => self.channels.confirmed(&channel_id, &resource_id),
-            Delivery::NotExists { calendar_id, .. } => self.calendar_gone(&calendar_id),
+            Delivery::NotExists { calendar_id, .. } => {
+                // Whoever holds the channel token (the tunnel sees it) can send this: only
+                // Google's own 404 lets the calendar go; anything else syncs as `exists`.
+                let this = Arc::clone(self);
+                tokio::spawn(async move {
+                    let exists = match this.client.get() {
+                        Ok(client) => client.calendar_exists(&calendar_id).await,
+                        Err(_) => Ok(true),
+                    };
+                    match exists {
+                        Ok(false) => this.calendar_gone(&calendar_id),
+                        Ok(true) | Err(_) => this.calendar_changed(&calendar_id),
+                    }
+                });
+            }
+        }
+    }
+
+    /// Something in a watched calendar changed: its worker syncs (coalesced).
+    fn calendar_changed(&self, calendar_id: &str) {
+        let worker = lock(&self.workers).get(calendar_id).cloned();
+        match worker {
+            Some(worker) => worker.notify(),
+            None => {
+                tracing::debug!(calendar = %calendar_id, "notification for a calendar not watched")
+            }
         }
     }
 
@@ -1062,7 +1098,7 @@ impl Inner {
             // Both channels of a renewal overlap say so; once is enough.
             return;
         }
-        tracing::info!(calendar = %calendar_id, "Google says the calendar no longer exists");
+        tracing::info!(calendar = %log_label(calendar_id), "Google says the calendar no longer exists");
         if let Err(e) = self.store.mark_gone(calendar_id) {
             tracing::warn!(error = %e, "could not mark a calendar gone");
         }

@@ -13,6 +13,8 @@
 //! - [`sync`]: per-calendar incremental sync, coalescing, change classification.
 //! - [`channels`]: channel lifecycle: watch, renew before expiry, stop, re-arm.
 //! - [`engine`]: wires the above; the one handle the shell holds.
+//! - [`private_files`]: owner-only modes for the data dir, the database and the logs.
+//! - [`log_file`]: the daily log file, owner-only, seven kept.
 
 pub mod account;
 pub mod auth;
@@ -20,7 +22,9 @@ pub mod channels;
 pub mod config;
 pub mod engine;
 pub mod google;
+pub mod log_file;
 pub mod notice;
+pub mod private_files;
 pub mod receiver;
 pub mod recurrence;
 pub mod secrets;

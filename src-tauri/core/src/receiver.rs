@@ -7,12 +7,16 @@
 //! answered with its status code and goes no further.
 //!
 //! # Layout
+//! - `connections`: the open connections, capped; the idlest closed first when full.
 //! - [`registry`]: the channels the receiver answers for; token, resource id and
 //!   duplicate checks.
 //! - `routes`: the axum handlers and the one error type they answer with.
 //! - [`probe`]: the reachability probe and the nonces the receiver recognises it by.
+//! - [`recent`]: the message numbers a channel saw recently (the duplicate check).
 
+mod connections;
 pub mod probe;
+pub mod recent;
 pub mod registry;
 mod routes;
 
@@ -28,6 +32,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use connections::{OpenConnections, TrackedIo};
 pub use probe::{check_callback, ProbeNonces, ProbeReport, ProbeStep, ProbeStepCode};
 pub use registry::{ChannelRegistry, RegisteredChannel};
 pub use routes::Rejection;
@@ -110,6 +115,9 @@ pub struct ReceiverLimits {
     pub max_concurrent_requests: usize,
     /// A connection that has not sent its headers within this is closed (slowloris).
     pub header_read_timeout: Duration,
+    /// Connections held open at once; when full, the one silent longest is closed to make
+    /// room, so idle or slow clients cannot crowd out Google.
+    pub max_connections: usize,
 }
 
 impl Default for ReceiverLimits {
@@ -118,7 +126,9 @@ impl Default for ReceiverLimits {
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
-            header_read_timeout: Duration::from_secs(10),
+            // Google sends its few headers at once; a few seconds is generous.
+            header_read_timeout: Duration::from_secs(3),
+            max_connections: 256,
         }
     }
 }
@@ -189,7 +199,7 @@ pub async fn serve(
     serve_with(listener, router, shutdown, ReceiverLimits::default()).await
 }
 
-/// [`serve`] with a chosen header read timeout (from `limits`).
+/// [`serve`] with chosen connection limits (header read timeout, connection cap).
 pub async fn serve_with(
     listener: TcpListener,
     router: axum::Router,
@@ -198,6 +208,7 @@ pub async fn serve_with(
 ) -> io::Result<()> {
     let stop = CancellationToken::new();
     let connections = TaskTracker::new();
+    let open = Arc::new(OpenConnections::new(limits.max_connections));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
@@ -225,8 +236,11 @@ pub async fn serve_with(
         let service = TowerToHyperService::new(router.clone());
         let http = Arc::clone(&http);
         let stop = stop.clone();
+        let admitted = open.admit();
+        let open = Arc::clone(&open);
         connections.spawn(async move {
-            let conn = http.serve_connection(TokioIo::new(stream), service);
+            let io = TrackedIo::new(stream, admitted.last_active, Arc::clone(&open));
+            let conn = http.serve_connection(TokioIo::new(io), service);
             tokio::pin!(conn);
             tokio::select! {
                 result = conn.as_mut() => {
@@ -234,6 +248,8 @@ pub async fn serve_with(
                         tracing::debug!(error = %e, "receiver connection ended with an error");
                     }
                 }
+                // Evicted to make room: dropping the connection closes the socket.
+                () = admitted.close.cancelled() => {}
                 () = stop.cancelled() => {
                     conn.as_mut().graceful_shutdown();
                     if let Err(e) = conn.await {
@@ -241,6 +257,7 @@ pub async fn serve_with(
                     }
                 }
             }
+            open.leave(admitted.id);
         });
     }
 

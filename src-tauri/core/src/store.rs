@@ -7,6 +7,8 @@
 //! changes and its new sync token in one transaction, so the token never moves past a
 //! change that was not recorded, and a recorded change not yet shown is shown after restart.
 
+mod history;
+mod message_number;
 mod migrations;
 
 use std::collections::HashMap;
@@ -380,10 +382,6 @@ fn kind_name(kind: ChangeKind) -> &'static str {
     }
 }
 
-fn as_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -394,9 +392,8 @@ impl Store {
             path: path.to_path_buf(),
             reason,
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| open_error(e.to_string()))?;
-        }
+        // Owner-only before SQLite writes a byte (it gives WAL/SHM the file's mode).
+        crate::private_files::private_database(path).map_err(|e| open_error(e.to_string()))?;
         let mut conn = Connection::open(path).map_err(|e| open_error(e.to_string()))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| open_error(e.to_string()))?;
@@ -657,7 +654,7 @@ impl Store {
                 channel.address,
                 channel.expiration_ms,
                 channel.state.as_str(),
-                as_i64(channel.last_message_number),
+                message_number::to_column(channel.last_message_number),
                 channel.created_ms,
                 channel.error
             ],
@@ -688,7 +685,7 @@ impl Store {
                     address: r.get(4)?,
                     expiration_ms: r.get(5)?,
                     state: ChannelState::Pending,
-                    last_message_number: u64::try_from(r.get::<_, i64>(7)?).unwrap_or(0),
+                    last_message_number: message_number::from_column(r.get(7)?),
                     created_ms: r.get(8)?,
                     error: r.get(9)?,
                 },
@@ -764,14 +761,14 @@ impl Store {
         Ok(())
     }
 
-    /// Raises the channel's last seen message number to `n`; never lowers it (deliveries
-    /// arrive out of order). Returns whether `n` was new.
+    /// Records `n` as the channel's latest admitted message number, as sent (a forged huge
+    /// number must not stick; see `receiver::recent`). Returns whether it changed.
     pub fn record_message_number(&self, id: &str, n: u64) -> Result<bool, StoreError> {
         let conn = self.conn();
         let raised = conn.execute(
             "UPDATE channels SET last_message_number = ?2
-             WHERE id = ?1 AND last_message_number < ?2",
-            params![id, as_i64(n)],
+             WHERE id = ?1 AND last_message_number <> ?2",
+            params![id, message_number::to_column(n)],
         )?;
         if raised == 1 {
             return Ok(true);

@@ -149,7 +149,7 @@ impl Syncer {
             Some(token) => match client.events_since(calendar_id, &token).await {
                 Ok(delta) => Some(delta),
                 Err(GoogleError::SyncTokenExpired) => {
-                    tracing::info!(calendar = calendar_id, "sync token expired; full resync");
+                    tracing::info!(calendar = %crate::account::log_label(calendar_id), "sync token expired; full resync");
                     None
                 }
                 Err(e) => return Err(e.into()),

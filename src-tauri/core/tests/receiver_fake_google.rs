@@ -1,6 +1,6 @@
 //! The receiver against fake-google's real deliveries (Google's headers, its sender's
 //! duplicate and reorder faults): what reaches the sync side is each message at most once,
-//! in increasing order, and always the latest one.
+//! and always the latest one.
 
 mod support;
 
@@ -99,7 +99,7 @@ async fn the_sync_message_from_watch_confirms_the_channel_and_teaches_its_resour
 }
 
 #[tokio::test]
-async fn duplicated_and_reordered_deliveries_reach_sync_once_in_order_ending_with_the_latest() {
+async fn duplicated_and_reordered_deliveries_reach_sync_once_each_and_the_latest_always() {
     let mut s = watched().await;
     s.receiver.drain();
     s.fake.control().set_faults(Faults {
@@ -119,9 +119,13 @@ async fn duplicated_and_reordered_deliveries_reach_sync_once_in_order_ending_wit
         .map(Delivery::message_number)
         .collect();
     assert!(!numbers.is_empty(), "changes must reach sync");
-    assert!(
-        numbers.windows(2).all(|w| w[0] < w[1]),
-        "no message is handed on twice, and none after a later one: {numbers:?}"
+    let mut distinct = numbers.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        numbers.len(),
+        "no message is handed on twice (a late one may still be: it costs one sync): {numbers:?}"
     );
     let sent = s
         .fake
@@ -131,9 +135,8 @@ async fn duplicated_and_reordered_deliveries_reach_sync_once_in_order_ending_wit
         .find(|c| c.id == CHANNEL)
         .unwrap()
         .last_message_number;
-    assert_eq!(
-        numbers.last().copied(),
-        Some(sent),
-        "the latest message always gets through, so the last change is always synced"
+    assert!(
+        numbers.contains(&sent),
+        "the latest message always gets through, so the last change is always synced: {numbers:?}"
     );
 }

@@ -360,29 +360,6 @@ fn expiring_and_expired_channels_keep_their_reason() {
 }
 
 #[test]
-fn message_numbers_only_go_up() {
-    let (_dir, store) = fixture();
-    store
-        .insert_channel(&channel("c1", "work@example.com", ChannelState::Active))
-        .unwrap();
-    assert!(store.record_message_number("c1", 5).unwrap(), "5 is new");
-    assert!(
-        !store.record_message_number("c1", 3).unwrap(),
-        "a late 3 is not new"
-    );
-    assert!(
-        !store.record_message_number("c1", 5).unwrap(),
-        "a replayed 5 is not new"
-    );
-    assert!(store.record_message_number("c1", 6).unwrap());
-    assert_eq!(store.channel("c1").unwrap().unwrap().last_message_number, 6);
-    assert_eq!(
-        store.record_message_number("ghost", 1),
-        Err(StoreError::UnknownChannel("ghost".into()))
-    );
-}
-
-#[test]
 fn live_channels_leave_out_stopped_and_expired() {
     let (_dir, store) = fixture();
     let work = "work@example.com";

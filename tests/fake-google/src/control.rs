@@ -403,7 +403,49 @@ impl From<ModelError> for ApiError {
     }
 }
 
-/// The `/control/…` routes. No authentication: this is a local test tool.
+/// The header a `/control/…` request carries the per-start secret in.
+pub const CONTROL_SECRET_HEADER: &str = "x-fake-google-control-secret";
+
+/// A fresh secret: 32 random bytes, base64url.
+pub(crate) fn random_secret() -> String {
+    use base64::Engine as _;
+    use rand::RngCore as _;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Refuses a `/control/…` request without the secret: the port is open to every local
+/// user, and the API reads the account and adds events that would toast in the session
+/// of whoever runs the app.
+pub(crate) async fn require_secret(
+    State(s): State<Arc<Shared>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let given = request
+        .headers()
+        .get(CONTROL_SECRET_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if constant_time_eq(given, s.control_secret.as_bytes()) {
+        next.run(request).await
+    } else {
+        ApiError::global(
+            StatusCode::UNAUTHORIZED,
+            "authError",
+            "The control API needs the secret fake-google printed at start.",
+        )
+        .into_response()
+    }
+}
+
+/// Compares without stopping at the first difference (no timing hint about the secret).
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The `/control/…` routes; `require_secret` guards them (see `crate::router`).
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/control/user", get(user))

@@ -8,7 +8,8 @@
 //! - `calendar`: the Calendar v3 routes: calendarList.list, events.list, events.watch,
 //!   channels.stop; bearer check and API faults.
 //! - `delivery`: push notifications — numbering, the per-channel POST worker, delivery faults.
-//! - `control`: [`Control`] and the `/control/…` HTTP API mirroring it.
+//! - `control`: [`Control`] and the `/control/…` HTTP API mirroring it (which asks for
+//!   the per-start secret, [`CONTROL_SECRET_HEADER`]).
 //! - `checked`: [`Control`]'s event calls that report an unknown id instead of panicking.
 //! - `seed`: demo calendars and events.
 //! - `errors`: Google's JSON error bodies.
@@ -32,7 +33,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use checked::ControlError;
-pub use control::{Control, Faults, TokenFailure};
+pub use control::{Control, Faults, TokenFailure, CONTROL_SECRET_HEADER};
 pub use delivery::USER_AGENT;
 pub use seed::{FAMILY_CALENDAR, WORK_CALENDAR};
 pub use state::{ChannelInfo, ChannelState, Stats, TokenRequestLog, USER_EMAIL};
@@ -52,6 +53,9 @@ pub struct Options {
     pub client_secret: String,
     /// Lifetime of issued access tokens.
     pub access_token_ttl: Duration,
+    /// The secret the `/control/…` HTTP API asks for; `None` draws a random one at start.
+    /// Every local user can reach the port, so the API is never open without one.
+    pub control_secret: Option<String>,
 }
 
 impl Default for Options {
@@ -62,6 +66,7 @@ impl Default for Options {
             client_id: "calwatch-test.apps.googleusercontent.com".into(),
             client_secret: "fake-client-secret".into(),
             access_token_ttl: Duration::from_secs(3600),
+            control_secret: None,
         }
     }
 }
@@ -106,7 +111,12 @@ impl FakeGoogle {
         if opts.seed {
             seed::seed(&mut world, now);
         }
+        let control_secret = opts
+            .control_secret
+            .clone()
+            .unwrap_or_else(control::random_secret);
         let shared = Arc::new(Shared {
+            control_secret,
             world: std::sync::Mutex::new(world),
             opts,
             base_url,
@@ -198,6 +208,11 @@ impl FakeGoogle {
         vars
     }
 
+    /// The secret the `/control/…` HTTP API wants in [`CONTROL_SECRET_HEADER`].
+    pub fn control_secret(&self) -> &str {
+        &self.shared.control_secret
+    }
+
     /// A handle for setting up data, switching faults and observing.
     pub fn control(&self) -> Control {
         Control {
@@ -218,7 +233,12 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .merge(oauth::router())
         .merge(calendar::router())
-        .merge(control::router())
+        .merge(
+            control::router().route_layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&shared),
+                control::require_secret,
+            )),
+        )
         .fallback(|| async { errors::ApiError::not_found() })
         .layer(axum::middleware::from_fn(log_request))
         .with_state(shared)

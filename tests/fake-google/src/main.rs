@@ -1,6 +1,8 @@
 //! `fake-google`: runs the stand-in on a port, seeded, and prints the `CALWATCH_*`
 //! assignments that point CalWatch at it. Logs go to stderr; stdout carries only the
-//! assignments, so `eval "$(fake-google --port 0 | …)"`-style use works.
+//! assignments, so `eval "$(fake-google --port 0 | …)"`-style use works. The last one,
+//! `FAKE_GOOGLE_CONTROL_SECRET`, is what the `/control/…` API asks for in the
+//! `X-Fake-Google-Control-Secret` header (random per start unless `--control-secret`).
 
 use std::path::PathBuf;
 
@@ -24,6 +26,9 @@ struct Args {
     /// Where to write client_secret.json (default: <temp dir>/fake-google).
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// The secret the /control/… API asks for (default: a random one, printed).
+    #[arg(long)]
+    control_secret: Option<String>,
 }
 
 #[tokio::main]
@@ -44,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
         Options {
             allow_http: args.allow_http,
             seed: !args.no_seed,
+            control_secret: args.control_secret,
             ..Options::default()
         },
     )
@@ -62,9 +68,11 @@ async fn main() -> anyhow::Result<()> {
         secret_file.display()
     );
     eprintln!(
-        "fake-google: user {}; control API at {}/control/… ; Ctrl-C to stop",
+        "fake-google: user {}; control API at {}/control/… with header {}: \
+         $FAKE_GOOGLE_CONTROL_SECRET; Ctrl-C to stop",
         fake.control().user_email(),
-        fake.base_url()
+        fake.base_url(),
+        fake_google::CONTROL_SECRET_HEADER
     );
     if !args.allow_http {
         eprintln!(
@@ -74,6 +82,7 @@ async fn main() -> anyhow::Result<()> {
     for (name, value) in fake.env_assignments(&secret_file) {
         println!("{name}={value}");
     }
+    println!("FAKE_GOOGLE_CONTROL_SECRET={}", fake.control_secret());
 
     tokio::signal::ctrl_c()
         .await

@@ -27,6 +27,8 @@ pub(crate) struct Shared {
     pub world: Mutex<World>,
     /// Client credentials and switches fixed at start.
     pub opts: crate::Options,
+    /// What a `/control/…` request must carry (see `control::require_secret`).
+    pub control_secret: String,
     /// `http://127.0.0.1:PORT`, used to build resource URIs and the client secret file.
     pub base_url: String,
     /// Deliveries queued but not yet sent or dropped; lets tests wait for quiet.

@@ -16,7 +16,9 @@ async fn control_call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut request = http().request(method, format!("{}/control{}", fake.base_url(), path));
+    let mut request = http()
+        .request(method, format!("{}/control{}", fake.base_url(), path))
+        .header(fake_google::CONTROL_SECRET_HEADER, fake.control_secret());
     if let Some(body) = body {
         request = request.json(&body);
     }
@@ -201,7 +203,7 @@ async fn the_binary_prints_the_calwatch_variables_and_serves_seeded_data() {
     let stdout = child.0.stdout.take().expect("piped stdout");
     let lines: Vec<String> = BufReader::new(stdout)
         .lines()
-        .take(6)
+        .take(7)
         .map(|l| l.expect("utf-8 line"))
         .collect();
     let vars: std::collections::HashMap<String, String> = lines
@@ -236,6 +238,10 @@ async fn the_binary_prints_the_calwatch_variables_and_serves_seeded_data() {
         .to_string();
     let tokens: Value = http()
         .post(format!("{base}/control/tokens"))
+        .header(
+            fake_google::CONTROL_SECRET_HEADER,
+            &vars["FAKE_GOOGLE_CONTROL_SECRET"],
+        )
         .send()
         .await
         .expect("control")

@@ -519,6 +519,7 @@ async fn login_hint_picks_which_user_consents_and_each_sees_only_their_own() {
 async fn control_post(fake: &FakeGoogle, path: &str, body: Value) -> (u16, Value) {
     let response = http()
         .post(format!("{}/control{}", fake.base_url(), path))
+        .header(fake_google::CONTROL_SECRET_HEADER, fake.control_secret())
         .json(&body)
         .send()
         .await

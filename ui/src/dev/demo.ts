@@ -90,7 +90,11 @@ export function installDemo(variant: string | null): void {
         case 'sign_out':
           state = { ...state, account: null, watchedCount: 0 };
           channels = [];
+          if (args.deleteHistory) changes = [];
           return state;
+        case 'clear_history':
+          changes = [];
+          return [];
         case 'set_callback_url': {
           const url = String(args.url);
           if (!url.startsWith('https://'))

@@ -54,7 +54,7 @@ export const importClientSecret = (path: string) => call<AppState>('import_clien
 export const pickClientSecret = () => call<AppState>('pick_client_secret');
 export const signIn = () => call<AppState>('sign_in');
 export const cancelSignIn = () => call<void>('cancel_sign_in');
-export const signOut = () => call<AppState>('sign_out');
+export const signOut = (deleteHistory: boolean) => call<AppState>('sign_out', { deleteHistory });
 export const setCallbackUrl = (url: string) => call<AppState>('set_callback_url', { url });
 export const checkCallback = () => call<ProbeReport>('check_callback');
 export const listCalendars = () => call<CalendarView[]>('list_calendars');
@@ -64,6 +64,7 @@ export const listChannels = () => call<ChannelView[]>('list_channels');
 export const renewChannel = (channelId: string) => call<ChannelView>('renew_channel', { channelId });
 export const stopChannel = (channelId: string) => call<void>('stop_channel', { channelId });
 export const listChanges = (limit: number) => call<ChangeView[]>('list_changes', { limit });
+export const clearHistory = (limit: number) => call<ChangeView[]>('clear_history', { limit });
 export const updateSettings = (settings: Partial<Settings>) =>
   call<AppState>('update_settings', { settings });
 export const openLink = (url: string) => call<void>('open_link', { url });

@@ -126,6 +126,11 @@ export class AppStore {
     }
   }
 
+  /** Deletes the shown history (Settings → Clear history); keeps what the backend kept. */
+  async clearHistory(): Promise<void> {
+    this.changes = [...(await api.clearHistory(CHANGE_HISTORY_LIMIT))].sort(newestFirst);
+  }
+
   /** Merges changes in by id, keeping the list newest first. */
   addChanges(incoming: ChangeView[]): void {
     const byId = new Map(this.changes.map((c) => [c.id, c]));

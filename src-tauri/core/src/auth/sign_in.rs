@@ -108,17 +108,32 @@ async fn run(
 
     opener(url.as_str()).map_err(|reason| AuthError::BrowserNotOpened { reason })?;
 
-    // One redirect decides the flow: a foreign `state` is refused rather than waited
-    // past, since it means something other than our request reached the listener.
-    let callback = tokio::select! {
-        biased;
-        _ = cancel.cancelled() => return Err(AuthError::Cancelled),
-        _ = tokio::time::sleep(timeout) => return Err(AuthError::TimedOut { after: timeout }),
-        callback = loopback.next() => callback,
-    };
-    let Some(Callback { redirect, reply }) = callback else {
-        return Err(AuthError::Loopback {
-            reason: "the local sign-in listener stopped".to_string(),
+    // Only the redirect bringing our `state` decides the flow. The listener's port is
+    // visible to every local process: a request with a foreign or missing state gets an
+    // error page and the flow keeps waiting for Google's redirect (until the timeout).
+    let deadline = tokio::time::sleep(timeout);
+    tokio::pin!(deadline);
+    let (redirect, reply) = loop {
+        let callback = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(AuthError::Cancelled),
+            _ = &mut deadline => return Err(AuthError::TimedOut { after: timeout }),
+            callback = loopback.next() => callback,
+        };
+        let Some(Callback { redirect, reply }) = callback else {
+            return Err(AuthError::Loopback {
+                reason: "the local sign-in listener stopped".to_string(),
+            });
+        };
+        if pending.is_ours(&redirect) {
+            break (redirect, reply);
+        }
+        tracing::warn!(
+            "the sign-in listener got a request that is not Google's answer; still waiting"
+        );
+        let _ = reply.send(Page {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("{} This page did not come from the sign-in CalWatch started; CalWatch is still waiting for Google.", AuthError::StateMismatch),
         });
     };
     let outcome = tokio::select! {
@@ -142,14 +157,25 @@ async fn run(
 }
 
 impl Pending<'_> {
+    /// Whether the redirect brings back the `state` we sent (compared in constant time):
+    /// proof it answers our request, not one a page or a local process crafted.
+    fn is_ours(&self, redirect: &Redirect) -> bool {
+        let state = match redirect {
+            Redirect::Code { state, .. } | Redirect::Error { state, .. } => state,
+        };
+        let expected = self.state.secret().as_bytes();
+        state
+            .as_ref()
+            .is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected)))
+    }
+
     /// Checks the redirect and, if it is ours and carries a code, redeems the code.
     async fn finish(self, redirect: Redirect) -> Result<SignedIn, AuthError> {
         let (state, code) = match redirect {
             Redirect::Code { code, state } => (state, Ok(code)),
             Redirect::Error { error, state } => (state, Err(error)),
         };
-        // The state proves the redirect answers the request we made, not one a page
-        // crafted to plant someone else's code. Compared in constant time.
+        // Checked again here so `finish` is safe on its own.
         let expected = self.state.secret().as_bytes();
         let ours = state.is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected)));
         if !ours {

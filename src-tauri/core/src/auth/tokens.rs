@@ -10,7 +10,7 @@ use tokio::sync::{watch, Mutex};
 
 use super::oauth::Failure;
 use super::{OAuthApp, DEFAULT_ACCESS_TOKEN_LIFETIME};
-use crate::account::AccountStatus;
+use crate::account::{log_label, AccountStatus};
 use crate::google::{TokenError, TokenSource};
 use crate::secrets::{SecretsError, Sensitive, TokenSet, TokenStore};
 
@@ -173,7 +173,7 @@ impl OAuthTokens {
                 // only costs a refresh after a restart (or a sign-in, if Google rotated
                 // the refresh token), so it is logged rather than failing the caller.
                 if let Err(e) = self.store.save(&self.account, &current.tokens).await {
-                    tracing::warn!(account = %self.account, code = e.code(),
+                    tracing::warn!(account = %log_label(&self.account), code = e.code(),
                         "refreshed tokens could not be saved: {e}");
                 }
                 Ok(())
@@ -192,7 +192,7 @@ impl OAuthTokens {
 
     async fn refresh_with_retries(&self, held: &TokenSet) -> Result<TokenSet, TokenError> {
         let Some(refresh_token) = &held.refresh_token else {
-            tracing::warn!(account = %self.account, "no refresh token: sign-in needed");
+            tracing::warn!(account = %log_label(&self.account), "no refresh token: sign-in needed");
             return Err(TokenError::NeedsSignIn);
         };
         let mut delay = self.retry.base_delay;
@@ -204,7 +204,7 @@ impl OAuthTokens {
                         .expires_in()
                         .unwrap_or(DEFAULT_ACCESS_TOKEN_LIFETIME);
                     let now = (self.clock)();
-                    tracing::debug!(account = %self.account, "access token refreshed");
+                    tracing::debug!(account = %log_label(&self.account), "access token refreshed");
                     return Ok(TokenSet {
                         access_token: Sensitive::new(response.access_token().secret().clone()),
                         // Google usually keeps the refresh token; it sends one only if it
@@ -225,12 +225,12 @@ impl OAuthTokens {
                     });
                 }
                 Err(Failure::Refused { error }) => {
-                    tracing::warn!(account = %self.account, error = %error,
+                    tracing::warn!(account = %log_label(&self.account), error = %error,
                         "Google refused the refresh token: sign-in needed");
                     return Err(TokenError::NeedsSignIn);
                 }
                 Err(Failure::Transient { reason }) => {
-                    tracing::info!(account = %self.account, attempt, attempts,
+                    tracing::info!(account = %log_label(&self.account), attempt, attempts,
                         "token refresh failed: {reason}");
                     if attempt == attempts {
                         return Err(TokenError::Offline(reason));

@@ -2,6 +2,7 @@
 //! "Desktop app" (`installed`) client, refused with a sentence saying what to download
 //! instead otherwise.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -11,6 +12,10 @@ use crate::secrets::Sensitive;
 /// Where a person creates the right kind of client, repeated in several messages.
 const WHERE_TO_GET_ONE: &str = "In Google Cloud Console → APIs & Services → Credentials, \
 create an OAuth client ID of type “Desktop app” and download its JSON";
+
+/// The largest file taken for an OAuth client: Google's downloads are well under 1 KB, so
+/// anything larger is the wrong file, and reading it whole would cost memory for nothing.
+pub const MAX_CLIENT_SECRET_BYTES: u64 = 10 * 1024;
 
 /// A "Desktop app" OAuth client, as Google's JSON download describes it.
 ///
@@ -40,6 +45,18 @@ pub enum ClientSecretError {
         /// The operating system's reason.
         reason: String,
     },
+    /// Larger than any OAuth client file.
+    #[error("{path} is larger than an OAuth client file ({MAX_CLIENT_SECRET_BYTES} bytes at most), so CalWatch did not read it. {WHERE_TO_GET_ONE}, then choose that file.")]
+    TooLarge {
+        /// The file chosen.
+        path: PathBuf,
+    },
+    /// A FIFO, device, socket or folder: not something Google's download can be.
+    #[error("{path} is not an ordinary file (it is a folder, device or pipe), so CalWatch did not read it. {WHERE_TO_GET_ONE}, then choose that file.")]
+    NotAFile {
+        /// The file chosen.
+        path: PathBuf,
+    },
     /// Not JSON at all.
     #[error("This file is not JSON, so it is not a Google OAuth client file. {WHERE_TO_GET_ONE} (the download button next to the client), then choose that file.")]
     NotJson,
@@ -67,6 +84,8 @@ impl ClientSecretError {
     pub fn code(&self) -> &'static str {
         match self {
             ClientSecretError::Unreadable { .. } => "client_secret_unreadable",
+            ClientSecretError::TooLarge { .. } => "client_secret_too_large",
+            ClientSecretError::NotAFile { .. } => "client_secret_not_a_file",
             ClientSecretError::NotJson => "client_secret_not_json",
             ClientSecretError::WebClient => "client_secret_web_client",
             ClientSecretError::NotAnOAuthClient => "client_secret_not_oauth_client",
@@ -77,12 +96,41 @@ impl ClientSecretError {
 }
 
 /// Reads the file as text, mapping failures to [`ClientSecretError::Unreadable`].
-pub(crate) fn read(path: &Path) -> Result<String, ClientSecretError> {
+///
+/// Only a regular file is opened (opening a FIFO would wait for a writer forever, a
+/// device could stream without end), and at most [`MAX_CLIENT_SECRET_BYTES`] are read.
+pub fn read(path: &Path) -> Result<String, ClientSecretError> {
     let unreadable = |reason: String| ClientSecretError::Unreadable {
         path: path.to_path_buf(),
         reason,
     };
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    let not_a_file = || ClientSecretError::NotAFile {
+        path: path.to_path_buf(),
+    };
+    // Checked before opening, and again on what was opened in case the path was swapped.
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(not_a_file());
+    }
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(not_a_file());
+    }
+    let too_large = || ClientSecretError::TooLarge {
+        path: path.to_path_buf(),
+    };
+    if meta.len() > MAX_CLIENT_SECRET_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    // One byte past the cap tells a file that grew since the check.
+    file.take(MAX_CLIENT_SECRET_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() as u64 > MAX_CLIENT_SECRET_BYTES {
+        return Err(too_large());
+    }
     // Binary junk is "not JSON", not "unreadable": the file opened fine.
     String::from_utf8(bytes).map_err(|_| ClientSecretError::NotJson)
 }

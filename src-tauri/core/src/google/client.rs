@@ -139,6 +139,20 @@ impl CalendarClient {
         Err(too_many_pages())
     }
 
+    /// Whether Google still lets this account read the calendar's events: `false` only on
+    /// Google's own 404, the one answer that proves a `not_exists` delivery true.
+    pub async fn calendar_exists(&self, calendar_id: &str) -> Result<bool, GoogleError> {
+        let mut url = self.url(&["calendars", calendar_id, "events"]);
+        url.query_pairs_mut()
+            .append_pair("maxResults", "1")
+            .append_pair("fields", "kind");
+        match self.get_json::<serde_json::Value>(url).await {
+            Ok(_) => Ok(true),
+            Err(GoogleError::NotFound) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// A full sync: every event of the calendar, across all pages, and the first sync token.
     pub async fn events_full(&self, calendar_id: &str) -> Result<EventsDelta, GoogleError> {
         self.events_pages(calendar_id, None).await

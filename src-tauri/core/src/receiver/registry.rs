@@ -1,11 +1,11 @@
 //! The channels the receiver answers for, and the checks a delivery must pass against them.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use subtle::ConstantTimeEq;
 
+use super::recent::RecentNumbers;
 use crate::secrets::Sensitive;
 
 /// A channel the receiver accepts deliveries for (a copy; the registry keeps the live one).
@@ -18,8 +18,9 @@ pub struct RegisteredChannel {
     /// Google's id of the watched resource, once known from the watch response or the
     /// `sync` message; a delivery naming another resource is forged.
     pub resource_id: Option<String>,
-    /// The highest message number seen on this channel; anything not larger is a
-    /// duplicate. Restored from the store after a restart so replays stay duplicates.
+    /// The message number admitted last on this channel (0: none yet). Restored from the
+    /// store after a restart so a replay of the last message stays a duplicate; see
+    /// [`RecentNumbers`] for why this is not "the highest".
     pub last_message_number: u64,
 }
 
@@ -45,9 +46,9 @@ struct LiveChannel {
     token: Sensitive<String>,
     /// See [`RegisteredChannel::resource_id`]; written at most a few times per channel.
     resource_id: Mutex<Option<String>>,
-    /// See [`RegisteredChannel::last_message_number`]; `fetch_max` makes the duplicate
-    /// check race-free when Google retries a message while the first attempt is in flight.
-    last_message_number: AtomicU64,
+    /// The numbers seen recently; one short lock makes the duplicate check race-free when
+    /// Google retries a message while the first attempt is in flight.
+    recent: Mutex<RecentNumbers>,
 }
 
 /// The channels the receiver knows, shared between the receiver and the channel lifecycle.
@@ -111,7 +112,7 @@ impl ChannelRegistry {
             calendar_id: channel.calendar_id,
             token: channel.token,
             resource_id: Mutex::new(channel.resource_id),
-            last_message_number: AtomicU64::new(channel.last_message_number),
+            recent: Mutex::new(RecentNumbers::seeded(channel.last_message_number)),
         });
         self.write().insert(channel_id.into(), live);
     }
@@ -186,10 +187,12 @@ impl ChannelRegistry {
             }
         }
 
-        let previous = live
-            .last_message_number
-            .fetch_max(claim.message_number, Ordering::AcqRel);
-        if claim.message_number <= previous {
+        let fresh = live
+            .recent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .admit(claim.message_number);
+        if !fresh {
             Ok(Admission::Duplicate)
         } else {
             Ok(Admission::Fresh {
@@ -222,7 +225,11 @@ fn snapshot(live: &LiveChannel) -> RegisteredChannel {
         calendar_id: live.calendar_id.clone(),
         token: live.token.clone(),
         resource_id: lock(&live.resource_id).clone(),
-        last_message_number: live.last_message_number.load(Ordering::Acquire),
+        last_message_number: live
+            .recent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .latest(),
     }
 }
 
@@ -269,7 +276,7 @@ mod tests {
     }
 
     #[test]
-    fn numbers_not_larger_than_the_last_are_duplicates() {
+    fn numbers_seen_recently_are_duplicates() {
         let r = registry();
         let fresh = Admission::Fresh {
             calendar_id: "work@example.com".into(),
@@ -287,8 +294,13 @@ mod tests {
             Ok(Admission::Duplicate)
         );
         assert_eq!(
-            r.admit(&claim(Some(b"tok"), "res", 5, false)),
+            r.admit(&claim(Some(b"tok"), "res", 1, false)),
             Ok(Admission::Duplicate)
+        );
+        assert_eq!(
+            r.admit(&claim(Some(b"tok"), "res", 5, false)),
+            Ok(fresh.clone()),
+            "a late message not seen before costs one sync, never a missed change"
         );
         assert_eq!(r.admit(&claim(Some(b"tok"), "res", 8, false)), Ok(fresh));
     }

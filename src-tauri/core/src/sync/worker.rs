@@ -217,7 +217,7 @@ async fn run(
             Err(e) => {
                 let wait =
                     retry.map_or(current.retry_first, |(_, w)| (w * 2).min(current.retry_max));
-                tracing::warn!(calendar = %calendar_id, error = %e, retry_in = ?wait, "sync failed");
+                tracing::warn!(calendar = %crate::account::log_label(&calendar_id), error = %e, retry_in = ?wait, "sync failed");
                 if retry.is_none() {
                     // Once per failing streak: the window shows it, the log has every retry.
                     syncer
