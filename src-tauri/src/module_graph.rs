@@ -75,7 +75,9 @@ fn cycle_from(
 fn the_shell_s_modules_depend_one_way() {
     let graph = dependencies();
     assert!(
-        graph.get("tray").is_some_and(|deps| deps.contains("events")),
+        graph
+            .get("tray")
+            .is_some_and(|deps| deps.contains("events")),
         "the reader sees `crate::` paths: {graph:?}"
     );
     let mut done = BTreeSet::new();
