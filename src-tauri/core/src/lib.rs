@@ -19,6 +19,7 @@ pub mod auth;
 pub mod channels;
 pub mod config;
 pub mod engine;
+pub mod event_time;
 pub mod google;
 pub mod notice;
 pub mod receiver;
