@@ -9,10 +9,8 @@
 //! - `dispatch`: deliveries to the workers; calendars Google says are gone.
 //! - [`settings`]: [`SettingsPatch`] and applying it.
 //! - `state`: [`EngineState`], what the window's AppState is built from.
-//! - [`clock`]: wall-clock "now", passed in (tests follow tokio's paused clock).
-//! - [`error`]: [`EngineError`], with the window's error codes.
+//! - `error`: sync and channel failures worded as [`EngineError`]s.
 
-mod clock;
 mod dispatch;
 mod error;
 mod receiver;
@@ -31,36 +29,24 @@ use tokio_util::sync::CancellationToken;
 use crate::auth;
 use crate::channels::Channels;
 use crate::config::Config;
+use crate::event::Report;
+use crate::google::ClientCell;
 use crate::google::RetryPolicy;
 use crate::notice::Notifier;
 use crate::receiver::{ChannelRegistry, Delivery, ProbeReport};
 use crate::secrets::TokenStore;
 use crate::store::{CalendarRecord, ChannelRecord, Store, StoredChange};
-use crate::sync::{CalendarWorker, ClientCell, Outbox, Syncer, WorkerTimings};
+use crate::sync::{CalendarWorker, Outbox, Syncer, WorkerTimings};
 
-pub use clock::{Clock, SystemClock, TokioClock};
-pub use error::EngineError;
+pub use crate::clock::{Clock, SystemClock, TokioClock};
+pub use crate::error::EngineError;
+pub use crate::event::EngineEvent;
 pub use settings::SettingsPatch;
 pub use state::{AccountState, ClientSecretState, EngineSettings, EngineState, ReceiverStatus};
 
 use receiver::Receiver;
 use session::Session;
 use settings::{channel_settings, worker_timings};
-
-/// What the engine tells its subscribers (the shell turns these into window events).
-#[derive(Debug, Clone)]
-pub enum EngineEvent {
-    /// Something in [`EngineState`] changed: read [`Engine::snapshot`].
-    State,
-    /// A channel was created, renewed, stopped or changed state: read [`Engine::channels`].
-    Channels,
-    /// The calendar list changed: read [`Engine::calendars`].
-    Calendars,
-    /// New changes were recorded (newest first).
-    Changes(Vec<StoredChange>),
-    /// A background operation failed (renewal, sync, keyring…).
-    Error(EngineError),
-}
 
 /// What the shell injects.
 pub struct EngineDeps {
@@ -171,7 +157,7 @@ impl Engine {
                 config.data_dir.display()
             ))
         })?;
-        let store = Store::open(&config.database_path())?;
+        let store = Store::open(&config.database_path())?.with_clock(Arc::clone(&options.clock));
         prune_old_history(&store, options.clock.now_ms());
         let (events, _) = broadcast::channel(256);
         let cancel = CancellationToken::new();
@@ -189,6 +175,7 @@ impl Engine {
             client.clone(),
             Arc::clone(&options.clock),
             Arc::clone(&outbox),
+            report(&events),
         ));
         let registry = ChannelRegistry::new();
         let (gaps_tx, gaps_rx) = mpsc::unbounded_channel();
@@ -200,6 +187,7 @@ impl Engine {
             channel_settings(&config),
             cancel.clone(),
             events.clone(),
+            report(&events),
             gaps_tx,
         );
         let (timings, _) = watch::channel(worker_timings(&config));
@@ -367,6 +355,14 @@ impl Engine {
     pub async fn sync_now(&self, calendar_id: &str) -> Result<usize, EngineError> {
         self.inner.sync_now(calendar_id).await
     }
+}
+
+/// A failure a background task reports, worded for the window and broadcast.
+fn report<E: Into<EngineError>>(events: &broadcast::Sender<EngineEvent>) -> Report<E> {
+    let events = events.clone();
+    Arc::new(move |e: E| {
+        let _ = events.send(EngineEvent::Error(e.into()));
+    })
 }
 
 impl Inner {

@@ -17,8 +17,11 @@
 pub mod account;
 pub mod auth;
 pub mod channels;
+pub mod clock;
 pub mod config;
 pub mod engine;
+pub mod error;
+pub mod event;
 pub mod event_time;
 pub mod google;
 pub mod notice;

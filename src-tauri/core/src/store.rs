@@ -30,6 +30,7 @@ pub use history::{BatchSummary, StoredChange};
 pub use snapshots::EventSnapshot;
 pub use sync_state::SyncState;
 
+use crate::clock::{Clock, SystemClock};
 use crate::notice::Change;
 use history::write_changes;
 use snapshots::write_snapshots;
@@ -130,19 +131,14 @@ pub struct Store {
     conn: Arc<Mutex<Connection>>,
     /// The file, for messages.
     path: PathBuf,
+    /// Stamps what the store records without being told the time ([`Store::commit_sync`]).
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("path", &self.path).finish()
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
@@ -211,7 +207,14 @@ impl Store {
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             path: path.to_path_buf(),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// This store, stamping with `clock` (the engine's) instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Store {
+        self.clock = clock;
+        self
     }
 
     /// The database file.
@@ -227,7 +230,7 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// [`Store::commit`] for a live sync, stamped with the current time.
+    /// [`Store::commit`] stamped with the store's clock.
     ///
     /// Returns the new change rows' ids, in the order of `changes`.
     pub fn commit_sync(
@@ -246,7 +249,7 @@ impl Store {
             changes,
             new_sync_token,
             full_sync_at,
-            received_ms: now_ms(),
+            received_ms: self.clock.now_ms(),
             away: false,
         })
     }

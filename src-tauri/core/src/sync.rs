@@ -13,10 +13,11 @@ pub mod outbox;
 pub mod worker;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use crate::engine::Clock;
-use crate::google::{CalendarClient, GoogleError};
+use crate::clock::Clock;
+use crate::event::Report;
+use crate::google::{ClientCell, GoogleError, NotSignedIn};
 use crate::store::{EventSnapshot, Store, StoreError, SyncCommit};
 
 pub use outbox::Outbox;
@@ -38,6 +39,12 @@ pub enum SyncError {
     Store(String),
 }
 
+impl From<NotSignedIn> for SyncError {
+    fn from(_: NotSignedIn) -> Self {
+        SyncError::NotSignedIn
+    }
+}
+
 impl From<StoreError> for SyncError {
     fn from(e: StoreError) -> Self {
         SyncError::Store(e.to_string())
@@ -56,34 +63,6 @@ pub struct SyncOutcome {
     pub full: bool,
 }
 
-/// The Calendar client of the signed-in account, replaced on sign-in and sign-out.
-#[derive(Clone, Default)]
-pub struct ClientCell {
-    /// `None` while signed out.
-    inner: Arc<RwLock<Option<Arc<CalendarClient>>>>,
-}
-
-impl ClientCell {
-    /// An empty cell (signed out).
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The current client, or [`SyncError::NotSignedIn`].
-    pub fn get(&self) -> Result<Arc<CalendarClient>, SyncError> {
-        self.inner
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-            .ok_or(SyncError::NotSignedIn)
-    }
-
-    /// Installs (or, with `None`, removes) the client.
-    pub fn set(&self, client: Option<Arc<CalendarClient>>) {
-        *self.inner.write().unwrap_or_else(|p| p.into_inner()) = client;
-    }
-}
-
 /// Runs one sync of one calendar, start to finish. Callers serialise syncs of the same
 /// calendar (the worker does), so the snapshot read here is the one the commit replaces.
 pub struct Syncer {
@@ -95,6 +74,8 @@ pub struct Syncer {
     clock: Arc<dyn Clock>,
     /// Where committed changes go next.
     outbox: Arc<Outbox>,
+    /// Where a worker reports a failed sync (once per failing streak).
+    report: Report<SyncError>,
 }
 
 impl Syncer {
@@ -104,18 +85,20 @@ impl Syncer {
         client: ClientCell,
         clock: Arc<dyn Clock>,
         outbox: Arc<Outbox>,
+        report: Report<SyncError>,
     ) -> Self {
         Syncer {
             store,
             client,
             clock,
             outbox,
+            report,
         }
     }
 
-    /// The outbox this syncer delivers to.
-    pub fn outbox(&self) -> &Arc<Outbox> {
-        &self.outbox
+    /// Tells the engine a sync failed.
+    pub fn report(&self, error: SyncError) {
+        (self.report)(error);
     }
 
     /// Syncs `calendar_id`: incremental when a sync token is stored, else a full list (the

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use calwatch_core::auth::{self, AccountStatus, OAuthApp, OAuthTokens, RetryPolicy};
+use calwatch_core::clock::Clock;
 use calwatch_core::config::{ClientSecret, Endpoints};
 use calwatch_core::google::{TokenError, TokenSource};
 use calwatch_core::secrets::{MemoryTokenStore, Sensitive, TokenSet, TokenStore};
@@ -43,9 +44,14 @@ impl TestClock {
     fn advance(&self, by: Duration) {
         self.0.fetch_add(by.as_millis() as i64, Ordering::SeqCst);
     }
-    fn as_clock(&self) -> auth::Clock {
-        let inner = self.0.clone();
-        Arc::new(move || inner.load(Ordering::SeqCst))
+    fn as_clock(&self) -> Arc<dyn Clock> {
+        Arc::new(self.clone())
+    }
+}
+
+impl Clock for TestClock {
+    fn now_ms(&self) -> i64 {
+        self.now()
     }
 }
 

@@ -12,12 +12,12 @@ use tokio::sync::{broadcast, mpsc, Notify};
 use tokio_util::sync::CancellationToken;
 
 use super::timing::expiring_soon;
-use crate::engine::{Clock, EngineEvent};
-use crate::google::{GoogleError, WatchRequest};
+use crate::clock::Clock;
+use crate::event::{EngineEvent, Report};
+use crate::google::{ClientCell, GoogleError, NotSignedIn, WatchRequest};
 use crate::receiver::{ChannelRegistry, RegisteredChannel};
 use crate::secrets::Sensitive;
 use crate::store::{ChannelRecord, ChannelState, Store, StoreError};
-use crate::sync::{ClientCell, SyncError};
 
 /// Random bytes in a channel token (URL-safe base64 without padding: 43 characters).
 const TOKEN_BYTES: usize = 32;
@@ -64,13 +64,9 @@ impl From<StoreError> for ChannelError {
     }
 }
 
-impl From<SyncError> for ChannelError {
-    fn from(e: SyncError) -> Self {
-        match e {
-            SyncError::NotSignedIn => ChannelError::NotSignedIn,
-            SyncError::Google(g) => ChannelError::Google(g),
-            SyncError::Store(s) => ChannelError::Store(s),
-        }
+impl From<NotSignedIn> for ChannelError {
+    fn from(_: NotSignedIn) -> Self {
+        ChannelError::NotSignedIn
     }
 }
 
@@ -102,8 +98,10 @@ struct Inner {
     replacing: Mutex<HashMap<String, Option<String>>>,
     /// Stops every timer at shutdown.
     cancel: CancellationToken,
-    /// Tells the window that channels changed, and about background failures.
+    /// Tells the window that channels changed.
     events: broadcast::Sender<EngineEvent>,
+    /// Where a failed renewal is reported (the engine words it).
+    report: Report<ChannelError>,
     /// Calendars that went unwatched for a while (a channel expired before it could be
     /// replaced): the engine catches them up.
     gaps: mpsc::UnboundedSender<String>,
@@ -124,6 +122,7 @@ impl Channels {
         settings: ChannelSettings,
         cancel: CancellationToken,
         events: broadcast::Sender<EngineEvent>,
+        report: Report<ChannelError>,
         gaps: mpsc::UnboundedSender<String>,
     ) -> Self {
         Channels {
@@ -138,6 +137,7 @@ impl Channels {
                 replacing: Mutex::new(HashMap::new()),
                 cancel,
                 events,
+                report,
                 gaps,
             }),
         }

@@ -58,7 +58,9 @@ impl Inner {
             previous.cancel();
         }
         inner.emit(EngineEvent::State);
-        let result = auth::sign_in(&app, &*opener, cancel.clone(), timeout).await;
+        let clock = Arc::clone(&inner.clock);
+        let now_ms = move || clock.now_ms();
+        let result = auth::sign_in_at(&app, &*opener, cancel.clone(), timeout, &now_ms).await;
         {
             let mut signing_in = lock(&inner.signing_in);
             // Only clear our own attempt, not one that replaced it meanwhile.
@@ -141,7 +143,7 @@ impl Inner {
     ) -> Session {
         let clock = Arc::clone(&self.clock);
         let tokens = OAuthTokens::new(app.clone(), account, tokens, Arc::clone(&self.token_store))
-            .with_clock(Arc::new(move || clock.now_ms()));
+            .with_clock(clock);
         Session {
             account: account.to_string(),
             tokens: Arc::new(tokens),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tokio::sync::{broadcast, Mutex};
 
-use crate::engine::EngineEvent;
+use crate::event::EngineEvent;
 use crate::notice::{self, Change, Notifier};
 use crate::store::{Store, StoredChange};
 
@@ -105,11 +105,6 @@ impl Outbox {
             }
         }
         total
-    }
-
-    /// Tells the window about a background failure.
-    pub fn report(&self, error: crate::engine::EngineError) {
-        let _ = self.events.send(EngineEvent::Error(error));
     }
 
     /// Broadcasts the stored form of the changes `ids` to the window.

@@ -220,9 +220,7 @@ async fn run(
                 tracing::warn!(calendar = %calendar_id, error = %e, retry_in = ?wait, "sync failed");
                 if retry.is_none() {
                     // Once per failing streak: the window shows it, the log has every retry.
-                    syncer
-                        .outbox()
-                        .report(crate::engine::EngineError::from(e.clone()));
+                    syncer.report(e.clone());
                 }
                 if away {
                     // Keep the catch-up promise: the retry still reports "while you were away".

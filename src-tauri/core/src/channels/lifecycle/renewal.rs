@@ -8,7 +8,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::super::timing::renew_at_ms;
 use super::{lock, ChannelError, Channels};
-use crate::engine::EngineEvent;
 use crate::store::{ChannelRecord, ChannelState};
 
 /// How long a renewal waits for the new channel's `sync` message before stopping the old
@@ -206,10 +205,7 @@ impl Channels {
                     let state = self.state_by_expiry(&old, &settings, ChannelState::Error);
                     tracing::warn!(channel = channel_id, error = %e, retry_in = ?backoff, "channel renewal failed");
                     self.set_state(&old.id, state, Some(e.to_string()));
-                    let _ = self
-                        .inner
-                        .events
-                        .send(EngineEvent::Error(crate::engine::EngineError::from(e)));
+                    (self.inner.report)(e);
                     tokio::select! {
                         () = cancel.cancelled() => return,
                         () = tokio::time::sleep(backoff) => {}

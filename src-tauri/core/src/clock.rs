@@ -1,8 +1,9 @@
-//! Wall-clock time, passed in so that expiry logic can be tested with paused tokio time.
+//! Wall-clock time, passed in: the engine, the tokens and the store read "now" from one
+//! injected [`Clock`], so expiry logic can be tested with paused tokio time.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Where the engine reads "now" (milliseconds since the epoch) when it compares stored
+/// Where the core reads "now" (milliseconds since the epoch) when it compares stored
 /// wall-clock times, such as a channel's expiration, with the present.
 pub trait Clock: Send + Sync + 'static {
     /// Milliseconds since the Unix epoch.
