@@ -281,9 +281,17 @@ impl Engine {
         self.inner.check_callback().await
     }
 
-    /// The account's calendars; with `refresh`, re-read from Google first.
-    pub async fn calendars(&self, refresh: bool) -> Result<Vec<CalendarRecord>, EngineError> {
-        self.inner.calendars(refresh).await
+    /// The calendars as last listed, from the store: what every display reads. Never
+    /// asks Google (an account with no calendar would otherwise ask on every tick).
+    pub fn calendars(&self) -> Result<Vec<CalendarRecord>, EngineError> {
+        Ok(self.inner.store.calendars()?)
+    }
+
+    /// Reads the account's calendar list from Google, stores it and returns it: the
+    /// window's explicit list and refresh.
+    pub async fn refresh_calendars(&self) -> Result<Vec<CalendarRecord>, EngineError> {
+        self.inner.refresh_calendars().await?;
+        self.calendars()
     }
 
     /// Watches a calendar: a push channel, then the silent baseline sync. Returns the
@@ -297,7 +305,7 @@ impl Engine {
         self.inner.unwatch(calendar_id).await
     }
 
-    /// The channels that are not stopped.
+    /// The live channels (not stopped), oldest first.
     pub fn channels(&self) -> Result<Vec<ChannelRecord>, EngineError> {
         self.inner.live_channels()
     }

@@ -30,3 +30,4 @@ pub mod recurrence;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod trigger;

@@ -87,6 +87,7 @@ mod tests {
     }
 
     use super::*;
+    use crate::trigger::Trigger;
     use chrono::{DateTime, NaiveDate, TimeZone};
     use chrono_tz::Tz;
 
@@ -454,7 +455,7 @@ mod tests {
             .map(|t| created_in("Work", t))
             .chain([created_in("Home", "Dentist")])
             .collect();
-        let shown = notices(&changes, 3, false);
+        let shown = notices(&changes, 3, Trigger::Push);
         assert_eq!(
             shown.len(),
             2,
@@ -474,7 +475,7 @@ mod tests {
             .iter()
             .map(|t| created_in("Work", t))
             .collect();
-        let shown = notices(&changes, 3, false);
+        let shown = notices(&changes, 3, Trigger::Push);
         assert_eq!(
             shown.len(),
             3,
@@ -490,7 +491,7 @@ mod tests {
             created_in("Home", "B"),
             created_in("Work", "C"),
         ];
-        let shown = notices(&changes, 3, true);
+        let shown = notices(&changes, 3, Trigger::CatchUp);
         let headlines: Vec<String> = shown.iter().map(Notice::headline).collect();
         assert_eq!(
             headlines,

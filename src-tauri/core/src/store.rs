@@ -32,6 +32,7 @@ pub use sync_state::SyncState;
 
 use crate::clock::{Clock, SystemClock};
 use crate::notice::Change;
+use crate::trigger::Trigger;
 use history::write_changes;
 use snapshots::write_snapshots;
 
@@ -119,8 +120,9 @@ pub struct SyncCommit<'a> {
     pub full_sync_at: Option<i64>,
     /// When the changes were found (ms since the epoch).
     pub received_ms: i64,
-    /// Found by the catch-up sync at start ("while you were away").
-    pub away: bool,
+    /// What started the sync; a catch-up's changes are recorded as found "while you were
+    /// away".
+    pub trigger: Trigger,
 }
 
 /// The database; cheap to clone, all clones share one connection.
@@ -250,7 +252,7 @@ impl Store {
             new_sync_token,
             full_sync_at,
             received_ms: self.clock.now_ms(),
-            away: false,
+            trigger: Trigger::Asked,
         })
     }
 

@@ -19,6 +19,7 @@ use crate::clock::Clock;
 use crate::event::Report;
 use crate::google::{ClientCell, GoogleError, NotSignedIn};
 use crate::store::{EventSnapshot, Store, StoreError, SyncCommit};
+use crate::trigger::Trigger;
 
 pub use outbox::Outbox;
 pub use worker::{CalendarWorker, WorkerTimings};
@@ -102,8 +103,8 @@ impl Syncer {
     }
 
     /// Syncs `calendar_id`: incremental when a sync token is stored, else a full list (the
-    /// silent baseline when no snapshot exists yet). With `away`, what is found is told as
-    /// one "while you were away" summary.
+    /// silent baseline when no snapshot exists yet). What `trigger` started it decides how
+    /// the findings are told (a catch-up's as one "while you were away" summary).
     ///
     /// `cache` is the caller's copy of the calendar's snapshot: loaded from the store when
     /// `None`, kept equal to the store after each commit, dropped when a commit fails. The
@@ -112,7 +113,7 @@ impl Syncer {
     pub async fn sync(
         &self,
         calendar_id: &str,
-        away: bool,
+        trigger: Trigger,
         cache: &mut Option<Snapshot>,
     ) -> Result<SyncOutcome, SyncError> {
         let client = self.client.get()?;
@@ -181,7 +182,7 @@ impl Syncer {
             new_sync_token: Some(&next_token),
             full_sync_at: full.then_some(now),
             received_ms: now,
-            away,
+            trigger,
         })?;
         let mut known = known;
         for id in &removed {
@@ -199,7 +200,7 @@ impl Syncer {
         );
         let count = changes.len();
         if count > 0 {
-            self.outbox.deliver(&ids, &changes, away).await;
+            self.outbox.deliver(&ids, &changes, trigger).await;
         }
         Ok(SyncOutcome {
             changes: count,

@@ -217,7 +217,7 @@ async fn calendars_carry_the_access_role_google_lists() {
     h.control
         .add_calendar("team@example.com", "Team", "Europe/London");
     h.control.set_access_role("team@example.com", "reader");
-    let calendars = h.engine.calendars(true).await.expect("calendar list");
+    let calendars = h.engine.refresh_calendars().await.expect("calendar list");
     let role = |id: &str| {
         calendars
             .iter()
@@ -241,7 +241,7 @@ async fn deleted_calendar_is_let_go_with_one_message() {
     let h = Harness::start(quick).await;
     h.control
         .add_calendar("team@example.com", "Team", "Europe/London");
-    h.engine.calendars(true).await.expect("calendar list");
+    h.engine.refresh_calendars().await.expect("calendar list");
     let channel = h
         .engine
         .watch("team@example.com")
@@ -271,7 +271,7 @@ async fn deleted_calendar_is_let_go_with_one_message() {
     })
     .await;
     assert!(settled.is_ok(), "the gone calendar's channel is stopped");
-    let calendars = h.engine.calendars(false).await.expect("calendar list");
+    let calendars = h.engine.calendars().expect("calendar list");
     let team = calendars
         .iter()
         .find(|c| c.id == "team@example.com")
@@ -339,7 +339,7 @@ async fn a_refresh_answered_after_sign_out_does_not_bring_the_sign_in_back() {
     let asked = h.control.stats().token_calls;
     let listing = tokio::spawn({
         let engine = h.engine.clone();
-        async move { engine.calendars(true).await }
+        async move { engine.refresh_calendars().await }
     });
     tokio::time::timeout(PATIENCE, async {
         while h.control.stats().token_calls == asked {
@@ -483,7 +483,7 @@ async fn signing_in_as_another_account_replaces_the_old_one() {
         !refresh_works(&h, &old_tokens).await,
         "the old account's grant is revoked at Google"
     );
-    let calendars = h.engine.calendars(false).await.expect("calendar list");
+    let calendars = h.engine.calendars().expect("calendar list");
     assert!(
         calendars.iter().all(|c| c.account == OTHER) && calendars.iter().any(|c| c.id == OTHER),
         "only the new account's calendars are listed: {calendars:?}"
@@ -511,8 +511,7 @@ async fn signing_in_as_another_account_replaces_the_old_one() {
     assert_eq!(account.status, AccountStatus::SignedIn);
     assert!(
         !h.engine
-            .calendars(false)
-            .await
+            .calendars()
             .expect("calendar list")
             .iter()
             .any(|c| c.id == first),
@@ -693,11 +692,45 @@ async fn another_account_replaces_one_whose_sign_in_died() {
     );
     assert!(
         !h.engine
-            .calendars(false)
-            .await
+            .calendars()
             .expect("calendar list")
             .iter()
             .any(|c| c.id == first),
         "the replaced account's calendars are not listed"
+    );
+}
+
+#[tokio::test]
+async fn display_reads_of_an_empty_calendar_list_never_ask_google() {
+    let h = Harness::start(quick).await;
+    // What a sign-in whose calendar listing failed leaves behind: nothing stored.
+    let store = h.store();
+    store
+        .delete_account(&h.calendar)
+        .expect("the account's calendars are forgotten");
+    store
+        .upsert_account(&h.calendar, AccountStatus::SignedIn, 0)
+        .expect("the account itself stays");
+    let asked = h.control.stats().calendar_list_calls;
+    for _ in 0..3 {
+        // The tray's tick and the window's event handler read this way.
+        let calendars = h.engine.calendars().expect("the stored list");
+        assert!(calendars.is_empty(), "nothing is stored: {calendars:?}");
+    }
+    assert_eq!(
+        h.control.stats().calendar_list_calls,
+        asked,
+        "a display path must never ask Google for the calendar list"
+    );
+    let listed = h
+        .engine
+        .refresh_calendars()
+        .await
+        .expect("the window's refresh lists them");
+    assert!(listed.iter().any(|c| c.id == h.calendar));
+    assert_eq!(
+        h.control.stats().calendar_list_calls,
+        asked + 1,
+        "only the explicit refresh asks, once"
     );
 }

@@ -383,7 +383,7 @@ fn message_numbers_only_go_up() {
 }
 
 #[test]
-fn live_channels_leave_out_stopped_and_expired() {
+fn live_channels_are_the_ones_not_stopped_and_expired_ones_stay_live() {
     let (_dir, store) = fixture();
     let work = "work@example.com";
     for (id, state) in [
@@ -399,13 +399,18 @@ fn live_channels_leave_out_stopped_and_expired() {
         .insert_channel(&channel("mine", ME, ChannelState::Pending))
         .unwrap();
     let mut live: Vec<String> = store
-        .live_channels()
+        .channels()
         .unwrap()
         .into_iter()
+        .filter(|c| c.state.is_live())
         .map(|c| c.id)
         .collect();
     live.sort();
-    assert_eq!(live, ["current", "mine", "renewing", "troubled"]);
+    assert_eq!(
+        live,
+        ["current", "lapsed", "mine", "renewing", "troubled"],
+        "an expired channel is live until its renewal replaces it; a stopped one is not"
+    );
     assert_eq!(store.channels_for_calendar(work).unwrap().len(), 5);
     store.delete_channel("old").unwrap();
     assert_eq!(store.channels_for_calendar(work).unwrap().len(), 4);

@@ -158,7 +158,7 @@ fn reopen_keeps_everything() {
     assert_eq!(account.created_ms, 1_733_000_000_000);
     assert_eq!(store.calendars().unwrap(), vec![calendar.clone()]);
     assert_eq!(store.channel(&channel.id).unwrap(), Some(channel.clone()));
-    assert_eq!(store.live_channels().unwrap(), vec![channel]);
+    assert_eq!(store.channels().unwrap(), vec![channel]);
     assert_eq!(
         store.sync_state(&calendar.id).unwrap(),
         Some(SyncState {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use calwatch_core::notice::{Change, ChangeKind};
 use calwatch_core::store::{CalendarRecord, EventSnapshot, Store, StoreError, SyncCommit};
+use calwatch_core::trigger::Trigger;
 use support::store::{at, calendar, raw, store_with_account};
 use tempfile::TempDir;
 
@@ -302,7 +303,7 @@ fn recent_changes_are_newest_first_and_limited() {
                 new_sync_token: Some("t"),
                 full_sync_at: None,
                 received_ms: 1000 + i as i64,
-                away: false,
+                trigger: Trigger::Push,
             })
             .unwrap();
     }
@@ -327,7 +328,7 @@ fn catch_up_changes_are_kept_as_an_away_batch() {
             new_sync_token: Some("t2"),
             full_sync_at: None,
             received_ms: 5000,
-            away: true,
+            trigger: Trigger::CatchUp,
         })
         .unwrap();
     store
@@ -381,7 +382,7 @@ fn prune_keeps_undelivered_history() {
             new_sync_token: Some("t"),
             full_sync_at: None,
             received_ms: 100,
-            away: false,
+            trigger: Trigger::Push,
         })
         .unwrap();
     store.mark_delivered(&old[..1]).unwrap();

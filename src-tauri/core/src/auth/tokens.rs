@@ -40,7 +40,7 @@ impl Default for RetryPolicy {
     }
 }
 
-/// An account's live tokens; hand it to the Calendar client as `Arc<dyn TokenSource>`.
+/// An account's current tokens; hand it to the Calendar client as `Arc<dyn TokenSource>`.
 pub struct OAuthTokens {
     /// The account (its address): the keyring entry refreshed tokens are saved under.
     account: String,
@@ -72,7 +72,7 @@ struct Current {
 }
 
 impl OAuthTokens {
-    /// Live tokens for `account`, starting signed in.
+    /// Current tokens for `account`, starting signed in.
     pub fn new(
         app: OAuthApp,
         account: &str,

@@ -337,7 +337,7 @@ impl Channels {
     /// Stops every live channel of `calendar_id`.
     pub async fn stop_calendar(&self, calendar_id: &str) -> Result<(), ChannelError> {
         for record in self.inner.store.channels()? {
-            if record.calendar_id == calendar_id && record.state != ChannelState::Stopped {
+            if record.calendar_id == calendar_id && record.state.is_live() {
                 match self.stop(&record.id).await {
                     // Stopped meanwhile by another unwatch (Google's `not_exists` and the
                     // user's click at once): gone is what was asked for.
@@ -359,7 +359,7 @@ impl Channels {
         self.settle_interrupted_watches()?;
         self.settle_interrupted_renewals()?;
         for record in self.inner.store.channels()? {
-            if record.state == ChannelState::Stopped {
+            if !record.state.is_live() {
                 let this = self.clone();
                 tokio::spawn(async move { this.tell_google_stopped(&record).await });
                 continue;
@@ -390,7 +390,7 @@ impl Channels {
                 .store
                 .channels_for_calendar(&renewing.calendar_id)?
                 .into_iter()
-                .filter(|c| c.state != ChannelState::Stopped)
+                .filter(|c| c.state.is_live())
                 .collect();
             if !channels
                 .iter()
@@ -417,7 +417,7 @@ impl Channels {
     /// Marked stopped, so [`Channels::rearm`] stops it at Google and forgets it.
     fn settle_interrupted_watches(&self) -> Result<(), ChannelError> {
         for record in self.inner.store.channels()? {
-            if record.state == ChannelState::Stopped {
+            if !record.state.is_live() {
                 continue;
             }
             let watched = self
@@ -513,7 +513,7 @@ impl Channels {
         self.inner
             .store
             .channel(channel_id)?
-            .filter(|r| r.state != ChannelState::Stopped)
+            .filter(|r| r.state.is_live())
             .ok_or_else(|| ChannelError::NotFound(channel_id.to_string()))
     }
 

@@ -12,7 +12,7 @@ use crate::google::{CalendarClient, TokenSource};
 use crate::secrets::SecretsError;
 use crate::store::AccountRecord;
 
-/// The signed-in account and its live tokens.
+/// The signed-in account and its refreshing tokens.
 pub(super) struct Session {
     /// The account label: the primary calendar's id (the user's address).
     pub(super) account: String,

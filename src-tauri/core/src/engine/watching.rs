@@ -4,23 +4,10 @@
 use std::sync::Arc;
 
 use super::{lock, read, EngineError, EngineEvent, Inner};
-use crate::store::{CalendarRecord, ChannelRecord, ChannelState};
+use crate::store::{CalendarRecord, ChannelRecord};
 use crate::sync::CalendarWorker;
 
 impl Inner {
-    /// The account's calendars; with `refresh`, re-read from Google first.
-    pub(super) async fn calendars(
-        &self,
-        refresh: bool,
-    ) -> Result<Vec<CalendarRecord>, EngineError> {
-        let stored = self.store.calendars()?;
-        if refresh || stored.is_empty() {
-            self.refresh_calendars().await?;
-            return Ok(self.store.calendars()?);
-        }
-        Ok(stored)
-    }
-
     /// Replaces a channel now; returns the new one.
     pub(super) async fn renew(&self, channel_id: &str) -> Result<ChannelRecord, EngineError> {
         let new = self.channels.renew(channel_id).await?;
@@ -35,7 +22,7 @@ impl Inner {
         let record = inner
             .store
             .channel(channel_id)?
-            .filter(|c| c.state != ChannelState::Stopped)
+            .filter(|c| c.state.is_live())
             .ok_or_else(|| EngineError::NotFound(format!("There is no channel {channel_id}.")))?;
         let replacement = inner.channels.replacement_of(channel_id);
         let others = inner.live_channels()?.into_iter().any(|c| {
@@ -111,7 +98,7 @@ impl Inner {
         let worker = self.worker(calendar_id);
         // The baseline: a full list recorded silently (or, re-watching with a kept sync
         // token, an ordinary incremental sync).
-        if let Err(e) = worker.sync_now(false).await {
+        if let Err(e) = worker.sync_now().await {
             tracing::warn!(calendar = calendar_id, error = %e, "baseline sync failed; the worker retries");
             self.emit(EngineEvent::Error(e.into()));
         }
@@ -139,12 +126,13 @@ impl Inner {
         Ok(())
     }
 
+    /// The live channels ([`crate::store::ChannelState::is_live`]).
     pub(super) fn live_channels(&self) -> Result<Vec<ChannelRecord>, EngineError> {
         Ok(self
             .store
             .channels()?
             .into_iter()
-            .filter(|c| c.state != ChannelState::Stopped)
+            .filter(|c| c.state.is_live())
             .collect())
     }
 
@@ -185,6 +173,6 @@ impl Inner {
     /// shell's "sync now"); returns how many changes it recorded.
     pub(super) async fn sync_now(&self, calendar_id: &str) -> Result<usize, EngineError> {
         let worker = self.worker(calendar_id);
-        Ok(worker.sync_now(false).await?.changes)
+        Ok(worker.sync_now().await?.changes)
     }
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Change;
+use crate::trigger::Trigger;
 
 /// What to show a person: one change, or several folded into one line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,9 +70,10 @@ impl Notice {
 /// Groups the changes of one sync into what a person is shown.
 ///
 /// Per calendar (in order of first appearance): more than `threshold` changes become one
-/// summary; with `away` (changes found by the catch-up at start) every calendar's changes
-/// become one "while you were away" summary; otherwise each change is its own notice.
-pub fn notices(changes: &[Change], threshold: usize, away: bool) -> Vec<Notice> {
+/// summary; changes a catch-up found ([`Trigger::told_as_away`]) become one "while you
+/// were away" summary per calendar; otherwise each change is its own notice.
+pub fn notices(changes: &[Change], threshold: usize, trigger: Trigger) -> Vec<Notice> {
+    let away = trigger.told_as_away();
     let mut groups: Vec<(&str, Vec<&Change>)> = Vec::new();
     for change in changes {
         match groups.iter_mut().find(|(id, _)| *id == change.calendar_id) {

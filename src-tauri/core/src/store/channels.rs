@@ -53,9 +53,11 @@ impl ChannelState {
         })
     }
 
-    /// True while Google may still deliver on the channel.
+    /// A live channel is one CalWatch has not stopped: the one meaning of "live" in the
+    /// core. An expired channel is still live (its renewal replaces it); a stopped one is
+    /// not, whatever Google still does with it.
     pub fn is_live(self) -> bool {
-        !matches!(self, ChannelState::Expired | ChannelState::Stopped)
+        self != ChannelState::Stopped
     }
 
     /// True for the states that come with a reason in [`ChannelRecord::error`].
@@ -174,12 +176,6 @@ impl Store {
         calendar_id: &str,
     ) -> Result<Vec<ChannelRecord>, StoreError> {
         self.channels_where("calendar_id = ?1", &[&calendar_id])
-    }
-
-    /// Channels Google may still deliver on (neither stopped nor expired): what the
-    /// receiver's registry and the renewal timers are rebuilt from at start.
-    pub fn live_channels(&self) -> Result<Vec<ChannelRecord>, StoreError> {
-        self.channels_where("state NOT IN ('stopped', 'expired')", &[])
     }
 
     /// Sets a channel's state. `error` is kept for the troubled states the window explains

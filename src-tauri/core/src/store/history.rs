@@ -177,7 +177,11 @@ pub(super) fn write_changes(
     }
     tx.execute(
         "INSERT INTO sync_batches (calendar_id, at_ms, away) VALUES (?1, ?2, ?3)",
-        params![sync.calendar_id, sync.received_ms, sync.away],
+        params![
+            sync.calendar_id,
+            sync.received_ms,
+            sync.trigger.told_as_away()
+        ],
     )?;
     let batch_id = tx.last_insert_rowid();
     let mut insert = tx.prepare_cached(

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::{SyncError, SyncOutcome, Syncer};
+use crate::trigger::Trigger;
 
 /// The timings a worker follows; changed at run time through a `watch` channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +35,8 @@ struct Requests {
     notified: bool,
     /// Sync without waiting for the coalescing window.
     immediate: bool,
-    /// Report what is found as "while you were away".
-    away: bool,
+    /// What asked for the next sync, if anything did yet.
+    trigger: Option<Trigger>,
     /// Callers waiting for the next sync's result.
     waiters: Vec<Waiter>,
 }
@@ -46,6 +47,16 @@ struct Shared {
     wake: Notify,
     /// The requests the next sync will serve.
     requests: Mutex<Requests>,
+}
+
+impl Requests {
+    /// Adds `trigger` to what the next sync serves.
+    fn ask(&mut self, trigger: Trigger) {
+        self.trigger = Some(match self.trigger {
+            Some(asked) => asked.and(trigger),
+            None => trigger,
+        });
+    }
 }
 
 impl Shared {
@@ -101,7 +112,11 @@ impl CalendarWorker {
 
     /// A push notification arrived for this calendar.
     pub fn notify(&self) {
-        self.shared.requests().notified = true;
+        {
+            let mut r = self.shared.requests();
+            r.notified = true;
+            r.ask(Trigger::Push);
+        }
         self.shared.wake.notify_one();
     }
 
@@ -110,18 +125,18 @@ impl CalendarWorker {
         {
             let mut r = self.shared.requests();
             r.immediate = true;
-            r.away = true;
+            r.ask(Trigger::CatchUp);
         }
         self.shared.wake.notify_one();
     }
 
     /// Syncs now (no coalescing wait) and returns that sync's result.
-    pub async fn sync_now(&self, away: bool) -> Result<SyncOutcome, SyncError> {
+    pub async fn sync_now(&self) -> Result<SyncOutcome, SyncError> {
         let (tx, rx) = oneshot::channel();
         {
             let mut r = self.shared.requests();
             r.immediate = true;
-            r.away |= away;
+            r.ask(Trigger::Asked);
             r.waiters.push(tx);
         }
         self.shared.wake.notify_one();
@@ -200,16 +215,21 @@ async fn run(
                 () = tokio::time::sleep(current.coalesce_window) => {}
             }
         }
-        let (away, waiters) = {
+        let (trigger, waiters) = {
             let mut r = shared.requests();
             let taken = std::mem::take(&mut *r);
-            (taken.away, taken.waiters)
+            let timer = if retry.is_some() {
+                Trigger::Retry
+            } else {
+                Trigger::Backstop
+            };
+            (taken.trigger.unwrap_or(timer), taken.waiters)
         };
         // Notifications from here on may be about changes this sync does not see: they
         // set `notified` again and earn one follow-up.
         let result = tokio::select! {
             () = cancel.cancelled() => return,
-            result = syncer.sync(&calendar_id, away, &mut snapshot) => result,
+            result = syncer.sync(&calendar_id, trigger, &mut snapshot) => result,
         };
         last_sync = Instant::now();
         match &result {
@@ -222,9 +242,9 @@ async fn run(
                     // Once per failing streak: the window shows it, the log has every retry.
                     syncer.report(e.clone());
                 }
-                if away {
+                if trigger.told_as_away() {
                     // Keep the catch-up promise: the retry still reports "while you were away".
-                    shared.requests().away = true;
+                    shared.requests().ask(Trigger::CatchUp);
                 }
                 retry = Some((last_sync + wait, wait));
             }

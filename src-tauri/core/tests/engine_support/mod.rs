@@ -205,7 +205,7 @@ impl Harness {
             .await
             .expect("an http callback is allowed against fake-google");
         let calendar = control.user_email();
-        let calendars = engine.calendars(true).await.expect("calendar list");
+        let calendars = engine.refresh_calendars().await.expect("calendar list");
         assert!(
             calendars.iter().any(|c| c.id == calendar),
             "the primary calendar is listed"
@@ -264,6 +264,12 @@ impl Harness {
             .await
             .expect("the sync worker answers")
             .expect("a sync succeeds");
+    }
+
+    /// A second connection to the engine's database (SQLite shares the file).
+    pub fn store(&self) -> calwatch_core::store::Store {
+        let config = config_for(&self.fake, &self.dir, self.receiver, &*self.tune);
+        calwatch_core::store::Store::open(&config.database_path()).expect("the store opens")
     }
 
     /// events.list calls so far for the primary calendar.

@@ -66,7 +66,7 @@ impl Channels {
         match self.inner.store.channels_for_calendar(&record.calendar_id) {
             Ok(channels) => channels
                 .into_iter()
-                .filter(|c| c.id != record.id && c.state != ChannelState::Stopped)
+                .filter(|c| c.id != record.id && c.state.is_live())
                 .find_map(|c| c.resource_id),
             Err(e) => {
                 tracing::warn!(error = %e, "could not read a calendar's channels");
