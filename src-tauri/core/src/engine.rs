@@ -33,6 +33,7 @@ use crate::event::Report;
 use crate::google::ClientCell;
 use crate::google::RetryPolicy;
 use crate::notice::Notifier;
+use crate::poison::{lock, read, write};
 use crate::receiver::{ChannelRegistry, Delivery, ProbeReport};
 use crate::secrets::TokenStore;
 use crate::store::{CalendarRecord, ChannelRecord, Store, StoredChange};
@@ -123,18 +124,6 @@ struct Inner {
     events: broadcast::Sender<EngineEvent>,
     /// Stops every background task.
     cancel: CancellationToken,
-}
-
-fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    l.read().unwrap_or_else(|p| p.into_inner())
-}
-
-fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    l.write().unwrap_or_else(|p| p.into_inner())
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Engine {

@@ -63,6 +63,9 @@ pub enum EngineError {
     /// What was asked is already under way (a channel being renewed).
     #[error("{0}")]
     Busy(String),
+    /// A setting from the window is out of range; the sentence says what is allowed.
+    #[error("{0}")]
+    InvalidSetting(String),
     /// The local database failed.
     #[error("{0}")]
     Store(String),
@@ -90,6 +93,7 @@ impl EngineError {
             EngineError::RateLimited(_) => "rate_limited",
             EngineError::NotFound(_) => "not_found",
             EngineError::Busy(_) => "busy",
+            EngineError::InvalidSetting(_) => "invalid_setting",
             EngineError::Store(_) => "store",
             EngineError::Internal(_) => "internal",
         }

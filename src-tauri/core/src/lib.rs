@@ -25,6 +25,7 @@ pub mod event;
 pub mod event_time;
 pub mod google;
 pub mod notice;
+pub mod poison;
 pub mod receiver;
 pub mod recurrence;
 pub mod secrets;

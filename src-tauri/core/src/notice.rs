@@ -15,6 +15,8 @@ pub mod wording;
 
 use std::sync::{Arc, Mutex};
 
+use crate::poison::lock;
+
 pub use crate::event_time::EventTime;
 pub use change::{Change, ChangeKind, Field, FieldDiff};
 pub use summary::{notices, Notice};
@@ -42,20 +44,14 @@ impl CollectingNotifier {
 
     /// Everything notified so far.
     pub fn notices(&self) -> Vec<Notice> {
-        self.seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        lock(&self.seen).clone()
     }
 }
 
 #[async_trait::async_trait]
 impl Notifier for CollectingNotifier {
     async fn notify(&self, notices: &[Notice]) {
-        self.seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .extend_from_slice(notices);
+        lock(&self.seen).extend_from_slice(notices);
     }
 }
 

@@ -225,11 +225,7 @@ impl Store {
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (transactions
-        // roll back on drop), so a poisoned lock is safe to keep using.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::poison::lock(&self.conn)
     }
 
     /// [`Store::commit`] stamped with the store's clock.

@@ -734,3 +734,65 @@ async fn display_reads_of_an_empty_calendar_list_never_ask_google() {
         "only the explicit refresh asks, once"
     );
 }
+
+#[tokio::test]
+async fn settings_out_of_range_are_refused_with_a_sentence_and_not_saved() {
+    let h = Harness::start(quick).await;
+    let before = h.engine.snapshot().settings;
+    let settings_file = h.dir.path().join("data").join("settings.json");
+    let saved = std::fs::read_to_string(&settings_file).unwrap_or_default();
+    for (patch, what) in [
+        (
+            calwatch_core::engine::SettingsPatch {
+                receiver_port: Some(0),
+                ..Default::default()
+            },
+            "port",
+        ),
+        (
+            calwatch_core::engine::SettingsPatch {
+                summary_threshold: Some(0),
+                ..Default::default()
+            },
+            "threshold",
+        ),
+        (
+            calwatch_core::engine::SettingsPatch {
+                // minutes * 60 would overflow.
+                backstop_minutes: Some(u64::MAX),
+                ..Default::default()
+            },
+            "backstop",
+        ),
+    ] {
+        let refused = h
+            .engine
+            .update_settings(patch)
+            .await
+            .expect_err("an out-of-range setting is refused");
+        assert_eq!(refused.code(), "invalid_setting", "{what}: {refused}");
+        assert!(
+            refused.to_string().ends_with('.') && refused.to_string().len() > 30,
+            "{what}: the window shows a sentence saying what is allowed: {refused}"
+        );
+    }
+    let after = h.engine.snapshot().settings;
+    assert_eq!(
+        (
+            after.receiver_port,
+            after.summary_threshold,
+            after.backstop_minutes
+        ),
+        (
+            before.receiver_port,
+            before.summary_threshold,
+            before.backstop_minutes
+        ),
+        "nothing of a refused patch is applied"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&settings_file).unwrap_or_default(),
+        saved,
+        "nothing of a refused patch is saved"
+    );
+}

@@ -15,6 +15,7 @@ use super::timing::expiring_soon;
 use crate::clock::Clock;
 use crate::event::{EngineEvent, Report};
 use crate::google::{ClientCell, GoogleError, NotSignedIn, WatchRequest};
+use crate::poison::{lock, read, write};
 use crate::receiver::{ChannelRegistry, RegisteredChannel};
 use crate::secrets::Sensitive;
 use crate::store::{ChannelRecord, ChannelState, Store, StoreError};
@@ -107,10 +108,6 @@ struct Inner {
     gaps: mpsc::UnboundedSender<String>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 impl Channels {
     /// The lifecycle over these parts; timers stop when `cancel` is cancelled.
     #[allow(clippy::too_many_arguments)]
@@ -145,20 +142,12 @@ impl Channels {
 
     /// The settings new channels are made with.
     pub fn settings(&self) -> ChannelSettings {
-        self.inner
-            .settings
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        read(&self.inner.settings).clone()
     }
 
     /// Replaces the settings (existing channels keep their address until renewed).
     pub fn set_settings(&self, settings: ChannelSettings) {
-        *self
-            .inner
-            .settings
-            .write()
-            .unwrap_or_else(|p| p.into_inner()) = settings;
+        *write(&self.inner.settings) = settings;
     }
 
     /// Creates a channel for `calendar_id` and arms its renewal.

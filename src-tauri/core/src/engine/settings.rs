@@ -18,9 +18,34 @@ pub struct SettingsPatch {
     pub receiver_port: Option<u16>,
 }
 
+/// The longest backstop interval the window offers: a day.
+pub const MAX_BACKSTOP_MINUTES: u64 = 24 * 60;
+
+impl SettingsPatch {
+    /// Refuses a value the engine cannot use, with a sentence saying what is allowed;
+    /// nothing of a refused patch is applied or saved.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        let refuse = |sentence: &str| Err(EngineError::InvalidSetting(sentence.to_string()));
+        if self.summary_threshold == Some(0) {
+            return refuse("The summary threshold must be 1 or more: with 0, even a single change would be folded into a summary.");
+        }
+        if self
+            .backstop_minutes
+            .is_some_and(|m| m > MAX_BACKSTOP_MINUTES)
+        {
+            return refuse("The backstop interval must be from 0 (off) to 1440 minutes (a day).");
+        }
+        if self.receiver_port == Some(0) {
+            return refuse("The receiver port must be from 1 to 65535: port 0 would listen somewhere new at every start, and your tunnel could not follow it.");
+        }
+        Ok(())
+    }
+}
+
 impl Inner {
     /// Changes settings from the window and saves them.
     pub(super) async fn update_settings(&self, patch: SettingsPatch) -> Result<(), EngineError> {
+        patch.validate()?;
         let inner = self;
         let rebind = {
             let mut config = write(&inner.config);

@@ -20,6 +20,7 @@ pub use types::{
 
 use std::sync::{Arc, RwLock};
 
+use crate::poison::{read, write};
 use crate::secrets::Sensitive;
 
 /// No account is signed in, so there is no one to ask Google as.
@@ -42,16 +43,12 @@ impl ClientCell {
 
     /// The current client, or [`NotSignedIn`].
     pub fn get(&self) -> Result<Arc<CalendarClient>, NotSignedIn> {
-        self.inner
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-            .ok_or(NotSignedIn)
+        read(&self.inner).clone().ok_or(NotSignedIn)
     }
 
     /// Installs (or, with `None`, removes) the client.
     pub fn set(&self, client: Option<Arc<CalendarClient>>) {
-        *self.inner.write().unwrap_or_else(|p| p.into_inner()) = client;
+        *write(&self.inner) = client;
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use subtle::ConstantTimeEq;
 
+use crate::poison;
 use crate::secrets::Sensitive;
 
 /// A channel the receiver accepts deliveries for (a copy; the registry keeps the live one).
@@ -203,18 +204,16 @@ impl ChannelRegistry {
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<LiveChannel>>> {
-        // A panic while holding the lock cannot leave the map half-written (every
-        // write is a single insert/remove), so a poisoned lock is still usable.
-        self.channels.read().unwrap_or_else(|e| e.into_inner())
+        poison::read(&self.channels)
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<LiveChannel>>> {
-        self.channels.write().unwrap_or_else(|e| e.into_inner())
+        poison::write(&self.channels)
     }
 }
 
 fn lock(m: &Mutex<Option<String>>) -> std::sync::MutexGuard<'_, Option<String>> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    poison::lock(m)
 }
 
 fn snapshot(live: &LiveChannel) -> RegisteredChannel {

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::{SyncError, SyncOutcome, Syncer};
+use crate::poison::lock;
 use crate::trigger::Trigger;
 
 /// The timings a worker follows; changed at run time through a `watch` channel.
@@ -61,7 +62,7 @@ impl Requests {
 
 impl Shared {
     fn requests(&self) -> std::sync::MutexGuard<'_, Requests> {
-        self.requests.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.requests)
     }
 }
 
@@ -148,7 +149,7 @@ impl CalendarWorker {
     /// Stops the task and waits for it to end.
     pub async fn stop(&self) {
         self.cancel.cancel();
-        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let task = lock(&self.task).take();
         if let Some(task) = task {
             let _ = task.await;
         }
