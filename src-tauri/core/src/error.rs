@@ -63,6 +63,10 @@ pub enum EngineError {
     /// What was asked is already under way (a channel being renewed).
     #[error("{0}")]
     Busy(String),
+    /// A sync was stopped before it finished (the calendar was unwatched, the account
+    /// signed out, CalWatch quit): not a failure, never shown as one.
+    #[error("The sync was stopped before it finished, because the calendar is no longer watched or CalWatch is stopping.")]
+    SyncStopped,
     /// A setting from the window is out of range; the sentence says what is allowed.
     #[error("{0}")]
     InvalidSetting(String),
@@ -94,6 +98,7 @@ impl EngineError {
             EngineError::NotFound(_) => "not_found",
             EngineError::Busy(_) => "busy",
             EngineError::InvalidSetting(_) => "invalid_setting",
+            EngineError::SyncStopped => "sync_stopped",
             EngineError::Store(_) => "store",
             EngineError::Internal(_) => "internal",
         }

@@ -38,6 +38,10 @@ pub enum SyncError {
     /// The local database failed.
     #[error("the local database failed: {0}")]
     Store(String),
+    /// The worker was stopped (unwatching, sign-out, quitting) before the sync finished:
+    /// nothing failed, and nothing is shown as an error.
+    #[error("the sync was stopped before it finished")]
+    Stopped,
 }
 
 impl From<NotSignedIn> for SyncError {

@@ -796,3 +796,41 @@ async fn settings_out_of_range_are_refused_with_a_sentence_and_not_saved() {
         "nothing of a refused patch is saved"
     );
 }
+
+#[tokio::test]
+async fn a_sync_cut_short_by_unwatching_is_not_reported_as_a_store_failure() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    h.settle().await;
+    let mut events = h.engine.subscribe();
+    // The next sync hangs in the notifier, after its commit: unwatching stops it there.
+    h.notifier.hang_from_now();
+    h.insert(
+        "Dentist",
+        "2026-12-21T10:00:00+00:00",
+        "2026-12-21T11:00:00+00:00",
+    );
+    let engine = h.engine.clone();
+    let calendar = h.calendar.clone();
+    let sync = tokio::spawn(async move { engine.sync_now(&calendar).await });
+    h.notifier.wait_for_hang().await;
+    h.engine
+        .unwatch(&h.calendar)
+        .await
+        .expect("unwatching works");
+    let cut_short = tokio::time::timeout(PATIENCE, sync)
+        .await
+        .expect("the waiting caller is answered")
+        .expect("the task ran")
+        .expect_err("the sync did not finish");
+    assert_eq!(
+        cut_short.code(),
+        "sync_stopped",
+        "a stopped sync is its own thing, not a database failure: {cut_short}"
+    );
+    while let Ok(event) = events.try_recv() {
+        if let EngineEvent::Error(e) = event {
+            assert_ne!(e.code(), "store", "the window is never told “store”: {e}");
+        }
+    }
+}

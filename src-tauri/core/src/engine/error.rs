@@ -12,6 +12,7 @@ impl From<SyncError> for EngineError {
             SyncError::Store(s) => {
                 EngineError::Store(sentence(format!("the local database failed: {s}")))
             }
+            SyncError::Stopped => EngineError::SyncStopped,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{lock, read, EngineError, EngineEvent, Inner};
 use crate::store::{CalendarRecord, ChannelRecord};
-use crate::sync::CalendarWorker;
+use crate::sync::{CalendarWorker, SyncError};
 
 impl Inner {
     /// Replaces a channel now; returns the new one.
@@ -98,9 +98,14 @@ impl Inner {
         let worker = self.worker(calendar_id);
         // The baseline: a full list recorded silently (or, re-watching with a kept sync
         // token, an ordinary incremental sync).
-        if let Err(e) = worker.sync_now().await {
-            tracing::warn!(calendar = calendar_id, error = %e, "baseline sync failed; the worker retries");
-            self.emit(EngineEvent::Error(e.into()));
+        match worker.sync_now().await {
+            Ok(_) => {}
+            // Unwatched (or quitting) meanwhile: nothing went wrong.
+            Err(SyncError::Stopped) => {}
+            Err(e) => {
+                tracing::warn!(calendar = calendar_id, error = %e, "baseline sync failed; the worker retries");
+                self.emit(EngineEvent::Error(e.into()));
+            }
         }
         self.emit(EngineEvent::Calendars);
         self.emit(EngineEvent::State);

@@ -141,9 +141,8 @@ impl CalendarWorker {
             r.waiters.push(tx);
         }
         self.shared.wake.notify_one();
-        rx.await.unwrap_or(Err(SyncError::Store(
-            "the sync worker stopped before finishing".to_string(),
-        )))
+        // The worker drops its waiters when it is stopped mid-sync.
+        rx.await.unwrap_or(Err(SyncError::Stopped))
     }
 
     /// Stops the task and waits for it to end.
