@@ -834,3 +834,41 @@ async fn a_sync_cut_short_by_unwatching_is_not_reported_as_a_store_failure() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_sync_token_google_cannot_read_leads_to_one_quiet_full_sync() {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    h.insert(
+        "Dentist",
+        "2026-12-21T10:00:00+00:00",
+        "2026-12-21T11:00:00+00:00",
+    );
+    h.notifier.wait_for(1).await;
+    h.settle().await;
+    // A token Google cannot read: it answers 400 "Invalid sync token value.".
+    h.store()
+        .set_sync_state(
+            &h.calendar,
+            &calwatch_core::store::SyncState {
+                sync_token: Some("damaged-token".into()),
+                last_full_sync_ms: None,
+            },
+        )
+        .expect("the damaged token is stored");
+    let found = tokio::time::timeout(PATIENCE, h.engine.sync_now(&h.calendar))
+        .await
+        .expect("the sync worker answers")
+        .expect("the sync recovers with a full list instead of failing");
+    assert_eq!(found, 0, "the full list is diffed, not told as all new");
+    assert_eq!(h.notifier.notices().len(), 1, "no toast storm");
+    let token = h
+        .store()
+        .sync_state(&h.calendar)
+        .expect("readable")
+        .and_then(|s| s.sync_token);
+    assert!(
+        token.is_some_and(|t| t != "damaged-token"),
+        "the damaged token is replaced by the full list's"
+    );
+}

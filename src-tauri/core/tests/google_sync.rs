@@ -212,6 +212,22 @@ async fn a_stale_sync_token_asks_for_a_full_sync() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn a_sync_token_google_cannot_read_is_treated_like_an_expired_one() -> anyhow::Result<()> {
+    let (_fake, control, client) = setup(50).await?;
+    let calendar = control.user_email();
+    let err = client
+        .events_since(&calendar, "damaged-token")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        GoogleError::SyncTokenExpired,
+        "Google's 400 “Invalid sync token value.” asks for the same full sync as a 410"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn an_unknown_calendar_is_not_found() -> anyhow::Result<()> {
     let (_fake, _control, client) = setup(50).await?;
     let err = client
