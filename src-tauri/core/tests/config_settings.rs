@@ -5,7 +5,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+mod support;
+
 use calwatch_core::config::{Config, ConfigError, Settings};
+use support::log::CapturedLog;
 
 fn load(data_dir: &Path, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let mut env: HashMap<String, String> = vars
@@ -345,4 +348,48 @@ fn a_valid_https_callback_is_returned_parsed() {
         .unwrap();
     assert_eq!(url.host_str(), Some("laptop.example.ts.net"));
     assert_eq!(url.path(), "/notifications");
+}
+
+#[test]
+fn a_key_calwatch_does_not_know_is_reported_with_the_file_and_the_key_and_the_file_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.json");
+    // A timing written at the top level instead of under "timings", and a typo inside it.
+    let text = r#"{"backstop_interval_ms": 60000, "timings": {"coalesce_window_ms": 250, "coalesce_ms": 9}}"#;
+    std::fs::write(&path, text).unwrap();
+    let log = CapturedLog::default();
+    let config = tracing::subscriber::with_default(log.subscriber(tracing::Level::WARN), || {
+        load(dir.path(), &[]).expect("a file with unknown keys still loads")
+    });
+    assert_eq!(
+        config.unknown_keys,
+        ["backstop_interval_ms", "timings.coalesce_ms"]
+    );
+    assert_eq!(
+        config.settings.timings.backstop_interval,
+        Duration::from_secs(15 * 60),
+        "the misplaced timing has no effect, which is why it is reported"
+    );
+    let problem = config
+        .settings_problem()
+        .expect("the window is told about the unknown keys");
+    assert!(
+        problem.contains(&path.display().to_string())
+            && problem.contains("“backstop_interval_ms”")
+            && problem.contains("“timings.coalesce_ms”")
+            && problem.contains("belongs under “timings”"),
+        "the sentence names the file, the keys and where a timing goes: {problem}"
+    );
+    let logged = log.text();
+    assert!(
+        logged.contains("settings.json") && logged.contains("backstop_interval_ms"),
+        "the log names the file and the key: {logged}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "the file is kept as it is"
+    );
+    let clean = tempfile::tempdir().unwrap();
+    assert_eq!(load(clean.path(), &[]).unwrap().settings_problem(), None);
 }

@@ -29,6 +29,9 @@ pub struct EngineState {
     pub watched_count: usize,
     /// When the next channel renewal is due (ms since the epoch).
     pub next_renewal_at: Option<i64>,
+    /// What is wrong with `settings.json` that did not stop CalWatch (keys it does not
+    /// know), with the file's path; `None` when nothing is.
+    pub settings_problem: Option<String>,
 }
 
 /// The imported OAuth client.
@@ -149,6 +152,7 @@ impl Inner {
                 .map(|c| c.iter().filter(|c| c.watched).count())
                 .unwrap_or(0),
             next_renewal_at,
+            settings_problem: config.settings_problem(),
         }
     }
 }
