@@ -347,8 +347,8 @@ impl Engine {
         }
     }
 
-    /// Waits until the sync of `calendar_id` that starts next has finished (tests and the
-    /// shell's "sync now"); returns how many changes it recorded.
+    /// Waits until the sync of `calendar_id` that starts next has finished (tests and
+    /// benches wait on it); returns how many changes it recorded.
     pub async fn sync_now(&self, calendar_id: &str) -> Result<usize, EngineError> {
         self.inner.sync_now(calendar_id).await
     }

@@ -174,8 +174,8 @@ impl Inner {
         }
     }
 
-    /// Waits until the sync of `calendar_id` that starts next has finished (tests and the
-    /// shell's "sync now"); returns how many changes it recorded.
+    /// Waits until the sync of `calendar_id` that starts next has finished (tests and
+    /// benches wait on it); returns how many changes it recorded.
     pub(super) async fn sync_now(&self, calendar_id: &str) -> Result<usize, EngineError> {
         let worker = self.worker(calendar_id);
         Ok(worker.sync_now().await?.changes)

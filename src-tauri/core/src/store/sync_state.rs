@@ -44,14 +44,4 @@ impl Store {
         )?;
         Ok(())
     }
-
-    /// Drops a calendar's sync token (after Google's 410) so the next sync is a full one;
-    /// the snapshots stay, so that full sync reports only real differences.
-    pub fn clear_sync_state(&self, calendar_id: &str) -> Result<(), StoreError> {
-        self.conn().execute(
-            "DELETE FROM sync_state WHERE calendar_id = ?1",
-            params![calendar_id],
-        )?;
-        Ok(())
-    }
 }

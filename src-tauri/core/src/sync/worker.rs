@@ -68,8 +68,6 @@ impl Shared {
 
 /// Handle to a calendar's sync task; dropping it stops the task.
 pub struct CalendarWorker {
-    /// The calendar this worker syncs.
-    calendar_id: String,
     /// Shared with the task.
     shared: Arc<Shared>,
     /// Stops the task (also on drop).
@@ -99,16 +97,10 @@ impl CalendarWorker {
             cancel.clone(),
         ));
         CalendarWorker {
-            calendar_id: calendar_id.to_string(),
             shared,
             cancel,
             task: Mutex::new(Some(task)),
         }
-    }
-
-    /// The calendar this worker syncs.
-    pub fn calendar_id(&self) -> &str {
-        &self.calendar_id
     }
 
     /// A push notification arrived for this calendar.
