@@ -13,9 +13,10 @@ pub mod change;
 pub mod summary;
 pub mod wording;
 
-use std::sync::{Arc, Mutex};
-
-use crate::poison::lock;
+#[cfg(any(test, feature = "test-util"))]
+mod collecting;
+#[cfg(any(test, feature = "test-util"))]
+pub use collecting::CollectingNotifier;
 
 pub use crate::event_time::EventTime;
 pub use change::{Change, ChangeKind, Field, FieldDiff};
@@ -27,32 +28,6 @@ pub use wording::NO_TITLE;
 pub trait Notifier: Send + Sync {
     /// Shows these notices; must not block for long (the sync worker awaits it).
     async fn notify(&self, notices: &[Notice]);
-}
-
-/// A notifier that keeps what it was given: for tests.
-#[derive(Clone, Default)]
-pub struct CollectingNotifier {
-    /// Every notice received, in order.
-    seen: Arc<Mutex<Vec<Notice>>>,
-}
-
-impl CollectingNotifier {
-    /// An empty collector.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Everything notified so far.
-    pub fn notices(&self) -> Vec<Notice> {
-        lock(&self.seen).clone()
-    }
-}
-
-#[async_trait::async_trait]
-impl Notifier for CollectingNotifier {
-    async fn notify(&self, notices: &[Notice]) {
-        lock(&self.seen).extend_from_slice(notices);
-    }
 }
 
 #[cfg(test)]
