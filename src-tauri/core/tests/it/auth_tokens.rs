@@ -1,19 +1,17 @@
 //! `OAuthTokens` as the engine's token source, against fake-google's real token endpoint:
 //! early refresh, refresh after 401, single-flight, invalid_grant, outages, sign-out.
 
-mod support;
-
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::log::CapturedLog;
 use calwatch_core::auth::{self, AccountStatus, OAuthApp, OAuthTokens, RetryPolicy};
 use calwatch_core::clock::Clock;
 use calwatch_core::config::{ClientSecret, Endpoints};
 use calwatch_core::google::{TokenError, TokenSource};
 use calwatch_core::secrets::{MemoryTokenStore, Sensitive, TokenSet, TokenStore};
 use fake_google::{FakeGoogle, Options, TokenFailure};
-use support::log::CapturedLog;
 
 const ACCOUNT: &str = "sandbox.user@example.com";
 /// The test clock's "now": 2026-11-28T12:00:00Z.

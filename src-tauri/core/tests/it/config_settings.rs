@@ -5,10 +5,8 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-mod support;
-
+use crate::support::log::CapturedLog;
 use calwatch_core::config::{Config, ConfigError, Settings};
-use support::log::CapturedLog;
 
 fn load(data_dir: &Path, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let mut env: HashMap<String, String> = vars

@@ -1,15 +1,13 @@
 //! Channels live as long as the user watches: renewed before they expire (new first, then
 //! the old stopped), replaced after a restart if they expired meanwhile, stopped on request.
 
-mod engine_support;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::engine_support::{quick, Harness, Hook, Seen, Tunnel, PATIENCE};
 use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::{ChangeKind, Notice};
 use calwatch_core::store::ChannelState;
-use engine_support::{quick, Harness, Hook, Seen, Tunnel, PATIENCE};
 use fake_google::{ChannelState as GoogleState, Faults};
 use serde_json::json;
 

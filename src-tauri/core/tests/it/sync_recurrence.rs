@@ -5,13 +5,11 @@
 //!
 //! Real HTTP against fake-google on loopback, a real SQLite file, paused tokio time.
 
-mod engine_support;
-
 use std::sync::Arc;
 
+use crate::engine_support::{id_of, kinds, quick, Harness};
 use calwatch_core::notice::{ChangeKind, Field};
 use chrono_tz::America::New_York;
-use engine_support::{id_of, kinds, quick, Harness};
 use serde_json::json;
 
 /// A weekly standup on Tuesdays from Tue 1 Dec 2026, 09:00–09:15 New York time.

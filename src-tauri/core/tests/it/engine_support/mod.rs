@@ -1,6 +1,5 @@
 //! What the engine tests share: a fake Google on loopback, a real data dir in a tempdir,
 //! a real sign-in through fake-google's consent page, and a notifier that records.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

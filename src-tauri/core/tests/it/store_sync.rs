@@ -1,14 +1,12 @@
 //! Committing a sync: snapshots, changes and the sync token move together or not at all,
 //! and recorded changes wait (across restarts) until they are delivered.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
+use crate::support::store::{at, calendar, raw, store_with_account};
 use calwatch_core::notice::{Change, ChangeKind};
 use calwatch_core::store::{CalendarRecord, EventSnapshot, Store, StoreError, SyncCommit};
 use calwatch_core::trigger::Trigger;
-use support::store::{at, calendar, raw, store_with_account};
 use tempfile::TempDir;
 
 const WORK: &str = "work@example.com";

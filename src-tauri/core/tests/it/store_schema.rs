@@ -1,15 +1,13 @@
 //! Opening the store: migrations from empty, reopening keeps everything, and a file from a
 //! newer CalWatch is refused without being touched.
 
-mod support;
-
+use crate::support::store::{at, calendar, raw, store_with_account, ME};
 use calwatch_core::notice::{Change, ChangeKind, EventTime};
 use calwatch_core::secrets::Sensitive;
 use calwatch_core::store::{
     AccountStatus, CalendarRecord, ChannelRecord, ChannelState, EventSnapshot, Store, StoreError,
     SyncState, SCHEMA_VERSION,
 };
-use support::store::{at, calendar, raw, store_with_account, ME};
 
 fn user_version(path: &std::path::Path) -> i64 {
     raw(path)

@@ -1,14 +1,11 @@
 //! After a sign-in, a watch and a few syncs, no OAuth token is in the data dir or in the
 //! log: tokens live in the keyring (here its in-memory stand-in) and nowhere else.
 
-mod engine_support;
-mod support;
-
 use std::path::Path;
 
+use crate::engine_support::{quick, Harness};
+use crate::support::log::CapturedLog;
 use calwatch_core::secrets::TokenStore;
-use engine_support::{quick, Harness};
-use support::log::CapturedLog;
 
 fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();

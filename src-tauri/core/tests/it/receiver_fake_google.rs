@@ -2,12 +2,10 @@
 //! duplicate and reorder faults): what reaches the sync side is each message at most once,
 //! in increasing order, and always the latest one.
 
-mod support;
-
+use crate::support::receiver::LoopbackReceiver;
 use calwatch_core::receiver::{Delivery, ReceiverLimits, DEFAULT_CALLBACK_PATH};
 use fake_google::{FakeGoogle, Faults, Options, USER_EMAIL};
 use serde_json::json;
-use support::receiver::LoopbackReceiver;
 
 const CHANNEL: &str = "0b7c5e1a-6f00-4c1e-9a51-7d1f3e0c2b11";
 const TOKEN: &str = "Zq3v9XbT1mK7pLr0sWc5yHn2dJf8gAe4uIo6tRx";

@@ -21,7 +21,10 @@ fn without_a_secret_service_every_call_says_the_keyring_is_not_available() {
         let missing = dir.path().join("no-bus-here");
         let status = Command::new(std::env::current_exe().unwrap())
             .args([
-                "without_a_secret_service_every_call_says_the_keyring_is_not_available",
+                &format!(
+                    "{}::without_a_secret_service_every_call_says_the_keyring_is_not_available",
+                    module_path!().split_once("::").map_or("", |(_, m)| m)
+                ),
                 "--exact",
                 "--nocapture",
             ])

@@ -1,14 +1,12 @@
 //! Accounts, calendars and channels: what the window lists and what restarts re-arm.
 
-mod support;
-
+use crate::support::store::{calendar, store_with_account, ME};
 use calwatch_core::notice::{Change, ChangeKind};
 use calwatch_core::secrets::Sensitive;
 use calwatch_core::store::{
     AccountStatus, CalendarRecord, ChannelRecord, ChannelState, EventSnapshot, Store, StoreError,
     SyncState,
 };
-use support::store::{calendar, store_with_account, ME};
 use tempfile::TempDir;
 
 fn fixture() -> (TempDir, Store) {

@@ -12,13 +12,19 @@ use calwatch_core::secrets::{KeyringStore, Sensitive, TokenSet, TokenStore};
 /// Set for a test that asked for a session of its own, to its name.
 const OWN_SESSION: &str = "CALWATCH_TEST_OWN_SESSION";
 
+/// `test`'s name as the test harness knows it in this binary: with its module's path.
+fn qualified(test: &str) -> String {
+    let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+    format!("{module}::{test}")
+}
+
 /// Re-runs `test` from this binary inside a fresh `tests/desktop-session.sh` session.
 fn run_in_new_session(test: &str) {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/desktop-session.sh");
     let status = Command::new(&script)
         .arg("--")
         .arg(std::env::current_exe().expect("the test binary's path"))
-        .args([test, "--exact", "--nocapture"])
+        .args([&qualified(test), "--exact", "--nocapture"])
         .env(OWN_SESSION, test)
         .status()
         .unwrap_or_else(|e| panic!("could not run {}: {e}", script.display()));

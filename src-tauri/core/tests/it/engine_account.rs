@@ -2,15 +2,13 @@
 //! from, a wake-up catches up, an idle engine stays idle, a deleted calendar is let go,
 //! and each calendar carries the access role Google lists.
 
-mod engine_support;
-
 use std::time::Duration;
 
+use crate::engine_support::{browser, quick, Harness, Tunnel, PATIENCE};
 use calwatch_core::auth::AccountStatus;
 use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::Notice;
 use calwatch_core::secrets::TokenStore;
-use engine_support::{browser, quick, Harness, Tunnel, PATIENCE};
 use fake_google::{ChannelState as GoogleState, Faults};
 
 /// Waits for an error event with `code`.
@@ -293,7 +291,7 @@ async fn new_callback_url_moves_live_channels_to_it() {
     let first = h.watch().await;
     let tunnel = Tunnel::start(
         h.receiver,
-        std::sync::Arc::new(|_: &engine_support::Seen| {}),
+        std::sync::Arc::new(|_: &crate::engine_support::Seen| {}),
     )
     .await;
     h.engine
@@ -450,7 +448,7 @@ async fn signing_in_as_another_account_replaces_the_old_one() {
     // "Sign in again", and the user picks another account in Google's chooser.
     h.control.add_user(OTHER);
     h.engine
-        .sign_in(engine_support::browser_as(OTHER))
+        .sign_in(crate::engine_support::browser_as(OTHER))
         .await
         .expect("signing in as another account works");
 
@@ -525,7 +523,7 @@ async fn signing_in_as_another_account_replaces_the_old_one() {
         .await
         .expect("watching the new account's calendar works");
     h.engine
-        .sign_in(engine_support::browser_as(OTHER))
+        .sign_in(crate::engine_support::browser_as(OTHER))
         .await
         .expect("signing in again as the same account works");
     let live = h.engine.channels().expect("channels");
@@ -606,7 +604,7 @@ async fn with_two_stored_accounts_the_newest_is_loaded_and_the_other_signed_out(
     .expect("an OAuth client");
     let signed = calwatch_core::auth::sign_in(
         &app,
-        &*engine_support::browser_as(OTHER),
+        &*crate::engine_support::browser_as(OTHER),
         tokio_util::sync::CancellationToken::new(),
         PATIENCE,
     )
@@ -667,7 +665,7 @@ async fn another_account_replaces_one_whose_sign_in_died() {
     error_event(&mut events, "needs_sign_in").await;
     h.control.add_user(OTHER);
     h.engine
-        .sign_in(engine_support::browser_as(OTHER))
+        .sign_in(crate::engine_support::browser_as(OTHER))
         .await
         .expect("signing in as another account works even though the old sign-in is dead");
 

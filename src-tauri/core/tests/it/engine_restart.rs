@@ -2,17 +2,15 @@
 //! shown after the restart, once; a taken port is reported, not fatal; errors carry the
 //! window's codes and sentences.
 
-mod engine_support;
-
 use std::sync::Arc;
 
+use crate::engine_support::{browser, free_port, quick, Harness, RecordingNotifier};
 use calwatch_core::config::Config;
 use calwatch_core::engine::{
     Clock, Engine, EngineDeps, EngineEvent, SettingsPatch, HISTORY_RETENTION,
 };
 use calwatch_core::notice::Notice;
 use calwatch_core::secrets::MemoryTokenStore;
-use engine_support::{browser, free_port, quick, Harness, RecordingNotifier};
 
 #[tokio::test(start_paused = true)]
 async fn change_committed_but_not_shown_before_a_crash_is_shown_once_after_restart() {

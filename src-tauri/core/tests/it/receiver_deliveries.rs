@@ -2,15 +2,13 @@
 //! deliveries get their status code and never reach the sync side; genuine ones are
 //! acknowledged and handed on exactly once.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::log::CapturedLog;
+use crate::support::receiver::LoopbackReceiver as Receiver;
 use calwatch_core::receiver::{Delivery, ReceiverLimits, RegisteredChannel, DEFAULT_CALLBACK_PATH};
 use calwatch_core::secrets::Sensitive;
 use reqwest::StatusCode;
-use support::log::CapturedLog;
-use support::receiver::LoopbackReceiver as Receiver;
 
 const CHANNEL: &str = "4ba78bf0-6a47-11e2-bcfd-0800200c9a66";
 const CALENDAR: &str = "work@example.com";

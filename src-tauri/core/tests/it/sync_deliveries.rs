@@ -1,14 +1,12 @@
 //! However Google's notifications arrive — in a burst, twice, out of order, replayed,
 //! not at all, or with a dead sync token — every change is told exactly once.
 
-mod engine_support;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
+use crate::engine_support::{kinds, quick, Harness};
 use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::{ChangeKind, Notice};
-use engine_support::{kinds, quick, Harness};
 use fake_google::Faults;
 use serde_json::json;
 

@@ -1,12 +1,10 @@
 //! What reaches the engine's receiver but is not Google — forged, malformed, or the
 //! user's own reachability probe — never becomes a sync or a change.
 
-mod engine_support;
-
 use std::time::Duration;
 
+use crate::engine_support::{free_port, quick, Harness};
 use calwatch_core::receiver::ProbeStepCode;
-use engine_support::{free_port, quick, Harness};
 use reqwest::StatusCode;
 
 #[tokio::test(start_paused = true)]

@@ -3,11 +3,9 @@
 //!
 //! Real HTTP against fake-google on loopback, a real SQLite file, paused tokio time.
 
-mod engine_support;
-
+use crate::engine_support::{id_of, kinds, quick, Harness};
 use calwatch_core::notice::{ChangeKind, EventTime, Field, Notice};
 use chrono::{Datelike, NaiveDate};
-use engine_support::{id_of, kinds, quick, Harness};
 use serde_json::json;
 
 #[tokio::test(start_paused = true)]
