@@ -332,14 +332,7 @@ impl Engine {
     pub async fn shutdown(&self) {
         let inner = &self.inner;
         inner.cancel.cancel();
-        let task = {
-            let mut receiver = lock(&inner.receiver);
-            receiver.stop.cancel();
-            receiver.task.take()
-        };
-        if let Some(task) = task {
-            let _ = task.await;
-        }
+        inner.stop_receiver().await;
         let workers: Vec<Arc<CalendarWorker>> =
             lock(&inner.workers).drain().map(|(_, w)| w).collect();
         for worker in workers {

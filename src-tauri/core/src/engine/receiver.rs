@@ -73,15 +73,21 @@ impl Inner {
         }
     }
 
-    pub(super) async fn bind_receiver(&self, address: SocketAddr) {
-        let previous = {
+    /// Stops the receiver, if it runs, and waits until it no longer listens.
+    pub(super) async fn stop_receiver(&self) {
+        let task = {
             let mut receiver = lock(&self.receiver);
             receiver.stop.cancel();
             receiver.task.take()
         };
-        if let Some(task) = previous {
+        if let Some(task) = task {
             let _ = task.await;
         }
+    }
+
+    /// (Re)binds the receiver on `address`; a failure is kept in the state and broadcast.
+    pub(super) async fn bind_receiver(&self, address: SocketAddr) {
+        self.stop_receiver().await;
         let callback_path = read(&self.config).settings.callback_path.clone();
         let mut status = Receiver {
             address,
