@@ -125,7 +125,7 @@ pub async fn check_callback(active: State<'_, ActiveEngine>) -> Result<ProbeRepo
 #[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn list_calendars(active: State<'_, ActiveEngine>) -> Result<Vec<CalendarView>> {
-    let calendars = active.engine().calendars(true).await?;
+    let calendars = active.engine().refresh_calendars().await?;
     Ok(calendars.into_iter().map(CalendarView::from).collect())
 }
 
@@ -267,7 +267,7 @@ pub async fn sandbox_stop(active: State<'_, ActiveEngine>) -> Result<AppStateVie
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn sandbox_events(active: State<'_, ActiveEngine>) -> Result<Vec<SandboxEvent>> {
     let sandbox = running(&active)?;
-    let calendars = active.engine().calendars(false).await?;
+    let calendars = active.engine().calendars()?;
     let ids: Vec<String> = calendars.into_iter().map(|c| c.id).collect();
     Ok(sandbox.events(&ids))
 }
@@ -328,6 +328,6 @@ async fn channel_view(
     channel: calwatch_core::store::ChannelRecord,
 ) -> ChannelView {
     // Only for the calendar's name; a failure here must not fail the watch that worked.
-    let calendars = engine.calendars(false).await.unwrap_or_default();
+    let calendars = engine.calendars().unwrap_or_default();
     ChannelView::new(channel, &crate::views::calendar_names(&calendars))
 }

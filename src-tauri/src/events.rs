@@ -93,7 +93,7 @@ async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineE
                 Ok(())
             }
         },
-        EngineEvent::Calendars => match engine.calendars(false).await {
+        EngineEvent::Calendars => match engine.calendars() {
             Ok(calendars) => app.emit(
                 CALENDARS,
                 calendars
@@ -124,6 +124,6 @@ async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineE
 /// cannot be read).
 pub async fn channels(engine: &Engine) -> Result<Vec<crate::views::ChannelView>, UiError> {
     let channels = engine.channels()?;
-    let calendars = engine.calendars(false).await.unwrap_or_default();
+    let calendars = engine.calendars().unwrap_or_default();
     Ok(channel_views(channels, &calendars))
 }

@@ -89,7 +89,11 @@ async fn run() {
     ] {
         if size > 0 {
             control.add_calendar(&calendar, "Big", "Europe/London");
-            bench.engine.calendars(true).await.expect("calendar list");
+            bench
+                .engine
+                .refresh_calendars()
+                .await
+                .expect("calendar list");
             control.insert_events_quietly(
                 &calendar,
                 (0..size)

@@ -21,7 +21,7 @@ use serde::Deserialize;
 pub use crate::account::AccountStatus;
 pub use oauth::OAuthApp;
 pub use sign_in::{sign_in, sign_in_at, Opener, SignedIn};
-pub use tokens::{Clock, OAuthTokens, RetryPolicy, REFRESH_LEAD};
+pub use tokens::{OAuthTokens, RetryPolicy, REFRESH_LEAD};
 
 use crate::secrets::{SecretsError, Sensitive, TokenSet, TokenStore};
 use oauth::Failure;
@@ -132,9 +132,10 @@ impl AuthError {
     }
 }
 
-/// The system clock in epoch milliseconds (the default [`Clock`]).
+/// The system clock in epoch milliseconds, for a sign-in started without the engine's
+/// clock.
 pub fn system_now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+    crate::clock::Clock::now_ms(&crate::clock::SystemClock)
 }
 
 /// Revokes the grant behind `tokens` at Google (the refresh token if there is one,

@@ -94,6 +94,20 @@ impl Default for Timings {
     }
 }
 
+impl Timings {
+    /// The names the timings have in `settings.json`.
+    pub const KEYS: [&'static str; 8] = [
+        "coalesce_window_ms",
+        "backstop_interval_ms",
+        "channel_ttl_ms",
+        "renew_at_fraction",
+        "renew_min_lead_ms",
+        "sign_in_timeout_ms",
+        "sync_retry_first_ms",
+        "sync_retry_max_ms",
+    ];
+}
+
 /// The shortest wait before a failed sync is tried again.
 const MIN_SYNC_RETRY: Duration = Duration::from_secs(1);
 
@@ -179,6 +193,10 @@ pub struct Config {
     pub settings: Settings,
     /// Which settings came from the environment, so saving does not persist them.
     pub env_overrides: EnvOverrides,
+    /// Keys in `settings.json` CalWatch does not know (`timings.` before a timing's name),
+    /// ignored but reported: a timing written at the top level would otherwise be silently
+    /// without effect.
+    pub unknown_keys: Vec<String>,
 }
 
 /// Why the configuration could not be loaded or saved, or a callback URL is unusable.
@@ -325,13 +343,19 @@ impl Config {
             api_base: endpoint(env, "CALWATCH_API_BASE", defaults.api_base)?,
         };
         let allow_http_callback = flag(env, "CALWATCH_ALLOW_HTTP_CALLBACK")?;
-        let file = read_settings(&data_dir.join(SETTINGS_FILE))?;
+        let settings_path = data_dir.join(SETTINGS_FILE);
+        let file = read_settings(&settings_path)?;
+        let unknown_keys = unknown_settings_keys(&settings_path);
+        for key in &unknown_keys {
+            tracing::warn!(file = %settings_path.display(), key, "settings.json has a key CalWatch does not know; it is ignored");
+        }
         let mut config = Config {
             data_dir,
             endpoints,
             allow_http_callback,
             settings: file.clone(),
             env_overrides: EnvOverrides::default(),
+            unknown_keys,
         };
 
         if let Some(value) = var(env, "CALWATCH_RECEIVER_ADDR") {
@@ -380,7 +404,40 @@ impl Config {
             allow_http_callback: false,
             settings: Settings::default(),
             env_overrides: EnvOverrides::default(),
+            unknown_keys: Vec::new(),
         }
+    }
+
+    /// What is wrong with `settings.json` that did not stop CalWatch, as the window shows
+    /// it: the file and the keys it ignores.
+    pub fn settings_problem(&self) -> Option<String> {
+        if self.unknown_keys.is_empty() {
+            return None;
+        }
+        let keys: Vec<String> = self.unknown_keys.iter().map(|k| format!("“{k}”")).collect();
+        let timings: Vec<&str> = self
+            .unknown_keys
+            .iter()
+            .filter(|k| Timings::KEYS.contains(&k.as_str()))
+            .map(String::as_str)
+            .collect();
+        let hint = if timings.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " {} belongs under “timings”.",
+                timings
+                    .iter()
+                    .map(|k| format!("“{k}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        Some(format!(
+            "{} has settings CalWatch does not know, which it ignores: {}.{hint} The file is left as it is; fix it and restart CalWatch.",
+            self.settings_path().display(),
+            keys.join(", ")
+        ))
     }
 
     /// `settings.json`'s path.
@@ -560,6 +617,38 @@ fn read_settings(path: &Path) -> Result<Settings, ConfigError> {
         });
     }
     Ok(settings)
+}
+
+/// The keys of `settings.json` at `path` that [`Settings`] does not have (nested ones
+/// under `timings` as `timings.name`); none when the file is missing or unreadable
+/// (reading it reports that).
+fn unknown_settings_keys(path: &Path) -> Vec<String> {
+    let Some(serde_json::Value::Object(file)) = fs::read_to_string(path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+    else {
+        return Vec::new();
+    };
+    let known = match serde_json::to_value(Settings::default()) {
+        Ok(serde_json::Value::Object(known)) => known,
+        _ => return Vec::new(),
+    };
+    let mut unknown = Vec::new();
+    for (key, value) in &file {
+        if !known.contains_key(key) {
+            unknown.push(key.clone());
+        } else if key == "timings" {
+            if let serde_json::Value::Object(timings) = value {
+                unknown.extend(
+                    timings
+                        .keys()
+                        .filter(|k| !Timings::KEYS.contains(&k.as_str()))
+                        .map(|k| format!("timings.{k}")),
+                );
+            }
+        }
+    }
+    unknown
 }
 
 /// Writes `bytes` to `path` via a temp file in the same folder and a rename, so a crash

@@ -1,32 +1,52 @@
 //! CalWatch's engine: everything but the display.
 //!
 //! # Layout
-//! - [`config`]: settings, their `CALWATCH_*` overrides, importing `client_secret*.json`.
-//! - [`account`]: an account's status, shared by auth, the store and the window.
-//! - [`secrets`]: the `TokenStore` trait and its OS-keyring implementation; secret wrappers.
-//! - [`auth`]: the OAuth installed-app flow (PKCE, loopback, `state`), refresh, revoke.
-//! - [`google`]: the typed Calendar v3 client and its error mapping.
-//! - [`store`]: SQLite persistence: channels, sync tokens, snapshots, change history.
-//! - [`notice`]: `Change` values and the `Notifier` trait.
-//! - [`recurrence`]: a series' rule: what is compared, in words, its last occurrence.
-//! - [`receiver`]: the axum router for Google's POSTs and the reachability probe.
-//! - [`sync`]: per-calendar incremental sync, coalescing, change classification.
-//! - [`channels`]: channel lifecycle: watch, renew before expiry, stop, re-arm.
-//! - [`engine`]: wires the above; the one handle the shell holds.
+//!
+//! Listed from the bottom up: a module uses only modules above it in this list (a test,
+//! `tests/it/module_graph.rs`, fails on a cycle).
+//! - [`clock`]: the one injected wall clock (engine, tokens, store); tokio-following in tests.
+//! - [`poison`]: what a lock poisoned by a panic means, stated once.
 //! - [`private_files`]: owner-only modes for the data dir, the database and the logs.
 //! - [`log_file`]: the daily log file, owner-only, seven kept.
+//! - [`event_time`]: an event's start or end (a date or a moment).
+//! - [`trigger`]: what started a sync (push, catch-up, backstop…), which decides its wording.
+//! - [`secrets`]: the `TokenStore` trait and its OS-keyring implementation; secret wrappers.
+//! - [`config`]: settings, their `CALWATCH_*` overrides, importing `client_secret*.json`.
+//! - [`recurrence`]: a series' rule: what is compared, in words, its last occurrence.
+//! - [`notice`]: `Change` values (`change`), their wording (`wording`), summaries
+//!   (`summary`) and the `Notifier` trait.
+//! - [`google`]: the typed Calendar v3 client, its error mapping, the signed-in `ClientCell`.
+//! - [`account`]: an account's status, shared by auth, the store and the window.
+//! - [`auth`]: the OAuth installed-app flow (PKCE, loopback, `state`), refresh, revoke.
+//! - [`store`]: SQLite persistence (open, migrate, the sync transaction) and its tables:
+//!   `accounts`, `calendars`, `channels`, `sync_state`, `snapshots`, `history`.
+//! - [`error`]: `EngineError`, the window's error codes and sentences.
+//! - [`event`]: `EngineEvent`, what subscribers hear, and `Report`, how background
+//!   failures reach the engine.
+//! - [`receiver`]: the axum router for Google's POSTs and the reachability probe.
+//! - [`sync`]: per-calendar incremental sync, coalescing, change classification.
+//! - [`channels`]: channel lifecycle: watch, renew before expiry (`lifecycle::renewal`),
+//!   stop, re-arm.
+//! - [`engine`]: the `Engine` facade the shell holds, over `session`, `receiver`,
+//!   `watching`, `dispatch`, `settings` and `state`; words sync and channel failures.
 
 pub mod account;
 pub mod auth;
 pub mod channels;
+pub mod clock;
 pub mod config;
 pub mod engine;
+pub mod error;
+pub mod event;
+pub mod event_time;
 pub mod google;
 pub mod log_file;
 pub mod notice;
+pub mod poison;
 pub mod private_files;
 pub mod receiver;
 pub mod recurrence;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod trigger;

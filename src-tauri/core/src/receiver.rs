@@ -85,15 +85,6 @@ impl Delivery {
         }
     }
 
-    /// The calendar the notification is about.
-    pub fn calendar_id(&self) -> &str {
-        match self {
-            Delivery::Sync { calendar_id, .. }
-            | Delivery::Exists { calendar_id, .. }
-            | Delivery::NotExists { calendar_id, .. } => calendar_id,
-        }
-    }
-
     /// Google's message number for the notification.
     pub fn message_number(&self) -> u64 {
         match self {

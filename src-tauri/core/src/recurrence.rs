@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 
-use crate::notice::EventTime;
+use crate::event_time::EventTime;
 
 /// No series is followed further than this many occurrences looking for its end.
 const MAX_OCCURRENCES: u32 = 10_000;

@@ -13,11 +13,13 @@ pub mod outbox;
 pub mod worker;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use crate::engine::Clock;
-use crate::google::{CalendarClient, GoogleError};
+use crate::clock::Clock;
+use crate::event::Report;
+use crate::google::{ClientCell, GoogleError, NotSignedIn};
 use crate::store::{EventSnapshot, Store, StoreError, SyncCommit};
+use crate::trigger::Trigger;
 
 pub use outbox::Outbox;
 pub use worker::{CalendarWorker, WorkerTimings};
@@ -36,6 +38,16 @@ pub enum SyncError {
     /// The local database failed.
     #[error("the local database failed: {0}")]
     Store(String),
+    /// The worker was stopped (unwatching, sign-out, quitting) before the sync finished:
+    /// nothing failed, and nothing is shown as an error.
+    #[error("the sync was stopped before it finished")]
+    Stopped,
+}
+
+impl From<NotSignedIn> for SyncError {
+    fn from(_: NotSignedIn) -> Self {
+        SyncError::NotSignedIn
+    }
 }
 
 impl From<StoreError> for SyncError {
@@ -56,34 +68,6 @@ pub struct SyncOutcome {
     pub full: bool,
 }
 
-/// The Calendar client of the signed-in account, replaced on sign-in and sign-out.
-#[derive(Clone, Default)]
-pub struct ClientCell {
-    /// `None` while signed out.
-    inner: Arc<RwLock<Option<Arc<CalendarClient>>>>,
-}
-
-impl ClientCell {
-    /// An empty cell (signed out).
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The current client, or [`SyncError::NotSignedIn`].
-    pub fn get(&self) -> Result<Arc<CalendarClient>, SyncError> {
-        self.inner
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-            .ok_or(SyncError::NotSignedIn)
-    }
-
-    /// Installs (or, with `None`, removes) the client.
-    pub fn set(&self, client: Option<Arc<CalendarClient>>) {
-        *self.inner.write().unwrap_or_else(|p| p.into_inner()) = client;
-    }
-}
-
 /// Runs one sync of one calendar, start to finish. Callers serialise syncs of the same
 /// calendar (the worker does), so the snapshot read here is the one the commit replaces.
 pub struct Syncer {
@@ -95,6 +79,8 @@ pub struct Syncer {
     clock: Arc<dyn Clock>,
     /// Where committed changes go next.
     outbox: Arc<Outbox>,
+    /// Where a worker reports a failed sync (once per failing streak).
+    report: Report<SyncError>,
 }
 
 impl Syncer {
@@ -104,23 +90,25 @@ impl Syncer {
         client: ClientCell,
         clock: Arc<dyn Clock>,
         outbox: Arc<Outbox>,
+        report: Report<SyncError>,
     ) -> Self {
         Syncer {
             store,
             client,
             clock,
             outbox,
+            report,
         }
     }
 
-    /// The outbox this syncer delivers to.
-    pub fn outbox(&self) -> &Arc<Outbox> {
-        &self.outbox
+    /// Tells the engine a sync failed.
+    pub fn report(&self, error: SyncError) {
+        (self.report)(error);
     }
 
     /// Syncs `calendar_id`: incremental when a sync token is stored, else a full list (the
-    /// silent baseline when no snapshot exists yet). With `away`, what is found is told as
-    /// one "while you were away" summary.
+    /// silent baseline when no snapshot exists yet). What `trigger` started it decides how
+    /// the findings are told (a catch-up's as one "while you were away" summary).
     ///
     /// `cache` is the caller's copy of the calendar's snapshot: loaded from the store when
     /// `None`, kept equal to the store after each commit, dropped when a commit fails. The
@@ -129,7 +117,7 @@ impl Syncer {
     pub async fn sync(
         &self,
         calendar_id: &str,
-        away: bool,
+        trigger: Trigger,
         cache: &mut Option<Snapshot>,
     ) -> Result<SyncOutcome, SyncError> {
         let client = self.client.get()?;
@@ -198,7 +186,7 @@ impl Syncer {
             new_sync_token: Some(&next_token),
             full_sync_at: full.then_some(now),
             received_ms: now,
-            away,
+            trigger,
         })?;
         let mut known = known;
         for id in &removed {
@@ -216,7 +204,7 @@ impl Syncer {
         );
         let count = changes.len();
         if count > 0 {
-            self.outbox.deliver(&ids, &changes, away).await;
+            self.outbox.deliver(&ids, &changes, trigger).await;
         }
         Ok(SyncOutcome {
             changes: count,

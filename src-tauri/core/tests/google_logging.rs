@@ -1,7 +1,8 @@
 //! What the Calendar client writes to the log: enough to debug a request, never a token.
 //! Alone in its own test binary because it installs the process-wide subscriber.
 
-mod support;
+#[path = "it/support/log.rs"]
+mod log;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +10,7 @@ use std::time::Duration;
 use calwatch_core::google::{CalendarClient, FixedToken, RetryPolicy};
 use calwatch_core::secrets::Sensitive;
 use fake_google::{FakeGoogle, Faults, Options};
-use support::log::CapturedLog;
+use log::CapturedLog;
 
 #[tokio::test]
 async fn requests_are_logged_without_the_access_token() -> anyhow::Result<()> {

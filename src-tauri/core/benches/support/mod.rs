@@ -142,7 +142,7 @@ pub async fn engine_against(base_url: &str, tune: impl Fn(&mut Config)) -> Bench
         .set_callback_url(&format!("http://{receiver}/notifications"))
         .await
         .expect("callback URL");
-    engine.calendars(true).await.expect("calendar list");
+    engine.refresh_calendars().await.expect("calendar list");
     Bench {
         engine,
         notifier,

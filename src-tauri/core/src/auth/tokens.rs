@@ -11,15 +11,13 @@ use tokio::sync::{watch, Mutex};
 use super::oauth::Failure;
 use super::{OAuthApp, DEFAULT_ACCESS_TOKEN_LIFETIME};
 use crate::account::{log_label, AccountStatus};
+use crate::clock::{Clock, SystemClock};
 use crate::google::{TokenError, TokenSource};
 use crate::secrets::{SecretsError, Sensitive, TokenSet, TokenStore};
 
 /// How long before expiry a token is replaced, so a call never starts with a token that
 /// dies in flight.
 pub const REFRESH_LEAD: Duration = Duration::from_secs(60);
-
-/// Milliseconds since the epoch, injectable so tests can move time without sleeping.
-pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
 /// How a refresh that meets network trouble is retried before reporting offline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +40,7 @@ impl Default for RetryPolicy {
     }
 }
 
-/// An account's live tokens; hand it to the Calendar client as `Arc<dyn TokenSource>`.
+/// An account's current tokens; hand it to the Calendar client as `Arc<dyn TokenSource>`.
 pub struct OAuthTokens {
     /// The account (its address): the keyring entry refreshed tokens are saved under.
     account: String,
@@ -51,7 +49,7 @@ pub struct OAuthTokens {
     /// Where refreshed tokens are written back, so a restart does not need a refresh.
     store: Arc<dyn TokenStore>,
     /// Now, in epoch milliseconds.
-    clock: Clock,
+    clock: Arc<dyn Clock>,
     /// Backoff for transient refresh failures.
     retry: RetryPolicy,
     /// The tokens; held across a refresh so concurrent callers wait for that one refresh.
@@ -74,7 +72,7 @@ struct Current {
 }
 
 impl OAuthTokens {
-    /// Live tokens for `account`, starting signed in.
+    /// Current tokens for `account`, starting signed in.
     pub fn new(
         app: OAuthApp,
         account: &str,
@@ -86,7 +84,7 @@ impl OAuthTokens {
             account: account.to_string(),
             app,
             store,
-            clock: Arc::new(super::system_now_ms),
+            clock: Arc::new(SystemClock),
             retry: RetryPolicy::default(),
             current: Mutex::new(Current {
                 tokens,
@@ -109,7 +107,7 @@ impl OAuthTokens {
     }
 
     /// Uses `clock` instead of the system clock (tests move time by hand).
-    pub fn with_clock(mut self, clock: Clock) -> OAuthTokens {
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> OAuthTokens {
         self.clock = clock;
         self
     }
@@ -203,7 +201,7 @@ impl OAuthTokens {
                     let lifetime = response
                         .expires_in()
                         .unwrap_or(DEFAULT_ACCESS_TOKEN_LIFETIME);
-                    let now = (self.clock)();
+                    let now = self.clock.now_ms();
                     tracing::debug!(account = %log_label(&self.account), "access token refreshed");
                     return Ok(TokenSet {
                         access_token: Sensitive::new(response.access_token().secret().clone()),
@@ -249,7 +247,7 @@ impl TokenSource for OAuthTokens {
     async fn access_token(&self) -> Result<Sensitive<String>, TokenError> {
         let round = self.rounds.load(Ordering::Acquire);
         let mut current = self.current.lock().await;
-        let now = (self.clock)();
+        let now = self.clock.now_ms();
         let lead = REFRESH_LEAD.as_millis() as i64;
         if now < current.tokens.expires_at_ms.saturating_sub(lead) {
             return Ok(current.tokens.access_token.clone());

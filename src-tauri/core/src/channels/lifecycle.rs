@@ -1,5 +1,7 @@
 //! Watch, renew, stop and re-arm push channels.
 
+mod renewal;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -9,24 +11,15 @@ use rand::RngCore;
 use tokio::sync::{broadcast, mpsc, Notify};
 use tokio_util::sync::CancellationToken;
 
-use super::timing::{expiring_soon, renew_at_ms};
-use crate::engine::{Clock, EngineEvent};
-use crate::google::{GoogleError, WatchRequest};
+use super::timing::expiring_soon;
+use crate::clock::Clock;
+use crate::event::{EngineEvent, Report};
+use crate::google::{ClientCell, GoogleError, NotSignedIn, WatchRequest};
+use crate::poison::{lock, read, write};
 use crate::receiver::{ChannelRegistry, RegisteredChannel};
 use crate::secrets::Sensitive;
 use crate::store::{ChannelRecord, ChannelState, Store, StoreError};
-use crate::sync::{ClientCell, SyncError};
 
-/// How long a renewal waits for the new channel's `sync` message before stopping the old
-/// channel anyway: the old one keeps delivering until the new one has shown it works.
-const CONFIRM_WAIT: Duration = Duration::from_secs(30);
-/// First wait after a failed renewal; doubles up to [`RENEW_RETRY_MAX`].
-const RENEW_RETRY_FIRST: Duration = Duration::from_secs(30);
-/// The longest wait between renewal attempts.
-const RENEW_RETRY_MAX: Duration = Duration::from_secs(15 * 60);
-/// Renewal timers wake at least this often to re-read the wall clock: tokio's clock
-/// does not run while the machine sleeps, the wall clock does.
-const WAKE_AT_LEAST_EVERY: Duration = Duration::from_secs(10 * 60);
 /// Random bytes in a channel token (URL-safe base64 without padding: 43 characters).
 const TOKEN_BYTES: usize = 32;
 
@@ -72,13 +65,9 @@ impl From<StoreError> for ChannelError {
     }
 }
 
-impl From<SyncError> for ChannelError {
-    fn from(e: SyncError) -> Self {
-        match e {
-            SyncError::NotSignedIn => ChannelError::NotSignedIn,
-            SyncError::Google(g) => ChannelError::Google(g),
-            SyncError::Store(s) => ChannelError::Store(s),
-        }
+impl From<NotSignedIn> for ChannelError {
+    fn from(_: NotSignedIn) -> Self {
+        ChannelError::NotSignedIn
     }
 }
 
@@ -110,15 +99,13 @@ struct Inner {
     replacing: Mutex<HashMap<String, Option<String>>>,
     /// Stops every timer at shutdown.
     cancel: CancellationToken,
-    /// Tells the window that channels changed, and about background failures.
+    /// Tells the window that channels changed.
     events: broadcast::Sender<EngineEvent>,
+    /// Where a failed renewal is reported (the engine words it).
+    report: Report<ChannelError>,
     /// Calendars that went unwatched for a while (a channel expired before it could be
     /// replaced): the engine catches them up.
     gaps: mpsc::UnboundedSender<String>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Channels {
@@ -132,6 +119,7 @@ impl Channels {
         settings: ChannelSettings,
         cancel: CancellationToken,
         events: broadcast::Sender<EngineEvent>,
+        report: Report<ChannelError>,
         gaps: mpsc::UnboundedSender<String>,
     ) -> Self {
         Channels {
@@ -146,6 +134,7 @@ impl Channels {
                 replacing: Mutex::new(HashMap::new()),
                 cancel,
                 events,
+                report,
                 gaps,
             }),
         }
@@ -153,20 +142,12 @@ impl Channels {
 
     /// The settings new channels are made with.
     pub fn settings(&self) -> ChannelSettings {
-        self.inner
-            .settings
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        read(&self.inner.settings).clone()
     }
 
     /// Replaces the settings (existing channels keep their address until renewed).
     pub fn set_settings(&self, settings: ChannelSettings) {
-        *self
-            .inner
-            .settings
-            .write()
-            .unwrap_or_else(|p| p.into_inner()) = settings;
+        *write(&self.inner.settings) = settings;
     }
 
     /// Creates a channel for `calendar_id` and arms its renewal.
@@ -345,7 +326,7 @@ impl Channels {
     /// Stops every live channel of `calendar_id`.
     pub async fn stop_calendar(&self, calendar_id: &str) -> Result<(), ChannelError> {
         for record in self.inner.store.channels()? {
-            if record.calendar_id == calendar_id && record.state != ChannelState::Stopped {
+            if record.calendar_id == calendar_id && record.state.is_live() {
                 match self.stop(&record.id).await {
                     // Stopped meanwhile by another unwatch (Google's `not_exists` and the
                     // user's click at once): gone is what was asked for.
@@ -367,7 +348,7 @@ impl Channels {
         self.settle_interrupted_watches()?;
         self.settle_interrupted_renewals()?;
         for record in self.inner.store.channels()? {
-            if record.state == ChannelState::Stopped {
+            if !record.state.is_live() {
                 let this = self.clone();
                 tokio::spawn(async move { this.tell_google_stopped(&record).await });
                 continue;
@@ -398,7 +379,7 @@ impl Channels {
                 .store
                 .channels_for_calendar(&renewing.calendar_id)?
                 .into_iter()
-                .filter(|c| c.state != ChannelState::Stopped)
+                .filter(|c| c.state.is_live())
                 .collect();
             if !channels
                 .iter()
@@ -425,7 +406,7 @@ impl Channels {
     /// Marked stopped, so [`Channels::rearm`] stops it at Google and forgets it.
     fn settle_interrupted_watches(&self) -> Result<(), ChannelError> {
         for record in self.inner.store.channels()? {
-            if record.state == ChannelState::Stopped {
+            if !record.state.is_live() {
                 continue;
             }
             let watched = self
@@ -498,7 +479,6 @@ impl Channels {
         }
     }
 
-    /// The live (not stopped) channel `channel_id`.
     /// How a channel whose renewal did not go through is shown: expired or expiring soon
     /// by its clock, `otherwise` before that.
     fn state_by_expiry(
@@ -517,224 +497,13 @@ impl Channels {
         }
     }
 
+    /// The live (not stopped) channel `channel_id`.
     fn live(&self, channel_id: &str) -> Result<ChannelRecord, ChannelError> {
         self.inner
             .store
             .channel(channel_id)?
-            .filter(|r| r.state != ChannelState::Stopped)
+            .filter(|r| r.state.is_live())
             .ok_or_else(|| ChannelError::NotFound(channel_id.to_string()))
-    }
-
-    /// New channel first, then stop the old: the calendar is never unwatched, and the
-    /// kept sync token makes a change delivered on both channels count once.
-    async fn replace(
-        &self,
-        old: &ChannelRecord,
-        expired: bool,
-        _replacing: Replacing<'_>,
-    ) -> Result<ChannelRecord, ChannelError> {
-        self.set_state(&old.id, ChannelState::Renewing, None);
-        let id = uuid::Uuid::new_v4().to_string();
-        if let Some(replacement) = lock(&self.inner.replacing).get_mut(&old.id) {
-            *replacement = Some(id.clone());
-        }
-        let new = self.open_as(&old.calendar_id, id).await?;
-        if self.live(&old.id).is_err() {
-            // Stopped while Google was creating the new one, before it could be stopped
-            // along with it.
-            self.stop(&new.id).await?;
-            return Err(ChannelError::NotFound(old.id.clone()));
-        }
-        self.await_confirmation(&new.id).await;
-        if self.live(&new.id).is_err() {
-            // The new one was stopped while it was awaited: the old one is all that still
-            // watches the calendar (if it was not stopped too), so it stays.
-            return Err(ChannelError::NotFound(new.id));
-        }
-        match self.stop(&old.id).await {
-            // Stopped meanwhile (Stop, Unwatch): what became of the new one was decided
-            // there too.
-            Ok(()) | Err(ChannelError::NotFound(_)) => {}
-            Err(e) => return Err(e),
-        }
-        if expired && self.live(&new.id).is_ok() {
-            // Nothing watched the calendar between the expiry and now.
-            let _ = self.inner.gaps.send(old.calendar_id.clone());
-        }
-        Ok(new)
-    }
-
-    /// The resource another live channel of `record`'s calendar watches, if there is one.
-    fn watched_resource(&self, record: &ChannelRecord) -> Option<String> {
-        match self.inner.store.channels_for_calendar(&record.calendar_id) {
-            Ok(channels) => channels
-                .into_iter()
-                .filter(|c| c.id != record.id && c.state != ChannelState::Stopped)
-                .find_map(|c| c.resource_id),
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read a calendar's channels");
-                None
-            }
-        }
-    }
-
-    /// Marks `channel_id` as being replaced until the returned guard is dropped; `None` if
-    /// it is already.
-    fn claim(&self, channel_id: &str) -> Option<Replacing<'_>> {
-        let mut replacing = lock(&self.inner.replacing);
-        if replacing.contains_key(channel_id) {
-            return None;
-        }
-        replacing.insert(channel_id.to_string(), None);
-        Some(Replacing {
-            set: &self.inner.replacing,
-            id: channel_id.to_string(),
-        })
-    }
-
-    async fn await_confirmation(&self, channel_id: &str) {
-        let waiter = lock(&self.inner.confirmations).get(channel_id).cloned();
-        if let Some(waiter) = waiter {
-            tokio::select! {
-                () = waiter.notified() => {}
-                () = tokio::time::sleep(CONFIRM_WAIT) => {
-                    tracing::info!(channel = channel_id, "no sync message from the new channel yet; stopping the old one anyway");
-                }
-                () = self.inner.cancel.cancelled() => {}
-            }
-        }
-    }
-
-    /// (Re)starts the renewal timer of `record`.
-    fn arm(&self, record: &ChannelRecord) {
-        let token = self.inner.cancel.child_token();
-        if let Some(previous) = lock(&self.inner.timers).insert(record.id.clone(), token.clone()) {
-            previous.cancel();
-        }
-        let this = self.clone();
-        let id = record.id.clone();
-        tokio::spawn(async move { this.renewal_loop(&id, token).await });
-    }
-
-    fn disarm(&self, channel_id: &str) {
-        if let Some(token) = lock(&self.inner.timers).remove(channel_id) {
-            token.cancel();
-        }
-    }
-
-    async fn renewal_loop(&self, channel_id: &str, cancel: CancellationToken) {
-        let mut backoff = RENEW_RETRY_FIRST;
-        loop {
-            let Ok(old) = self.live(channel_id) else {
-                return;
-            };
-            if old.resource_id.is_none() {
-                if let Some(resource_id) = self.watched_resource(&old) {
-                    // A previous run quit before Google answered this renewal's watch, and
-                    // the channel it was to replace still watches the calendar (with its
-                    // own timer): forget this one rather than add another. Every channel
-                    // on a calendar watches the same resource, so Google can be told.
-                    let _ = self.inner.store.record_watch_response(
-                        &old.id,
-                        &resource_id,
-                        old.expiration_ms,
-                    );
-                    if let Err(e) = self.stop(&old.id).await {
-                        tracing::warn!(channel = channel_id, error = %e, "could not forget an unanswered renewal");
-                    }
-                    return;
-                }
-            }
-            let settings = self.settings();
-            let moved = settings
-                .callback_url
-                .as_ref()
-                .is_some_and(|url| *url != old.address);
-            let at = if old.state == ChannelState::Pending && old.resource_id.is_none() {
-                // Armed while still pending means a previous run died before Google
-                // answered the watch: whether it exists there is unknown, so replace it.
-                self.inner.clock.now_ms()
-            } else if old.state == ChannelState::Renewing {
-                // Armed while renewing means a previous run died before the renewal was
-                // done (and `rearm` dropped its unconfirmed new channel): finish it now.
-                self.inner.clock.now_ms()
-            } else if moved {
-                // It delivers to a callback URL no longer in use: move it now.
-                self.inner.clock.now_ms()
-            } else {
-                renew_at_ms(
-                    old.created_ms,
-                    old.expiration_ms,
-                    settings.renew_at_fraction,
-                    settings.renew_min_lead,
-                )
-            };
-            if !self.wait_until(at, &cancel).await {
-                return;
-            }
-            let now = self.inner.clock.now_ms();
-            let expired = now >= old.expiration_ms;
-            let Some(replacing) = self.claim(channel_id) else {
-                // "Renew now" is replacing it; that re-arms the timer if it fails.
-                return;
-            };
-            if expired && old.state != ChannelState::Expired {
-                self.set_state(&old.id, ChannelState::Expired, None);
-            }
-            match self.replace(&old, expired, replacing).await {
-                Ok(_) => {
-                    // The new channel has its own timer; this one is done.
-                    lock(&self.inner.timers).remove(channel_id);
-                    return;
-                }
-                Err(_) if self.live(channel_id).is_err() => {
-                    // Stopped (Stop, Unwatch) while it was being replaced.
-                    return;
-                }
-                Err(ChannelError::NotFound(new_id)) if new_id != channel_id => {
-                    // The user stopped the new channel before the renewal was done: this
-                    // one still watches the calendar, so nothing failed and there is
-                    // nothing to report. It is shown as it was, and renewed again after a
-                    // pause rather than the moment after the user stopped a channel.
-                    let state = self.state_by_expiry(&old, &settings, ChannelState::Active);
-                    tracing::info!(channel = channel_id, stopped = %new_id, "the renewal's new channel was stopped; renewing again");
-                    self.set_state(&old.id, state, None);
-                    tokio::select! {
-                        () = cancel.cancelled() => return,
-                        () = tokio::time::sleep(RENEW_RETRY_FIRST) => {}
-                    }
-                }
-                Err(e) => {
-                    let state = self.state_by_expiry(&old, &settings, ChannelState::Error);
-                    tracing::warn!(channel = channel_id, error = %e, retry_in = ?backoff, "channel renewal failed");
-                    self.set_state(&old.id, state, Some(e.to_string()));
-                    let _ = self
-                        .inner
-                        .events
-                        .send(EngineEvent::Error(crate::engine::EngineError::from(e)));
-                    tokio::select! {
-                        () = cancel.cancelled() => return,
-                        () = tokio::time::sleep(backoff) => {}
-                    }
-                    backoff = (backoff * 2).min(RENEW_RETRY_MAX);
-                }
-            }
-        }
-    }
-
-    /// Sleeps until the wall clock reads `at_ms`; false if cancelled first.
-    async fn wait_until(&self, at_ms: i64, cancel: &CancellationToken) -> bool {
-        loop {
-            let now = self.inner.clock.now_ms();
-            if now >= at_ms {
-                return true;
-            }
-            let left = Duration::from_millis((at_ms - now) as u64).min(WAKE_AT_LEAST_EVERY);
-            tokio::select! {
-                () = cancel.cancelled() => return false,
-                () = tokio::time::sleep(left) => {}
-            }
-        }
     }
 
     fn set_state(&self, channel_id: &str, state: ChannelState, error: Option<String>) {
@@ -750,20 +519,6 @@ impl Channels {
 
     fn changed(&self) {
         let _ = self.inner.events.send(EngineEvent::Channels);
-    }
-}
-
-/// A channel being replaced; no longer so when dropped.
-struct Replacing<'a> {
-    /// [`Inner::replacing`].
-    set: &'a Mutex<HashMap<String, Option<String>>>,
-    /// The channel being replaced.
-    id: String,
-}
-
-impl Drop for Replacing<'_> {
-    fn drop(&mut self) {
-        lock(self.set).remove(&self.id);
     }
 }
 

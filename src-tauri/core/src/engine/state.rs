@@ -2,8 +2,10 @@
 
 use serde::Serialize;
 
-use super::EngineError;
+use super::{lock, read, EngineError, Inner};
 use crate::account::AccountStatus;
+use crate::channels::timing;
+use crate::store::ChannelState;
 
 /// Everything the window shows about the engine, at one moment.
 #[derive(Debug, Clone, Serialize)]
@@ -27,6 +29,9 @@ pub struct EngineState {
     pub watched_count: usize,
     /// When the next channel renewal is due (ms since the epoch).
     pub next_renewal_at: Option<i64>,
+    /// What is wrong with `settings.json` that did not stop CalWatch (keys it does not
+    /// know), with the file's path; `None` when nothing is.
+    pub settings_problem: Option<String>,
 }
 
 /// The imported OAuth client.
@@ -89,5 +94,65 @@ fn error_view<S: serde::Serializer>(error: &Option<EngineError>, s: S) -> Result
             message: e.to_string(),
         }),
         None => s.serialize_none(),
+    }
+}
+
+impl Inner {
+    pub(super) fn snapshot(&self) -> EngineState {
+        let config = read(&self.config);
+        let account = read(&self.session).as_ref().map(|s| AccountState {
+            email: s.account.clone(),
+            status: *s.tokens.status().borrow(),
+        });
+        let account = account.or_else(|| {
+            // Signed in before but the tokens could not be loaded: ask to sign in again.
+            self.stored_account().ok().flatten().map(|a| AccountState {
+                email: a.id,
+                status: AccountStatus::NeedsSignIn,
+            })
+        });
+        let receiver = lock(&self.receiver);
+        let channels = self.live_channels().unwrap_or_default();
+        let timings = &config.settings.timings;
+        let next_renewal_at = channels
+            .iter()
+            .filter(|c| c.state != ChannelState::Pending)
+            .map(|c| {
+                timing::renew_at_ms(
+                    c.created_ms,
+                    c.expiration_ms,
+                    timings.renew_at_fraction,
+                    timings.renew_min_lead,
+                )
+            })
+            .min();
+        EngineState {
+            client_secret: ClientSecretState {
+                imported: read(&self.client_id).is_some(),
+                client_id: read(&self.client_id).clone(),
+            },
+            account,
+            signing_in: lock(&self.signing_in).is_some(),
+            callback_url: config.settings.callback_url.clone(),
+            allow_http_callback: config.allow_http_callback,
+            receiver: ReceiverStatus {
+                address: receiver.address.to_string(),
+                listening: receiver.task.is_some() && receiver.error.is_none(),
+                error: receiver.error.clone(),
+            },
+            settings: EngineSettings {
+                paused: config.settings.paused,
+                summary_threshold: config.settings.summary_threshold,
+                backstop_minutes: timings.backstop_interval.as_secs() / 60,
+                receiver_port: config.settings.receiver_addr.port(),
+            },
+            watched_count: self
+                .store
+                .calendars()
+                .map(|c| c.iter().filter(|c| c.watched).count())
+                .unwrap_or(0),
+            next_renewal_at,
+            settings_problem: config.settings_problem(),
+        }
     }
 }

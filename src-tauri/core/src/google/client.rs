@@ -12,6 +12,9 @@ use super::retry::RetryPolicy;
 use super::types::{wire, CalendarListEntry, Channel, EventsDelta, WatchRequest};
 use super::TokenSource;
 
+/// What Google says when it cannot read a sync token (a 400, not the 410 of an expired one).
+const INVALID_SYNC_TOKEN: &str = "Invalid sync token value";
+
 /// Google's largest `maxResults` for `events.list`: fewer round trips on a full sync.
 const MAX_EVENTS_PAGE: u32 = 2500;
 /// Google's largest `maxResults` for `calendarList.list`.
@@ -161,12 +164,21 @@ impl CalendarClient {
     /// An incremental sync: what changed since `sync_token`, across all pages.
     ///
     /// [`GoogleError::SyncTokenExpired`] means: forget the token and call [`Self::events_full`].
+    /// Google answers a token it cannot read (damaged, from another calendar) with 400
+    /// "Invalid sync token value." instead of 410; the cure is the same full sync, so it is
+    /// reported the same way rather than failing the calendar forever.
     pub async fn events_since(
         &self,
         calendar_id: &str,
         sync_token: &str,
     ) -> Result<EventsDelta, GoogleError> {
-        self.events_pages(calendar_id, Some(sync_token)).await
+        match self.events_pages(calendar_id, Some(sync_token)).await {
+            Err(GoogleError::BadRequest { message }) if message.contains(INVALID_SYNC_TOKEN) => {
+                tracing::info!(calendar = calendar_id, %message, "Google cannot read the sync token");
+                Err(GoogleError::SyncTokenExpired)
+            }
+            other => other,
+        }
     }
 
     /// Opens a push channel on the calendar's events.

@@ -4,6 +4,7 @@
 //! - `types`: the Calendar resources CalWatch reads ([`Event`], [`CalendarListEntry`], [`Channel`]…).
 //! - `errors`: [`GoogleError`] and how Google's JSON error bodies map onto it.
 //! - `retry`: [`RetryPolicy`], backoff with full jitter.
+//! - this file: [`TokenSource`], and [`ClientCell`], the signed-in account's client.
 
 mod client;
 mod errors;
@@ -17,7 +18,39 @@ pub use types::{
     Attendee, CalendarListEntry, Channel, Event, EventDateTime, EventsDelta, Person, WatchRequest,
 };
 
+use std::sync::{Arc, RwLock};
+
+use crate::poison::{read, write};
 use crate::secrets::Sensitive;
+
+/// No account is signed in, so there is no one to ask Google as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("sign in with Google first")]
+pub struct NotSignedIn;
+
+/// The Calendar client of the signed-in account, replaced on sign-in and sign-out.
+#[derive(Clone, Default)]
+pub struct ClientCell {
+    /// `None` while signed out.
+    inner: Arc<RwLock<Option<Arc<CalendarClient>>>>,
+}
+
+impl ClientCell {
+    /// An empty cell (signed out).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The current client, or [`NotSignedIn`].
+    pub fn get(&self) -> Result<Arc<CalendarClient>, NotSignedIn> {
+        read(&self.inner).clone().ok_or(NotSignedIn)
+    }
+
+    /// Installs (or, with `None`, removes) the client.
+    pub fn set(&self, client: Option<Arc<CalendarClient>>) {
+        *write(&self.inner) = client;
+    }
+}
 
 /// Why an access token could not be had.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -17,6 +17,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::poison;
+
 /// The open connections, shared by the accept loop and the connection tasks.
 #[derive(Debug)]
 pub(crate) struct OpenConnections {
@@ -69,7 +71,7 @@ impl OpenConnections {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let last_active = Arc::new(AtomicU64::new(self.now_us()));
         let close = CancellationToken::new();
-        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let mut open = poison::lock(&self.open);
         while open.len() >= self.cap {
             // A linear scan over at most `cap` entries, only when full: cheaper than
             // keeping an ordered index up to date on every read.
@@ -98,16 +100,13 @@ impl OpenConnections {
 
     /// Forgets a connection that ended.
     pub fn leave(&self, id: u64) {
-        self.open
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&id);
+        poison::lock(&self.open).remove(&id);
     }
 
     /// How many connections are open.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.open.lock().unwrap_or_else(|e| e.into_inner()).len()
+        poison::lock(&self.open).len()
     }
 }
 

@@ -135,7 +135,7 @@ impl ProbeNonces {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
         // Every critical section is a single map operation: a poisoned lock is intact.
-        self.outstanding.lock().unwrap_or_else(|e| e.into_inner())
+        crate::poison::lock(&self.outstanding)
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use subtle::ConstantTimeEq;
 
 use super::recent::RecentNumbers;
+use crate::poison;
 use crate::secrets::Sensitive;
 
 /// A channel the receiver accepts deliveries for (a copy; the registry keeps the live one).
@@ -126,7 +127,7 @@ impl ChannelRegistry {
     pub fn set_resource_id(&self, channel_id: &str, resource_id: impl Into<String>) -> bool {
         match self.live(channel_id) {
             Some(live) => {
-                *lock(&live.resource_id) = Some(resource_id.into());
+                *poison::lock(&live.resource_id) = Some(resource_id.into());
                 true
             }
             None => false,
@@ -173,7 +174,7 @@ impl ChannelRegistry {
         }
 
         {
-            let mut known = lock(&live.resource_id);
+            let mut known = poison::lock(&live.resource_id);
             match known.as_deref() {
                 Some(resource_id) if resource_id != claim.resource_id => {
                     return Err(Refusal::WrongResource);
@@ -187,11 +188,7 @@ impl ChannelRegistry {
             }
         }
 
-        let fresh = live
-            .recent
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .admit(claim.message_number);
+        let fresh = poison::lock(&live.recent).admit(claim.message_number);
         if !fresh {
             Ok(Admission::Duplicate)
         } else {
@@ -206,30 +203,20 @@ impl ChannelRegistry {
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<LiveChannel>>> {
-        // A panic while holding the lock cannot leave the map half-written (every
-        // write is a single insert/remove), so a poisoned lock is still usable.
-        self.channels.read().unwrap_or_else(|e| e.into_inner())
+        poison::read(&self.channels)
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<LiveChannel>>> {
-        self.channels.write().unwrap_or_else(|e| e.into_inner())
+        poison::write(&self.channels)
     }
-}
-
-fn lock(m: &Mutex<Option<String>>) -> std::sync::MutexGuard<'_, Option<String>> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn snapshot(live: &LiveChannel) -> RegisteredChannel {
     RegisteredChannel {
         calendar_id: live.calendar_id.clone(),
         token: live.token.clone(),
-        resource_id: lock(&live.resource_id).clone(),
-        last_message_number: live
-            .recent
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .latest(),
+        resource_id: poison::lock(&live.resource_id).clone(),
+        last_message_number: poison::lock(&live.recent).latest(),
     }
 }
 

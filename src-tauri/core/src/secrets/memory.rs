@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use super::{SecretsError, TokenSet, TokenStore};
+use crate::poison::lock;
 
 /// Keeps token sets in memory; forgets them when dropped.
 ///
@@ -34,12 +35,12 @@ impl MemoryTokenStore {
     /// Plays a locked (or not yet started) keyring: every call fails with
     /// [`SecretsError::Unavailable`] and `reason` until called again with `None`.
     pub fn set_unavailable(&self, reason: Option<&str>) {
-        *self.unavailable.lock().unwrap_or_else(|e| e.into_inner()) = reason.map(str::to_string);
+        *lock(&self.unavailable) = reason.map(str::to_string);
     }
 
     /// Fails as a locked keyring does, while [`MemoryTokenStore::set_unavailable`] says so.
     fn available(&self) -> Result<(), SecretsError> {
-        match &*self.unavailable.lock().unwrap_or_else(|e| e.into_inner()) {
+        match &*lock(&self.unavailable) {
             Some(reason) => Err(SecretsError::Unavailable {
                 reason: reason.clone(),
             }),
@@ -50,7 +51,7 @@ impl MemoryTokenStore {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, TokenSet>> {
         // A panic while holding the lock cannot leave a HashMap half-updated in a way that
         // matters to a test double: keep going.
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.entries)
     }
 }
 

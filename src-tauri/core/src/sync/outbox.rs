@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use tokio::sync::{broadcast, Mutex};
 
-use crate::engine::EngineEvent;
+use crate::event::EngineEvent;
 use crate::notice::{self, Change, Notifier};
 use crate::store::{Store, StoredChange};
+use crate::trigger::Trigger;
 
 /// The one way changes reach the notifier.
 pub struct Outbox {
@@ -66,10 +67,10 @@ impl Outbox {
     ///
     /// Paused: they are marked delivered without a notice, so unpausing never replays a
     /// backlog of toasts; they stay in the change history.
-    pub async fn deliver(&self, ids: &[i64], changes: &[Change], away: bool) {
+    pub async fn deliver(&self, ids: &[i64], changes: &[Change], trigger: Trigger) {
         let _order = self.order.lock().await;
         if !self.paused() {
-            let notices = notice::notices(changes, self.threshold.load(Ordering::SeqCst), away);
+            let notices = notice::notices(changes, self.threshold.load(Ordering::SeqCst), trigger);
             self.notifier.notify(&notices).await;
         }
         if let Err(e) = self.store.mark_delivered(ids) {
@@ -101,15 +102,15 @@ impl Outbox {
                 .map(|c| (c.id, c.change.clone()))
                 .unzip();
             if !ids.is_empty() {
-                self.deliver(&ids, &changes, away).await;
+                let trigger = if away {
+                    Trigger::CatchUp
+                } else {
+                    Trigger::Redelivery
+                };
+                self.deliver(&ids, &changes, trigger).await;
             }
         }
         total
-    }
-
-    /// Tells the window about a background failure.
-    pub fn report(&self, error: crate::engine::EngineError) {
-        let _ = self.events.send(EngineEvent::Error(error));
     }
 
     /// Broadcasts the stored form of the changes `ids` to the window.

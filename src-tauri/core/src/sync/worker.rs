@@ -11,6 +11,8 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::{SyncError, SyncOutcome, Syncer};
+use crate::poison::lock;
+use crate::trigger::Trigger;
 
 /// The timings a worker follows; changed at run time through a `watch` channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +36,8 @@ struct Requests {
     notified: bool,
     /// Sync without waiting for the coalescing window.
     immediate: bool,
-    /// Report what is found as "while you were away".
-    away: bool,
+    /// What asked for the next sync, if anything did yet.
+    trigger: Option<Trigger>,
     /// Callers waiting for the next sync's result.
     waiters: Vec<Waiter>,
 }
@@ -48,16 +50,24 @@ struct Shared {
     requests: Mutex<Requests>,
 }
 
+impl Requests {
+    /// Adds `trigger` to what the next sync serves.
+    fn ask(&mut self, trigger: Trigger) {
+        self.trigger = Some(match self.trigger {
+            Some(asked) => asked.and(trigger),
+            None => trigger,
+        });
+    }
+}
+
 impl Shared {
     fn requests(&self) -> std::sync::MutexGuard<'_, Requests> {
-        self.requests.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.requests)
     }
 }
 
 /// Handle to a calendar's sync task; dropping it stops the task.
 pub struct CalendarWorker {
-    /// The calendar this worker syncs.
-    calendar_id: String,
     /// Shared with the task.
     shared: Arc<Shared>,
     /// Stops the task (also on drop).
@@ -87,21 +97,19 @@ impl CalendarWorker {
             cancel.clone(),
         ));
         CalendarWorker {
-            calendar_id: calendar_id.to_string(),
             shared,
             cancel,
             task: Mutex::new(Some(task)),
         }
     }
 
-    /// The calendar this worker syncs.
-    pub fn calendar_id(&self) -> &str {
-        &self.calendar_id
-    }
-
     /// A push notification arrived for this calendar.
     pub fn notify(&self) {
-        self.shared.requests().notified = true;
+        {
+            let mut r = self.shared.requests();
+            r.notified = true;
+            r.ask(Trigger::Push);
+        }
         self.shared.wake.notify_one();
     }
 
@@ -110,30 +118,29 @@ impl CalendarWorker {
         {
             let mut r = self.shared.requests();
             r.immediate = true;
-            r.away = true;
+            r.ask(Trigger::CatchUp);
         }
         self.shared.wake.notify_one();
     }
 
     /// Syncs now (no coalescing wait) and returns that sync's result.
-    pub async fn sync_now(&self, away: bool) -> Result<SyncOutcome, SyncError> {
+    pub async fn sync_now(&self) -> Result<SyncOutcome, SyncError> {
         let (tx, rx) = oneshot::channel();
         {
             let mut r = self.shared.requests();
             r.immediate = true;
-            r.away |= away;
+            r.ask(Trigger::Asked);
             r.waiters.push(tx);
         }
         self.shared.wake.notify_one();
-        rx.await.unwrap_or(Err(SyncError::Store(
-            "the sync worker stopped before finishing".to_string(),
-        )))
+        // The worker drops its waiters when it is stopped mid-sync.
+        rx.await.unwrap_or(Err(SyncError::Stopped))
     }
 
     /// Stops the task and waits for it to end.
     pub async fn stop(&self) {
         self.cancel.cancel();
-        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let task = lock(&self.task).take();
         if let Some(task) = task {
             let _ = task.await;
         }
@@ -200,16 +207,21 @@ async fn run(
                 () = tokio::time::sleep(current.coalesce_window) => {}
             }
         }
-        let (away, waiters) = {
+        let (trigger, waiters) = {
             let mut r = shared.requests();
             let taken = std::mem::take(&mut *r);
-            (taken.away, taken.waiters)
+            let timer = if retry.is_some() {
+                Trigger::Retry
+            } else {
+                Trigger::Backstop
+            };
+            (taken.trigger.unwrap_or(timer), taken.waiters)
         };
         // Notifications from here on may be about changes this sync does not see: they
         // set `notified` again and earn one follow-up.
         let result = tokio::select! {
             () = cancel.cancelled() => return,
-            result = syncer.sync(&calendar_id, away, &mut snapshot) => result,
+            result = syncer.sync(&calendar_id, trigger, &mut snapshot) => result,
         };
         last_sync = Instant::now();
         match &result {
@@ -220,13 +232,11 @@ async fn run(
                 tracing::warn!(calendar = %crate::account::log_label(&calendar_id), error = %e, retry_in = ?wait, "sync failed");
                 if retry.is_none() {
                     // Once per failing streak: the window shows it, the log has every retry.
-                    syncer
-                        .outbox()
-                        .report(crate::engine::EngineError::from(e.clone()));
+                    syncer.report(e.clone());
                 }
-                if away {
+                if trigger.told_as_away() {
                     // Keep the catch-up promise: the retry still reports "while you were away".
-                    shared.requests().away = true;
+                    shared.requests().ask(Trigger::CatchUp);
                 }
                 retry = Some((last_sync + wait, wait));
             }

@@ -1,0 +1,117 @@
+//! Deliveries from the receiver to the sync workers, and the calendars the channel
+//! lifecycle found unwatched for a while.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use super::{lock, EngineError, EngineEvent, Inner};
+use crate::receiver::Delivery;
+
+impl Inner {
+    pub(super) fn on_delivery(self: &Arc<Self>, delivery: Delivery) {
+        let channel_id = delivery.channel_id().to_string();
+        if let Err(e) = self
+            .store
+            .record_message_number(&channel_id, delivery.message_number())
+        {
+            tracing::warn!(error = %e, "could not record a message number");
+        }
+        match delivery {
+            Delivery::Exists { calendar_id, .. } => self.calendar_changed(&calendar_id),
+            Delivery::Sync {
+                channel_id,
+                resource_id,
+                ..
+            } => self.channels.confirmed(&channel_id, &resource_id),
+            Delivery::NotExists { calendar_id, .. } => {
+                // Whoever holds the channel token (the tunnel sees it) can send this: only
+                // Google's own 404 lets the calendar go; anything else syncs as `exists`.
+                let this = Arc::clone(self);
+                tokio::spawn(async move {
+                    let exists = match this.client.get() {
+                        Ok(client) => client.calendar_exists(&calendar_id).await,
+                        Err(_) => Ok(true),
+                    };
+                    match exists {
+                        Ok(false) => this.calendar_gone(&calendar_id),
+                        Ok(true) | Err(_) => this.calendar_changed(&calendar_id),
+                    }
+                });
+            }
+        }
+    }
+
+    /// Something in a watched calendar changed: its worker syncs (coalesced).
+    fn calendar_changed(&self, calendar_id: &str) {
+        let worker = lock(&self.workers).get(calendar_id).cloned();
+        match worker {
+            Some(worker) => worker.notify(),
+            None => {
+                tracing::debug!(calendar = %calendar_id, "notification for a calendar not watched")
+            }
+        }
+    }
+
+    /// Google says a watched calendar no longer exists (deleted, or no longer shared):
+    /// stop watching it, keep its history, tell the user once.
+    pub(super) fn calendar_gone(self: &Arc<Self>, calendar_id: &str) {
+        let known = match self.store.calendar(calendar_id) {
+            Ok(Some(calendar)) => calendar,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read a calendar Google says is gone");
+                return;
+            }
+        };
+        if known.gone {
+            // Both channels of a renewal overlap say so; once is enough.
+            return;
+        }
+        tracing::info!(calendar = %crate::account::log_label(calendar_id), "Google says the calendar no longer exists");
+        if let Err(e) = self.store.mark_gone(calendar_id) {
+            tracing::warn!(error = %e, "could not mark a calendar gone");
+        }
+        let name = if known.summary.trim().is_empty() {
+            calendar_id.to_string()
+        } else {
+            known.summary.clone()
+        };
+        self.emit(EngineEvent::Error(EngineError::NotFound(format!(
+            "The calendar “{name}” no longer exists or is no longer shared with you, so CalWatch stopped watching it."
+        ))));
+        let this = Arc::clone(self);
+        let calendar_id = calendar_id.to_string();
+        tokio::spawn(async move {
+            if let Err(e) = this.unwatch(&calendar_id).await {
+                tracing::warn!(error = %e, "could not stop watching a calendar that is gone");
+            }
+        });
+    }
+}
+
+/// Receiver → sync: every accepted notification.
+pub(super) async fn dispatch(inner: Arc<Inner>, mut deliveries: mpsc::UnboundedReceiver<Delivery>) {
+    loop {
+        tokio::select! {
+            () = inner.cancel.cancelled() => return,
+            delivery = deliveries.recv() => match delivery {
+                Some(delivery) => inner.on_delivery(delivery),
+                None => return,
+            },
+        }
+    }
+}
+
+/// Channels → sync: calendars nothing watched for a while are caught up.
+pub(super) async fn fill_gaps(inner: Arc<Inner>, mut gaps: mpsc::UnboundedReceiver<String>) {
+    loop {
+        tokio::select! {
+            () = inner.cancel.cancelled() => return,
+            calendar = gaps.recv() => match calendar {
+                Some(calendar) => inner.worker(&calendar).catch_up(),
+                None => return,
+            },
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Settings the window changes: the patch, and applying it to the running engine.
+
+use super::{lock, write, EngineError, EngineEvent, Inner};
+use crate::channels::ChannelSettings;
+use crate::config::Config;
+use crate::sync::WorkerTimings;
+
+/// A change to the settings from the window; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SettingsPatch {
+    /// Pause notices (changes are still recorded).
+    pub paused: Option<bool>,
+    /// More changes than this in one sync become one summary.
+    pub summary_threshold: Option<usize>,
+    /// Backstop sync interval in minutes; 0 turns it off.
+    pub backstop_minutes: Option<u64>,
+    /// The receiver's local port (rebinds at once).
+    pub receiver_port: Option<u16>,
+}
+
+/// The longest backstop interval the window offers: a day.
+pub const MAX_BACKSTOP_MINUTES: u64 = 24 * 60;
+
+impl SettingsPatch {
+    /// Refuses a value the engine cannot use, with a sentence saying what is allowed;
+    /// nothing of a refused patch is applied or saved.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        let refuse = |sentence: &str| Err(EngineError::InvalidSetting(sentence.to_string()));
+        if self.summary_threshold == Some(0) {
+            return refuse("The summary threshold must be 1 or more: with 0, even a single change would be folded into a summary.");
+        }
+        if self
+            .backstop_minutes
+            .is_some_and(|m| m > MAX_BACKSTOP_MINUTES)
+        {
+            return refuse("The backstop interval must be from 0 (off) to 1440 minutes (a day).");
+        }
+        if self.receiver_port == Some(0) {
+            return refuse("The receiver port must be from 1 to 65535: port 0 would listen somewhere new at every start, and your tunnel could not follow it.");
+        }
+        Ok(())
+    }
+}
+
+impl Inner {
+    /// Changes settings from the window and saves them.
+    pub(super) async fn update_settings(&self, patch: SettingsPatch) -> Result<(), EngineError> {
+        patch.validate()?;
+        let inner = self;
+        let rebind = {
+            let mut config = write(&inner.config);
+            if let Some(paused) = patch.paused {
+                config.settings.paused = paused;
+                inner.outbox.set_paused(paused);
+            }
+            if let Some(threshold) = patch.summary_threshold {
+                config.settings.summary_threshold = threshold;
+                inner.outbox.set_threshold(threshold);
+            }
+            if let Some(minutes) = patch.backstop_minutes {
+                config.settings.timings.backstop_interval =
+                    std::time::Duration::from_secs(minutes * 60);
+                inner.timings.send_replace(worker_timings(&config));
+            }
+            let failed = lock(&inner.receiver).error.is_some();
+            let rebind = match patch.receiver_port {
+                // The same port again is a retry when it was taken before.
+                Some(port) if failed || port != config.settings.receiver_addr.port() => {
+                    config.settings.receiver_addr.set_port(port);
+                    Some(config.settings.receiver_addr)
+                }
+                _ => None,
+            };
+            config.save()?;
+            rebind
+        };
+        if let Some(address) = rebind {
+            inner.bind_receiver(address).await;
+        }
+        inner.emit(EngineEvent::State);
+        match rebind.and_then(|_| lock(&inner.receiver).error.clone()) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+pub(super) fn channel_settings(config: &Config) -> ChannelSettings {
+    let t = &config.settings.timings;
+    ChannelSettings {
+        callback_url: config.settings.callback_url.clone(),
+        ttl: t.channel_ttl,
+        renew_at_fraction: t.renew_at_fraction,
+        renew_min_lead: t.renew_min_lead,
+    }
+}
+
+pub(super) fn worker_timings(config: &Config) -> WorkerTimings {
+    WorkerTimings {
+        coalesce_window: config.settings.timings.coalesce_window,
+        backstop_interval: config.settings.timings.backstop_interval,
+        retry_first: config.settings.timings.sync_retry_first,
+        retry_max: config.settings.timings.sync_retry_max,
+    }
+}

@@ -1,0 +1,147 @@
+//! Calendars from the account's calendar list, and which of them are watched.
+
+use rusqlite::{params, Row};
+use serde::{Deserialize, Serialize};
+
+use super::{row_exists, Store, StoreError};
+
+/// A calendar from the account's calendar list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarRecord {
+    /// Google's calendar id.
+    pub id: String,
+    /// The account it was listed under.
+    pub account: String,
+    /// Its name.
+    pub summary: String,
+    /// Google's background colour (`#9fe1e7`), for the window.
+    pub color: Option<String>,
+    /// The calendar's IANA time zone.
+    pub time_zone: Option<String>,
+    /// The account's own calendar.
+    pub primary: bool,
+    /// Google's `accessRole`: `owner`, `writer`, `reader` or `freeBusyReader`; the window
+    /// shows it. `None` when not known yet (a calendar stored before CalWatch kept it,
+    /// until the calendar list is read again).
+    #[serde(default)]
+    pub access_role: Option<String>,
+    /// The user asked to be told about changes here.
+    pub watched: bool,
+    /// Google said it no longer exists (`not_exists`) or it left the list.
+    pub gone: bool,
+}
+
+impl Store {
+    /// Adds a calendar or refreshes a known one's name, colour, zone, access role and account.
+    ///
+    /// `watched` is taken only for a new calendar (use [`Store::set_watched`] after), so
+    /// re-reading the calendar list never unwatches anything; a listed calendar is not gone.
+    pub fn upsert_calendar(&self, calendar: &CalendarRecord) -> Result<(), StoreError> {
+        let conn = self.conn();
+        if !row_exists(&conn, "accounts", &calendar.account)? {
+            return Err(StoreError::UnknownAccount(calendar.account.clone()));
+        }
+        conn.execute(
+            "INSERT INTO calendars (id, account, summary, color, time_zone, is_primary, watched, gone,
+                 access_role)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT(id) DO UPDATE SET account = excluded.account, summary = excluded.summary,
+                 color = excluded.color, time_zone = excluded.time_zone,
+                 is_primary = excluded.is_primary, access_role = excluded.access_role, gone = 0",
+            params![
+                calendar.id,
+                calendar.account,
+                calendar.summary,
+                calendar.color,
+                calendar.time_zone,
+                calendar.primary,
+                calendar.watched,
+                calendar.gone,
+                calendar.access_role
+            ],
+        )?;
+        Ok(())
+    }
+
+    const CALENDAR_COLUMNS: &'static str =
+        "id, account, summary, color, time_zone, is_primary, watched, gone, access_role";
+
+    fn calendar_from_row(r: &Row<'_>) -> rusqlite::Result<CalendarRecord> {
+        Ok(CalendarRecord {
+            id: r.get(0)?,
+            account: r.get(1)?,
+            summary: r.get(2)?,
+            color: r.get(3)?,
+            time_zone: r.get(4)?,
+            primary: r.get(5)?,
+            access_role: r.get(8)?,
+            watched: r.get(6)?,
+            gone: r.get(7)?,
+        })
+    }
+
+    fn calendars_where(
+        &self,
+        condition: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<CalendarRecord>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {} FROM calendars WHERE {condition} ORDER BY is_primary DESC, summary, id",
+            Self::CALENDAR_COLUMNS
+        ))?;
+        let rows = stmt.query_map(args, Self::calendar_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One calendar.
+    pub fn calendar(&self, id: &str) -> Result<Option<CalendarRecord>, StoreError> {
+        Ok(self.calendars_where("id = ?1", &[&id])?.into_iter().next())
+    }
+
+    /// Every calendar, primary first, then by name.
+    pub fn calendars(&self) -> Result<Vec<CalendarRecord>, StoreError> {
+        self.calendars_where("1", &[])
+    }
+
+    /// The calendars of one account.
+    pub fn calendars_of(&self, account: &str) -> Result<Vec<CalendarRecord>, StoreError> {
+        self.calendars_where("account = ?1", &[&account])
+    }
+
+    /// The calendars the user watches (and that still exist).
+    pub fn watched_calendars(&self) -> Result<Vec<CalendarRecord>, StoreError> {
+        self.calendars_where("watched = 1 AND gone = 0", &[])
+    }
+
+    /// Watches or unwatches a calendar. Unwatching forgets its sync state and snapshots
+    /// (a later watch starts with a fresh, silent baseline); its history stays.
+    pub fn set_watched(&self, id: &str, watched: bool) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE calendars SET watched = ?2 WHERE id = ?1",
+            params![id, watched],
+        )?;
+        if n == 0 {
+            return Err(StoreError::UnknownCalendar(id.into()));
+        }
+        if !watched {
+            tx.execute("DELETE FROM sync_state WHERE calendar_id = ?1", params![id])?;
+            tx.execute("DELETE FROM snapshots WHERE calendar_id = ?1", params![id])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records that Google says the calendar no longer exists (or it left the list).
+    pub fn mark_gone(&self, id: &str) -> Result<(), StoreError> {
+        let n = self
+            .conn()
+            .execute("UPDATE calendars SET gone = 1 WHERE id = ?1", params![id])?;
+        if n == 0 {
+            return Err(StoreError::UnknownCalendar(id.into()));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,231 @@
+//! Changes to a recurring series' rule, as Google Calendar makes them: "delete this and
+//! all following" shortens the series, "edit this and all following" ends it and starts a
+//! new one, and editing the repeat itself changes or removes the rule. Each reads as one
+//! sentence; a database from before CalWatch kept the rule reports nothing spurious.
+//!
+//! Real HTTP against fake-google on loopback, a real SQLite file, paused tokio time.
+
+use std::sync::Arc;
+
+use crate::engine_support::{id_of, kinds, quick, Harness};
+use calwatch_core::notice::{ChangeKind, Field};
+use chrono_tz::America::New_York;
+use serde_json::json;
+
+/// A weekly standup on Tuesdays from Tue 1 Dec 2026, 09:00–09:15 New York time.
+fn standup(h: &Harness) -> String {
+    let series = h.control.insert_event(
+        &h.calendar,
+        json!({
+            "summary": "Standup",
+            "start": {"dateTime": "2026-12-01T09:00:00-05:00", "timeZone": "America/New_York"},
+            "end": {"dateTime": "2026-12-01T09:15:00-05:00", "timeZone": "America/New_York"},
+            "recurrence": ["RRULE:FREQ=WEEKLY;WKST=SU;BYDAY=TU"],
+        }),
+    );
+    id_of(&series)
+}
+
+/// What Google writes when the occurrences from Tue 15 Dec on are deleted: the series ends
+/// at the last second of the day before, in the series' zone (Mon 14 Dec 23:59:59 EST).
+const CUT_BEFORE_15_DEC: &str = "RRULE:FREQ=WEEKLY;WKST=SU;UNTIL=20261215T045959Z;BYDAY=TU";
+
+#[tokio::test(start_paused = true)]
+async fn deleting_this_and_following_says_when_the_series_now_ends() {
+    let h = Harness::start(quick).await;
+    let series = standup(&h);
+    h.watch().await;
+    h.control.update_event(
+        &h.calendar,
+        &series,
+        json!({"recurrence": [CUT_BEFORE_15_DEC]}),
+    );
+    h.notifier.wait_for(1).await;
+    h.settle().await;
+    let changes = h.notifier.changes();
+    assert_eq!(
+        kinds(&changes),
+        vec![ChangeKind::Updated],
+        "a shortened series is one update of the series: {changes:#?}"
+    );
+    assert_eq!(changes[0].event_id, series);
+    assert_eq!(
+        changes[0].headline(),
+        "Standup now ends on Tue 8 Dec",
+        "the last occurrence left, not the day the rule's UNTIL falls on"
+    );
+    assert_eq!(
+        changes[0].body(New_York),
+        format!("weekly on Tue → weekly on Tue until 8 Dec · {}", h.calendar)
+    );
+    assert_eq!(
+        changes[0].diffs.iter().map(|d| d.field).collect::<Vec<_>>(),
+        vec![Field::Repeats],
+        "only the repeat changed"
+    );
+    assert_eq!(
+        changes[0].diffs[0].readable(New_York),
+        (
+            "weekly on Tue".to_string(),
+            "weekly on Tue until 8 Dec".to_string()
+        ),
+        "the window's change list shows the rule in words"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn removing_the_repeat_says_it_no_longer_repeats() {
+    let h = Harness::start(quick).await;
+    let series = standup(&h);
+    h.watch().await;
+    h.control
+        .update_event(&h.calendar, &series, json!({"recurrence": null}));
+    h.notifier.wait_for(1).await;
+    h.settle().await;
+    let changes = h.notifier.changes();
+    assert_eq!(kinds(&changes), vec![ChangeKind::Updated]);
+    assert_eq!(changes[0].headline(), "Standup no longer repeats");
+    assert_eq!(
+        changes[0].body(New_York),
+        format!("Tue 1 Dec 09:00–09:15 · {}", h.calendar),
+        "what is left is a single event: the body says when"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn changing_the_repeat_otherwise_says_it_repeats_differently_and_how() {
+    let h = Harness::start(quick).await;
+    let series = standup(&h);
+    h.watch().await;
+    h.control.update_event(
+        &h.calendar,
+        &series,
+        json!({"recurrence": ["RRULE:FREQ=WEEKLY;WKST=SU;BYDAY=TU,TH"]}),
+    );
+    h.notifier.wait_for(1).await;
+    h.control.update_event(
+        &h.calendar,
+        &series,
+        json!({"recurrence": ["RRULE:FREQ=DAILY;INTERVAL=2;COUNT=10"]}),
+    );
+    h.notifier.wait_for(2).await;
+    h.settle().await;
+    let changes = h.notifier.changes();
+    assert_eq!(
+        kinds(&changes),
+        vec![ChangeKind::Updated, ChangeKind::Updated]
+    );
+    let told: Vec<(String, String)> = changes
+        .iter()
+        .map(|c| (c.headline(), c.body(New_York)))
+        .collect();
+    assert_eq!(
+        told,
+        vec![
+            (
+                "Standup repeats differently".to_string(),
+                format!("weekly on Tue → weekly on Tue, Thu · {}", h.calendar)
+            ),
+            (
+                "Standup repeats differently".to_string(),
+                format!(
+                    "weekly on Tue, Thu → every 2 days, 10 times · {}",
+                    h.calendar
+                )
+            ),
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn editing_this_and_following_reads_as_old_series_ending_and_new_one_added() {
+    let h = Harness::start(quick).await;
+    let series = standup(&h);
+    h.watch().await;
+    // Google's split: the old series ends before the edited occurrence, and a new series
+    // (id "<old>_R<start>") starts there with the edit applied, here an hour later.
+    h.control.update_event(
+        &h.calendar,
+        &series,
+        json!({"recurrence": [CUT_BEFORE_15_DEC]}),
+    );
+    h.control.insert_event(
+        &h.calendar,
+        json!({
+            "id": format!("{series}_R20261215T140000"),
+            "summary": "Standup",
+            "start": {"dateTime": "2026-12-15T10:00:00-05:00", "timeZone": "America/New_York"},
+            "end": {"dateTime": "2026-12-15T10:15:00-05:00", "timeZone": "America/New_York"},
+            "recurrence": ["RRULE:FREQ=WEEKLY;WKST=SU;BYDAY=TU"],
+        }),
+    );
+    h.notifier.wait_for(2).await;
+    h.settle().await;
+    let told: Vec<(String, String)> = h
+        .notifier
+        .changes()
+        .iter()
+        .map(|c| (c.headline(), c.body(New_York)))
+        .collect();
+    assert_eq!(
+        told,
+        vec![
+            (
+                "Standup now ends on Tue 8 Dec".to_string(),
+                format!("weekly on Tue → weekly on Tue until 8 Dec · {}", h.calendar)
+            ),
+            (
+                "Standup added".to_string(),
+                format!("Tue 15 Dec 10:00–10:15 · {}", h.calendar)
+            ),
+        ],
+        "the old series ends on the 8th and the new one picks up on the 15th"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn upgrading_a_database_without_rules_reports_nothing_then_sees_the_next_cut() {
+    let mut h = Harness::start(quick).await;
+    let series = standup(&h);
+    h.watch().await;
+    h.settle().await;
+    h.engine.shutdown().await;
+    // Make the file what the previous CalWatch left: schema 2, snapshots without the rule.
+    let path = h
+        .dir
+        .path()
+        .join("data")
+        .join(calwatch_core::config::DATABASE_FILE);
+    let conn = rusqlite::Connection::open(&path).expect("the engine's database opens");
+    conn.execute_batch("ALTER TABLE snapshots DROP COLUMN recurrence; PRAGMA user_version = 2;")
+        .expect("back to schema 2");
+    drop(conn);
+    let lists_before = h.list_calls();
+
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    h.settle().await;
+    assert!(
+        h.list_calls() > lists_before,
+        "the restarted engine did sync (the test must not pass by doing nothing)"
+    );
+    assert!(
+        h.notifier.notices().is_empty(),
+        "a rule CalWatch did not know before is no change: {:?}",
+        h.notifier.notices()
+    );
+
+    h.control.update_event(
+        &h.calendar,
+        &series,
+        json!({"recurrence": [CUT_BEFORE_15_DEC]}),
+    );
+    h.notifier.wait_for(1).await;
+    h.settle().await;
+    let headlines: Vec<String> = h.notifier.changes().iter().map(|c| c.headline()).collect();
+    assert_eq!(
+        headlines,
+        vec!["Standup now ends on Tue 8 Dec"],
+        "the first sync after the upgrade learnt the rule, so the next cut is told"
+    );
+}
