@@ -1,15 +1,25 @@
 # CalWatch — the two commands: `make run` and `make test`.
 SHELL := /bin/bash
 CARGO ?= cargo
+# The Tauri CLI, prebuilt, from the npm registry (a devDependency of ui/).
+TAURI ?= ui/node_modules/.bin/tauri
 
-.PHONY: run test deps ui fmt-check lint test-rust test-ui bench sandbox icons audit
+.PHONY: run test deps ui fmt-check lint test-rust test-ui bench sandbox icons audit \
+	package package-test check-windows
+
+# Where cargo builds; the packages land in $(TARGET_DIR)/packages/.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -1)
+DEB := $(TARGET_DIR)/packages/calwatch_$(VERSION)_amd64.deb
+RPM := $(TARGET_DIR)/packages/calwatch-$(VERSION)-1.x86_64.rpm
 
 ## Start the app (installs what a fresh machine lacks first).
 run: deps ui
 	$(CARGO) run -p calwatch
 
-## Everything CI checks: formatting, lints, every Rust test (in a private headless
-## desktop session: Xvfb, D-Bus, gnome-keyring, dunst), the window's own tests.
+## Formatting, lints, every Rust test (in a private headless desktop session: Xvfb,
+## D-Bus, gnome-keyring, dunst), the window's own tests. CI (.ci/run) also runs
+## check-windows and package-test.
 test: deps ui fmt-check lint test-rust test-ui
 
 deps:
@@ -33,6 +43,28 @@ test-rust:
 test-ui:
 	cd ui && npm test && npm run check
 
+## The .deb and .rpm, built offline with Tauri's bundler (one release build), copied to
+## $(TARGET_DIR)/packages/ under the names distributions use. AppImage is configured too
+## but needs linuxdeploy from the network: `$(TAURI) build --bundles appimage` in src-tauri/.
+package: deps
+	cd src-tauri && TAURI_LINUX_AYATANA_APPINDICATOR=true $(abspath $(TAURI)) build --ci --bundles deb,rpm
+	mkdir -p $(TARGET_DIR)/packages
+	cp $(TARGET_DIR)/release/bundle/deb/CalWatch_$(VERSION)_amd64.deb $(DEB)
+	cp $(TARGET_DIR)/release/bundle/rpm/CalWatch-$(VERSION)-1.x86_64.rpm $(RPM)
+	@ls -l $(DEB) $(RPM)
+
+## The packages as distributions and people see them: control fields, files, validators,
+## then the .deb's own binary, unpacked into a throwaway root, run in the headless session.
+package-test: package
+	tests/package/check-packages.sh $(DEB) $(RPM)
+	CALWATCH_PACKAGE_DEB=$(abspath $(DEB)) ./tests/desktop-session.sh --display -- \
+	  $(CARGO) test -p e2e --test package
+
+## Windows-only code (keyring's Credential Manager, toasts, the login item) still compiles.
+## macOS cannot be checked here: its C toolchain needs Apple's SDK.
+check-windows: deps ui
+	$(CARGO) check --target x86_64-pc-windows-gnu -p calwatch
+
 ## The figures in the README's performance section.
 bench: deps ui
 	$(CARGO) bench -p calwatch-core
@@ -48,11 +80,14 @@ audit:
 sandbox:
 	$(CARGO) run -p fake-google -- --port 8080 --allow-http
 
-## Re-render the PNG icons from icons/*.svg.
-icons:
-	for s in 32 128; do rsvg-convert -w $$s -h $$s icons/source.svg -o icons/$${s}x$${s}.png; done
+## Re-render the icons from icons/*.svg: the hicolor PNGs (32 to 512 px) the packages
+## install, the tray's, and Windows' icon.ico and macOS' icon.icns (the Tauri CLI's `icon`).
+icons: deps
+	for s in 32 64 128 256; do rsvg-convert -w $$s -h $$s icons/source.svg -o icons/$${s}x$${s}.png; done
 	rsvg-convert -w 256 -h 256 icons/source.svg -o icons/128x128@2x.png
 	rsvg-convert -w 512 -h 512 icons/source.svg -o icons/icon.png
 	rsvg-convert -w 64 -h 64 icons/source.svg -o icons/tray.png
 	rsvg-convert -w 64 -h 64 icons/tray-paused.svg -o icons/tray-paused.png
 	rsvg-convert -w 64 -h 64 icons/tray-attention.svg -o icons/tray-attention.png
+	out=$$(mktemp -d) && $(TAURI) icon icons/source.svg -o "$$out" >/dev/null && \
+	  cp "$$out/icon.ico" "$$out/icon.icns" icons/ && rm -rf "$$out"

@@ -15,6 +15,10 @@ packages=(
   webkit2gtk-driver imagemagick librsvg2-bin
   # the UI toolchain
   nodejs npm
+  # checking the packages: their validators, and reading the .rpm
+  desktop-file-utils appstream rpm
+  # compiling for Windows (ring's C code), so Windows-only code paths are checked here
+  gcc-mingw-w64-x86-64
 )
 
 missing=()
@@ -40,6 +44,8 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt clippy
+rustup target list --installed 2>/dev/null | grep -qx x86_64-pc-windows-gnu ||
+  rustup target add x86_64-pc-windows-gnu
 
 # The window's packages: reinstall only when the lock file changed since the last install.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then

@@ -20,8 +20,8 @@ use crate::{commands, events, logging, tray};
 /// Passed by the login item: start in the tray, without the window.
 pub const BACKGROUND_ARG: &str = "--background";
 
-/// Runs CalWatch until Quit.
-pub fn run() {
+/// Runs CalWatch until Quit; in the tray only when `background` (the login item's start).
+pub fn run(background: bool) {
     let launched = Instant::now();
     let config = match Config::load() {
         Ok(config) => config,
@@ -31,7 +31,6 @@ pub fn run() {
         }
     };
     let log_guard = logging::init(&config.data_dir);
-    let background = std::env::args().any(|a| a == BACKGROUND_ARG);
 
     let app = tauri::Builder::default()
         // First, so a second launch exits before anything else starts.
@@ -43,12 +42,15 @@ pub fn run() {
         )
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_dialog::init())
-        .plugin(
-            tauri_plugin_autostart::Builder::new()
-                .args([BACKGROUND_ARG])
-                .build(),
-        )
+        .plugin(tauri_plugin_dialog::init());
+    // Linux's login item is `login_item`'s (the plugin ignores $XDG_CONFIG_HOME).
+    #[cfg(not(target_os = "linux"))]
+    let app = app.plugin(
+        tauri_plugin_autostart::Builder::new()
+            .args([BACKGROUND_ARG])
+            .build(),
+    );
+    let app = app
         .invoke_handler(commands::handler())
         .setup(move |app| {
             if let Err(err) = start(app.handle()) {
@@ -95,9 +97,41 @@ fn start<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<()> {
     let active = tauri::async_runtime::block_on(ActiveEngine::start(wiring))?;
     app.manage(active);
     tray::build(app)?;
+    #[cfg(unix)]
+    quit_on_signal(app.clone());
     // Its first tick refreshes the tray at once.
     crate::wake::watch(app.clone());
     Ok(())
+}
+
+/// SIGTERM (the session ending, `kill`, a package upgrade's restart) and SIGINT (Ctrl-C in
+/// a terminal) quit as the tray's Quit does, so the log is flushed and the engine stops
+/// between syncs; the engine gets a moment, not a veto, since a session ending waits for
+/// nobody.
+#[cfg(unix)]
+fn quit_on_signal<R: Runtime>(app: AppHandle<R>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    tauri::async_runtime::spawn(async move {
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!("SIGTERM and SIGINT will end CalWatch without a clean quit");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM: quitting"),
+            _ = int.recv() => tracing::info!("SIGINT: quitting"),
+        }
+        if let Some(active) = app.try_state::<ActiveEngine>() {
+            let stopped =
+                tokio::time::timeout(std::time::Duration::from_millis(1500), active.shutdown());
+            if stopped.await.is_err() {
+                tracing::warn!("the engine did not stop in time; quitting anyway");
+            }
+        }
+        app.exit(0);
+    });
 }
 
 /// The engine could not start (e.g. the data was written by a newer CalWatch): say so in

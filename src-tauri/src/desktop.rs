@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use tauri::{AppHandle, Runtime};
+#[cfg(not(target_os = "linux"))]
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_dialog::DialogExt as _;
 
@@ -62,10 +63,27 @@ impl<R: Runtime> Desktop for TauriDesktop<R> {
             .map_err(|e| format!("The browser could not be opened: {e}"))
     }
 
+    #[cfg(target_os = "linux")]
+    fn start_at_login(&self) -> bool {
+        crate::login_item::LoginItem::for_this_process().is_ok_and(|item| item.is_enabled())
+    }
+
+    #[cfg(target_os = "linux")]
+    fn set_start_at_login(&self, on: bool) -> Result<(), String> {
+        let item = crate::login_item::LoginItem::for_this_process()?;
+        if on {
+            item.enable()
+        } else {
+            item.disable()
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
     fn start_at_login(&self) -> bool {
         self.app.autolaunch().is_enabled().unwrap_or(false)
     }
 
+    #[cfg(not(target_os = "linux"))]
     fn set_start_at_login(&self, on: bool) -> Result<(), String> {
         let login = self.app.autolaunch();
         let result = if on { login.enable() } else { login.disable() };

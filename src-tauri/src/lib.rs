@@ -11,9 +11,12 @@
 //! - `contract` (tests only): generates the window's TypeScript types from [`views`] and
 //!   the engine's types (ui/src/lib/generated/contract.ts) and fails when they drifted.
 //! - [`notifier`]: the engine's `Notifier` as native toasts.
+//! - `xdg_toast`: toasts on Linux's notification server, with the app's name and icon.
 //! - [`tray`]: the tray icon, its tooltip and menu, and what each menu item does.
 //! - [`sandbox`]: fake-google in-process, so the app can be tried without an account.
 //! - [`desktop`]: what the shell asks of the desktop (file picker, browser, login item).
+//! - `login_item`: start at login on Linux (an XDG autostart entry).
+//! - [`cli`]: the command line (`--version`, `--help`, `--background`).
 //! - [`logging`]: tracing to stderr and a rolling file in the data dir.
 //! - [`wake`]: notices wake-from-sleep and the network coming back (catch-up sync), and
 //!   keeps the tray's countdown fresh.
@@ -26,12 +29,15 @@
 
 pub mod active;
 pub mod app;
+pub mod cli;
 pub mod commands;
 #[cfg(test)]
 mod contract;
 pub mod desktop;
 pub mod events;
 pub mod logging;
+#[cfg(target_os = "linux")]
+pub mod login_item;
 #[cfg(test)]
 mod module_graph;
 pub mod network;
@@ -40,3 +46,5 @@ pub mod sandbox;
 pub mod tray;
 pub mod views;
 pub mod wake;
+#[cfg(target_os = "linux")]
+pub mod xdg_toast;

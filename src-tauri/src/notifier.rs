@@ -9,7 +9,7 @@ use tauri_plugin_notification::{ActionPerformed, NotificationExt as _};
 
 use crate::active::ActiveEngine;
 
-mod markup;
+pub(crate) mod markup;
 
 /// What a toast says and what clicking it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,14 @@ pub enum ToastClick {
 /// Where a toast keeps its click target (the notification's `extra` map).
 const LINK_KEY: &str = "htmlLink";
 const NAVIGATE_KEY: &str = "navigate";
+
+/// The name toasts carry: notification centres label and group them by it.
+pub const APP_NAME: &str = "CalWatch";
+/// The app icon's name in the icon theme (the packages install it under hicolor).
+pub const ICON_NAME: &str = "calwatch";
+/// The installed desktop entry (`calwatch.desktop`), named in the `desktop-entry` hint so
+/// notification centres find the app's name, icon and settings.
+pub const DESKTOP_ENTRY: &str = "calwatch";
 
 impl Toast {
     /// The toast for one notice; times in `tz`. The words are the engine's.
@@ -80,21 +88,36 @@ impl<R: Runtime> Notifier for ToastNotifier<R> {
     async fn notify(&self, notices: &[Notice]) {
         for notice in notices {
             let toast = Toast::new(notice, self.tz);
-            let builder = self
-                .app
-                .notification()
-                .builder()
-                .title(markup::toast_text(&toast.title))
-                .body(markup::toast_text(&toast.body));
-            let builder = match &toast.on_click {
-                ToastClick::OpenLink(url) => builder.extra(LINK_KEY, url),
-                ToastClick::ShowActivity => builder.extra(NAVIGATE_KEY, "activity"),
-            };
-            // `show` hands the toast to a background task; a missing notification server
-            // is not reported here, only in the server's absence of a toast.
-            if let Err(err) = builder.show() {
-                tracing::warn!(error = %err, "a toast could not be shown");
+            // On Linux the plugin sends the executable's name and no desktop-entry hint:
+            // toasts there go out with the app's identity from `xdg_toast`.
+            #[cfg(target_os = "linux")]
+            {
+                let app = self.app.clone();
+                crate::xdg_toast::show(&toast, move |click| clicked(&app, click));
             }
+            #[cfg(not(target_os = "linux"))]
+            self.show_with_plugin(&toast);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+impl<R: Runtime> ToastNotifier<R> {
+    fn show_with_plugin(&self, toast: &Toast) {
+        let builder = self
+            .app
+            .notification()
+            .builder()
+            .title(markup::toast_text(&toast.title))
+            .body(markup::toast_text(&toast.body));
+        let builder = match &toast.on_click {
+            ToastClick::OpenLink(url) => builder.extra(LINK_KEY, url),
+            ToastClick::ShowActivity => builder.extra(NAVIGATE_KEY, "activity"),
+        };
+        // `show` hands the toast to a background task; a missing notification server
+        // is not reported here, only in the server's absence of a toast.
+        if let Err(err) = builder.show() {
+            tracing::warn!(error = %err, "a toast could not be shown");
         }
     }
 }
@@ -107,17 +130,29 @@ fn toast_clicked<R: Runtime>(app: &AppHandle<R>, performed: &ActionPerformed) {
         return;
     };
     if let Some(url) = extra.get(LINK_KEY).and_then(|v| v.as_str()) {
-        let Some(active) = app.try_state::<ActiveEngine>() else {
-            return;
-        };
-        if crate::commands::is_https(url) {
-            if let Err(err) = active.desktop().open_url(url) {
-                tracing::warn!(error = %err, "the event could not be opened");
+        clicked(app, &ToastClick::OpenLink(url.to_string()));
+    } else if extra.contains_key(NAVIGATE_KEY) {
+        clicked(app, &ToastClick::ShowActivity);
+    }
+}
+
+/// Does what a click on a toast does.
+fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
+    match click {
+        ToastClick::OpenLink(url) => {
+            let Some(active) = app.try_state::<ActiveEngine>() else {
+                return;
+            };
+            if crate::commands::is_https(url) {
+                if let Err(err) = active.desktop().open_url(url) {
+                    tracing::warn!(error = %err, "the event could not be opened");
+                }
             }
         }
-    } else if let Some(view) = extra.get(NAVIGATE_KEY).and_then(|v| v.as_str()) {
-        crate::tray::open_window(app);
-        let _ = app.emit(crate::events::NAVIGATE, view);
+        ToastClick::ShowActivity => {
+            crate::tray::open_window(app);
+            let _ = app.emit(crate::events::NAVIGATE, "activity");
+        }
     }
 }
 

@@ -428,10 +428,24 @@ pub async fn wait_until(what: &str, mut check: impl FnMut() -> bool) -> anyhow::
 pub struct Toast {
     /// The sender's app name.
     pub app_name: String,
+    /// The icon (a theme name or a path).
+    pub app_icon: String,
     /// The title.
     pub summary: String,
     /// The body.
     pub body: String,
+    /// The hints whose values are strings (`desktop-entry`, …), in the call's order.
+    pub hints: Vec<(String, String)>,
+}
+
+impl Toast {
+    /// The value of a string hint.
+    pub fn hint(&self, name: &str) -> Option<&str> {
+        self.hints
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// The `Notify` calls captured by dbus-monitor (the log `CALWATCH_NOTIFY_LOG` names).
@@ -481,14 +495,27 @@ impl NotifyLog {
 /// Reads dbus-monitor's text: each `member=Notify` method call is followed by its
 /// arguments, one per line; the strings are app_name, app_icon, summary, body, actions….
 pub fn parse_notify_calls(text: &str) -> Vec<Toast> {
+    /// One `Notify` call being read: its top-level strings and its string hints.
+    #[derive(Default)]
+    struct Call {
+        strings: Vec<String>,
+        hints: Vec<(String, String)>,
+        key: Option<String>,
+    }
+    fn quoted(s: &str) -> Option<String> {
+        let rest = s.split_once("string \"")?.1;
+        Some(rest.strip_suffix('"').unwrap_or(rest).to_string())
+    }
     let mut toasts = Vec::new();
-    let mut strings: Option<Vec<String>> = None;
-    let mut finish = |strings: Option<Vec<String>>| {
-        if let Some(s) = strings.filter(|s| s.len() >= 4) {
+    let mut call: Option<Call> = None;
+    let mut finish = |call: Option<Call>| {
+        if let Some(c) = call.filter(|c| c.strings.len() >= 4) {
             toasts.push(Toast {
-                app_name: s[0].clone(),
-                summary: s[2].clone(),
-                body: s[3].clone(),
+                app_name: c.strings[0].clone(),
+                app_icon: c.strings[1].clone(),
+                summary: c.strings[2].clone(),
+                body: c.strings[3].clone(),
+                hints: c.hints,
             });
         }
     };
@@ -498,19 +525,33 @@ pub fn parse_notify_calls(text: &str) -> Vec<Toast> {
             .iter()
             .any(|m| line.starts_with(m));
         if starts_message {
-            finish(strings.take());
+            finish(call.take());
             if line.starts_with("method call") && line.contains("member=Notify") {
-                strings = Some(Vec::new());
+                call = Some(Call::default());
             }
-        } else if let (Some(s), Some(rest)) = (strings.as_mut(), trimmed.strip_prefix("string \""))
+            continue;
+        }
+        let Some(c) = call.as_mut() else { continue };
+        let depth = line.len() - trimmed.len();
+        if trimmed.starts_with("dict entry(") {
+            c.key = None;
+        } else if trimmed.starts_with("variant") {
+            // A hint's value: kept when it is a string.
+            if let (Some(key), Some(value)) = (c.key.take(), quoted(trimmed)) {
+                c.hints.push((key, value));
+            }
+        } else if let Some(Some(value)) = trimmed.starts_with("string \"").then(|| quoted(trimmed))
         {
-            // Only top-level strings (arrays and dicts are indented further and come later).
-            if line.len() - trimmed.len() <= 3 {
-                s.push(rest.strip_suffix('"').unwrap_or(rest).to_string());
+            // Top-level strings are the arguments; deeper ones are actions or hint keys
+            // (the arrays come after the four leading strings).
+            if depth <= 3 {
+                c.strings.push(value);
+            } else if c.strings.len() >= 4 {
+                c.key = Some(value);
             }
         }
     }
-    finish(strings);
+    finish(call);
     toasts
 }
 
@@ -607,17 +648,23 @@ mod tests {
         let log = r#"signal time=1.0 sender=org.freedesktop.DBus -> destination=:1.9 serial=2 path=/org/freedesktop/DBus; interface=org.freedesktop.DBus; member=NameAcquired
    string ":1.9"
 method call time=2.0 sender=:1.12 -> destination=org.freedesktop.Notifications serial=7 path=/org/freedesktop/Notifications; interface=org.freedesktop.Notifications; member=Notify
-   string "app.calwatch.desktop"
+   string "CalWatch"
    uint32 0
-   string ""
+   string "calwatch"
    string "Dentist added"
    string "Tue 5 Mar 10:00 → 11:00 · Work"
    array [
+      string "default"
+      string "Open"
    ]
    array [
       dict entry(
          string "urgency"
          variant             byte 1
+      )
+      dict entry(
+         string "desktop-entry"
+         variant             string "calwatch"
       )
    ]
    int32 -1
@@ -627,11 +674,13 @@ method return time=2.1 sender=:1.3 -> destination=:1.12 serial=4 reply_serial=7
         assert_eq!(
             parse_notify_calls(log),
             vec![Toast {
-                app_name: "app.calwatch.desktop".into(),
+                app_name: "CalWatch".into(),
+                app_icon: "calwatch".into(),
                 summary: "Dentist added".into(),
                 body: "Tue 5 Mar 10:00 → 11:00 · Work".into(),
+                hints: vec![("desktop-entry".into(), "calwatch".into())],
             }],
-            "one Notify call, its hints ignored, other messages skipped"
+            "one Notify call with its string hints; actions, other hints and messages skipped"
         );
     }
 }

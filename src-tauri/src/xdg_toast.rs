@@ -1,0 +1,74 @@
+//! Toasts on Linux's notification server (org.freedesktop.Notifications) with CalWatch's
+//! identity: the app name, the icon and the `desktop-entry` hint, which notification
+//! centres use to label and group them. The notification plugin sends the executable's
+//! name and no hints, so on Linux the toasts go out here; a click is reported as on the
+//! other platforms.
+
+use notify_rust::{Hint, Notification};
+
+use crate::notifier::{markup, Toast, ToastClick, APP_NAME, DESKTOP_ENTRY, ICON_NAME};
+
+/// The action the specification reports for a click on the toast itself.
+const DEFAULT_ACTION: &str = "default";
+
+/// Shows `toast` and, on a thread of its own until the toast is clicked or closed, waits
+/// for a click, which runs `on_click`. A missing notification server is logged.
+pub fn show(toast: &Toast, on_click: impl FnOnce(&ToastClick) + Send + 'static) {
+    let notification = notification(toast);
+    let click = toast.on_click.clone();
+    // Sending blocks on D-Bus; and servers such as dunst send a toast's signals only to the
+    // connection that sent it, so the same thread then waits on that connection.
+    std::thread::spawn(move || match notification.show() {
+        Ok(handle) => handle.wait_for_action(|action| {
+            if action == DEFAULT_ACTION {
+                on_click(&click);
+            }
+        }),
+        Err(err) => tracing::warn!(error = %err, "a toast could not be shown"),
+    });
+}
+
+/// The `Notify` call for `toast`.
+fn notification(toast: &Toast) -> Notification {
+    let mut notification = Notification::new();
+    notification
+        .appname(APP_NAME)
+        .icon(ICON_NAME)
+        // Titles come from whoever sent the invitation: never markup (see `markup`).
+        .summary(&markup::toast_text(&toast.title))
+        .body(&markup::toast_text(&toast.body))
+        .hint(Hint::DesktopEntry(DESKTOP_ENTRY.to_string()))
+        // Offering the default action is what makes servers report a click on the toast.
+        .action(DEFAULT_ACTION, "Open");
+    notification
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_toast_carries_the_app_name_icon_and_desktop_entry() {
+        let toast = Toast {
+            title: "Dentist added".into(),
+            body: "Work".into(),
+            on_click: ToastClick::ShowActivity,
+        };
+        let n = notification(&toast);
+        assert_eq!(
+            n.appname, "CalWatch",
+            "the name people read, not the binary's"
+        );
+        assert_eq!(n.icon, "calwatch", "the icon the packages install");
+        assert!(
+            n.hints
+                .contains(&Hint::DesktopEntry("calwatch".to_string())),
+            "names calwatch.desktop: {:?}",
+            n.hints
+        );
+        assert_eq!(
+            (n.summary.as_str(), n.body.as_str()),
+            ("Dentist added", "Work")
+        );
+    }
+}
