@@ -17,8 +17,6 @@ use crate::notifier::ToastNotifier;
 use crate::views::local_tz;
 use crate::{commands, events, logging, tray};
 
-/// Passed by the login item: start in the tray, without the window.
-pub const BACKGROUND_ARG: &str = "--background";
 
 /// Runs CalWatch until Quit; in the tray only when `background` (the login item's start).
 pub fn run(background: bool) {
@@ -47,7 +45,7 @@ pub fn run(background: bool) {
     #[cfg(not(target_os = "linux"))]
     let app = app.plugin(
         tauri_plugin_autostart::Builder::new()
-            .args([BACKGROUND_ARG])
+            .args([crate::cli::BACKGROUND_ARG])
             .build(),
     );
     let app = app

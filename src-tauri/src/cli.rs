@@ -1,7 +1,8 @@
 //! The command line: `--version` and `--help` answer without starting the app (no window,
 //! no engine, no second-instance hand-over); `--background` starts in the tray.
 
-use crate::app::BACKGROUND_ARG;
+/// Passed by the login item: start in the tray, without the window.
+pub const BACKGROUND_ARG: &str = "--background";
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

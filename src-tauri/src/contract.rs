@@ -62,6 +62,7 @@ fn full_engine_state() -> EngineState {
         },
         watched_count: 0,
         next_renewal_at: Some(0),
+        settings_problem: Some(String::new()),
     }
 }
 

@@ -10,8 +10,8 @@
 //! - [`views`]: the camelCase shapes the window reads (ui/CONTRACT.md) and `UiError`.
 //! - `contract` (tests only): generates the window's TypeScript types from [`views`] and
 //!   the engine's types (ui/src/lib/generated/contract.ts) and fails when they drifted.
-//! - [`notifier`]: the engine's `Notifier` as native toasts.
-//! - `xdg_toast`: toasts on Linux's notification server, with the app's name and icon.
+//! - [`notifier`]: the engine's `Notifier` as native toasts (on Linux through its
+//!   `xdg_toast`, with the app's name, icon and desktop entry; `markup` escapes titles).
 //! - [`tray`]: the tray icon, its tooltip and menu, and what each menu item does.
 //! - [`sandbox`]: fake-google in-process, so the app can be tried without an account.
 //! - [`desktop`]: what the shell asks of the desktop (file picker, browser, login item).
@@ -46,5 +46,3 @@ pub mod sandbox;
 pub mod tray;
 pub mod views;
 pub mod wake;
-#[cfg(target_os = "linux")]
-pub mod xdg_toast;

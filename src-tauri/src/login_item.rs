@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::app::BACKGROUND_ARG;
+use crate::cli::BACKGROUND_ARG;
 
 /// The entry's file name; 0.1.0 (through the plugin) used the same, so an upgrade keeps
 /// an entry it made.

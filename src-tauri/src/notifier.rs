@@ -10,6 +10,8 @@ use tauri_plugin_notification::{ActionPerformed, NotificationExt as _};
 use crate::active::ActiveEngine;
 
 pub(crate) mod markup;
+#[cfg(target_os = "linux")]
+mod xdg_toast;
 
 /// What a toast says and what clicking it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +95,7 @@ impl<R: Runtime> Notifier for ToastNotifier<R> {
             #[cfg(target_os = "linux")]
             {
                 let app = self.app.clone();
-                crate::xdg_toast::show(&toast, move |click| clicked(&app, click));
+                xdg_toast::show(&toast, move |click| clicked(&app, click));
             }
             #[cfg(not(target_os = "linux"))]
             self.show_with_plugin(&toast);

@@ -335,6 +335,7 @@ mod tests {
             },
             watched_count: watched,
             next_renewal_at: Some(5 * DAY + 1000),
+            settings_problem: None,
         };
         AppStateView::new(engine, false, false)
     }

@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'rate_limited'
   | 'not_found'
   | 'busy'
+  | 'invalid_setting'
+  | 'sync_stopped'
   | 'store'
   | 'internal'
   | 'sandbox';
@@ -95,6 +97,7 @@ export type EngineState = {
   settings: EngineSettings;
   watchedCount: number;
   nextRenewalAt: number | null;
+  settingsProblem: string | null;
 };
 
 export type DiffField =

@@ -6,7 +6,7 @@
 
 use notify_rust::{Hint, Notification};
 
-use crate::notifier::{markup, Toast, ToastClick, APP_NAME, DESKTOP_ENTRY, ICON_NAME};
+use super::{markup, Toast, ToastClick, APP_NAME, DESKTOP_ENTRY, ICON_NAME};
 
 /// The action the specification reports for a click on the toast itself.
 const DEFAULT_ACTION: &str = "default";
