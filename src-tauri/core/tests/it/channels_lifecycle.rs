@@ -97,6 +97,20 @@ fn only_the_old_channel(h: &Harness, first: &ChannelRecord) -> Vec<ChannelRecord
     channels
 }
 
+/// Checks `channel` is shown in error (`shown` says why that is expected), with Google's
+/// refusal as the reason in words.
+fn shown_refused(channel: &ChannelRecord, shown: &str) {
+    assert_eq!(channel.state, ChannelState::Error, "{shown}");
+    assert!(
+        channel
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Google refused")),
+        "with the reason in words: {:?}",
+        channel.error
+    );
+}
+
 /// Checks one channel is live at Google and the engine lists that one alone, and returns
 /// what is live.
 fn one_channel_live_and_listed(h: &Harness) -> Vec<fake_google::ChannelInfo> {
@@ -245,18 +259,9 @@ async fn failed_renewal_keeps_the_old_channel_and_retries() {
     h.control.set_faults(refusing_callbacks());
     tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(5)).await;
     let channels = only_the_old_channel(&h, &first);
-    assert_eq!(
-        channels[0].state,
-        ChannelState::Error,
-        "the failed renewal is visible as the channel's state"
-    );
-    assert!(
-        channels[0]
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("Google refused")),
-        "with the reason in words: {:?}",
-        channels[0].error
+    shown_refused(
+        &channels[0],
+        "the failed renewal is visible as the channel's state",
     );
     assert_eq!(
         state_of(&h.control.channels(), &first.id),
@@ -597,19 +602,7 @@ async fn moving_channels_to_a_new_callback_url_is_retried_until_google_accepts()
         .expect("callback URL accepted");
     tokio::time::sleep(Duration::from_secs(5)).await;
     let channels = only_the_old_channel(&h, &first);
-    assert_eq!(
-        channels[0].state,
-        ChannelState::Error,
-        "the channel that could not be moved says so"
-    );
-    assert!(
-        channels[0]
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("Google refused")),
-        "with the reason in words: {:?}",
-        channels[0].error
-    );
+    shown_refused(&channels[0], "the channel that could not be moved says so");
 
     // Google accepts the new address again: the channel moves without waiting for its
     // regular renewal days later.
