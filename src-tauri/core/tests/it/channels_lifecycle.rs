@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::engine_support::{quick, Harness, Hook, Seen, Tunnel, PATIENCE};
 use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::{ChangeKind, Notice};
-use calwatch_core::store::ChannelState;
+use calwatch_core::store::{ChannelRecord, ChannelState};
 use fake_google::{ChannelState as GoogleState, Faults};
 use serde_json::json;
 
@@ -53,6 +53,103 @@ fn live_at_google(h: &Harness) -> Vec<fake_google::ChannelInfo> {
 
 fn state_of(channels: &[fake_google::ChannelInfo], id: &str) -> Option<GoogleState> {
     channels.iter().find(|c| c.id == id).map(|c| c.state)
+}
+
+/// A running engine watching the primary calendar through one channel, which is returned
+/// with it: where most of these tests start.
+async fn watching() -> (Harness, ChannelRecord) {
+    let h = Harness::start(quick).await;
+    let first = h.watch().await;
+    (h, first)
+}
+
+/// Google refusing every callback address as unauthorized.
+fn refusing_callbacks() -> Faults {
+    Faults {
+        reject_callback_unauthorized: true,
+        ..Faults::default()
+    }
+}
+
+/// Google delivering every message 20 seconds late: a renewal waits for its new channel's
+/// sync message with both channels live.
+fn slow_deliveries() -> Faults {
+    Faults {
+        delivery_delay: Duration::from_secs(20),
+        ..Faults::default()
+    }
+}
+
+/// Nothing is live at fake-google.
+fn nothing_live_at_google(h: &Harness) -> bool {
+    h.control
+        .channels()
+        .iter()
+        .all(|c| c.state != GoogleState::Live)
+}
+
+/// Checks the engine lists only `first` (a renewal or move that failed keeps it), and
+/// returns what it lists.
+fn only_the_old_channel(h: &Harness, first: &ChannelRecord) -> Vec<ChannelRecord> {
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(channels.len(), 1, "the old channel is kept: {channels:?}");
+    assert_eq!(channels[0].id, first.id);
+    channels
+}
+
+/// Checks `channel` is shown in error (`shown` says why that is expected), with Google's
+/// refusal as the reason in words.
+fn shown_refused(channel: &ChannelRecord, shown: &str) {
+    assert_eq!(channel.state, ChannelState::Error, "{shown}");
+    assert!(
+        channel
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Google refused")),
+        "with the reason in words: {:?}",
+        channel.error
+    );
+}
+
+/// Checks one channel is live at Google and the engine lists that one alone, and returns
+/// what is live.
+fn one_channel_live_and_listed(h: &Harness) -> Vec<fake_google::ChannelInfo> {
+    let live = live_at_google(h);
+    let channels = h.engine.channels().expect("channels");
+    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
+    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
+    assert_eq!(live[0].id, channels[0].id);
+    live
+}
+
+/// Quits, and stays off until just past the first channel's renewal point.
+async fn quit_until_past_renewal(h: &Harness) {
+    h.engine.shutdown().await;
+    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+}
+
+/// Starts again on the same clock and lets ten minutes pass.
+async fn restart_and_wait(h: &mut Harness) {
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    tokio::time::sleep(Duration::from_secs(600)).await;
+}
+
+/// Stops the renewal's new channel (the one listed beside `first`) as the user would, and
+/// returns it.
+async fn stop_the_new_channel(h: &Harness, first: &ChannelRecord) -> ChannelRecord {
+    let new = h
+        .engine
+        .channels()
+        .expect("channels")
+        .into_iter()
+        .find(|c| c.id != first.id)
+        .expect("the new channel is listed");
+    h.engine
+        .stop_channel(&new.id)
+        .await
+        .expect("stopping works");
+    new
 }
 
 #[tokio::test(start_paused = true)]
@@ -158,28 +255,13 @@ async fn renewal_at_ninety_percent_creates_the_new_channel_before_stopping_the_o
 
 #[tokio::test(start_paused = true)]
 async fn failed_renewal_keeps_the_old_channel_and_retries() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
-    h.control.set_faults(Faults {
-        reject_callback_unauthorized: true,
-        ..Faults::default()
-    });
+    let (h, first) = watching().await;
+    h.control.set_faults(refusing_callbacks());
     tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(5)).await;
-    let channels = h.engine.channels().expect("channels");
-    assert_eq!(channels.len(), 1, "the old channel is kept: {channels:?}");
-    assert_eq!(channels[0].id, first.id);
-    assert_eq!(
-        channels[0].state,
-        ChannelState::Error,
-        "the failed renewal is visible as the channel's state"
-    );
-    assert!(
-        channels[0]
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("Google refused")),
-        "with the reason in words: {:?}",
-        channels[0].error
+    let channels = only_the_old_channel(&h, &first);
+    shown_refused(
+        &channels[0],
+        "the failed renewal is visible as the channel's state",
     );
     assert_eq!(
         state_of(&h.control.channels(), &first.id),
@@ -198,12 +280,8 @@ async fn failed_renewal_keeps_the_old_channel_and_retries() {
 
 #[tokio::test(start_paused = true)]
 async fn renewal_still_failing_near_expiry_shows_expiring_soon_with_the_reason() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
-    h.control.set_faults(Faults {
-        reject_callback_unauthorized: true,
-        ..Faults::default()
-    });
+    let (h, first) = watching().await;
+    h.control.set_faults(refusing_callbacks());
     // Past the renewal point and inside the last hour (the minimum lead) before expiry.
     tokio::time::sleep(WEEK - Duration::from_secs(30 * 60)).await;
     let expiring = tokio::time::timeout(PATIENCE, async {
@@ -298,8 +376,7 @@ async fn channel_that_expired_while_off_is_replaced_and_the_missed_change_caught
 
 #[tokio::test(start_paused = true)]
 async fn renew_now_replaces_the_channel_and_stop_ends_watching() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
+    let (h, first) = watching().await;
     let second = h.engine.renew(&first.id).await.expect("renew now works");
     assert_ne!(second.id, first.id);
     until_channels(&h, |c| state_of(c, &first.id) == Some(GoogleState::Stopped)).await;
@@ -339,8 +416,7 @@ async fn renew_now_replaces_the_channel_and_stop_ends_watching() {
 
 #[tokio::test(start_paused = true)]
 async fn stopping_a_channel_google_already_expired_counts_as_stopped() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
+    let (h, first) = watching().await;
     h.control.expire_channel(&first.id);
     h.engine
         .stop_channel(&first.id)
@@ -351,8 +427,7 @@ async fn stopping_a_channel_google_already_expired_counts_as_stopped() {
 
 #[tokio::test(start_paused = true)]
 async fn unwatch_stops_channels_and_a_later_watch_starts_a_silent_baseline() {
-    let h = Harness::start(quick).await;
-    h.watch().await;
+    let (h, _) = watching().await;
     h.insert(
         "Before unwatch",
         "2026-12-16T10:00:00+00:00",
@@ -360,11 +435,7 @@ async fn unwatch_stops_channels_and_a_later_watch_starts_a_silent_baseline() {
     );
     h.notifier.wait_for(1).await;
     h.engine.unwatch(&h.calendar).await.expect("unwatch works");
-    assert!(h
-        .control
-        .channels()
-        .iter()
-        .all(|c| c.state != GoogleState::Live));
+    assert!(nothing_live_at_google(&h));
     h.insert(
         "While unwatched",
         "2026-12-16T12:00:00+00:00",
@@ -382,10 +453,7 @@ async fn unwatch_stops_channels_and_a_later_watch_starts_a_silent_baseline() {
 #[tokio::test(start_paused = true)]
 async fn google_refusing_the_callback_is_a_sentence_and_leaves_no_channel() {
     let h = Harness::start(quick).await;
-    h.control.set_faults(Faults {
-        reject_callback_unauthorized: true,
-        ..Faults::default()
-    });
+    h.control.set_faults(refusing_callbacks());
     let err = h
         .engine
         .watch(&h.calendar)
@@ -428,18 +496,10 @@ fn errors_seen(events: &mut tokio::sync::broadcast::Receiver<EngineEvent>) -> Ve
 
 #[tokio::test(start_paused = true)]
 async fn waking_up_while_a_renewal_waits_for_its_sync_message_leaves_one_channel() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
+    let (h, first) = watching().await;
     let mut events = h.engine.subscribe();
     // The new channel's sync message is slow: the renewal waits for it with both live.
-    into_renewal(
-        &h,
-        Faults {
-            delivery_delay: Duration::from_secs(20),
-            ..Faults::default()
-        },
-    )
-    .await;
+    into_renewal(&h, slow_deliveries()).await;
     // "Renew now" on it meanwhile is told the renewal is under way.
     let busy = h
         .engine
@@ -467,17 +527,9 @@ async fn waking_up_while_a_renewal_waits_for_its_sync_message_leaves_one_channel
 
 #[tokio::test(start_paused = true)]
 async fn unwatching_while_a_renewal_waits_for_its_sync_message_stops_both_quietly() {
-    let h = Harness::start(quick).await;
-    h.watch().await;
+    let (h, _) = watching().await;
     let mut events = h.engine.subscribe();
-    into_renewal(
-        &h,
-        Faults {
-            delivery_delay: Duration::from_secs(20),
-            ..Faults::default()
-        },
-    )
-    .await;
+    into_renewal(&h, slow_deliveries()).await;
     h.engine.unwatch(&h.calendar).await.expect("unwatch works");
     tokio::time::sleep(Duration::from_secs(600)).await;
 
@@ -494,8 +546,7 @@ async fn unwatching_while_a_renewal_waits_for_its_sync_message_stops_both_quietl
 
 #[tokio::test(start_paused = true)]
 async fn unwatching_while_google_is_still_creating_the_new_channel_leaves_nothing_live() {
-    let h = Harness::start(quick).await;
-    h.watch().await;
+    let (h, _) = watching().await;
     let mut events = h.engine.subscribe();
     // Google is slow to answer the renewal's events.watch: the new channel exists there
     // but CalWatch does not know its resource id yet.
@@ -526,19 +577,13 @@ async fn unwatching_while_google_is_still_creating_the_new_channel_leaves_nothin
 
 #[tokio::test(start_paused = true)]
 async fn a_failed_renew_now_leaves_the_channel_as_it_was() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
-    h.control.set_faults(Faults {
-        reject_callback_unauthorized: true,
-        ..Faults::default()
-    });
+    let (h, first) = watching().await;
+    h.control.set_faults(refusing_callbacks());
     h.engine
         .renew(&first.id)
         .await
         .expect_err("Google refuses the new channel");
-    let channels = h.engine.channels().expect("channels");
-    assert_eq!(channels.len(), 1, "the old channel is kept: {channels:?}");
-    assert_eq!(channels[0].id, first.id);
+    let channels = only_the_old_channel(&h, &first);
     assert_eq!(
         channels[0].state,
         ChannelState::Active,
@@ -548,34 +593,16 @@ async fn a_failed_renew_now_leaves_the_channel_as_it_was() {
 
 #[tokio::test(start_paused = true)]
 async fn moving_channels_to_a_new_callback_url_is_retried_until_google_accepts() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
+    let (h, first) = watching().await;
     let tunnel = Tunnel::start(h.receiver, Arc::new(|_: &Seen| {})).await;
-    h.control.set_faults(Faults {
-        reject_callback_unauthorized: true,
-        ..Faults::default()
-    });
+    h.control.set_faults(refusing_callbacks());
     h.engine
         .set_callback_url(&tunnel.url)
         .await
         .expect("callback URL accepted");
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let channels = h.engine.channels().expect("channels");
-    assert_eq!(channels.len(), 1, "the old channel is kept: {channels:?}");
-    assert_eq!(channels[0].id, first.id);
-    assert_eq!(
-        channels[0].state,
-        ChannelState::Error,
-        "the channel that could not be moved says so"
-    );
-    assert!(
-        channels[0]
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("Google refused")),
-        "with the reason in words: {:?}",
-        channels[0].error
-    );
+    let channels = only_the_old_channel(&h, &first);
+    shown_refused(&channels[0], "the channel that could not be moved says so");
 
     // Google accepts the new address again: the channel moves without waiting for its
     // regular renewal days later.
@@ -600,24 +627,16 @@ async fn moving_channels_to_a_new_callback_url_is_retried_until_google_accepts()
 
 #[tokio::test(start_paused = true)]
 async fn quitting_while_google_creates_a_renewal_leaves_one_channel_after_restart() {
-    let mut h = Harness::start(quick).await;
-    let first = h.watch().await;
-    h.engine.shutdown().await;
-    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    let (mut h, first) = watching().await;
+    quit_until_past_renewal(&h).await;
     // What a run that quit while the renewal's events.watch was unanswered left behind.
-    let store = calwatch_core::store::Store::open(
-        &h.dir
-            .path()
-            .join("data")
-            .join(calwatch_core::config::DATABASE_FILE),
-    )
-    .expect("store");
+    let store = database(&h);
     store
         .update_channel_state(&first.id, ChannelState::Renewing, None)
         .expect("state");
     let now = h.clock.now_ms();
     store
-        .insert_channel(&calwatch_core::store::ChannelRecord {
+        .insert_channel(&ChannelRecord {
             id: "unanswered-renewal".into(),
             calendar_id: h.calendar.clone(),
             resource_id: None,
@@ -632,26 +651,8 @@ async fn quitting_while_google_creates_a_renewal_leaves_one_channel_after_restar
         .expect("insert");
     drop(store);
     // Google did create it.
-    let created = reqwest::Client::new()
-        .post(format!(
-            "{}/calendars/{}/events/watch",
-            h.fake.api_base(),
-            h.calendar
-        ))
-        .bearer_auth(h.control.issue_access_token())
-        .json(&json!({
-            "id": "unanswered-renewal",
-            "type": "web_hook",
-            "address": first.address,
-            "token": "t".repeat(43),
-        }))
-        .send()
-        .await
-        .expect("fake-google answers");
-    assert!(created.status().is_success());
-    let clock = Arc::clone(&h.clock);
-    h.restart(clock).await;
-    tokio::time::sleep(Duration::from_secs(600)).await;
+    watch_at_google(&h, "unanswered-renewal", &first.address).await;
+    restart_and_wait(&mut h).await;
     let live = live_at_google(&h);
     let channels = h.engine.channels().expect("channels");
     assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
@@ -673,8 +674,7 @@ async fn renewal_waiting_for_google(h: &Harness, refuse: bool) {
 
 #[tokio::test(start_paused = true)]
 async fn stopping_a_channel_whose_renewal_google_then_refuses_stops_watching_the_calendar() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
+    let (h, first) = watching().await;
     let mut events = h.engine.subscribe();
     renewal_waiting_for_google(&h, true).await;
     h.engine
@@ -689,11 +689,7 @@ async fn stopping_a_channel_whose_renewal_google_then_refuses_stops_watching_the
         0,
         "a calendar without a channel is not shown as watched"
     );
-    assert!(h
-        .control
-        .channels()
-        .iter()
-        .all(|c| c.state != GoogleState::Live));
+    assert!(nothing_live_at_google(&h));
     assert_eq!(
         errors_seen(&mut events),
         Vec::<String>::new(),
@@ -703,8 +699,7 @@ async fn stopping_a_channel_whose_renewal_google_then_refuses_stops_watching_the
 
 #[tokio::test(start_paused = true)]
 async fn stopping_a_channel_while_google_creates_its_replacement_stops_both() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
+    let (h, first) = watching().await;
     let mut events = h.engine.subscribe();
     renewal_waiting_for_google(&h, false).await;
     h.engine
@@ -729,27 +724,9 @@ async fn stopping_a_channel_while_google_creates_its_replacement_stops_both() {
 
 #[tokio::test(start_paused = true)]
 async fn stopping_the_new_channel_while_its_renewal_waits_keeps_the_calendar_watched() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
-    into_renewal(
-        &h,
-        Faults {
-            delivery_delay: Duration::from_secs(20),
-            ..Faults::default()
-        },
-    )
-    .await;
-    let new = h
-        .engine
-        .channels()
-        .expect("channels")
-        .into_iter()
-        .find(|c| c.id != first.id)
-        .expect("the new channel is listed");
-    h.engine
-        .stop_channel(&new.id)
-        .await
-        .expect("stopping works");
+    let (h, first) = watching().await;
+    into_renewal(&h, slow_deliveries()).await;
+    stop_the_new_channel(&h, &first).await;
     tokio::time::sleep(Duration::from_secs(60)).await;
 
     assert_eq!(
@@ -771,18 +748,10 @@ async fn stopping_the_new_channel_while_its_renewal_waits_keeps_the_calendar_wat
 
 #[tokio::test(start_paused = true)]
 async fn two_unwatches_at_once_both_succeed() {
-    let h = Harness::start(quick).await;
-    h.watch().await;
+    let (h, _) = watching().await;
     let mut events = h.engine.subscribe();
     // A renewal waiting for its sync message: two channels to stop.
-    into_renewal(
-        &h,
-        Faults {
-            delivery_delay: Duration::from_secs(20),
-            ..Faults::default()
-        },
-    )
-    .await;
+    into_renewal(&h, slow_deliveries()).await;
     // The user's Unwatch while Google's not_exists (the calendar was deleted) unwatches it.
     let (user, automatic) =
         tokio::join!(h.engine.unwatch(&h.calendar), h.engine.unwatch(&h.calendar));
@@ -790,11 +759,7 @@ async fn two_unwatches_at_once_both_succeed() {
     automatic.expect("so does the other one");
     tokio::time::sleep(Duration::from_secs(600)).await;
 
-    assert!(h
-        .control
-        .channels()
-        .iter()
-        .all(|c| c.state != GoogleState::Live));
+    assert!(nothing_live_at_google(&h));
     assert!(h.engine.channels().expect("channels").is_empty());
     assert_eq!(h.engine.snapshot().watched_count, 0);
     assert_eq!(errors_seen(&mut events), Vec::<String>::new());
@@ -813,16 +778,8 @@ fn database(h: &Harness) -> calwatch_core::store::Store {
 
 #[tokio::test(start_paused = true)]
 async fn quitting_while_a_renewal_waits_and_google_cannot_be_told_to_stop_the_old_channel() {
-    let mut h = Harness::start(quick).await;
-    let first = h.watch().await;
-    into_renewal(
-        &h,
-        Faults {
-            delivery_delay: Duration::from_secs(20),
-            ..Faults::default()
-        },
-    )
-    .await;
+    let (mut h, first) = watching().await;
+    into_renewal(&h, slow_deliveries()).await;
     // Quit while the renewal waits for the new channel's sync message; the old channel's
     // channels.stop does not get through.
     h.control.set_faults(Faults {
@@ -837,71 +794,30 @@ async fn quitting_while_a_renewal_waits_and_google_cannot_be_told_to_stop_the_ol
         "Google was not told"
     );
     h.control.set_faults(Faults::default());
-    let clock = Arc::clone(&h.clock);
-    h.restart(clock).await;
-    tokio::time::sleep(Duration::from_secs(600)).await;
+    restart_and_wait(&mut h).await;
 
     assert_eq!(
         state_of(&h.control.channels(), &first.id),
         Some(GoogleState::Stopped),
         "the next start stops the old channel at Google rather than leave it posting until it expires"
     );
-    let live = live_at_google(&h);
-    let channels = h.engine.channels().expect("channels");
-    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
-    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
-    assert_eq!(live[0].id, channels[0].id);
+    one_channel_live_and_listed(&h);
 }
 
 #[tokio::test(start_paused = true)]
 async fn quitting_while_google_stops_a_renewed_channel_stops_it_after_restart() {
-    let mut h = Harness::start(quick).await;
-    let first = h.watch().await;
-    h.engine.shutdown().await;
-    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    let (mut h, first) = watching().await;
+    quit_until_past_renewal(&h).await;
     // What a run that quit during the old channel's channels.stop left behind: its
     // replacement confirmed, the old one stopped here but still live at Google.
     let store = database(&h);
     store
         .update_channel_state(&first.id, ChannelState::Stopped, None)
         .expect("state");
-    let created = reqwest::Client::new()
-        .post(format!(
-            "{}/calendars/{}/events/watch",
-            h.fake.api_base(),
-            h.calendar
-        ))
-        .bearer_auth(h.control.issue_access_token())
-        .json(&json!({
-            "id": "replacement",
-            "type": "web_hook",
-            "address": first.address,
-            "token": "t".repeat(43),
-        }))
-        .send()
-        .await
-        .expect("fake-google answers");
-    assert!(created.status().is_success());
-    let replacement = h.google_channel("replacement");
-    let now = h.clock.now_ms();
-    store
-        .insert_channel(&calwatch_core::store::ChannelRecord {
-            id: replacement.id.clone(),
-            calendar_id: h.calendar.clone(),
-            resource_id: Some(replacement.resource_id.clone()),
-            token: calwatch_core::secrets::Sensitive::new("t".repeat(43)),
-            address: first.address.clone(),
-            expiration_ms: replacement.expiration_ms,
-            state: ChannelState::Active,
-            last_message_number: 1,
-            created_ms: now,
-            error: None,
-        })
-        .expect("insert");
+    let replacement = watch_at_google(&h, "replacement", &first.address).await;
+    leftover_replacement(&h, &store, &replacement, ChannelState::Active, 1);
     drop(store);
-    let clock = Arc::clone(&h.clock);
-    h.restart(clock).await;
-    tokio::time::sleep(Duration::from_secs(600)).await;
+    restart_and_wait(&mut h).await;
 
     assert_eq!(
         state_of(&h.control.channels(), &first.id),
@@ -954,7 +870,7 @@ fn leftover_replacement(
     last_message_number: u64,
 ) {
     store
-        .insert_channel(&calwatch_core::store::ChannelRecord {
+        .insert_channel(&ChannelRecord {
             id: channel.id.clone(),
             calendar_id: h.calendar.clone(),
             resource_id: Some(channel.resource_id.clone()),
@@ -972,10 +888,8 @@ fn leftover_replacement(
 #[tokio::test(start_paused = true)]
 async fn quitting_after_a_renewal_was_confirmed_but_before_the_old_channel_stopped_leaves_one_channel(
 ) {
-    let mut h = Harness::start(quick).await;
-    let first = h.watch().await;
-    h.engine.shutdown().await;
-    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    let (mut h, first) = watching().await;
+    quit_until_past_renewal(&h).await;
     // What a run killed between the new channel's sync message and the old channel's
     // channels.stop left behind: the old one renewing, the new one confirmed, both live.
     let store = database(&h);
@@ -985,9 +899,7 @@ async fn quitting_after_a_renewal_was_confirmed_but_before_the_old_channel_stopp
     let replacement = watch_at_google(&h, "replacement", &first.address).await;
     leftover_replacement(&h, &store, &replacement, ChannelState::Active, 1);
     drop(store);
-    let clock = Arc::clone(&h.clock);
-    h.restart(clock).await;
-    tokio::time::sleep(Duration::from_secs(600)).await;
+    restart_and_wait(&mut h).await;
 
     let live = live_at_google(&h);
     assert_eq!(
@@ -1017,10 +929,8 @@ async fn quitting_after_a_renewal_was_confirmed_but_before_the_old_channel_stopp
 /// Restarts with the first channel renewing and a replacement Google answered but never
 /// confirmed (its `sync` message was lost with the run), stored as `state`.
 async fn restart_with_an_unconfirmed_replacement(state: ChannelState) {
-    let mut h = Harness::start(quick).await;
-    let first = h.watch().await;
-    h.engine.shutdown().await;
-    tokio::time::sleep(WEEK.mul_f64(0.9) + Duration::from_secs(60)).await;
+    let (mut h, first) = watching().await;
+    quit_until_past_renewal(&h).await;
     let store = database(&h);
     store
         .update_channel_state(&first.id, ChannelState::Renewing, None)
@@ -1028,9 +938,7 @@ async fn restart_with_an_unconfirmed_replacement(state: ChannelState) {
     let replacement = watch_at_google(&h, "unconfirmed", &first.address).await;
     leftover_replacement(&h, &store, &replacement, state, 0);
     drop(store);
-    let clock = Arc::clone(&h.clock);
-    h.restart(clock).await;
-    tokio::time::sleep(Duration::from_secs(600)).await;
+    restart_and_wait(&mut h).await;
 
     let live = live_at_google(&h);
     let channels = h.engine.channels().expect("channels");
@@ -1053,17 +961,14 @@ async fn quitting_while_a_renewal_records_google_s_answer_leaves_one_channel() {
 
 #[tokio::test(start_paused = true)]
 async fn a_renewal_interrupted_by_quitting_is_finished_at_the_next_start() {
-    let mut h = Harness::start(quick).await;
-    let first = h.watch().await;
+    let (mut h, first) = watching().await;
     h.engine.shutdown().await;
     // "Renew now" two days in; the run dies before Google is asked for the new channel.
     tokio::time::sleep(Duration::from_secs(2 * 24 * 3600)).await;
     database(&h)
         .update_channel_state(&first.id, ChannelState::Renewing, None)
         .expect("state");
-    let clock = Arc::clone(&h.clock);
-    h.restart(clock).await;
-    tokio::time::sleep(Duration::from_secs(600)).await;
+    restart_and_wait(&mut h).await;
 
     let channels = h.engine.channels().expect("channels");
     assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
@@ -1079,22 +984,9 @@ async fn a_renewal_interrupted_by_quitting_is_finished_at_the_next_start() {
 
 /// Stops the renewal's new channel as the user would, and checks what the window shows:
 /// the old channel as it was, no error, and later a renewal that goes through.
-async fn stop_the_new_channel_of_a_renewal(
-    h: &Harness,
-    first: &calwatch_core::store::ChannelRecord,
-) {
+async fn stop_the_new_channel_of_a_renewal(h: &Harness, first: &ChannelRecord) {
     let mut events = h.engine.subscribe();
-    let new = h
-        .engine
-        .channels()
-        .expect("channels")
-        .into_iter()
-        .find(|c| c.id != first.id)
-        .expect("the new channel is listed");
-    h.engine
-        .stop_channel(&new.id)
-        .await
-        .expect("stopping works");
+    let new = stop_the_new_channel(h, first).await;
     // Once the renewal gave up waiting for the new channel (its sync message or Google's
     // answer)…
     let old_channel = || {
@@ -1127,34 +1019,21 @@ async fn stop_the_new_channel_of_a_renewal(
     // The renewal is made again and goes through.
     h.control.set_faults(Faults::default());
     tokio::time::sleep(Duration::from_secs(600)).await;
-    let live = live_at_google(h);
-    let channels = h.engine.channels().expect("channels");
-    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
-    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
-    assert_eq!(live[0].id, channels[0].id);
+    let live = one_channel_live_and_listed(h);
     assert!(live[0].id != first.id && live[0].id != new.id);
     assert_eq!(errors_seen(&mut events), Vec::<String>::new());
 }
 
 #[tokio::test(start_paused = true)]
 async fn stopping_the_new_channel_of_a_renewal_is_not_an_error() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
-    into_renewal(
-        &h,
-        Faults {
-            delivery_delay: Duration::from_secs(20),
-            ..Faults::default()
-        },
-    )
-    .await;
+    let (h, first) = watching().await;
+    into_renewal(&h, slow_deliveries()).await;
     stop_the_new_channel_of_a_renewal(&h, &first).await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn stopping_the_new_channel_of_a_renewal_before_google_answered_is_not_an_error() {
-    let h = Harness::start(quick).await;
-    let first = h.watch().await;
+    let (h, first) = watching().await;
     renewal_waiting_for_google(&h, false).await;
     stop_the_new_channel_of_a_renewal(&h, &first).await;
 }
@@ -1170,9 +1049,7 @@ async fn quitting_while_a_first_watch_is_under_way_leaves_nothing_live_and_watch
     let store = database(&h);
     leftover_replacement(&h, &store, &channel, ChannelState::Active, 1);
     drop(store);
-    let clock = Arc::clone(&h.clock);
-    h.restart(clock).await;
-    tokio::time::sleep(Duration::from_secs(600)).await;
+    restart_and_wait(&mut h).await;
 
     let live = live_at_google(&h);
     assert!(
@@ -1188,11 +1065,7 @@ async fn quitting_while_a_first_watch_is_under_way_leaves_nothing_live_and_watch
         1,
         "the calendar is watched"
     );
-    let live = live_at_google(&h);
-    let channels = h.engine.channels().expect("channels");
-    assert_eq!(live.len(), 1, "one is live at Google: {live:#?}");
-    assert_eq!(channels.len(), 1, "one channel is listed: {channels:#?}");
-    assert_eq!(live[0].id, channels[0].id);
+    one_channel_live_and_listed(&h);
     h.insert(
         "After watching again",
         "2026-12-18T10:00:00+00:00",

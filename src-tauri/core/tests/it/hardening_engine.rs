@@ -2,7 +2,6 @@
 //! a channel with a huge message number, or make CalWatch stop watching with a forged
 //! `not_exists`.
 
-
 use std::time::Duration;
 
 use crate::engine_support::quick;

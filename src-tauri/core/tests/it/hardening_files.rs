@@ -2,18 +2,17 @@
 //! its user only.
 #![cfg(unix)]
 
-
 use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
+use crate::engine_support::{quick, Harness};
 use calwatch_core::config::DATABASE_FILE;
 use calwatch_core::log_file::{DailyLog, KEPT_FILES};
 use calwatch_core::store::Store;
 use chrono::NaiveDate;
-use crate::engine_support::{quick, Harness};
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path)

@@ -2,10 +2,9 @@
 //! sign-out, all history from Settings; and the log names accounts by a short label,
 //! never by their email.
 
-
-use calwatch_core::account::log_label;
 use crate::engine_support::{quick, Harness};
 use crate::support::log::CapturedLog;
+use calwatch_core::account::log_label;
 
 async fn with_one_change() -> Harness {
     let h = Harness::start(quick).await;

@@ -37,22 +37,11 @@ fn snapshot(calendar_id: &str) -> EventSnapshot {
     let start = calwatch_core::notice::EventTime::date(
         chrono::NaiveDate::from_ymd_opt(2024, 12, 3).unwrap(),
     );
-    EventSnapshot {
-        calendar_id: calendar_id.into(),
-        event_id: "ev1".into(),
-        summary: "Offsite".into(),
-        start: start.clone(),
-        end: start,
-        all_day: true,
-        location: None,
-        description: None,
-        status: "confirmed".into(),
-        self_response: None,
-        recurring_event_id: None,
-        original_start: None,
-        html_link: None,
-        recurrence: Some(Vec::new()),
-    }
+    crate::support::snapshot::snapshot(calendar_id, "ev1")
+        .summary("Offsite")
+        .during(start.clone(), start)
+        .all_day()
+        .build()
 }
 
 fn created(calendar_id: &str) -> Change {

@@ -1,12 +1,13 @@
 //! Opening the store: migrations from empty, reopening keeps everything, and a file from a
 //! newer CalWatch is refused without being touched.
 
+use crate::support::snapshot::snapshot;
 use crate::support::store::{at, calendar, raw, store_with_account, ME};
 use calwatch_core::notice::{Change, ChangeKind, EventTime};
 use calwatch_core::secrets::Sensitive;
 use calwatch_core::store::{
-    AccountStatus, CalendarRecord, ChannelRecord, ChannelState, EventSnapshot, Store, StoreError,
-    SyncState, SCHEMA_VERSION,
+    AccountStatus, CalendarRecord, ChannelRecord, ChannelState, Store, StoreError, SyncState,
+    SCHEMA_VERSION,
 };
 
 fn user_version(path: &std::path::Path) -> i64 {
@@ -106,25 +107,23 @@ fn reopen_keeps_everything() {
         created_ms: 1_733_300_000_000,
         error: None,
     };
-    let snapshot = EventSnapshot {
-        calendar_id: calendar.id.clone(),
-        event_id: "ev1".into(),
-        summary: "Team sync".into(),
-        start: EventTime::DateTime {
-            date_time: chrono::DateTime::parse_from_rfc3339("2024-12-03T10:00:00+01:00").unwrap(),
-            time_zone: Some("Europe/Berlin".into()),
-        },
-        end: at("2024-12-03T11:00:00+01:00"),
-        all_day: false,
-        location: Some("Room 4".into()),
-        description: Some("Weekly".into()),
-        status: "confirmed".into(),
-        self_response: Some("accepted".into()),
-        recurring_event_id: Some("series".into()),
-        original_start: Some(at("2024-12-03T10:00:00+01:00")),
-        html_link: Some("https://calendar.google.com/event?eid=1".into()),
-        recurrence: Some(vec!["RRULE:FREQ=WEEKLY;WKST=SU;BYDAY=TU".into()]),
-    };
+    let snapshot = snapshot(&calendar.id, "ev1")
+        .summary("Team sync")
+        .during(
+            EventTime::DateTime {
+                date_time: chrono::DateTime::parse_from_rfc3339("2024-12-03T10:00:00+01:00")
+                    .unwrap(),
+                time_zone: Some("Europe/Berlin".into()),
+            },
+            at("2024-12-03T11:00:00+01:00"),
+        )
+        .location("Room 4")
+        .description("Weekly")
+        .self_response("accepted")
+        .instance_of("series", at("2024-12-03T10:00:00+01:00"))
+        .html_link("https://calendar.google.com/event?eid=1")
+        .recurrence(&["RRULE:FREQ=WEEKLY;WKST=SU;BYDAY=TU"])
+        .build();
     let change = Change {
         calendar_id: calendar.id.clone(),
         calendar_name: "Work".into(),

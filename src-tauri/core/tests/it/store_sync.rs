@@ -24,22 +24,10 @@ fn fixture() -> (TempDir, PathBuf, Store) {
 }
 
 fn snapshot(event_id: &str, summary: &str, start: &str, end: &str) -> EventSnapshot {
-    EventSnapshot {
-        calendar_id: WORK.into(),
-        event_id: event_id.into(),
-        summary: summary.into(),
-        start: at(start),
-        end: at(end),
-        all_day: false,
-        location: None,
-        description: None,
-        status: "confirmed".into(),
-        self_response: None,
-        recurring_event_id: None,
-        original_start: None,
-        html_link: None,
-        recurrence: Some(Vec::new()),
-    }
+    crate::support::snapshot::snapshot(WORK, event_id)
+        .summary(summary)
+        .during(at(start), at(end))
+        .build()
 }
 
 fn change(event_id: &str, title: &str, kind: ChangeKind) -> Change {

@@ -1,6 +1,7 @@
 //! What the engine crate's integration tests share: a log that can be read back, a receiver
-//! on loopback, and a store in a temporary folder.
+//! on loopback, a store in a temporary folder, and event snapshots to put in it.
 
 pub mod log;
 pub mod receiver;
+pub mod snapshot;
 pub mod store;
