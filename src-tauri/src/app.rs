@@ -17,7 +17,6 @@ use crate::notifier::ToastNotifier;
 use crate::views::local_tz;
 use crate::{commands, events, logging, tray};
 
-
 /// Runs CalWatch until Quit; in the tray only when `background` (the login item's start).
 pub fn run(background: bool) {
     let launched = Instant::now();
