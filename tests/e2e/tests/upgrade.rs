@@ -60,7 +60,7 @@ async fn data_from_the_previous_release_opens_with_nothing_lost() -> anyhow::Res
         "the fixture holds changes: {before:?}"
     );
 
-    let env = vec![
+    let env = [
         ("CALWATCH_DATA_DIR".to_string(), data.display().to_string()),
         (
             "CALWATCH_RECEIVER_ADDR".to_string(),
