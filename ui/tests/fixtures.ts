@@ -14,6 +14,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
     watchedCount: 0,
     nextRenewalAt: null,
+    settingsProblem: null,
     ...overrides,
   };
 }

@@ -35,6 +35,7 @@ export function installDemo(variant: string | null): void {
     settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
     watchedCount: firstRun ? 0 : 2,
     nextRenewalAt: now + 6 * DAY,
+    settingsProblem: null,
   };
   let calendars: CalendarView[] = [
     { id: email, summary: 'Work', color: '#039be5', primary: true, watched: true, accessRole: 'owner', gone: false },
