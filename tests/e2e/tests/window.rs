@@ -47,8 +47,13 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
         ),
         // Toast bodies carry times: one zone makes them predictable.
         ("TZ".into(), "UTC".into()),
-        // The login item is written under $HOME (not XDG_CONFIG_HOME): keep it in here.
+        // The login item is written under $XDG_CONFIG_HOME (else $HOME/.config): keep it in
+        // here, where the test looks for it.
         ("HOME".into(), dir.path().join("home").display().to_string()),
+        (
+            "XDG_CONFIG_HOME".into(),
+            dir.path().join("home/.config").display().to_string(),
+        ),
         // The most talkative log, to check it still holds no secret.
         ("CALWATCH_LOG".into(), "debug".into()),
     ]);
