@@ -44,7 +44,8 @@ done
 # libappindicator3-1 is not installable on current Debian and Ubuntu.
 [[ ", $depends," != *", libappindicator3-1"* ]] || fail "deb Depends names libappindicator3-1: $depends"
 
-deb_files=$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|')
+# dpkg-deb lists "./usr/…" or "usr/…", as the archive was made: both become "/usr/…".
+deb_files=$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed -e 's|^\./|/|' -e 's|^\([^/]\)|/\1|')
 has_file() { # has_file <listing> <path>
     grep -qxF -- "$2" <<<"$1"
 }
