@@ -6,6 +6,7 @@
 //! `tests/it/module_graph.rs`, fails on a cycle).
 //! - [`clock`]: the one injected wall clock (engine, tokens, store); tokio-following in tests.
 //! - [`poison`]: what a lock poisoned by a panic means, stated once.
+//! - [`markup`]: text kept as text inside markup (sign-in pages, toasts).
 //! - [`private_files`]: owner-only modes for the data dir, the database and the logs.
 //! - [`log_file`]: the daily log file, owner-only, seven kept.
 //! - [`event_time`]: an event's start or end (a date or a moment).
@@ -41,6 +42,7 @@ pub mod event;
 pub mod event_time;
 pub mod google;
 pub mod log_file;
+pub mod markup;
 pub mod notice;
 pub mod poison;
 pub mod private_files;

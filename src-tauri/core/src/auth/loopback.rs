@@ -172,23 +172,8 @@ fn page(p: Page) -> Response {
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>CalWatch</title></head>\
          <body style=\"font-family: sans-serif; margin: 3em;\"><p>{}</p></body></html>\n",
-        escape_html(&p.message)
+        // Messages can quote what Google sent back: text, not markup.
+        crate::markup::escape(&p.message)
     );
     (p.status, Html(body)).into_response()
-}
-
-/// Messages can quote what Google sent back; keep it text, not markup.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
