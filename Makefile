@@ -10,8 +10,6 @@ TAURI ?= ui/node_modules/.bin/tauri
 # Where cargo builds; the packages land in $(TARGET_DIR)/packages/.
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -1)
-DEB := $(TARGET_DIR)/packages/calwatch_$(VERSION)_amd64.deb
-RPM := $(TARGET_DIR)/packages/calwatch-$(VERSION)-1.x86_64.rpm
 
 ## Start the app (installs what a fresh machine lacks first).
 run: deps ui
@@ -46,11 +44,24 @@ test-ui:
 ## The .deb and .rpm, built offline with Tauri's bundler (one release build), copied to
 ## $(TARGET_DIR)/packages/ under the names distributions use. AppImage is configured too
 ## but needs linuxdeploy from the network: `$(TAURI) build --bundles appimage` in src-tauri/.
-package: deps
-	cd src-tauri && TAURI_LINUX_AYATANA_APPINDICATOR=true $(abspath $(TAURI)) build --ci --bundles deb,rpm
-	mkdir -p $(TARGET_DIR)/packages
-	cp $(TARGET_DIR)/release/bundle/deb/CalWatch_$(VERSION)_amd64.deb $(DEB)
-	cp $(TARGET_DIR)/release/bundle/rpm/CalWatch-$(VERSION)-1.x86_64.rpm $(RPM)
+## PACKAGE_PROFILE=debug bundles the debug binary `make test` already built instead (no
+## compiling: CI checks the packaging on every run within its time budget).
+PACKAGE_PROFILE ?= release
+ifeq ($(PACKAGE_PROFILE),debug)
+PACKAGE_BUNDLE := bundle --debug
+PACKAGE_DIR := $(TARGET_DIR)/packages/debug
+else
+PACKAGE_BUNDLE := build
+PACKAGE_DIR := $(TARGET_DIR)/packages
+endif
+DEB := $(PACKAGE_DIR)/calwatch_$(VERSION)_amd64.deb
+RPM := $(PACKAGE_DIR)/calwatch-$(VERSION)-1.x86_64.rpm
+
+package: deps ui
+	cd src-tauri && TAURI_LINUX_AYATANA_APPINDICATOR=true $(abspath $(TAURI)) $(PACKAGE_BUNDLE) --ci --bundles deb,rpm
+	mkdir -p $(PACKAGE_DIR)
+	cp $(TARGET_DIR)/$(PACKAGE_PROFILE)/bundle/deb/calwatch_$(VERSION)_amd64.deb $(DEB)
+	cp $(TARGET_DIR)/$(PACKAGE_PROFILE)/bundle/rpm/calwatch-$(VERSION)-1.x86_64.rpm $(RPM)
 	@ls -l $(DEB) $(RPM)
 
 ## The packages as distributions and people see them: control fields, files, validators,
@@ -84,7 +95,6 @@ sandbox:
 ## install, the tray's, and Windows' icon.ico and macOS' icon.icns (the Tauri CLI's `icon`).
 icons: deps
 	for s in 32 64 128 256; do rsvg-convert -w $$s -h $$s icons/source.svg -o icons/$${s}x$${s}.png; done
-	rsvg-convert -w 256 -h 256 icons/source.svg -o icons/128x128@2x.png
 	rsvg-convert -w 512 -h 512 icons/source.svg -o icons/icon.png
 	rsvg-convert -w 64 -h 64 icons/source.svg -o icons/tray.png
 	rsvg-convert -w 64 -h 64 icons/tray-paused.svg -o icons/tray-paused.png
