@@ -14,6 +14,7 @@ mod config_settings;
 mod engine_account;
 mod engine_forged;
 mod engine_no_secrets;
+mod engine_push_health;
 mod engine_restart;
 mod google_channels;
 mod google_faults;
