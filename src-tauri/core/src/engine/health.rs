@@ -30,7 +30,9 @@ impl Inner {
             .into_iter()
             .map(|c| c.id)
             .collect();
-        let health = lock(&self.health);
+        let mut health = lock(&self.health);
+        // Channels stopped or replaced since are forgotten, so the map stays small.
+        health.last_deliveries.retain(|id, _| live.contains(id));
         let mut shown = health.verdict.clone();
         shown.last_deliveries = live
             .into_iter()
