@@ -291,3 +291,22 @@ async fn the_address_is_checked_at_start_without_being_asked() {
     .await
     .expect("push is back within seconds of the network change");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_delivery_while_down_has_the_address_probed_at_once() {
+    let (h, relay) = watching_behind_a_relay().await;
+    relay.forward(false);
+    h.engine.recheck_push().await;
+    assert!(is_down(&h.engine.push_health()));
+
+    relay.forward(true);
+    h.insert("Lunch", "2026-12-05T12:00:00Z", "2026-12-05T13:00:00Z");
+    let back = tokio::time::timeout(
+        Duration::from_secs(10),
+        until_push_health(&h.engine, |p| p.state == PushState::Up),
+    )
+    .await
+    .expect("Google's delivery got through, so the address is probed before the next poll");
+    assert_eq!(back.polling_every_minutes, None);
+    h.notifier.wait_for(1).await;
+}
