@@ -11,10 +11,11 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     receiver: { address: '127.0.0.1:8765', listening: true, error: null },
     sandbox: false,
     startAtLogin: false,
-    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
+    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765, pushDownPollMinutes: 2, siteVerificationFile: null },
     watchedCount: 0,
     nextRenewalAt: null,
     settingsProblem: null,
+    pushHealth: { state: 'unknown', reason: null, checkedAt: null, pollingEveryMinutes: null, lastDeliveries: [] },
     ...overrides,
   };
 }

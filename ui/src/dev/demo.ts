@@ -32,10 +32,11 @@ export function installDemo(variant: string | null): void {
     receiver: { address: '127.0.0.1:8765', listening: true, error: null },
     sandbox,
     startAtLogin: true,
-    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
+    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765, pushDownPollMinutes: 2, siteVerificationFile: null },
     watchedCount: firstRun ? 0 : 2,
     nextRenewalAt: now + 6 * DAY,
     settingsProblem: null,
+    pushHealth: { state: 'unknown', reason: null, checkedAt: null, pollingEveryMinutes: null, lastDeliveries: [] },
   };
   let calendars: CalendarView[] = [
     { id: email, summary: 'Work', color: '#039be5', primary: true, watched: true, accessRole: 'owner', gone: false },
