@@ -7,12 +7,15 @@
 //! - `receiver`: binding the local receiver, the callback URL, the end-to-end probe.
 //! - `watching`: the calendar list, watching and unwatching, the sync workers.
 //! - `dispatch`: deliveries to the workers; calendars Google says are gone.
+//! - `noise`: pausing and resuming, each calendar's noise rules, and the task that tells
+//!   the digest when quiet hours or a pause end.
 //! - [`settings`]: [`SettingsPatch`] and applying it.
 //! - `state`: [`EngineState`], what the window's AppState is built from.
 //! - `error`: sync and channel failures worded as [`EngineError`]s.
 
 mod dispatch;
 mod error;
+mod noise;
 mod receiver;
 mod session;
 pub mod settings;
@@ -42,8 +45,11 @@ use crate::sync::{CalendarWorker, Outbox, Syncer, WorkerTimings};
 pub use crate::clock::{Clock, SystemClock, TokioClock};
 pub use crate::error::EngineError;
 pub use crate::event::EngineEvent;
+pub use crate::noise::{CalendarRules, NoticeRules, PauseFor};
 pub use settings::SettingsPatch;
-pub use state::{AccountState, ClientSecretState, EngineSettings, EngineState, ReceiverStatus};
+pub use state::{
+    AccountState, ClientSecretState, EngineSettings, EngineState, HoldState, ReceiverStatus,
+};
 
 use receiver::Receiver;
 use session::Session;
@@ -64,6 +70,8 @@ pub struct EngineOptions {
     pub clock: Arc<dyn Clock>,
     /// Retry policy for Google calls (tests shorten the waits).
     pub google_retry: Option<RetryPolicy>,
+    /// The person's zone, which quiet hours and "until tomorrow" are read in.
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl Default for EngineOptions {
@@ -71,6 +79,7 @@ impl Default for EngineOptions {
         EngineOptions {
             clock: Arc::new(SystemClock),
             google_retry: None,
+            time_zone: crate::clock::local_time_zone(),
         }
     }
 }
@@ -122,6 +131,8 @@ struct Inner {
     timings: watch::Sender<WorkerTimings>,
     /// To subscribers.
     events: broadcast::Sender<EngineEvent>,
+    /// Wakes the noise task when the pause or the quiet hours change.
+    noise_changed: tokio::sync::Notify,
     /// Stops every background task.
     cancel: CancellationToken,
 }
@@ -155,9 +166,11 @@ impl Engine {
         let outbox = Arc::new(Outbox::new(
             store.clone(),
             deps.notifier,
-            settings.paused,
+            noise::noise_settings(&settings),
             settings.summary_threshold,
             events.clone(),
+            Arc::clone(&options.clock),
+            options.time_zone,
         ));
         let syncer = Arc::new(Syncer::new(
             store.clone(),
@@ -207,6 +220,7 @@ impl Engine {
             workers: Mutex::new(HashMap::new()),
             timings,
             events,
+            noise_changed: tokio::sync::Notify::new(),
             cancel: cancel.clone(),
         });
         let engine = Engine {
@@ -224,6 +238,7 @@ impl Engine {
         inner.start_workers()?;
         inner.bind_receiver(settings.receiver_addr).await;
         inner.catch_up_all();
+        tokio::spawn(noise::follow_holds(Arc::clone(&inner)));
         Ok(engine)
     }
 
@@ -329,6 +344,37 @@ impl Engine {
     /// Changes settings from the window and saves them.
     pub async fn update_settings(&self, patch: SettingsPatch) -> Result<(), EngineError> {
         self.inner.update_settings(patch).await
+    }
+
+    /// Pauses notifications for an hour, until tomorrow morning, or until resumed; what a
+    /// pause with an end holds back is told in one digest when it ends.
+    pub fn pause(&self, length: PauseFor) -> Result<(), EngineError> {
+        self.inner.pause(length)
+    }
+
+    /// Ends a pause now (the digest follows, for a pause that had an end).
+    pub fn resume(&self) -> Result<(), EngineError> {
+        self.inner.resume()
+    }
+
+    /// A calendar's noise rules (the defaults when none were set).
+    pub fn calendar_rules(&self, calendar_id: &str) -> Result<CalendarRules, EngineError> {
+        Ok(self.inner.store.calendar_rules(calendar_id)?)
+    }
+
+    /// Every calendar's rules that differ from the defaults, by calendar id.
+    pub fn all_calendar_rules(&self) -> Result<HashMap<String, CalendarRules>, EngineError> {
+        Ok(self.inner.store.all_calendar_rules()?)
+    }
+
+    /// Sets a calendar's noise rules (mute, kinds, within N days); the window hears
+    /// `Calendars`.
+    pub fn set_calendar_rules(
+        &self,
+        calendar_id: &str,
+        rules: CalendarRules,
+    ) -> Result<(), EngineError> {
+        self.inner.set_calendar_rules(calendar_id, rules)
     }
 
     /// The machine woke up or the network came back: re-read the clock for every renewal

@@ -16,6 +16,8 @@
 //! - [`recurrence`]: a series' rule: what is compared, in words, its last occurrence.
 //! - [`notice`]: `Change` values (`change`), their wording (`wording`), summaries
 //!   (`summary`) and the `Notifier` trait.
+//! - [`noise`]: noise control: the rules a person sets (mute, kinds, within N days,
+//!   declined, quiet hours), the decision per change and its recorded reason, pauses.
 //! - [`google`]: the typed Calendar v3 client, its error mapping, the signed-in `ClientCell`.
 //! - [`account`]: an account's status, shared by auth, the store and the window.
 //! - [`auth`]: the OAuth installed-app flow (PKCE, loopback, `state`), refresh, revoke.
@@ -43,6 +45,7 @@ pub mod event_time;
 pub mod google;
 pub mod log_file;
 pub mod markup;
+pub mod noise;
 pub mod notice;
 pub mod poison;
 pub mod private_files;

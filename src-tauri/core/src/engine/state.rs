@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::{lock, read, EngineError, Inner};
 use crate::account::AccountStatus;
 use crate::channels::timing;
+use crate::noise::{Hold, NoticeRules};
 use crate::store::ChannelState;
 
 /// Everything the window shows about the engine, at one moment.
@@ -32,6 +33,31 @@ pub struct EngineState {
     /// What is wrong with `settings.json` that did not stop CalWatch (keys it does not
     /// know), with the file's path; `None` when nothing is.
     pub settings_problem: Option<String>,
+    /// Whether toasts are held back right now, and until when.
+    pub hold: HoldState,
+}
+
+/// Whether toasts are held back now (a pause, or the quiet hours) and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HoldState {
+    /// Paused from the tray or Settings.
+    pub paused: bool,
+    /// Inside the quiet hours (and not paused).
+    pub quiet: bool,
+    /// When the pause or the quiet hours end by themselves (ms); `None` for a pause
+    /// until resumed, or when nothing holds toasts back.
+    pub until: Option<i64>,
+}
+
+impl From<Hold> for HoldState {
+    fn from(hold: Hold) -> Self {
+        HoldState {
+            paused: matches!(hold, Hold::Paused { .. }),
+            quiet: matches!(hold, Hold::Quiet { .. }),
+            until: hold.until(),
+        }
+    }
 }
 
 /// The imported OAuth client.
@@ -79,6 +105,10 @@ pub struct EngineSettings {
     pub backstop_minutes: u64,
     /// The receiver's local port.
     pub receiver_port: u16,
+    /// When a pause ends by itself (ms); `None`: not paused, or until resumed.
+    pub paused_until: Option<i64>,
+    /// The noise rules everywhere.
+    pub notices: NoticeRules,
 }
 
 /// Errors reach the window as `{code, message}`.
@@ -145,6 +175,12 @@ impl Inner {
                 summary_threshold: config.settings.summary_threshold,
                 backstop_minutes: timings.backstop_interval.as_secs() / 60,
                 receiver_port: config.settings.receiver_addr.port(),
+                paused_until: config
+                    .settings
+                    .paused
+                    .then_some(config.settings.paused_until_ms)
+                    .flatten(),
+                notices: config.settings.notices.clone(),
             },
             watched_count: self
                 .store
@@ -153,6 +189,7 @@ impl Inner {
                 .unwrap_or(0),
             next_renewal_at,
             settings_problem: config.settings_problem(),
+            hold: self.hold_now().into(),
         }
     }
 }

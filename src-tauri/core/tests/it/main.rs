@@ -14,6 +14,7 @@ mod config_settings;
 mod engine_account;
 mod engine_forged;
 mod engine_no_secrets;
+mod engine_noise;
 mod engine_restart;
 mod google_channels;
 mod google_faults;

@@ -206,14 +206,16 @@ async fn own_response_change_is_reported() {
             "summary": "Planning",
             "start": {"dateTime": "2026-12-04T14:00:00+00:00"},
             "end": {"dateTime": "2026-12-04T15:00:00+00:00"},
+            "organizer": {"email": "priya@example.com"},
             "attendees": [
                 {"email": me, "self": true, "responseStatus": "needsAction"},
-                {"email": "priya@example.com", "responseStatus": "accepted"},
+                {"email": "priya@example.com", "organizer": true, "responseStatus": "accepted"},
             ],
         }),
     );
     h.watch().await;
-    // Someone else's answer changes nothing for this user…
+    // Someone else's answer to someone else's event is recorded but not told (guests'
+    // replies are told by default only for events the user organises)…
     h.control.update_event(
         &h.calendar,
         &id_of(&event),
@@ -226,6 +228,15 @@ async fn own_response_change_is_reported() {
     assert!(
         h.notifier.notices().is_empty(),
         "other attendees' responses are not the user's news"
+    );
+    let recorded = h.engine.recent_changes(1).expect("history");
+    assert_eq!(
+        recorded[0].change.headline(),
+        "priya@example.com declined Planning"
+    );
+    assert_eq!(
+        recorded[0].silenced,
+        Some(calwatch_core::noise::Silence::GuestReplies)
     );
     // …the user's own answer does.
     h.control.update_event(

@@ -197,8 +197,13 @@ async fn upgrading_a_database_without_rules_reports_nothing_then_sees_the_next_c
         .join("data")
         .join(calwatch_core::config::DATABASE_FILE);
     let conn = rusqlite::Connection::open(&path).expect("the engine's database opens");
-    conn.execute_batch("ALTER TABLE snapshots DROP COLUMN recurrence; PRAGMA user_version = 2;")
-        .expect("back to schema 2");
+    conn.execute_batch(
+        "DROP INDEX changes_held; ALTER TABLE changes DROP COLUMN held;
+         ALTER TABLE changes DROP COLUMN silenced; DROP TABLE calendar_rules;
+         ALTER TABLE snapshots DROP COLUMN people; ALTER TABLE snapshots DROP COLUMN meeting_link;
+         ALTER TABLE snapshots DROP COLUMN recurrence; PRAGMA user_version = 2;",
+    )
+    .expect("back to schema 2");
     drop(conn);
     let lists_before = h.list_calls();
 
