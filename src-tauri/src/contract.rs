@@ -12,8 +12,10 @@ use std::path::Path;
 
 use calwatch_core::account::AccountStatus;
 use calwatch_core::engine::{
-    AccountState, ClientSecretState, EngineError, EngineSettings, EngineState, ReceiverStatus,
+    AccountState, ClientSecretState, EngineError, EngineSettings, EngineState, HoldState, PauseFor,
+    ReceiverStatus,
 };
+use calwatch_core::noise::{GuestReplies, Silence};
 use calwatch_core::notice::{ChangeKind, Field};
 use calwatch_core::store::ChannelState;
 use serde_reflection::{ContainerFormat, Format, Registry, Samples, Tracer, TracerConfig};
@@ -59,10 +61,17 @@ fn full_engine_state() -> EngineState {
             summary_threshold: 0,
             backstop_minutes: 0,
             receiver_port: 0,
+            paused_until: Some(0),
+            notices: Default::default(),
         },
         watched_count: 0,
         next_renewal_at: Some(0),
         settings_problem: Some(String::new()),
+        hold: HoldState {
+            paused: false,
+            quiet: false,
+            until: Some(0),
+        },
     }
 }
 
@@ -74,6 +83,9 @@ fn registry() -> Registry {
     tracer.trace_simple_type::<ChannelState>().unwrap();
     tracer.trace_simple_type::<ChangeKind>().unwrap();
     tracer.trace_simple_type::<Field>().unwrap();
+    tracer.trace_simple_type::<Silence>().unwrap();
+    tracer.trace_simple_type::<GuestReplies>().unwrap();
+    tracer.trace_simple_type::<PauseFor>().unwrap();
     tracer.trace_simple_type::<UiError>().unwrap();
     tracer.trace_simple_type::<ShellState>().unwrap();
     tracer.trace_simple_type::<CalendarView>().unwrap();
@@ -207,7 +219,8 @@ fn generate() -> String {
            '{}': ChangeView[];\n  \
            '{}': CalendarView[];\n  \
            '{}': UiError;\n  \
-           '{}': string;\n\
+           '{}': string;\n  \
+           '{}': number[];\n\
          }};",
         events::STATE,
         events::CHANNELS,
@@ -215,6 +228,7 @@ fn generate() -> String {
         events::CALENDARS,
         events::ERROR,
         events::NAVIGATE,
+        events::SHOW_CHANGES,
     );
     out
 }

@@ -31,6 +31,12 @@ export type AccountState = {
 
 export type AccountStatus = 'signed_in' | 'needs_sign_in' | 'offline';
 
+export type CalendarRules = {
+  muted: boolean;
+  kinds: Kinds;
+  withinDays: number | null;
+};
+
 export type CalendarView = {
   id: string;
   summary: string;
@@ -39,6 +45,7 @@ export type CalendarView = {
   watched: boolean;
   accessRole: string;
   gone: boolean;
+  rules: CalendarRules;
 };
 
 export type ChangeKind = 'created' | 'updated' | 'cancelled';
@@ -53,6 +60,8 @@ export type ChangeView = {
   diffs: FieldDiff[];
   receivedAt: number;
   htmlLink: string | null;
+  silenced: Silence | null;
+  silencedWhy: string | null;
 };
 
 export type ChannelState =
@@ -85,6 +94,8 @@ export type EngineSettings = {
   summaryThreshold: number;
   backstopMinutes: number;
   receiverPort: number;
+  pausedUntil: number | null;
+  notices: NoticeRules;
 };
 
 export type EngineState = {
@@ -98,6 +109,7 @@ export type EngineState = {
   watchedCount: number;
   nextRenewalAt: number | null;
   settingsProblem: string | null;
+  hold: HoldState;
 };
 
 export type DiffField =
@@ -108,13 +120,39 @@ export type DiffField =
   | 'status'
   | 'response'
   | 'description'
-  | 'repeats';
+  | 'repeats'
+  | 'replies';
 
 export type FieldDiff = {
   field: DiffField;
   before: string;
   after: string;
 };
+
+export type GuestReplies = 'always' | 'when_organizer' | 'never';
+
+export type HoldState = {
+  paused: boolean;
+  quiet: boolean;
+  until: number | null;
+};
+
+export type Kinds = {
+  created: boolean;
+  time: boolean;
+  cancelled: boolean;
+  titlePlace: boolean;
+  replies: boolean;
+};
+
+export type NoticeRules = {
+  skipDeclined: boolean;
+  skipOnlyAttendee: boolean;
+  guestReplies: GuestReplies;
+  quietHours: QuietHours;
+};
+
+export type PauseFor = 'hour' | 'until_tomorrow' | 'until_resumed';
 
 export type ProbeReport = {
   ok: boolean;
@@ -126,6 +164,13 @@ export type ProbeStep = {
   name: string;
   ok: boolean;
   detail: string;
+};
+
+export type QuietHours = {
+  enabled: boolean;
+  startMinute: number;
+  endMinute: number;
+  days: boolean[];
 };
 
 export type ReceiverStatus = {
@@ -149,6 +194,16 @@ export type ShellState = {
   startAtLogin: boolean;
 };
 
+export type Silence =
+  | 'muted_calendar'
+  | 'kind_off'
+  | 'too_far_ahead'
+  | 'declined_event'
+  | 'only_attendee'
+  | 'guest_replies'
+  | 'quiet_hours'
+  | 'paused';
+
 export type UiError = {
   code: ErrorCode;
   message: string;
@@ -165,4 +220,5 @@ export type EventPayloads = {
   'calwatch://calendars': CalendarView[];
   'calwatch://error': UiError;
   'calwatch://navigate': string;
+  'calwatch://show-changes': number[];
 };
