@@ -26,7 +26,7 @@ use serde::Serialize;
 
 pub use crate::account::AccountStatus;
 pub use accounts::AccountRecord;
-pub use calendars::CalendarRecord;
+pub use calendars::{CalendarRecord, PRIMARY_NAME};
 pub use channels::{ChannelRecord, ChannelState};
 pub use history::{BatchSummary, Delivery, StoredChange};
 pub use snapshots::{EventSnapshot, People};

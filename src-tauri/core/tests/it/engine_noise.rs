@@ -144,6 +144,11 @@ async fn a_muted_calendar_records_its_changes_with_the_reason_and_unmuting_tells
     insert_in(&h, "Loud standup", 6);
     let notices = h.notifier.wait_for(1).await;
     assert_eq!(notices[0].headline(), "Loud standup added");
+    let body = notices[0].body(chrono_tz::UTC);
+    assert!(
+        body.ends_with("· Primary calendar") && !body.contains(&h.calendar),
+        "the account's calendar is named, not its address: {body}"
+    );
     assert_eq!(h.engine.recent_changes(1).unwrap()[0].silenced, None);
 }
 
