@@ -63,24 +63,28 @@ pub fn chosen(toast: &Toast, id: &str) -> Option<ToastClick> {
 }
 
 /// `url` opened as `email`: Google Calendar's `authuser` picks the account when the
-/// browser is signed in to several. A link that is not a URL is left as it is.
+/// browser is signed in to several. The link is otherwise kept exactly as Google wrote it
+/// (its `eid` is base64, which re-encoding would change); an `authuser` already in it is
+/// replaced.
 pub fn in_account(url: &str, email: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            let kept: Vec<(String, String)> = parsed
-                .query_pairs()
-                .filter(|(k, _)| k != "authuser")
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            parsed
-                .query_pairs_mut()
-                .clear()
-                .extend_pairs(kept)
-                .append_pair("authuser", email);
-            parsed.to_string()
-        }
-        Err(_) => url.to_string(),
+    let account: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    let (base, fragment) = match url.split_once('#') {
+        Some((base, fragment)) => (base, Some(fragment)),
+        None => (url, None),
+    };
+    let (path, query) = base.split_once('?').unwrap_or((base, ""));
+    let mut pairs: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("authuser="))
+        .collect();
+    let added = format!("authuser={account}");
+    pairs.push(&added);
+    let mut out = format!("{path}?{}", pairs.join("&"));
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
     }
+    out
 }
 
 #[cfg(test)]
@@ -166,6 +170,14 @@ mod tests {
             ),
             "https://www.google.com/calendar/event?eid=abc&authuser=me%40example.com",
             "the account CalWatch watches replaces Google's default"
+        );
+        assert_eq!(
+            in_account(
+                "https://www.google.com/calendar/event?eid=a/b+c",
+                "me@example.com"
+            ),
+            "https://www.google.com/calendar/event?eid=a/b+c&authuser=me%40example.com",
+            "Google's eid is kept byte for byte"
         );
     }
 }
