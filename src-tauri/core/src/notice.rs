@@ -83,7 +83,7 @@ mod tests {
             end: Some(end),
             diffs: vec![],
             html_link: None,
-            facts: EventFacts::default(),
+            facts: Box::default(),
         }
     }
 

@@ -104,10 +104,10 @@ mod tests {
             end: None,
             diffs: Vec::new(),
             html_link: link.map(str::to_string),
-            facts: EventFacts {
+            facts: Box::new(EventFacts {
                 meeting_link: meeting.map(str::to_string),
                 ..EventFacts::default()
-            },
+            }),
         })
     }
 

@@ -192,12 +192,12 @@ mod tests {
                 .map(|f| FieldDiff::new(*f, "a", "b"))
                 .collect(),
             html_link: None,
-            facts: EventFacts {
+            facts: Box::new(EventFacts {
                 self_response: Some("accepted".into()),
                 organized_by_me: false,
                 other_guests: Some(3),
                 meeting_link: None,
-            },
+            }),
         }
     }
 

@@ -125,9 +125,10 @@ pub struct Change {
     /// Google's link to the event, for "open in Google Calendar".
     pub html_link: Option<String>,
     /// What the filters and the toast's actions need to know about the event beyond what
-    /// changed; empty in history recorded before CalWatch kept it.
+    /// changed; empty in history recorded before CalWatch kept it. Boxed: most code
+    /// moves changes around without reading it, and a notice stays small.
     #[serde(default)]
-    pub facts: EventFacts,
+    pub facts: Box<EventFacts>,
 }
 
 /// The event's people and meeting, as the filters ([`crate::noise`]) and a toast's Join

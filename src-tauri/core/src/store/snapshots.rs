@@ -76,12 +76,12 @@ impl EventSnapshot {
             end: Some(self.end.clone()),
             diffs,
             html_link: self.html_link.clone(),
-            facts: EventFacts {
+            facts: Box::new(EventFacts {
                 self_response: self.self_response.clone(),
                 organized_by_me: self.people.as_ref().is_some_and(|p| p.organized_by_me),
                 other_guests: self.people.as_ref().map(|p| p.guests.len()),
                 meeting_link: self.meeting_link.clone(),
-            },
+            }),
         }
     }
 }
