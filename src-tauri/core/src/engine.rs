@@ -383,6 +383,8 @@ impl Engine {
     pub async fn resumed(&self) {
         self.inner.channels.rearm_timers();
         self.inner.catch_up_all();
+        // A pause or quiet hours may have ended while asleep: the digest comes now.
+        self.inner.noise_changed.notify_one();
     }
 
     /// Stops every background task and the receiver, and waits for them.

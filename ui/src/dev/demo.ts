@@ -158,6 +158,27 @@ export function installDemo(variant: string | null): void {
             state = { ...state, startAtLogin: startAtLogin ?? state.startAtLogin, settings: { ...state.settings, ...engine } };
           }
           return state;
+        case 'set_calendar_rules':
+          calendars = calendars.map((c) =>
+            c.id === args.calendarId ? { ...c, rules: args.rules as CalendarView['rules'] } : c,
+          );
+          return calendars;
+        case 'pause': {
+          const until = args.length === 'until_resumed' ? null : Date.now() + HOUR;
+          state = {
+            ...state,
+            settings: { ...state.settings, paused: true, pausedUntil: until },
+            hold: { paused: true, quiet: false, until },
+          };
+          return state;
+        }
+        case 'resume':
+          state = {
+            ...state,
+            settings: { ...state.settings, paused: false, pausedUntil: null },
+            hold: { paused: false, quiet: false, until: null },
+          };
+          return state;
         case 'open_link':
           window.open(String(args.url), '_blank', 'noopener');
           return null;
