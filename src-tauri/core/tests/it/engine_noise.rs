@@ -310,3 +310,31 @@ async fn a_guests_reply_to_my_own_event_is_told_and_to_others_only_when_asked() 
     assert_eq!(last.change.headline(), "Priya declined Planning");
     assert_eq!(last.silenced, Some(Silence::GuestReplies));
 }
+
+#[tokio::test(start_paused = true)]
+async fn what_quiet_hours_held_before_quitting_is_told_at_the_next_start() {
+    let mut h = Harness::start(quick).await;
+    h.watch().await;
+    h.engine
+        .update_settings(SettingsPatch {
+            notices: Some(quiet_from_now(&h, 60)),
+            ..SettingsPatch::default()
+        })
+        .await
+        .unwrap();
+    insert_in(&h, "Before quitting", 10);
+    h.settle().await;
+    assert!(h.notifier.notices().is_empty());
+    // Quit, and start again three hours later, after the quiet hours.
+    let later = h.clock.now_ms() + 3 * 3_600_000;
+    h.restart(std::sync::Arc::new(
+        calwatch_core::engine::TokioClock::starting_at(later),
+    ))
+    .await;
+    let notices = h.notifier.wait_for(1).await;
+    assert_eq!(
+        notices[0].headline(),
+        "While you were away: 1 change in 1 calendar",
+        "the held change is not lost by quitting"
+    );
+}
