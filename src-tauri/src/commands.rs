@@ -6,15 +6,15 @@
 
 use std::path::PathBuf;
 
-use calwatch_core::engine::SettingsPatch;
+use calwatch_core::engine::{CalendarRules, NoticeRules, PauseFor, SettingsPatch};
 use serde::Deserialize;
 use tauri::{Runtime, State};
 
 use crate::active::ActiveEngine;
 use crate::sandbox::Sandbox;
 use crate::views::{
-    change_views, local_tz, AppStateView, CalendarView, ChangeView, ChannelView, ProbeReportView,
-    SandboxEvent, UiError,
+    calendar_views, change_views, local_tz, AppStateView, CalendarView, ChangeView, ChannelView,
+    ProbeReportView, SandboxEvent, UiError,
 };
 
 type Result<T> = std::result::Result<T, UiError>;
@@ -39,6 +39,9 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         list_changes,
         clear_history,
         update_settings,
+        pause,
+        resume,
+        set_calendar_rules,
         open_link,
         sandbox_start,
         sandbox_stop,
@@ -125,8 +128,42 @@ pub async fn check_callback(active: State<'_, ActiveEngine>) -> Result<ProbeRepo
 #[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn list_calendars(active: State<'_, ActiveEngine>) -> Result<Vec<CalendarView>> {
-    let calendars = active.engine().refresh_calendars().await?;
-    Ok(calendars.into_iter().map(CalendarView::from).collect())
+    let engine = active.engine();
+    let calendars = engine.refresh_calendars().await?;
+    Ok(calendar_views(calendars, &engine.all_calendar_rules()?))
+}
+
+/// A calendar's row in Calendars: mute, kinds of change, within N days. Returns the
+/// calendars as stored (no call to Google).
+#[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn set_calendar_rules(
+    active: State<'_, ActiveEngine>,
+    calendar_id: String,
+    rules: CalendarRules,
+) -> Result<Vec<CalendarView>> {
+    let engine = active.engine();
+    engine.set_calendar_rules(&calendar_id, rules)?;
+    Ok(calendar_views(
+        engine.calendars()?,
+        &engine.all_calendar_rules()?,
+    ))
+}
+
+/// The tray's and the window's "Pause for 1 hour / until tomorrow / until I resume".
+#[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn pause(active: State<'_, ActiveEngine>, length: PauseFor) -> Result<AppStateView> {
+    active.engine().pause(length)?;
+    Ok(active.app_state())
+}
+
+/// The paused note's Resume: the digest follows for a pause that had an end.
+#[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn resume(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+    active.engine().resume()?;
+    Ok(active.app_state())
 }
 
 #[tauri::command]
@@ -209,6 +246,8 @@ pub struct SettingsInput {
     pub push_down_poll_minutes: Option<u64>,
     /// The domain verification file's name (`google<hex>.html`); empty stops serving it.
     pub site_verification_file: Option<String>,
+    /// The noise rules everywhere, quiet hours included.
+    pub notices: Option<NoticeRules>,
 }
 
 #[tauri::command]
@@ -225,6 +264,7 @@ pub async fn update_settings(
     }
     let patch = SettingsPatch {
         paused: settings.paused,
+        notices: settings.notices,
         summary_threshold: settings.summary_threshold,
         backstop_minutes: settings.backstop_minutes,
         receiver_port: settings.receiver_port,

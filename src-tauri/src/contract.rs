@@ -13,8 +13,9 @@ use std::path::Path;
 use calwatch_core::account::AccountStatus;
 use calwatch_core::engine::{
     AccountState, ChannelDelivery, ClientSecretState, EngineError, EngineSettings, EngineState,
-    PushHealth, PushState, ReceiverStatus,
+    HoldState, PauseFor, PushHealth, PushState, ReceiverStatus,
 };
+use calwatch_core::noise::{GuestReplies, Silence};
 use calwatch_core::notice::{ChangeKind, Field};
 use calwatch_core::store::ChannelState;
 use serde_reflection::{ContainerFormat, Format, Registry, Samples, Tracer, TracerConfig};
@@ -62,6 +63,8 @@ fn full_engine_state() -> EngineState {
             receiver_port: 0,
             push_down_poll_minutes: 0,
             site_verification_file: Some(String::new()),
+            paused_until: Some(0),
+            notices: Default::default(),
         },
         watched_count: 0,
         next_renewal_at: Some(0),
@@ -76,6 +79,11 @@ fn full_engine_state() -> EngineState {
                 last_delivery_at: 0,
             }],
         },
+        hold: HoldState {
+            paused: false,
+            quiet: false,
+            until: Some(0),
+        },
     }
 }
 
@@ -88,6 +96,9 @@ fn registry() -> Registry {
     tracer.trace_simple_type::<PushState>().unwrap();
     tracer.trace_simple_type::<ChangeKind>().unwrap();
     tracer.trace_simple_type::<Field>().unwrap();
+    tracer.trace_simple_type::<Silence>().unwrap();
+    tracer.trace_simple_type::<GuestReplies>().unwrap();
+    tracer.trace_simple_type::<PauseFor>().unwrap();
     tracer.trace_simple_type::<UiError>().unwrap();
     tracer.trace_simple_type::<ShellState>().unwrap();
     tracer.trace_simple_type::<CalendarView>().unwrap();
@@ -221,7 +232,8 @@ fn generate() -> String {
            '{}': ChangeView[];\n  \
            '{}': CalendarView[];\n  \
            '{}': UiError;\n  \
-           '{}': string;\n\
+           '{}': string;\n  \
+           '{}': number[];\n\
          }};",
         events::STATE,
         events::CHANNELS,
@@ -229,6 +241,7 @@ fn generate() -> String {
         events::CALENDARS,
         events::ERROR,
         events::NAVIGATE,
+        events::SHOW_CHANGES,
     );
     out
 }

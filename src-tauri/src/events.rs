@@ -8,7 +8,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 
 use crate::active::ActiveEngine;
-use crate::views::{change_views, channel_views, local_tz, CalendarView, UiError};
+use crate::views::{calendar_views, change_views, channel_views, local_tz, UiError};
 
 /// AppState, whenever anything in it changes.
 pub const STATE: &str = "calwatch://state";
@@ -22,6 +22,8 @@ pub const CALENDARS: &str = "calwatch://calendars";
 pub const ERROR: &str = "calwatch://error";
 /// The view to show ('activity', 'setup', …), e.g. after a summary toast was clicked.
 pub const NAVIGATE: &str = "calwatch://navigate";
+/// number[]: the ids of the changes Activity shows alone (a digest toast was clicked).
+pub const SHOW_CHANGES: &str = "calwatch://show-changes";
 
 /// How many recent changes a window that fell behind is sent again: as many as its
 /// Activity list loads at start (`CHANGE_HISTORY_LIMIT` in ui/src/lib/store.svelte.ts).
@@ -96,10 +98,7 @@ async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineE
         EngineEvent::Calendars => match engine.calendars() {
             Ok(calendars) => app.emit(
                 CALENDARS,
-                calendars
-                    .into_iter()
-                    .map(CalendarView::from)
-                    .collect::<Vec<_>>(),
+                calendar_views(calendars, &engine.all_calendar_rules().unwrap_or_default()),
             ),
             Err(err) => {
                 tracing::debug!(code = err.code(), "calendars not forwarded");

@@ -1,6 +1,9 @@
 //! The engine's [`Notifier`] as native toasts (tauri-plugin-notification, from Rust).
-//! A click on a change's toast opens the event in the browser; a click on a summary opens
-//! the window's activity list — where the notification server reports clicks.
+//! A click on a change's toast opens the event in the browser (in the signed-in
+//! account); a click on a summary opens the window's activity list, on a digest the
+//! activity list showing just the changes it counts — where the notification server
+//! reports clicks. Where the server shows actions, a change's toast offers **Open** and,
+//! for an event with a meeting link, **Join** (see [`actions`]).
 
 use async_trait::async_trait;
 use calwatch_core::notice::{Notice, Notifier};
@@ -9,6 +12,7 @@ use tauri_plugin_notification::{ActionPerformed, NotificationExt as _};
 
 use crate::active::ActiveEngine;
 
+pub mod actions;
 pub(crate) mod markup;
 #[cfg(target_os = "linux")]
 mod xdg_toast;
@@ -22,6 +26,8 @@ pub struct Toast {
     pub body: String,
     /// What a click does.
     pub on_click: ToastClick,
+    /// The buttons it offers, where the notification server shows them.
+    pub actions: Vec<actions::ToastAction>,
 }
 
 /// What a click on a toast does.
@@ -31,6 +37,10 @@ pub enum ToastClick {
     OpenLink(String),
     /// Show the window's activity list.
     ShowActivity,
+    /// Show the activity list with just these changes (a digest's).
+    ShowChanges(Vec<i64>),
+    /// Open a meeting link (Join).
+    Join(String),
 }
 
 /// Where a toast keeps its click target (the notification's `extra` map).
@@ -54,11 +64,13 @@ impl Toast {
                 .clone()
                 .map_or(ToastClick::ShowActivity, ToastClick::OpenLink),
             Notice::Summary { .. } => ToastClick::ShowActivity,
+            Notice::Digest { change_ids, .. } => ToastClick::ShowChanges(change_ids.clone()),
         };
         Toast {
             title: notice.headline(),
             body: notice.body(tz),
             on_click,
+            actions: actions::for_notice(notice),
         }
     }
 }
@@ -95,7 +107,7 @@ impl<R: Runtime> Notifier for ToastNotifier<R> {
             #[cfg(target_os = "linux")]
             {
                 let app = self.app.clone();
-                xdg_toast::show(&toast, move |click| clicked(&app, click));
+                xdg_toast::show(&toast, move |click| clicked(&app, &click));
             }
             #[cfg(not(target_os = "linux"))]
             self.show_with_plugin(&toast);
@@ -113,8 +125,10 @@ impl<R: Runtime> ToastNotifier<R> {
             .title(markup::toast_text(&toast.title))
             .body(markup::toast_text(&toast.body));
         let builder = match &toast.on_click {
-            ToastClick::OpenLink(url) => builder.extra(LINK_KEY, url),
-            ToastClick::ShowActivity => builder.extra(NAVIGATE_KEY, "activity"),
+            ToastClick::OpenLink(url) | ToastClick::Join(url) => builder.extra(LINK_KEY, url),
+            ToastClick::ShowActivity | ToastClick::ShowChanges(_) => {
+                builder.extra(NAVIGATE_KEY, "activity")
+            }
         };
         // `show` hands the toast to a background task; a missing notification server
         // is not reported here, only in the server's absence of a toast.
@@ -141,18 +155,31 @@ fn toast_clicked<R: Runtime>(app: &AppHandle<R>, performed: &ActionPerformed) {
 /// Does what a click on a toast does.
 fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
     match click {
-        ToastClick::OpenLink(url) => {
+        ToastClick::OpenLink(url) | ToastClick::Join(url) => {
             let Some(active) = app.try_state::<ActiveEngine>() else {
                 return;
             };
-            if crate::commands::is_https(url) {
-                if let Err(err) = active.desktop().open_url(url) {
-                    tracing::warn!(error = %err, "the event could not be opened");
+            // The event opens in the account CalWatch watches, not whichever the browser
+            // signed in to first; a meeting link opens as it is.
+            let url = match (click, &active.app_state().engine.account) {
+                (ToastClick::OpenLink(_), Some(account)) => {
+                    actions::in_account(url, &account.email)
+                }
+                _ => url.clone(),
+            };
+            if crate::commands::is_https(&url) {
+                if let Err(err) = active.desktop().open_url(&url) {
+                    tracing::warn!(error = %err, "the link could not be opened");
                 }
             }
         }
         ToastClick::ShowActivity => {
             crate::tray::open_window(app);
+            let _ = app.emit(crate::events::NAVIGATE, "activity");
+        }
+        ToastClick::ShowChanges(ids) => {
+            crate::tray::open_window(app);
+            let _ = app.emit(crate::events::SHOW_CHANGES, ids);
             let _ = app.emit(crate::events::NAVIGATE, "activity");
         }
     }
@@ -175,6 +202,7 @@ mod tests {
             end: None,
             diffs: Vec::new(),
             html_link: link.map(str::to_string),
+            facts: Default::default(),
         })
     }
 

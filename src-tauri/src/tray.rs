@@ -3,10 +3,10 @@
 //! item does is a plain function ([`menu_action`], [`perform`]) the tests call directly.
 
 use calwatch_core::account::AccountStatus;
-use calwatch_core::engine::SettingsPatch;
+use calwatch_core::engine::PauseFor;
 use calwatch_core::store::ChannelState;
 use tauri::image::Image;
-use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Emitter as _, Listener as _, Manager as _, Runtime, WebviewWindowBuilder};
 
@@ -19,7 +19,10 @@ pub const TRAY_ID: &str = "calwatch";
 pub const WINDOW: &str = "main";
 
 const OPEN: &str = "open";
-const PAUSE: &str = "pause";
+const PAUSE_HOUR: &str = "pause_hour";
+const PAUSE_TOMORROW: &str = "pause_tomorrow";
+const PAUSE_UNTIL_RESUMED: &str = "pause_until_resumed";
+const RESUME: &str = "resume";
 const START_AT_LOGIN: &str = "start_at_login";
 const QUIT: &str = "quit";
 
@@ -28,7 +31,8 @@ const QUIT: &str = "quit";
 pub enum TrayLook {
     /// All is well: changes become toasts.
     Watching,
-    /// Toasts are paused (changes are still recorded).
+    /// Toasts are held back: paused, or inside the quiet hours (changes are still
+    /// recorded).
     Paused,
     /// Something needs the person: sign in again, the receiver is down, a channel failed.
     Attention,
@@ -43,25 +47,38 @@ pub struct TrayStatus {
     pub tooltip: String,
 }
 
-/// The tray's state from the app's; `now_ms` is the current time.
-pub fn status(state: &AppStateView, channels: &[ChannelView], now_ms: i64) -> TrayStatus {
+/// The tray's state from the app's; `now_ms` is the current time, `tz` the person's zone
+/// (for "paused until 15:30").
+pub fn status(
+    state: &AppStateView,
+    channels: &[ChannelView],
+    now_ms: i64,
+    tz: chrono_tz::Tz,
+) -> TrayStatus {
     let attention = attention_reason(state, channels);
     let engine = &state.engine;
-    let look = match (&attention, engine.settings.paused) {
+    let hold = &engine.hold;
+    let look = match (&attention, hold.paused || hold.quiet) {
         (Some(_), _) => TrayLook::Attention,
         (None, true) => TrayLook::Paused,
         (None, false) => TrayLook::Watching,
     };
     let mut tooltip = match engine.watched_count {
-        0 => "CalWatch — no calendar watched".to_string(),
+        0 => "CalWatch — not watching any calendar yet".to_string(),
         1 => "CalWatch — 1 calendar watched".to_string(),
         n => format!("CalWatch — {n} calendars watched"),
     };
     if let Some(at) = engine.next_renewal_at {
         tooltip.push_str(&format!(" · next renewal in {}", in_words(at - now_ms)));
     }
-    if engine.settings.paused {
-        tooltip.push_str(" · notifications paused");
+    let until = hold
+        .until
+        .map(|at| format!(" until {}", clock_time(at, now_ms, tz)))
+        .unwrap_or_default();
+    if hold.paused {
+        tooltip.push_str(&format!(" · notifications paused{until}"));
+    } else if hold.quiet {
+        tooltip.push_str(&format!(" · quiet hours{until}"));
     }
     if let Some(reason) = attention {
         tooltip.push_str(&format!(" · {reason}"));
@@ -89,6 +106,22 @@ fn attention_reason(state: &AppStateView, channels: &[ChannelView]) -> Option<&'
     None
 }
 
+/// A moment as the tooltip says it: "15:30" today, "Tue 08:00" on another day.
+pub fn clock_time(at_ms: i64, now_ms: i64, tz: chrono_tz::Tz) -> String {
+    use chrono::TimeZone as _;
+    let (Some(at), Some(now)) = (
+        tz.timestamp_millis_opt(at_ms).single(),
+        tz.timestamp_millis_opt(now_ms).single(),
+    ) else {
+        return String::new();
+    };
+    if at.date_naive() == now.date_naive() {
+        at.format("%H:%M").to_string()
+    } else {
+        at.format("%a %H:%M").to_string()
+    }
+}
+
 /// A duration as the tooltip says it: "5 d", "3 h", "12 min", "now".
 pub fn in_words(ms: i64) -> String {
     const MINUTE: i64 = 60_000;
@@ -107,8 +140,10 @@ pub fn in_words(ms: i64) -> String {
 pub enum MenuAction {
     /// Show (or re-create) the window.
     Open,
-    /// Pause or resume toasts.
-    TogglePause,
+    /// Pause toasts for a while, or until resumed.
+    Pause(PauseFor),
+    /// End a pause now.
+    Resume,
     /// Start at login, or not.
     ToggleStartAtLogin,
     /// Stop the engine and exit.
@@ -119,7 +154,10 @@ pub enum MenuAction {
 pub fn menu_action(id: &str) -> Option<MenuAction> {
     match id {
         OPEN => Some(MenuAction::Open),
-        PAUSE => Some(MenuAction::TogglePause),
+        PAUSE_HOUR => Some(MenuAction::Pause(PauseFor::Hour)),
+        PAUSE_TOMORROW => Some(MenuAction::Pause(PauseFor::UntilTomorrow)),
+        PAUSE_UNTIL_RESUMED => Some(MenuAction::Pause(PauseFor::UntilResumed)),
+        RESUME => Some(MenuAction::Resume),
         START_AT_LOGIN => Some(MenuAction::ToggleStartAtLogin),
         QUIT => Some(MenuAction::Quit),
         _ => None,
@@ -136,18 +174,8 @@ pub async fn perform<R: Runtime>(app: &AppHandle<R>, action: MenuAction) {
             open_window(app);
             Ok(())
         }
-        MenuAction::TogglePause => {
-            let paused = active.app_state().engine.settings.paused;
-            let patch = SettingsPatch {
-                paused: Some(!paused),
-                ..SettingsPatch::default()
-            };
-            active
-                .engine()
-                .update_settings(patch)
-                .await
-                .map_err(UiError::from)
-        }
+        MenuAction::Pause(length) => active.engine().pause(length).map_err(UiError::from),
+        MenuAction::Resume => active.engine().resume().map_err(UiError::from),
         MenuAction::ToggleStartAtLogin => {
             let on = active.desktop().start_at_login();
             let result = active
@@ -170,10 +198,10 @@ pub async fn perform<R: Runtime>(app: &AppHandle<R>, action: MenuAction) {
     refresh(app).await;
 }
 
-/// The check items, kept so [`refresh`] can set them from the engine's truth.
+/// The items that follow the state, kept so [`refresh`] can set them from the engine's truth.
 struct TrayChecks<R: Runtime> {
-    /// "Pause notifications".
-    pause: CheckMenuItem<R>,
+    /// "Resume notifications": enabled only while paused.
+    resume: MenuItem<R>,
     /// "Start at login".
     start_at_login: CheckMenuItem<R>,
 }
@@ -192,8 +220,23 @@ fn icon(look: TrayLook) -> tauri::Result<Image<'static>> {
 
 /// Creates the tray icon and its menu.
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let pause =
-        CheckMenuItem::with_id(app, PAUSE, "Pause notifications", true, false, None::<&str>)?;
+    let pause = Submenu::with_items(
+        app,
+        "Pause notifications",
+        true,
+        &[
+            &MenuItem::with_id(app, PAUSE_HOUR, "For 1 hour", true, None::<&str>)?,
+            &MenuItem::with_id(app, PAUSE_TOMORROW, "Until tomorrow", true, None::<&str>)?,
+            &MenuItem::with_id(
+                app,
+                PAUSE_UNTIL_RESUMED,
+                "Until I resume",
+                true,
+                None::<&str>,
+            )?,
+        ],
+    )?;
+    let resume = MenuItem::with_id(app, RESUME, "Resume notifications", false, None::<&str>)?;
     let start_at_login = CheckMenuItem::with_id(
         app,
         START_AT_LOGIN,
@@ -208,13 +251,14 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             &MenuItem::with_id(app, OPEN, "Open CalWatch", true, None::<&str>)?,
             &PredefinedMenuItem::separator(app)?,
             &pause,
+            &resume,
             &start_at_login,
             &PredefinedMenuItem::separator(app)?,
             &MenuItem::with_id(app, QUIT, "Quit", true, None::<&str>)?,
         ],
     )?;
     app.manage(TrayChecks {
-        pause,
+        resume,
         start_at_login,
     });
     TrayIconBuilder::with_id(TRAY_ID)
@@ -264,12 +308,12 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
         .await
         .unwrap_or_default();
     let now_ms = chrono::Utc::now().timestamp_millis();
-    let status = status(&state, &channels, now_ms);
+    let status = status(&state, &channels, now_ms, crate::views::local_tz());
     let applied = icon(status.look)
         .and_then(|image| tray.set_icon(Some(image)))
         .and_then(|()| tray.set_tooltip(Some(&status.tooltip)));
     if let Some(checks) = app.try_state::<TrayChecks<R>>() {
-        let _ = checks.pause.set_checked(state.engine.settings.paused);
+        let _ = checks.resume.set_enabled(state.engine.settings.paused);
         let _ = checks
             .start_at_login
             .set_checked(state.shell.start_at_login);
@@ -304,7 +348,7 @@ pub fn open_window<R: Runtime>(app: &AppHandle<R>) {
 mod tests {
     use super::*;
     use calwatch_core::engine::{
-        AccountState, ClientSecretState, EngineSettings, EngineState, ReceiverStatus,
+        AccountState, ClientSecretState, EngineSettings, EngineState, HoldState, ReceiverStatus,
     };
 
     const DAY: i64 = 24 * 3_600_000;
@@ -334,18 +378,30 @@ mod tests {
                 receiver_port: 8765,
                 push_down_poll_minutes: 2,
                 site_verification_file: None,
+                paused_until: None,
+                notices: Default::default(),
             },
             watched_count: watched,
             next_renewal_at: Some(5 * DAY + 1000),
             settings_problem: None,
             push_health: Default::default(),
+            hold: HoldState {
+                paused,
+                quiet: false,
+                until: None,
+            },
         };
         AppStateView::new(engine, false, false)
     }
 
     #[test]
     fn tooltip_says_how_many_calendars_and_when_the_next_renewal_is() {
-        let status = status(&state(3, false, AccountStatus::SignedIn), &[], 0);
+        let status = status(
+            &state(3, false, AccountStatus::SignedIn),
+            &[],
+            0,
+            chrono_tz::UTC,
+        );
         assert_eq!(
             status.tooltip, "CalWatch — 3 calendars watched · next renewal in 5 d",
             "the tooltip reads as the issue writes it"
@@ -355,7 +411,12 @@ mod tests {
 
     #[test]
     fn paused_shows_the_paused_icon_and_says_so() {
-        let status = status(&state(1, true, AccountStatus::SignedIn), &[], 0);
+        let status = status(
+            &state(1, true, AccountStatus::SignedIn),
+            &[],
+            0,
+            chrono_tz::UTC,
+        );
         assert_eq!(status.look, TrayLook::Paused);
         assert!(
             status.tooltip.contains("1 calendar watched") && status.tooltip.contains("paused"),
@@ -365,8 +426,53 @@ mod tests {
     }
 
     #[test]
+    fn a_timed_pause_and_the_quiet_hours_say_until_when() {
+        let mut paused = state(2, true, AccountStatus::SignedIn);
+        paused.engine.hold.until = Some(15 * 3_600_000 + 30 * 60_000);
+        let status1 = status(&paused, &[], 0, chrono_tz::UTC);
+        assert_eq!(status1.look, TrayLook::Paused);
+        assert!(
+            status1
+                .tooltip
+                .ends_with("· notifications paused until 15:30"),
+            "{}",
+            status1.tooltip
+        );
+        let mut quiet = state(2, false, AccountStatus::SignedIn);
+        quiet.engine.hold = HoldState {
+            paused: false,
+            quiet: true,
+            until: Some(DAY + 7 * 3_600_000),
+        };
+        let status2 = status(&quiet, &[], 22 * 3_600_000, chrono_tz::UTC);
+        assert_eq!(status2.look, TrayLook::Paused, "quiet hours look paused");
+        assert!(
+            status2.tooltip.ends_with("· quiet hours until Fri 07:00"),
+            "the end is on another day: {}",
+            status2.tooltip
+        );
+        let none = status(
+            &state(0, false, AccountStatus::SignedIn),
+            &[],
+            0,
+            chrono_tz::UTC,
+        );
+        assert!(
+            none.tooltip
+                .starts_with("CalWatch — not watching any calendar yet"),
+            "{}",
+            none.tooltip
+        );
+    }
+
+    #[test]
     fn a_dead_sign_in_or_a_failed_channel_needs_attention_even_when_paused() {
-        let status1 = status(&state(1, true, AccountStatus::NeedsSignIn), &[], 0);
+        let status1 = status(
+            &state(1, true, AccountStatus::NeedsSignIn),
+            &[],
+            0,
+            chrono_tz::UTC,
+        );
         assert_eq!(
             status1.look,
             TrayLook::Attention,
@@ -384,7 +490,12 @@ mod tests {
             error: Some("Google refused the callback".into()),
             last_message: 0,
         };
-        let status2 = status(&state(1, false, AccountStatus::SignedIn), &[failed], 0);
+        let status2 = status(
+            &state(1, false, AccountStatus::SignedIn),
+            &[failed],
+            0,
+            chrono_tz::UTC,
+        );
         assert_eq!(status2.look, TrayLook::Attention);
     }
 
@@ -400,7 +511,13 @@ mod tests {
     fn every_menu_item_has_an_action() {
         for (id, action) in [
             (OPEN, MenuAction::Open),
-            (PAUSE, MenuAction::TogglePause),
+            (PAUSE_HOUR, MenuAction::Pause(PauseFor::Hour)),
+            (PAUSE_TOMORROW, MenuAction::Pause(PauseFor::UntilTomorrow)),
+            (
+                PAUSE_UNTIL_RESUMED,
+                MenuAction::Pause(PauseFor::UntilResumed),
+            ),
+            (RESUME, MenuAction::Resume),
             (START_AT_LOGIN, MenuAction::ToggleStartAtLogin),
             (QUIT, MenuAction::Quit),
         ] {

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use calwatch_core::engine::{EngineError, EngineState};
+use calwatch_core::engine::{CalendarRules, EngineError, EngineState};
+use calwatch_core::noise::Silence;
 use calwatch_core::notice::{ChangeKind, Field, FieldDiff};
 use calwatch_core::store::{CalendarRecord, ChannelRecord, ChannelState, StoredChange};
 use serde::{Deserialize, Serialize};
@@ -106,6 +107,26 @@ pub struct CalendarView {
     pub access_role: String,
     /// Removed on Google's side; kept so its history still reads.
     pub gone: bool,
+    /// Its noise rules: muted, which kinds of change, within how many days.
+    pub rules: CalendarRules,
+}
+
+/// The calendars with their noise rules (`rules` holds only those that differ from the
+/// defaults).
+pub fn calendar_views(
+    calendars: Vec<CalendarRecord>,
+    rules: &HashMap<String, CalendarRules>,
+) -> Vec<CalendarView> {
+    calendars
+        .into_iter()
+        .map(|c| {
+            let rules = rules.get(&c.id).copied().unwrap_or_default();
+            CalendarView {
+                rules,
+                ..CalendarView::from(c)
+            }
+        })
+        .collect()
 }
 
 impl From<CalendarRecord> for CalendarView {
@@ -119,6 +140,7 @@ impl From<CalendarRecord> for CalendarView {
             // Empty says "not known yet" (a calendar stored before roles were kept).
             access_role: c.access_role.unwrap_or_default(),
             gone: c.gone,
+            rules: CalendarRules::default(),
         }
     }
 }
@@ -207,6 +229,10 @@ pub struct ChangeView {
     pub received_at: i64,
     /// The event in Google Calendar.
     pub html_link: Option<String>,
+    /// Why it raised no toast; `None` when it was told.
+    pub silenced: Option<Silence>,
+    /// The reason in words ("muted calendar", "quiet hours"), for the Activity list.
+    pub silenced_why: Option<String>,
 }
 
 /// One field of an update, before and after.
@@ -250,6 +276,8 @@ impl ChangeView {
                 .collect(),
             received_at: stored.received_ms,
             html_link: change.html_link.clone(),
+            silenced: stored.silenced,
+            silenced_why: stored.silenced.map(|s| s.words().to_string()),
         }
     }
 }
@@ -378,6 +406,7 @@ mod tests {
             away: false,
             received_ms: 1_000,
             delivered: true,
+            silenced: None,
             change: Change {
                 calendar_id: "work".into(),
                 calendar_name: "Work".into(),
@@ -393,6 +422,7 @@ mod tests {
                     Some(&at(12)),
                 )],
                 html_link: None,
+                facts: Default::default(),
             },
         };
         let view = ChangeView::new(&stored, chrono_tz::UTC);

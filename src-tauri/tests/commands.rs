@@ -610,19 +610,26 @@ fn the_sandbox_signs_in_by_itself_and_its_events_become_notices() {
 fn the_tray_menu_pauses_toasts_and_toggles_start_at_login() {
     let h = harness(true);
     let handle = h.app.handle().clone();
-    tauri::async_runtime::block_on(tray::perform(&handle, tray::MenuAction::TogglePause));
+    tauri::async_runtime::block_on(tray::perform(
+        &handle,
+        tray::MenuAction::Pause(calwatch_core::engine::PauseFor::Hour),
+    ));
     let state = h.ok("get_state", json!({}));
     assert_eq!(
         state["settings"]["paused"],
         json!(true),
-        "Pause notifications pauses the engine"
+        "Pause for 1 hour pauses the engine"
+    );
+    assert!(
+        state["settings"]["pausedUntil"].is_i64() && state["hold"]["paused"] == json!(true),
+        "the window and the tray know until when: {state}"
     );
     eventually("the window learnt of the pause", || {
         h.sent(events::STATE)
             .iter()
             .any(|s| s["settings"]["paused"] == json!(true))
     });
-    tauri::async_runtime::block_on(tray::perform(&handle, tray::MenuAction::TogglePause));
+    tauri::async_runtime::block_on(tray::perform(&handle, tray::MenuAction::Resume));
     assert_eq!(
         h.ok("get_state", json!({}))["settings"]["paused"],
         json!(false)

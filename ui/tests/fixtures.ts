@@ -1,4 +1,5 @@
 // Sample values shaped like the shell's answers (ui/CONTRACT.md), for the tests.
+import { defaultCalendarRules, defaultNoticeRules } from '../src/lib/noise';
 import type { AppState, CalendarView, ChangeView, ChannelView } from '../src/lib/types';
 
 export function appState(overrides: Partial<AppState> = {}): AppState {
@@ -11,7 +12,17 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     receiver: { address: '127.0.0.1:8765', listening: true, error: null },
     sandbox: false,
     startAtLogin: false,
-    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765, pushDownPollMinutes: 2, siteVerificationFile: null },
+    settings: {
+      paused: false,
+      summaryThreshold: 3,
+      backstopMinutes: 15,
+      receiverPort: 8765,
+      pausedUntil: null,
+      notices: defaultNoticeRules(),
+      pushDownPollMinutes: 2,
+      siteVerificationFile: null,
+    },
+    hold: { paused: false, quiet: false, until: null },
     watchedCount: 0,
     nextRenewalAt: null,
     settingsProblem: null,
@@ -34,6 +45,7 @@ export function calendar(overrides: Partial<CalendarView> = {}): CalendarView {
     watched: false,
     accessRole: 'owner',
     gone: false,
+    rules: defaultCalendarRules(),
     ...overrides,
   };
 }
@@ -63,6 +75,8 @@ export function change(overrides: Partial<ChangeView> = {}): ChangeView {
     diffs: [{ field: 'time', before: '10:00', after: '11:00' }],
     receivedAt: Date.UTC(2026, 10, 28, 10, 0),
     htmlLink: 'https://www.google.com/calendar/event?eid=abc',
+    silenced: null,
+    silencedWhy: null,
     ...overrides,
   };
 }

@@ -60,3 +60,12 @@ impl Clock for TokioClock {
         self.base_ms + self.base.elapsed().as_millis() as i64
     }
 }
+
+/// The person's time zone (the system's IANA zone), UTC when it cannot be told: quiet
+/// hours and "until tomorrow" are wall-clock times in it.
+pub fn local_time_zone() -> chrono_tz::Tz {
+    iana_time_zone::get_timezone()
+        .ok()
+        .and_then(|name| name.parse().ok())
+        .unwrap_or(chrono_tz::UTC)
+}

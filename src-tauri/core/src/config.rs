@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 
 pub use client_secret::{ClientSecret, ClientSecretError};
 
+use crate::noise::NoticeRules;
+
 /// The settings file's name inside the data dir.
 pub const SETTINGS_FILE: &str = "settings.json";
 /// The SQLite file's name inside the data dir.
@@ -153,6 +155,10 @@ pub struct Settings {
     pub summary_threshold: usize,
     /// Changes are still recorded but not shown while paused.
     pub paused: bool,
+    /// When a pause ends by itself (ms since the epoch); unset: paused until resumed.
+    pub paused_until_ms: Option<i64>,
+    /// Noise rules everywhere: declined events, only attendee, guests' replies, quiet hours.
+    pub notices: NoticeRules,
     /// Timers and windows.
     pub timings: Timings,
     /// The OAuth client file in use; unset means the imported copy in the data dir.
@@ -171,6 +177,8 @@ impl Default for Settings {
             receiver_addr: SocketAddr::from(([127, 0, 0, 1], 8765)),
             summary_threshold: 3,
             paused: false,
+            paused_until_ms: None,
+            notices: NoticeRules::default(),
             timings: Timings::default(),
             client_secret_file: None,
             site_verification_file: None,

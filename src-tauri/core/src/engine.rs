@@ -8,6 +8,8 @@
 //! - `watching`: the calendar list, watching and unwatching, the sync workers.
 //! - `dispatch`: deliveries to the workers; calendars Google says are gone.
 //! - `health`: push health — probing the public address, polling while push is down.
+//! - `noise`: pausing and resuming, each calendar's noise rules, and the task that tells
+//!   the digest when quiet hours or a pause end.
 //! - [`settings`]: [`SettingsPatch`] and applying it.
 //! - `state`: [`EngineState`], what the window's AppState is built from.
 //! - `error`: sync and channel failures worded as [`EngineError`]s.
@@ -15,6 +17,7 @@
 mod dispatch;
 mod error;
 mod health;
+mod noise;
 mod receiver;
 mod session;
 pub mod settings;
@@ -45,8 +48,11 @@ pub use crate::clock::{Clock, SystemClock, TokioClock};
 pub use crate::error::EngineError;
 pub use crate::event::EngineEvent;
 pub use crate::push_health::{ChannelDelivery, PushHealth, PushState};
+pub use crate::noise::{CalendarRules, NoticeRules, PauseFor};
 pub use settings::SettingsPatch;
-pub use state::{AccountState, ClientSecretState, EngineSettings, EngineState, ReceiverStatus};
+pub use state::{
+    AccountState, ClientSecretState, EngineSettings, EngineState, HoldState, ReceiverStatus,
+};
 
 use receiver::Receiver;
 use session::Session;
@@ -67,6 +73,8 @@ pub struct EngineOptions {
     pub clock: Arc<dyn Clock>,
     /// Retry policy for Google calls (tests shorten the waits).
     pub google_retry: Option<RetryPolicy>,
+    /// The person's zone, which quiet hours and "until tomorrow" are read in.
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl Default for EngineOptions {
@@ -74,6 +82,7 @@ impl Default for EngineOptions {
         EngineOptions {
             clock: Arc::new(SystemClock),
             google_retry: None,
+            time_zone: crate::clock::local_time_zone(),
         }
     }
 }
@@ -131,6 +140,8 @@ struct Inner {
     health: Mutex<health::Health>,
     /// Asks the health check to probe now (network change, tunnel restart, new address).
     recheck: tokio::sync::Notify,
+    /// Wakes the noise task when the pause or the quiet hours change.
+    noise_changed: tokio::sync::Notify,
     /// Stops every background task.
     cancel: CancellationToken,
 }
@@ -164,9 +175,11 @@ impl Engine {
         let outbox = Arc::new(Outbox::new(
             store.clone(),
             deps.notifier,
-            settings.paused,
+            noise::noise_settings(&settings),
             settings.summary_threshold,
             events.clone(),
+            Arc::clone(&options.clock),
+            options.time_zone,
         ));
         let syncer = Arc::new(Syncer::new(
             store.clone(),
@@ -227,6 +240,7 @@ impl Engine {
             site_verification,
             health: Mutex::new(health::Health::default()),
             recheck: tokio::sync::Notify::new(),
+            noise_changed: tokio::sync::Notify::new(),
             cancel: cancel.clone(),
         });
         let engine = Engine {
@@ -245,6 +259,7 @@ impl Engine {
         inner.bind_receiver(settings.receiver_addr).await;
         inner.catch_up_all();
         tokio::spawn(health::watch_health(Arc::clone(&inner)));
+        tokio::spawn(noise::follow_holds(Arc::clone(&inner)));
         Ok(engine)
     }
 
@@ -366,6 +381,37 @@ impl Engine {
         self.inner.update_settings(patch).await
     }
 
+    /// Pauses notifications for an hour, until tomorrow morning, or until resumed; what a
+    /// pause with an end holds back is told in one digest when it ends.
+    pub fn pause(&self, length: PauseFor) -> Result<(), EngineError> {
+        self.inner.pause(length)
+    }
+
+    /// Ends a pause now (the digest follows, for a pause that had an end).
+    pub fn resume(&self) -> Result<(), EngineError> {
+        self.inner.resume()
+    }
+
+    /// A calendar's noise rules (the defaults when none were set).
+    pub fn calendar_rules(&self, calendar_id: &str) -> Result<CalendarRules, EngineError> {
+        Ok(self.inner.store.calendar_rules(calendar_id)?)
+    }
+
+    /// Every calendar's rules that differ from the defaults, by calendar id.
+    pub fn all_calendar_rules(&self) -> Result<HashMap<String, CalendarRules>, EngineError> {
+        Ok(self.inner.store.all_calendar_rules()?)
+    }
+
+    /// Sets a calendar's noise rules (mute, kinds, within N days); the window hears
+    /// `Calendars`.
+    pub fn set_calendar_rules(
+        &self,
+        calendar_id: &str,
+        rules: CalendarRules,
+    ) -> Result<(), EngineError> {
+        self.inner.set_calendar_rules(calendar_id, rules)
+    }
+
     /// The machine woke up or the network came back: re-read the clock for every renewal
     /// and catch every watched calendar up now, also one whose failing sync would only be
     /// retried minutes from now.
@@ -374,6 +420,8 @@ impl Engine {
         self.inner.catch_up_all();
         // The tunnel may not have survived the sleep or the network change.
         self.inner.recheck.notify_one();
+        // A pause or quiet hours may have ended while asleep: the digest comes now.
+        self.inner.noise_changed.notify_one();
     }
 
     /// Stops every background task and the receiver, and waits for them.

@@ -12,15 +12,18 @@
 //! - [`event_time`]: an event's start or end (a date or a moment).
 //! - [`trigger`]: what started a sync (push, catch-up, backstop…), which decides its wording.
 //! - [`secrets`]: the `TokenStore` trait and its OS-keyring implementation; secret wrappers.
-//! - [`config`]: settings, their `CALWATCH_*` overrides, importing `client_secret*.json`.
 //! - [`recurrence`]: a series' rule: what is compared, in words, its last occurrence.
 //! - [`notice`]: `Change` values (`change`), their wording (`wording`), summaries
 //!   (`summary`) and the `Notifier` trait.
+//! - [`noise`]: noise control: the rules a person sets (mute, kinds, within N days,
+//!   declined, quiet hours), the decision per change and its recorded reason, pauses.
+//! - [`config`]: settings (the rules everywhere among them), their `CALWATCH_*`
+//!   overrides, importing `client_secret*.json`.
 //! - [`google`]: the typed Calendar v3 client, its error mapping, the signed-in `ClientCell`.
 //! - [`account`]: an account's status, shared by auth, the store and the window.
 //! - [`auth`]: the OAuth installed-app flow (PKCE, loopback, `state`), refresh, revoke.
 //! - [`store`]: SQLite persistence (open, migrate, the sync transaction) and its tables:
-//!   `accounts`, `calendars`, `channels`, `sync_state`, `snapshots`, `history`.
+//!   `accounts`, `calendars`, `channels`, `sync_state`, `snapshots`, `history`, `rules`.
 //! - [`error`]: `EngineError`, the window's error codes and sentences.
 //! - [`receiver`]: the axum router for Google's POSTs, the domain verification file and
 //!   the reachability probe.
@@ -45,6 +48,7 @@ pub mod event_time;
 pub mod google;
 pub mod log_file;
 pub mod markup;
+pub mod noise;
 pub mod notice;
 pub mod poison;
 pub mod private_files;

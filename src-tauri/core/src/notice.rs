@@ -19,8 +19,8 @@ mod collecting;
 pub use collecting::CollectingNotifier;
 
 pub use crate::event_time::EventTime;
-pub use change::{Change, ChangeKind, Field, FieldDiff};
-pub use summary::{notices, Notice};
+pub use change::{Change, ChangeKind, EventFacts, Field, FieldDiff};
+pub use summary::{digest, notices, Notice};
 pub use wording::NO_TITLE;
 
 /// Where notices go: the shell's desktop toasts, or a test's list.
@@ -83,6 +83,7 @@ mod tests {
             end: Some(end),
             diffs: vec![],
             html_link: None,
+            facts: Box::default(),
         }
     }
 

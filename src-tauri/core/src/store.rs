@@ -13,6 +13,7 @@ mod channels;
 mod history;
 mod message_number;
 mod migrations;
+mod rules;
 mod snapshots;
 mod sync_state;
 
@@ -25,10 +26,10 @@ use serde::Serialize;
 
 pub use crate::account::AccountStatus;
 pub use accounts::AccountRecord;
-pub use calendars::CalendarRecord;
+pub use calendars::{CalendarRecord, PRIMARY_NAME};
 pub use channels::{ChannelRecord, ChannelState};
-pub use history::{BatchSummary, StoredChange};
-pub use snapshots::EventSnapshot;
+pub use history::{BatchSummary, Delivery, StoredChange};
+pub use snapshots::{EventSnapshot, People};
 pub use sync_state::SyncState;
 
 use crate::clock::{Clock, SystemClock};

@@ -214,7 +214,7 @@ impl Syncer {
 
     fn calendar_name(&self, calendar_id: &str) -> String {
         match self.store.calendar(calendar_id) {
-            Ok(Some(c)) if !c.summary.trim().is_empty() => c.summary,
+            Ok(Some(c)) => c.display_name().to_string(),
             _ => calendar_id.to_string(),
         }
     }

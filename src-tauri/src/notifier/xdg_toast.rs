@@ -1,35 +1,39 @@
 //! Toasts on Linux's notification server (org.freedesktop.Notifications) with CalWatch's
 //! identity: the app name, the icon and the `desktop-entry` hint, which notification
 //! centres use to label and group them. The notification plugin sends the executable's
-//! name and no hints, so on Linux the toasts go out here; a click is reported as on the
-//! other platforms.
+//! name and no hints, so on Linux the toasts go out here; a click, or a button (Open,
+//! Join) on servers that show actions, is reported as on the other platforms.
 
 use notify_rust::{Hint, Notification};
 
+use super::actions::{self, DEFAULT_ACTION};
 use super::{markup, Toast, ToastClick, APP_NAME, DESKTOP_ENTRY, ICON_NAME};
 
-/// The action the specification reports for a click on the toast itself.
-const DEFAULT_ACTION: &str = "default";
-
 /// Shows `toast` and, on a thread of its own until the toast is clicked or closed, waits
-/// for a click, which runs `on_click`. A missing notification server is logged.
-pub fn show(toast: &Toast, on_click: impl FnOnce(&ToastClick) + Send + 'static) {
-    let notification = notification(toast);
-    let click = toast.on_click.clone();
+/// for a click or a button, whose [`ToastClick`] runs `on_click`. A missing notification
+/// server is logged.
+pub fn show(toast: &Toast, on_click: impl FnOnce(ToastClick) + Send + 'static) {
+    let toast = toast.clone();
     // Sending blocks on D-Bus; and servers such as dunst send a toast's signals only to the
     // connection that sent it, so the same thread then waits on that connection.
-    std::thread::spawn(move || match notification.show() {
-        Ok(handle) => handle.wait_for_action(|action| {
-            if action == DEFAULT_ACTION {
-                on_click(&click);
-            }
-        }),
-        Err(err) => tracing::warn!(error = %err, "a toast could not be shown"),
+    std::thread::spawn(move || {
+        // A server without actions gets the plain toast (the click still works where
+        // the server reports it).
+        let buttons =
+            notify_rust::get_capabilities().is_ok_and(|caps| caps.iter().any(|c| c == "actions"));
+        match notification(&toast, buttons).show() {
+            Ok(handle) => handle.wait_for_action(|action| {
+                if let Some(click) = actions::chosen(&toast, action) {
+                    on_click(click);
+                }
+            }),
+            Err(err) => tracing::warn!(error = %err, "a toast could not be shown"),
+        }
     });
 }
 
-/// The `Notify` call for `toast`.
-fn notification(toast: &Toast) -> Notification {
+/// The `Notify` call for `toast`, with its buttons when the server shows them.
+fn notification(toast: &Toast, buttons: bool) -> Notification {
     let mut notification = Notification::new();
     notification
         .appname(APP_NAME)
@@ -40,6 +44,11 @@ fn notification(toast: &Toast) -> Notification {
         .hint(Hint::DesktopEntry(DESKTOP_ENTRY.to_string()))
         // Offering the default action is what makes servers report a click on the toast.
         .action(DEFAULT_ACTION, "Open");
+    if buttons {
+        for action in &toast.actions {
+            notification.action(action.id, action.label);
+        }
+    }
     notification
 }
 
@@ -53,8 +62,9 @@ mod tests {
             title: "Dentist added".into(),
             body: "Work".into(),
             on_click: ToastClick::ShowActivity,
+            actions: Vec::new(),
         };
-        let n = notification(&toast);
+        let n = notification(&toast, true);
         assert_eq!(
             n.appname, "CalWatch",
             "the name people read, not the binary's"
@@ -69,6 +79,30 @@ mod tests {
         assert_eq!(
             (n.summary.as_str(), n.body.as_str()),
             ("Dentist added", "Work")
+        );
+    }
+
+    #[test]
+    fn buttons_go_out_only_to_a_server_that_shows_them() {
+        let toast = Toast {
+            title: "Design review added".into(),
+            body: "Work".into(),
+            on_click: ToastClick::OpenLink("https://calendar.example/e".into()),
+            actions: vec![actions::ToastAction {
+                id: actions::JOIN_ACTION,
+                label: "Join",
+                click: ToastClick::Join("https://meet.example/x".into()),
+            }],
+        };
+        assert_eq!(
+            notification(&toast, true).actions,
+            ["default", "Open", "join", "Join"],
+            "the click and the Join button"
+        );
+        assert_eq!(
+            notification(&toast, false).actions,
+            ["default", "Open"],
+            "a server without actions gets the plain toast"
         );
     }
 }

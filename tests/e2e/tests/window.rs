@@ -165,9 +165,14 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
         .arg("action")
         .status()?;
     anyhow::ensure!(clicked.success(), "dunstctl could click the toast");
+    // In the signed-in account: Google Calendar's `authuser` names it.
+    let in_account = format!(
+        "{link}&authuser={}",
+        control.user_email().replace('@', "%40")
+    );
     e2e::wait_until("the toast's click opened the event", || {
         std::fs::read_to_string(browser_log(dir.path()))
-            .is_ok_and(|opened| opened.lines().any(|l| l == link))
+            .is_ok_and(|opened| opened.lines().any(|l| l == in_account))
     })
     .await?;
 

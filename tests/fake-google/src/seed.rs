@@ -91,7 +91,9 @@ pub(crate) fn seed(world: &mut World, now: DateTime<Utc>) {
         json!({
             // An exception's id is the series id plus the original start in UTC.
             "id": format!("{series_id}_{}", original_utc.format("%Y%m%dT%H%M%SZ")),
-            "summary": "Team sync (moved)",
+            // Moved, not renamed: its title stays the series' (a title saying "(moved)"
+            // would read "Team sync (moved) moved" in a toast once moved again).
+            "summary": "Team sync",
             "recurringEventId": series_id,
             "originalStartTime": original,
             "start": at(new_york, moved_day, 11, 30),
@@ -100,6 +102,7 @@ pub(crate) fn seed(world: &mut World, now: DateTime<Utc>) {
         json!({
             "summary": "Quarterly planning",
             "location": "Room 4B, 200 Park Ave, New York",
+            "hangoutLink": "https://meet.google.com/qtr-plan-ning",
             "description": "Bring the roadmap draft.",
             "start": at(new_york, today + Duration::days(2), 14, 0),
             "end": at(new_york, today + Duration::days(2), 15, 30),

@@ -3,6 +3,7 @@
 // Only loaded by the dev server; production builds drop it.
 import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
+import { defaultCalendarRules, defaultNoticeRules } from '../lib/noise';
 import type {
   AppState,
   CalendarView,
@@ -32,17 +33,27 @@ export function installDemo(variant: string | null): void {
     receiver: { address: '127.0.0.1:8765', listening: true, error: null },
     sandbox,
     startAtLogin: true,
-    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765, pushDownPollMinutes: 2, siteVerificationFile: null },
+    settings: {
+      paused: false,
+      summaryThreshold: 3,
+      backstopMinutes: 15,
+      receiverPort: 8765,
+      pausedUntil: null,
+      notices: defaultNoticeRules(),
+      pushDownPollMinutes: 2,
+      siteVerificationFile: null,
+    },
+    hold: { paused: false, quiet: false, until: null },
     watchedCount: firstRun ? 0 : 2,
     nextRenewalAt: now + 6 * DAY,
     settingsProblem: null,
     pushHealth: { state: 'unknown', reason: null, checkedAt: null, pollingEveryMinutes: null, lastDeliveries: [] },
   };
   let calendars: CalendarView[] = [
-    { id: email, summary: 'Work', color: '#039be5', primary: true, watched: true, accessRole: 'owner', gone: false },
-    { id: 'family@group.calendar.google.com', summary: 'Family', color: '#33b679', primary: false, watched: true, accessRole: 'owner', gone: false },
-    { id: 'holidays@group.v.calendar.google.com', summary: 'Holidays in Germany', color: '#e67c73', primary: false, watched: false, accessRole: 'reader', gone: false },
-    { id: 'boss@example.com', summary: 'Boss', color: '#8e24aa', primary: false, watched: false, accessRole: 'freeBusyReader', gone: false },
+    { id: email, summary: 'Work', color: '#039be5', primary: true, watched: true, accessRole: 'owner', gone: false, rules: defaultCalendarRules() },
+    { id: 'family@group.calendar.google.com', summary: 'Family', color: '#33b679', primary: false, watched: true, accessRole: 'owner', gone: false, rules: defaultCalendarRules() },
+    { id: 'holidays@group.v.calendar.google.com', summary: 'Holidays in Germany', color: '#e67c73', primary: false, watched: false, accessRole: 'reader', gone: false, rules: defaultCalendarRules() },
+    { id: 'boss@example.com', summary: 'Boss', color: '#8e24aa', primary: false, watched: false, accessRole: 'freeBusyReader', gone: false, rules: defaultCalendarRules() },
   ];
   let channels: ChannelView[] = firstRun
     ? []
@@ -53,9 +64,9 @@ export function installDemo(variant: string | null): void {
   let changes: ChangeView[] = firstRun
     ? []
     : [
-        { id: 4, calendarId: email, calendarName: 'Work', kind: 'updated', headline: 'Team sync moved', body: 'Tue 3 Dec 10:00 → 11:00 · Work', diffs: [{ field: 'time', before: 'Tue 3 Dec 10:00', after: 'Tue 3 Dec 11:00' }, { field: 'place', before: 'Room 1', after: 'Room 4' }], receivedAt: now - 2 * MINUTE, htmlLink: 'https://www.google.com/calendar/event?eid=demo4' },
-        { id: 3, calendarId: email, calendarName: 'Work', kind: 'created', headline: 'Design review added', body: 'Wed 4 Dec 14:00 · Work', diffs: [], receivedAt: now - 40 * MINUTE, htmlLink: 'https://www.google.com/calendar/event?eid=demo3' },
-        { id: 2, calendarId: 'family@group.calendar.google.com', calendarName: 'Family', kind: 'cancelled', headline: 'Dentist cancelled', body: 'Mon 2 Dec 09:00 · Family', diffs: [], receivedAt: now - 3 * HOUR, htmlLink: null },
+        { id: 4, calendarId: email, calendarName: 'Work', kind: 'updated', headline: 'Team sync moved', body: 'Tue 3 Dec 10:00 → 11:00 · Work', diffs: [{ field: 'time', before: 'Tue 3 Dec 10:00', after: 'Tue 3 Dec 11:00' }, { field: 'place', before: 'Room 1', after: 'Room 4' }], receivedAt: now - 2 * MINUTE, htmlLink: 'https://www.google.com/calendar/event?eid=demo4', silenced: null, silencedWhy: null },
+        { id: 3, calendarId: email, calendarName: 'Work', kind: 'created', headline: 'Design review added', body: 'Wed 4 Dec 14:00 · Work', diffs: [], receivedAt: now - 40 * MINUTE, htmlLink: 'https://www.google.com/calendar/event?eid=demo3', silenced: null, silencedWhy: null },
+        { id: 2, calendarId: 'family@group.calendar.google.com', calendarName: 'Family', kind: 'cancelled', headline: 'Dentist cancelled', body: 'Mon 2 Dec 09:00 · Family', diffs: [], receivedAt: now - 3 * HOUR, htmlLink: null, silenced: null, silencedWhy: null },
       ];
   let events: SandboxEvent[] = [
     { id: 'e1', calendarId: email, summary: 'Team sync', start: iso(now + DAY), end: iso(now + DAY + HOUR), allDay: false, location: 'Room 4' },
@@ -150,6 +161,27 @@ export function installDemo(variant: string | null): void {
             state = { ...state, startAtLogin: startAtLogin ?? state.startAtLogin, settings: { ...state.settings, ...engine } };
           }
           return state;
+        case 'set_calendar_rules':
+          calendars = calendars.map((c) =>
+            c.id === args.calendarId ? { ...c, rules: args.rules as CalendarView['rules'] } : c,
+          );
+          return calendars;
+        case 'pause': {
+          const until = args.length === 'until_resumed' ? null : Date.now() + HOUR;
+          state = {
+            ...state,
+            settings: { ...state.settings, paused: true, pausedUntil: until },
+            hold: { paused: true, quiet: false, until },
+          };
+          return state;
+        }
+        case 'resume':
+          state = {
+            ...state,
+            settings: { ...state.settings, paused: false, pausedUntil: null },
+            hold: { paused: false, quiet: false, until: null },
+          };
+          return state;
         case 'open_link':
           window.open(String(args.url), '_blank', 'noopener');
           return null;
@@ -192,7 +224,7 @@ export function installDemo(variant: string | null): void {
   if (view) setTimeout(() => emit('calwatch://navigate', view), 300);
 
   function announce(headline: string) {
-    const change: ChangeView = { id: nextId++, calendarId: email, calendarName: 'Work', kind: 'updated', headline, body: 'Sandbox · Work', diffs: [], receivedAt: Date.now(), htmlLink: null };
+    const change: ChangeView = { id: nextId++, calendarId: email, calendarName: 'Work', kind: 'updated', headline, body: 'Sandbox · Work', diffs: [], receivedAt: Date.now(), htmlLink: null, silenced: null, silencedWhy: null };
     changes = [change, ...changes];
     setTimeout(() => emit('calwatch://changes', [change]), 600);
   }

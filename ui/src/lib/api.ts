@@ -4,10 +4,12 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AppState,
+  CalendarRules,
   CalendarView,
   ChangeView,
   ChannelView,
   EventPayloads,
+  PauseFor,
   ProbeReport,
   SandboxEvent,
   Settings,
@@ -67,6 +69,10 @@ export const listChanges = (limit: number) => call<ChangeView[]>('list_changes',
 export const clearHistory = (limit: number) => call<ChangeView[]>('clear_history', { limit });
 export const updateSettings = (settings: Partial<Settings>) =>
   call<AppState>('update_settings', { settings });
+export const pause = (length: PauseFor) => call<AppState>('pause', { length });
+export const resume = () => call<AppState>('resume');
+export const setCalendarRules = (calendarId: string, rules: CalendarRules) =>
+  call<CalendarView[]>('set_calendar_rules', { calendarId, rules });
 export const openLink = (url: string) => call<void>('open_link', { url });
 export const sandboxStart = () => call<AppState>('sandbox_start');
 export const sandboxStop = () => call<AppState>('sandbox_stop');
@@ -102,6 +108,8 @@ export type ShellEvents = {
   calendars: (calendars: CalendarView[]) => void;
   error: (error: UiError) => void;
   navigate: (view: ViewName) => void;
+  /** A digest toast was clicked: Activity shows just these changes. */
+  showChanges?: (ids: number[]) => void;
 };
 
 /** Subscribes to every shell event; the returned function unsubscribes them all. */
@@ -118,6 +126,7 @@ export async function subscribe(handlers: ShellEvents): Promise<UnlistenFn> {
     on('calwatch://error', (payload: unknown) => handlers.error(toUiError(payload))),
     // The shell names a view; the store ignores one this window does not have.
     on('calwatch://navigate', (view) => handlers.navigate(view as ViewName)),
+    on('calwatch://show-changes', (ids) => handlers.showChanges?.(ids)),
   ]);
   return () => unlisteners.forEach((unlisten) => unlisten());
 }

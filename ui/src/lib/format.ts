@@ -118,6 +118,7 @@ const FIELD_LABELS: Record<DiffField, string> = {
   response: 'Your response',
   description: 'Description',
   repeats: 'Repeats',
+  replies: 'Replies',
 };
 
 /** The row label for a changed field. */
@@ -198,3 +199,24 @@ export function eventWhen(start: string, end: string, allDay: boolean, timeZone?
 }
 
 export { SECOND, MINUTE, HOUR, DAY };
+
+/** A time of day from minutes after midnight: 1320 → "22:00". */
+export function minutesToTime(minutes: number): string {
+  return `${pad(Math.floor(minutes / 60) % 24)}:${pad(minutes % 60)}`;
+}
+
+/** Minutes after midnight from "HH:MM"; null when it is not a time. */
+export function timeToMinutes(text: string): number | null {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!match) return null;
+  const [hours, minutes] = [Number(match[1]), Number(match[2])];
+  return hours < 24 && minutes < 60 ? hours * 60 + minutes : null;
+}
+
+/** "15:30" today, "Tue 08:00" on another day: when a pause or the quiet hours end. */
+export function untilTime(at: number, now: number): string {
+  const when = new Date(at);
+  const time = `${pad(when.getHours())}:${pad(when.getMinutes())}`;
+  if (when.toDateString() === new Date(now).toDateString()) return time;
+  return `${when.toLocaleDateString('en-GB', { weekday: 'short' })} ${time}`;
+}

@@ -33,6 +33,8 @@ export class AppStore {
   changes = $state<ChangeView[]>([]);
   banners = $state<BannerError[]>([]);
   view = $state<ViewName>('setup');
+  /** Activity shows only these changes (a digest toast was clicked); null: all. */
+  focus = $state<number[] | null>(null);
   /** The clock the countdowns and relative times read; ticks once a second while started. */
   now = $state(Date.now());
 
@@ -59,6 +61,11 @@ export class AppStore {
         this.calendarsError = null;
       },
       error: (error) => this.pushError(error),
+      showChanges: (ids) => {
+        this.focus = ids;
+        // The digest's changes may be older than what the list loaded: fetch again.
+        void this.refreshChanges();
+      },
       navigate: (view) => {
         // Ignore a view this window doesn't have (say, from a newer shell) rather than go blank.
         if (VIEWS.includes(view) && (view !== 'sandbox' || this.sandbox)) {
@@ -146,6 +153,11 @@ export class AppStore {
 
   removeChannel(channelId: string): void {
     this.channels = this.channels.filter((c) => c.id !== channelId);
+  }
+
+  /** Replaces one calendar's row (its rules changed). */
+  setCalendars(calendars: CalendarView[]): void {
+    this.calendars = calendars;
   }
 
   /** Marks a calendar watched or not without waiting for the shell's next list. */

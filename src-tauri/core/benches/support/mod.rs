@@ -51,7 +51,7 @@ impl TimedNotifier {
             .flat_map(|(_, n)| n.iter())
             .map(|n| match n {
                 Notice::Single(_) => 1,
-                Notice::Summary { count, .. } => *count,
+                Notice::Summary { count, .. } | Notice::Digest { count, .. } => *count,
             })
             .sum()
     }

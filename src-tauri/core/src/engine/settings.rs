@@ -4,13 +4,16 @@ use super::{lock, write, EngineError, EngineEvent, Inner};
 use crate::channels::ChannelSettings;
 use crate::config::Config;
 use crate::receiver::site_verification;
+use crate::noise::NoticeRules;
 use crate::sync::WorkerTimings;
 
 /// A change to the settings from the window; `None` leaves a setting as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SettingsPatch {
-    /// Pause notices (changes are still recorded).
+    /// Pause notices until resumed (changes are still recorded); `false` resumes.
     pub paused: Option<bool>,
+    /// The noise rules everywhere (declined, only attendee, replies, quiet hours).
+    pub notices: Option<NoticeRules>,
     /// More changes than this in one sync become one summary.
     pub summary_threshold: Option<usize>,
     /// Backstop sync interval in minutes; 0 turns it off.
@@ -43,6 +46,9 @@ impl SettingsPatch {
             .is_some_and(|m| m > MAX_BACKSTOP_MINUTES)
         {
             return refuse("The backstop interval must be from 0 (off) to 1440 minutes (a day).");
+        }
+        if let Some(problem) = self.notices.as_ref().and_then(NoticeRules::problem) {
+            return refuse(problem);
         }
         if self.receiver_port == Some(0) {
             return refuse("The receiver port must be from 1 to 65535: port 0 would listen somewhere new at every start, and your tunnel could not follow it.");
@@ -85,8 +91,15 @@ impl Inner {
             // sends its timings after this, so the last word is the right one.
             let push_down = inner.push_down();
             if let Some(paused) = patch.paused {
+                // The switch in Settings pauses until resumed, as the tray's third choice.
                 config.settings.paused = paused;
-                inner.outbox.set_paused(paused);
+                config.settings.paused_until_ms = None;
+            }
+            if let Some(notices) = &patch.notices {
+                config.settings.notices = notices.clone();
+            }
+            if patch.paused.is_some() || patch.notices.is_some() {
+                inner.noise_settings_changed(&config.settings);
             }
             if let Some(threshold) = patch.summary_threshold {
                 config.settings.summary_threshold = threshold;

@@ -6,6 +6,7 @@ use super::{lock, read, EngineError, Inner};
 use crate::account::AccountStatus;
 use crate::channels::timing;
 use crate::push_health::PushHealth;
+use crate::noise::{Hold, NoticeRules};
 use crate::store::ChannelState;
 
 /// Everything the window shows about the engine, at one moment.
@@ -35,6 +36,31 @@ pub struct EngineState {
     pub settings_problem: Option<String>,
     /// Whether Google's deliveries reach this CalWatch, and each channel's last one.
     pub push_health: PushHealth,
+    /// Whether toasts are held back right now, and until when.
+    pub hold: HoldState,
+}
+
+/// Whether toasts are held back now (a pause, or the quiet hours) and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HoldState {
+    /// Paused from the tray or Settings.
+    pub paused: bool,
+    /// Inside the quiet hours (and not paused).
+    pub quiet: bool,
+    /// When the pause or the quiet hours end by themselves (ms); `None` for a pause
+    /// until resumed, or when nothing holds toasts back.
+    pub until: Option<i64>,
+}
+
+impl From<Hold> for HoldState {
+    fn from(hold: Hold) -> Self {
+        HoldState {
+            paused: matches!(hold, Hold::Paused { .. }),
+            quiet: matches!(hold, Hold::Quiet { .. }),
+            until: hold.until(),
+        }
+    }
 }
 
 /// The imported OAuth client.
@@ -86,6 +112,10 @@ pub struct EngineSettings {
     pub push_down_poll_minutes: u64,
     /// The domain verification file the receiver serves at the root, if any.
     pub site_verification_file: Option<String>,
+    /// When a pause ends by itself (ms); `None`: not paused, or until resumed.
+    pub paused_until: Option<i64>,
+    /// The noise rules everywhere.
+    pub notices: NoticeRules,
 }
 
 /// Errors reach the window as `{code, message}`.
@@ -154,6 +184,12 @@ impl Inner {
                 receiver_port: config.settings.receiver_addr.port(),
                 push_down_poll_minutes: u64::from(super::health::minutes(timings.push_down_poll)),
                 site_verification_file: config.settings.site_verification_file.clone(),
+                paused_until: config
+                    .settings
+                    .paused
+                    .then_some(config.settings.paused_until_ms)
+                    .flatten(),
+                notices: config.settings.notices.clone(),
             },
             watched_count: self
                 .store
@@ -163,6 +199,7 @@ impl Inner {
             next_renewal_at,
             settings_problem: config.settings_problem(),
             push_health: self.push_health(),
+            hold: self.hold_now().into(),
         }
     }
 }

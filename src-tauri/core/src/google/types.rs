@@ -116,6 +116,33 @@ pub struct Event {
     /// RRULE/EXRULE/RDATE/EXDATE lines of a recurring event.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recurrence: Vec<String>,
+    /// The Google Meet link of the event, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hangout_link: Option<String>,
+    /// The conference (Meet, or an add-on's), with its ways in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conference_data: Option<ConferenceData>,
+}
+
+/// An event's conference: only its entry points are read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConferenceData {
+    /// The ways to join: video, phone, SIP, more.
+    #[serde(default)]
+    pub entry_points: Vec<EntryPoint>,
+}
+
+/// One way to join a conference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryPoint {
+    /// `video`, `phone`, `sip` or `more`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_point_type: Option<String>,
+    /// Where it leads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
 }
 
 impl Event {
@@ -127,6 +154,19 @@ impl Event {
     /// Whether it is an all-day event (its start is a date, not a time).
     pub fn is_all_day(&self) -> bool {
         self.start.as_ref().is_some_and(|s| s.date.is_some())
+    }
+
+    /// The link that joins the meeting: `hangoutLink`, else the video entry point of
+    /// `conferenceData`.
+    pub fn meeting_link(&self) -> Option<&str> {
+        self.hangout_link.as_deref().or_else(|| {
+            self.conference_data
+                .as_ref()?
+                .entry_points
+                .iter()
+                .find(|e| e.entry_point_type.as_deref() == Some("video"))
+                .and_then(|e| e.uri.as_deref())
+        })
     }
 
     /// The user's own response (`accepted`, `declined`, `tentative`, `needsAction`), if invited.
@@ -341,6 +381,11 @@ mod tests {
         assert_eq!(event.id, "evt123");
         assert_eq!(event.summary.as_deref(), Some("Team sync"));
         assert_eq!(event.self_response(), Some("accepted"));
+        assert_eq!(
+            event.meeting_link(),
+            Some("https://meet"),
+            "without a hangoutLink, the video entry point joins"
+        );
         assert!(!event.is_all_day());
         let start = event.start.unwrap().date_time.unwrap();
         assert_eq!(start.to_rfc3339(), "2026-12-03T10:00:00+01:00");

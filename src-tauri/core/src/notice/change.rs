@@ -41,6 +41,9 @@ pub enum Field {
     /// How a series repeats: its rule, ended, changed, added or removed. Values are built
     /// by [`FieldDiff::repeats`].
     Repeats,
+    /// Other guests' replies: `after` names who answered what ("Ana accepted, Bo
+    /// declined"); `before` is empty.
+    Replies,
 }
 
 /// One field's old and new value.
@@ -121,6 +124,28 @@ pub struct Change {
     pub diffs: Vec<FieldDiff>,
     /// Google's link to the event, for "open in Google Calendar".
     pub html_link: Option<String>,
+    /// What the filters and the toast's actions need to know about the event beyond what
+    /// changed; empty in history recorded before CalWatch kept it. Boxed: most code
+    /// moves changes around without reading it, and a notice stays small.
+    #[serde(default)]
+    pub facts: Box<EventFacts>,
+}
+
+/// The event's people and meeting, as the filters ([`crate::noise`]) and a toast's Join
+/// action need them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventFacts {
+    /// The person's own reply (`accepted`, `declined`, `tentative`, `needsAction`), when
+    /// invited.
+    pub self_response: Option<String>,
+    /// The person organises the event.
+    pub organized_by_me: bool,
+    /// How many guests besides the person; `None` when not known (history or snapshots
+    /// from before CalWatch kept it): a rule about guests then never silences the change.
+    pub other_guests: Option<usize>,
+    /// The meeting link: `hangoutLink`, or the video entry point of `conferenceData`.
+    pub meeting_link: Option<String>,
 }
 
 /// An event's start and (optional) end, as a time diff stores it.

@@ -25,6 +25,18 @@ pub enum Notice {
         /// Headlines of the first few changes, so the toast says more than a number.
         first: Vec<String>,
     },
+    /// What quiet hours or a pause held back, told once they end ("While you were away:
+    /// 12 changes in 3 calendars").
+    Digest {
+        /// How many changes.
+        count: usize,
+        /// In how many calendars.
+        calendars: usize,
+        /// The changes' ids in the history, so a click shows just these.
+        change_ids: Vec<i64>,
+        /// Headlines of the first few changes.
+        first: Vec<String>,
+    },
 }
 
 /// How many headlines a summary carries.
@@ -48,6 +60,17 @@ impl Notice {
                     format!("{count} {noun} in {calendar_name}")
                 }
             }
+            Notice::Digest {
+                count, calendars, ..
+            } => {
+                let noun = if *count == 1 { "change" } else { "changes" };
+                let place = if *calendars == 1 {
+                    "calendar"
+                } else {
+                    "calendars"
+                };
+                format!("While you were away: {count} {noun} in {calendars} {place}")
+            }
         }
     }
 
@@ -55,7 +78,7 @@ impl Notice {
     pub fn body(&self, tz: chrono_tz::Tz) -> String {
         match self {
             Notice::Single(change) => change.body(tz),
-            Notice::Summary { count, first, .. } => {
+            Notice::Summary { count, first, .. } | Notice::Digest { count, first, .. } => {
                 let mut text = first.join(" · ");
                 let rest = count.saturating_sub(first.len());
                 if rest > 0 {
@@ -100,4 +123,25 @@ pub fn notices(changes: &[Change], threshold: usize, trigger: Trigger) -> Vec<No
         }
     }
     out
+}
+
+/// The one digest of the changes held back by quiet hours or a pause, `(id, change)` in
+/// the order they were recorded; `None` when there are none.
+pub fn digest(held: &[(i64, &Change)]) -> Option<Notice> {
+    if held.is_empty() {
+        return None;
+    }
+    let mut calendars: Vec<&str> = held.iter().map(|(_, c)| c.calendar_id.as_str()).collect();
+    calendars.sort_unstable();
+    calendars.dedup();
+    Some(Notice::Digest {
+        count: held.len(),
+        calendars: calendars.len(),
+        change_ids: held.iter().map(|(id, _)| *id).collect(),
+        first: held
+            .iter()
+            .take(SUMMARY_EXAMPLES)
+            .map(|(_, c)| c.headline())
+            .collect(),
+    })
 }

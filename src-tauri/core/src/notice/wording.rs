@@ -88,13 +88,14 @@ impl Change {
 
     /// The diff the headline is about: the one a person cares most about.
     fn lead_diff(&self) -> Option<&FieldDiff> {
-        const PRIORITY: [Field; 8] = [
+        const PRIORITY: [Field; 9] = [
             Field::Title,
             Field::Time,
             Field::Repeats,
             Field::Place,
             Field::Status,
             Field::Response,
+            Field::Replies,
             Field::Description,
             Field::AllDay,
         ];
@@ -166,6 +167,9 @@ fn updated_headline(title: &str, diff: &FieldDiff) -> String {
             }
         }
         Field::Repeats => repeats_headline(title, diff),
+        // One reply reads as a sentence ("Ana accepted Team sync"); several as a list.
+        Field::Replies if diff.after.contains(", ") => format!("{title}: {}", diff.after),
+        Field::Replies => format!("{} {title}", diff.after),
     }
 }
 
@@ -228,6 +232,7 @@ fn side_phrase(diff: &FieldDiff, tz: chrono_tz::Tz) -> Option<String> {
             .to_string(),
         ),
         Field::Description => Some("details updated".to_string()),
+        Field::Replies => Some(diff.after.clone()),
         Field::Repeats => {
             let after = Series::decode(&diff.after);
             Some(if after.repeats() {

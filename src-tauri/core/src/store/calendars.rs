@@ -31,6 +31,26 @@ pub struct CalendarRecord {
     pub gone: bool,
 }
 
+/// What the account's own calendar is called where Google names it after the account's
+/// address (as it does unless the person renamed it).
+pub const PRIMARY_NAME: &str = "Primary calendar";
+
+impl CalendarRecord {
+    /// The name a person reads in a toast: the calendar's own, except for the account's
+    /// calendar when Google gives it the account's address as its name (an address says
+    /// who, not which calendar).
+    pub fn display_name(&self) -> &str {
+        let name = self.summary.trim();
+        if name.is_empty() || (self.primary && (name == self.id || name == self.account)) {
+            if self.primary {
+                return PRIMARY_NAME;
+            }
+            return &self.id;
+        }
+        name
+    }
+}
+
 impl Store {
     /// Adds a calendar or refreshes a known one's name, colour, zone, access role and account.
     ///

@@ -5,6 +5,7 @@ use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::{from_json, to_json, Store, StoreError, SyncCommit};
+use crate::noise::Silence;
 use crate::notice::{Change, ChangeKind};
 
 /// A change from the history, with its bookkeeping.
@@ -20,8 +21,22 @@ pub struct StoredChange {
     pub received_ms: i64,
     /// Handed to the notifier already.
     pub delivered: bool,
+    /// Why it raised no toast; `None` when it was told (or is not handed over yet).
+    pub silenced: Option<Silence>,
     /// The change itself.
     pub change: Change,
+}
+
+/// What became of one change handed to the outbox: told (`silenced` is `None`) or
+/// silent, and whether it waits for the digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// The change's row id.
+    pub id: i64,
+    /// Why it raised no toast, if it did not.
+    pub silenced: Option<Silence>,
+    /// Held for the digest at the end of quiet hours or a pause.
+    pub held: bool,
 }
 
 /// One sync's worth of changes, for "7 changes in Work" / "while you were away" lines.
@@ -49,7 +64,7 @@ impl Store {
     ) -> Result<Vec<StoredChange>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT c.id, c.batch_id, b.away, c.received_ms, c.delivered, c.change
+            "SELECT c.id, c.batch_id, b.away, c.received_ms, c.delivered, c.change, c.silenced
              FROM changes c JOIN sync_batches b ON b.id = c.batch_id {tail}"
         ))?;
         let rows = stmt.query_map(args, |r| {
@@ -60,16 +75,20 @@ impl Store {
                 r.get::<_, i64>(3)?,
                 r.get::<_, bool>(4)?,
                 r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })?;
         rows.map(|row| {
-            let (id, batch_id, away, received_ms, delivered, change) = row?;
+            let (id, batch_id, away, received_ms, delivered, change, silenced) = row?;
             Ok(StoredChange {
                 id,
                 batch_id,
                 away,
                 received_ms,
                 delivered,
+                // A reason a newer version wrote reads as told: it was shown there or not,
+                // the list still has the change.
+                silenced: silenced.as_deref().and_then(Silence::from_code),
                 change: from_json(&change)?,
             })
         })
@@ -88,6 +107,42 @@ impl Store {
         let tx = conn.transaction()?;
         {
             let mut stmt = tx.prepare_cached("UPDATE changes SET delivered = 1 WHERE id = ?1")?;
+            for id in ids {
+                stmt.execute(params![id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records what became of changes handed to the outbox: delivered, with the reason
+    /// each raised no toast and whether it waits for the digest.
+    pub fn record_deliveries(&self, deliveries: &[Delivery]) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE changes SET delivered = 1, silenced = ?2, held = ?3 WHERE id = ?1",
+            )?;
+            for d in deliveries {
+                stmt.execute(params![d.id, d.silenced.map(Silence::code), d.held])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The changes held for the digest, oldest first.
+    pub fn held_changes(&self) -> Result<Vec<StoredChange>, StoreError> {
+        self.changes_query("WHERE c.held = 1 ORDER BY c.id", &[])
+    }
+
+    /// Marks held changes as told in a digest (their reason stays).
+    pub fn release_held(&self, ids: &[i64]) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached("UPDATE changes SET held = 0 WHERE id = ?1")?;
             for id in ids {
                 stmt.execute(params![id])?;
             }
@@ -148,7 +203,7 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let n = tx.execute(
-            "DELETE FROM changes WHERE delivered = 1 AND received_ms < ?1",
+            "DELETE FROM changes WHERE delivered = 1 AND held = 0 AND received_ms < ?1",
             params![before_ms],
         )?;
         tx.execute(

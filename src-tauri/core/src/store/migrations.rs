@@ -2,7 +2,7 @@
 //! have run. Never edit a released migration: add the next one.
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The first schema.
 ///
@@ -101,4 +101,22 @@ const V3: &str = r#"
 ALTER TABLE snapshots ADD COLUMN recurrence TEXT;    -- JSON array of Google's lines; NULL = unknown
 UPDATE sync_state SET sync_token = NULL
     WHERE calendar_id IN (SELECT DISTINCT calendar_id FROM snapshots);
+"#;
+
+/// Noise control. Snapshots keep the event's people (organiser, the other guests'
+/// replies) and its meeting link; NULL: not known yet, learnt at the event's next change.
+/// A change keeps why it raised no toast (`silenced`, a `noise::Silence` name; NULL: it
+/// was told, or recorded before) and whether it waits for the digest at the end of quiet
+/// hours or a pause (`held`). Each calendar's rules are one JSON row; no row: the
+/// defaults, which tell everything.
+const V4: &str = r#"
+ALTER TABLE snapshots ADD COLUMN people TEXT;        -- store::People as JSON; NULL = unknown
+ALTER TABLE snapshots ADD COLUMN meeting_link TEXT;
+ALTER TABLE changes ADD COLUMN silenced TEXT;
+ALTER TABLE changes ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX changes_held ON changes(id) WHERE held = 1;
+CREATE TABLE calendar_rules (
+    calendar_id  TEXT PRIMARY KEY REFERENCES calendars(id) ON DELETE CASCADE,
+    rules        TEXT NOT NULL                  -- noise::CalendarRules as JSON
+);
 "#;

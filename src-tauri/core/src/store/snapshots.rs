@@ -1,12 +1,12 @@
 //! What CalWatch remembers of each event, to diff the next sync against.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::{from_json, to_json, Store, StoreError, SyncCommit};
-use crate::notice::{Change, ChangeKind, EventTime, FieldDiff};
+use crate::notice::{Change, ChangeKind, EventFacts, EventTime, FieldDiff};
 
 /// What CalWatch remembers of an event: the fields a person cares about, to diff against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +42,20 @@ pub struct EventSnapshot {
     /// itself (a single event, or an instance of a series). `None`: not known, because the
     /// row was written before CalWatch kept it; such a rule is never reported as changed.
     pub recurrence: Option<Vec<String>>,
+    /// Who organises it and the other guests' replies; `None`: not known (a row written
+    /// before CalWatch kept it), never reported as a change.
+    pub people: Option<People>,
+    /// The meeting link (`hangoutLink` or the video entry point), for a toast's Join.
+    pub meeting_link: Option<String>,
+}
+
+/// An event's people as the filters and the guests' replies need them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct People {
+    /// The signed-in person organises it.
+    pub organized_by_me: bool,
+    /// Every other guest, by name (or email), with their reply.
+    pub guests: BTreeMap<String, String>,
 }
 
 impl EventSnapshot {
@@ -62,6 +76,12 @@ impl EventSnapshot {
             end: Some(self.end.clone()),
             diffs,
             html_link: self.html_link.clone(),
+            facts: Box::new(EventFacts {
+                self_response: self.self_response.clone(),
+                organized_by_me: self.people.as_ref().is_some_and(|p| p.organized_by_me),
+                other_guests: self.people.as_ref().map(|p| p.guests.len()),
+                meeting_link: self.meeting_link.clone(),
+            }),
         }
     }
 }
@@ -76,7 +96,7 @@ impl Store {
         let mut stmt = conn.prepare_cached(
             "SELECT calendar_id, event_id, summary, start_time, end_time, all_day, location,
                     description, status, self_response, recurring_event_id, original_start,
-                    html_link, recurrence
+                    html_link, recurrence, people, meeting_link
              FROM snapshots WHERE calendar_id = ?1",
         )?;
         let rows = stmt.query_map(params![calendar_id], |r| {
@@ -98,6 +118,10 @@ impl Store {
                     r.get::<_, Option<String>>(12)?,
                     r.get::<_, Option<String>>(13)?,
                 ),
+                (
+                    r.get::<_, Option<String>>(14)?,
+                    r.get::<_, Option<String>>(15)?,
+                ),
             ))
         })?;
         let mut out = HashMap::new();
@@ -116,6 +140,7 @@ impl Store {
                     html_link,
                     recurrence,
                 ),
+                (people, meeting_link),
             ) = row?;
             let snapshot = EventSnapshot {
                 calendar_id,
@@ -132,6 +157,8 @@ impl Store {
                 original_start: original_start.as_deref().map(from_json).transpose()?,
                 html_link,
                 recurrence: recurrence.as_deref().map(from_json).transpose()?,
+                people: people.as_deref().map(from_json).transpose()?,
+                meeting_link,
             };
             out.insert(snapshot.event_id.clone(), snapshot);
         }
@@ -146,8 +173,8 @@ pub(super) fn write_snapshots(
     let mut upsert = tx.prepare_cached(
         "INSERT OR REPLACE INTO snapshots (calendar_id, event_id, summary, start_time, end_time,
              all_day, location, description, status, self_response, recurring_event_id,
-             original_start, html_link, recurrence)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             original_start, html_link, recurrence, people, meeting_link)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     for s in sync.upserts {
         upsert.execute(params![
@@ -164,7 +191,9 @@ pub(super) fn write_snapshots(
             s.recurring_event_id,
             s.original_start.as_ref().map(to_json).transpose()?,
             s.html_link,
-            s.recurrence.as_ref().map(to_json).transpose()?
+            s.recurrence.as_ref().map(to_json).transpose()?,
+            s.people.as_ref().map(to_json).transpose()?,
+            s.meeting_link
         ])?;
     }
     let mut remove =

@@ -10,7 +10,7 @@ use chrono::Duration;
 use crate::google::{Event, EventDateTime};
 use crate::notice::{Change, ChangeKind, EventTime, Field, FieldDiff};
 use crate::recurrence;
-use crate::store::EventSnapshot;
+use crate::store::{EventSnapshot, People};
 
 /// Google's status of a deleted event.
 const CANCELLED: &str = "cancelled";
@@ -68,7 +68,61 @@ pub fn snapshot_of(calendar_id: &str, event: &Event) -> Option<EventSnapshot> {
         original_start: event.original_start_time.as_ref().and_then(event_time),
         html_link: event.html_link.clone(),
         recurrence: Some(event.recurrence.clone()),
+        people: Some(people_of(event)),
+        meeting_link: event.meeting_link().map(str::to_string),
     })
+}
+
+/// Who organises the event and how the other guests replied. The person organises an
+/// event Google lists them as the organiser of, or one with no organiser named (their own).
+fn people_of(event: &Event) -> People {
+    let organized_by_me = match &event.organizer {
+        Some(organizer) => organizer.is_self,
+        None => {
+            event.attendees.iter().any(|a| a.is_self && a.organizer) || event.attendees.is_empty()
+        }
+    };
+    let guests = event
+        .attendees
+        .iter()
+        .filter(|a| !a.is_self)
+        .map(|a| {
+            let name = a
+                .display_name
+                .clone()
+                .or_else(|| a.email.clone())
+                .unwrap_or_default();
+            let reply = a
+                .response_status
+                .clone()
+                .unwrap_or_else(|| "needsAction".to_string());
+            (name, reply)
+        })
+        .collect();
+    People {
+        organized_by_me,
+        guests,
+    }
+}
+
+/// "Ana accepted, Bo declined": the other guests who answered since the last sync. A
+/// guest added or removed is not a reply; nor is going back to "needs action".
+fn replies(before: &People, after: &People) -> Option<String> {
+    let answered: Vec<String> = after
+        .guests
+        .iter()
+        .filter(|(name, reply)| before.guests.get(*name).is_some_and(|was| was != *reply))
+        .filter_map(|(name, reply)| {
+            let verb = match reply.as_str() {
+                "accepted" => "accepted",
+                "declined" => "declined",
+                "tentative" => "said maybe to",
+                _ => return None,
+            };
+            Some(format!("{name} {verb}"))
+        })
+        .collect();
+    (!answered.is_empty()).then(|| answered.join(", "))
 }
 
 /// Classifies an incremental delta (events changed since the sync token) against the
@@ -198,6 +252,12 @@ pub fn field_diffs(before: &EventSnapshot, after: &EventSnapshot) -> Vec<FieldDi
                 response_before.clone(),
                 response_after.clone(),
             ));
+        }
+    }
+    // Guests not known before (a snapshot from before CalWatch kept them) are learnt, not news.
+    if let (Some(people_before), Some(people_after)) = (&before.people, &after.people) {
+        if let Some(words) = replies(people_before, people_after) {
+            diffs.push(FieldDiff::new(Field::Replies, "", words));
         }
     }
     // A rule not known before (a snapshot from before CalWatch kept it) is learnt, not news.
@@ -485,6 +545,8 @@ fn tombstone(calendar_id: &str, event: &Event, parent: Option<&EventSnapshot>) -
         original_start: original,
         html_link: None,
         recurrence: Some(Vec::new()),
+        people: None,
+        meeting_link: None,
     }
 }
 
@@ -546,6 +608,8 @@ mod tests {
             original_start: None,
             html_link: None,
             recurrence: Some(Vec::new()),
+            people: None,
+            meeting_link: None,
         }
     }
 

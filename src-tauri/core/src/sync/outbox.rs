@@ -1,16 +1,33 @@
-//! After the commit: turn recorded changes into notices, hand them to the notifier, and
-//! mark them delivered — in that order, so a crash in between shows them after a restart
-//! instead of losing them.
+//! After the commit: decide each change against the noise rules, turn the told ones into
+//! notices, hand them to the notifier, and record every change as delivered with the
+//! reason it stayed silent — in that order, so a crash in between shows them after a
+//! restart instead of losing them. What quiet hours or a pause held back is told in one
+//! digest when they end ([`Outbox::release_digest`]).
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 
 use tokio::sync::{broadcast, Mutex};
 
+use crate::clock::Clock;
 use crate::event::EngineEvent;
+use crate::noise::{self, CalendarRules, Hold, NoticeRules, Silence};
 use crate::notice::{self, Change, Notifier};
-use crate::store::{Store, StoredChange};
+use crate::poison::{read, write};
+use crate::store::{Delivery, Store, StoredChange};
 use crate::trigger::Trigger;
+
+/// The noise settings the outbox follows: the pause and the rules everywhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoiseSettings {
+    /// Notifications paused.
+    pub paused: bool,
+    /// When the pause ends by itself (ms since the epoch); `None`: when resumed.
+    pub paused_until: Option<i64>,
+    /// The rules everywhere, with the quiet hours.
+    pub rules: NoticeRules,
+}
 
 /// The one way changes reach the notifier.
 pub struct Outbox {
@@ -18,8 +35,12 @@ pub struct Outbox {
     store: Store,
     /// The shell's toasts (or a test's recorder).
     notifier: Arc<dyn Notifier>,
-    /// Pause switch: changes are still recorded and listed, never toasted.
-    paused: AtomicBool,
+    /// The pause and the rules everywhere; per-calendar rules are read from the store.
+    noise: RwLock<NoiseSettings>,
+    /// Wall-clock now, for quiet hours, pauses and "within N days".
+    clock: Arc<dyn Clock>,
+    /// The person's zone: quiet hours are local times.
+    tz: chrono_tz::Tz,
     /// More changes than this in one sync of one calendar become one summary.
     threshold: AtomicUsize,
     /// Tells the window about new changes.
@@ -34,28 +55,49 @@ impl Outbox {
     pub fn new(
         store: Store,
         notifier: Arc<dyn Notifier>,
-        paused: bool,
+        noise: NoiseSettings,
         threshold: usize,
         events: broadcast::Sender<EngineEvent>,
+        clock: Arc<dyn Clock>,
+        tz: chrono_tz::Tz,
     ) -> Self {
         Outbox {
             store,
             notifier,
-            paused: AtomicBool::new(paused),
+            noise: RwLock::new(noise),
+            clock,
+            tz,
             threshold: AtomicUsize::new(threshold),
             events,
             order: Mutex::new(()),
         }
     }
 
-    /// Turns the pause switch.
-    pub fn set_paused(&self, paused: bool) {
-        self.paused.store(paused, Ordering::SeqCst);
+    /// Follows new noise settings from now on.
+    pub fn set_noise(&self, noise: NoiseSettings) {
+        *write(&self.noise) = noise;
     }
 
-    /// Whether notices are held back.
-    pub fn paused(&self) -> bool {
-        self.paused.load(Ordering::SeqCst)
+    /// The noise settings followed now.
+    pub fn noise(&self) -> NoiseSettings {
+        read(&self.noise).clone()
+    }
+
+    /// What holds toasts back at `now_ms`, if anything does.
+    pub fn hold_at(&self, now_ms: i64) -> Hold {
+        let noise = read(&self.noise);
+        Hold::at(
+            noise.paused,
+            noise.paused_until,
+            &noise.rules.quiet_hours,
+            now_ms,
+            self.tz,
+        )
+    }
+
+    /// The person's zone, which quiet hours are read in.
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.tz
     }
 
     /// Sets the summary threshold.
@@ -65,19 +107,80 @@ impl Outbox {
 
     /// Delivers the changes just committed under `ids` (same order as `changes`).
     ///
-    /// Paused: they are marked delivered without a notice, so unpausing never replays a
-    /// backlog of toasts; they stay in the change history.
+    /// Each change is decided against its calendar's rules and the rules everywhere
+    /// ([`noise::decide`]); a change no rule silences is told, unless quiet hours or a
+    /// pause hold it back. All are recorded as delivered with the reason they stayed
+    /// silent. Held by quiet hours or a pause with an end: told in the digest when it
+    /// ends. Paused until resumed: never replayed as a backlog of toasts (as before).
     pub async fn deliver(&self, ids: &[i64], changes: &[Change], trigger: Trigger) {
         let _order = self.order.lock().await;
-        if !self.paused() {
-            let notices = notice::notices(changes, self.threshold.load(Ordering::SeqCst), trigger);
+        let now = self.clock.now_ms();
+        let rules = read(&self.noise).rules.clone();
+        let hold = self.hold_at(now);
+        let mut calendars: HashMap<&str, CalendarRules> = HashMap::new();
+        let mut told = Vec::with_capacity(changes.len());
+        let mut deliveries = Vec::with_capacity(changes.len());
+        for (id, change) in ids.iter().zip(changes) {
+            let calendar = calendars
+                .entry(change.calendar_id.as_str())
+                .or_insert_with(|| self.calendar_rules(&change.calendar_id));
+            let silenced = noise::decide(change, calendar, &rules, now).or(match hold {
+                Hold::None => None,
+                Hold::Paused { .. } => Some(Silence::Paused),
+                Hold::Quiet { .. } => Some(Silence::QuietHours),
+            });
+            let held =
+                matches!(silenced, Some(Silence::Paused | Silence::QuietHours)) && hold.digests();
+            if silenced.is_none() {
+                told.push(change.clone());
+            }
+            deliveries.push(Delivery {
+                id: *id,
+                silenced,
+                held,
+            });
+        }
+        if !told.is_empty() {
+            let notices = notice::notices(&told, self.threshold.load(Ordering::SeqCst), trigger);
             self.notifier.notify(&notices).await;
         }
-        if let Err(e) = self.store.mark_delivered(ids) {
+        if let Err(e) = self.store.record_deliveries(&deliveries) {
             // Not marked: they are shown again after a restart, which beats losing them.
             tracing::warn!(error = %e, "could not mark changes delivered");
         }
         self.announce(ids);
+    }
+
+    /// A calendar's rules; the defaults (tell everything) when they cannot be read, so a
+    /// database hiccup never silences a change.
+    fn calendar_rules(&self, calendar_id: &str) -> CalendarRules {
+        self.store.calendar_rules(calendar_id).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not read a calendar's noise rules");
+            CalendarRules::default()
+        })
+    }
+
+    /// Tells what quiet hours or a pause held back, in one digest toast, and marks it
+    /// told. Returns how many changes it covered (0: nothing was held).
+    pub async fn release_digest(&self) -> usize {
+        let _order = self.order.lock().await;
+        let held = match self.store.held_changes() {
+            Ok(held) => held,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the changes held for the digest");
+                return 0;
+            }
+        };
+        let pairs: Vec<(i64, &Change)> = held.iter().map(|c| (c.id, &c.change)).collect();
+        let Some(digest) = notice::digest(&pairs) else {
+            return 0;
+        };
+        self.notifier.notify(&[digest]).await;
+        let ids: Vec<i64> = pairs.iter().map(|(id, _)| *id).collect();
+        if let Err(e) = self.store.release_held(&ids) {
+            tracing::warn!(error = %e, "could not mark the digest told");
+        }
+        ids.len()
     }
 
     /// Delivers what a previous run recorded but did not get to show (a crash between

@@ -91,7 +91,10 @@ async fn waking_up_catches_up_what_no_notification_announced() {
     let notices = h.notifier.wait_for(1).await;
     assert_eq!(
         notices[0].headline(),
-        format!("1 change in {} while you were away", h.calendar)
+        format!(
+            "1 change in {} while you were away",
+            calwatch_core::store::PRIMARY_NAME
+        )
     );
 }
 

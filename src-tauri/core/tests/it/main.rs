@@ -17,6 +17,7 @@ mod engine_forged;
 mod engine_moving_channels;
 mod engine_no_secrets;
 mod engine_push_health;
+mod engine_noise;
 mod engine_restart;
 mod google_channels;
 mod google_faults;

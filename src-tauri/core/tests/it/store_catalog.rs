@@ -55,6 +55,7 @@ fn created(calendar_id: &str) -> Change {
         end: None,
         diffs: vec![],
         html_link: None,
+        facts: Default::default(),
     }
 }
 

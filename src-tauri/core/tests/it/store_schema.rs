@@ -38,6 +38,7 @@ fn fresh_file_gets_every_table_in_wal_mode() {
         tables,
         [
             "accounts",
+            "calendar_rules",
             "calendars",
             "changes",
             "channels",
@@ -134,6 +135,7 @@ fn reopen_keeps_everything() {
         end: Some(snapshot.end.clone()),
         diffs: vec![],
         html_link: snapshot.html_link.clone(),
+        facts: Default::default(),
     };
     store.upsert_calendar(&calendar).unwrap();
     store.insert_channel(&channel).unwrap();

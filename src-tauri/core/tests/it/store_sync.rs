@@ -41,6 +41,7 @@ fn change(event_id: &str, title: &str, kind: ChangeKind) -> Change {
         end: Some(at("2024-12-03T11:00:00Z")),
         diffs: vec![],
         html_link: None,
+        facts: Default::default(),
     }
 }
 

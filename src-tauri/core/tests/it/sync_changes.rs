@@ -5,6 +5,7 @@
 
 use crate::engine_support::{id_of, kinds, quick, Harness};
 use calwatch_core::notice::{ChangeKind, EventTime, Field, Notice};
+use calwatch_core::store::PRIMARY_NAME;
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
@@ -63,7 +64,7 @@ async fn moved_event_reports_old_and_new_time() {
     );
     assert_eq!(
         change.body(chrono_tz::Europe::London),
-        format!("Tue 1 Dec 10:00 → 11:00 · {}", h.calendar),
+        format!("Tue 1 Dec 10:00 → 11:00 · {PRIMARY_NAME}"),
         "the body reads like a sentence: from when to when"
     );
 }
@@ -152,7 +153,7 @@ async fn all_day_event_is_added_with_date_wording() {
     let weekday = day.weekday().to_string();
     assert_eq!(
         changes[0].body(chrono_tz::America::New_York),
-        format!("{weekday} 3 Dec · {}", h.calendar),
+        format!("{weekday} 3 Dec · {PRIMARY_NAME}"),
         "all-day wording names the day, with no time, in any zone"
     );
 }
@@ -206,14 +207,16 @@ async fn own_response_change_is_reported() {
             "summary": "Planning",
             "start": {"dateTime": "2026-12-04T14:00:00+00:00"},
             "end": {"dateTime": "2026-12-04T15:00:00+00:00"},
+            "organizer": {"email": "priya@example.com"},
             "attendees": [
                 {"email": me, "self": true, "responseStatus": "needsAction"},
-                {"email": "priya@example.com", "responseStatus": "accepted"},
+                {"email": "priya@example.com", "organizer": true, "responseStatus": "accepted"},
             ],
         }),
     );
     h.watch().await;
-    // Someone else's answer changes nothing for this user…
+    // Someone else's answer to someone else's event is recorded but not told (guests'
+    // replies are told by default only for events the user organises)…
     h.control.update_event(
         &h.calendar,
         &id_of(&event),
@@ -226,6 +229,15 @@ async fn own_response_change_is_reported() {
     assert!(
         h.notifier.notices().is_empty(),
         "other attendees' responses are not the user's news"
+    );
+    let recorded = h.engine.recent_changes(1).expect("history");
+    assert_eq!(
+        recorded[0].change.headline(),
+        "priya@example.com declined Planning"
+    );
+    assert_eq!(
+        recorded[0].silenced,
+        Some(calwatch_core::noise::Silence::GuestReplies)
     );
     // …the user's own answer does.
     h.control.update_event(
@@ -323,7 +335,7 @@ async fn moved_instance_of_a_recurring_series_is_one_update_for_that_instance() 
     assert_eq!(changes[0].headline(), "Standup moved");
     assert_eq!(
         changes[0].body(chrono_tz::America::New_York),
-        format!("Thu 3 Dec 09:00 → 10:00 · {}", h.calendar),
+        format!("Thu 3 Dec 09:00 → 10:00 · {PRIMARY_NAME}"),
         "the diff runs from the occurrence's original time"
     );
 
@@ -347,7 +359,7 @@ async fn moved_instance_of_a_recurring_series_is_one_update_for_that_instance() 
     assert_eq!(changes[1].headline(), "Standup cancelled");
     assert_eq!(
         changes[1].body(chrono_tz::America::New_York),
-        format!("Fri 4 Dec 09:00–09:15 · {}", h.calendar)
+        format!("Fri 4 Dec 09:00–09:15 · {PRIMARY_NAME}")
     );
 }
 

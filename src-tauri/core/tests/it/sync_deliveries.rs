@@ -363,7 +363,7 @@ async fn dropped_notifications_are_caught_by_the_backstop() {
         .iter()
         .map(|n| match n {
             Notice::Single(_) => 1,
-            Notice::Summary { count, .. } => *count,
+            Notice::Summary { count, .. } | Notice::Digest { count, .. } => *count,
         })
         .sum();
     assert_eq!(told, titles.len(), "every change reached the notifier once");

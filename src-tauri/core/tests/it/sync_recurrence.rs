@@ -5,6 +5,7 @@
 //!
 //! Real HTTP against fake-google on loopback, a real SQLite file, paused tokio time.
 
+use calwatch_core::store::PRIMARY_NAME;
 use std::sync::Arc;
 
 use crate::engine_support::{id_of, kinds, quick, Harness};
@@ -56,7 +57,7 @@ async fn deleting_this_and_following_says_when_the_series_now_ends() {
     );
     assert_eq!(
         changes[0].body(New_York),
-        format!("weekly on Tue → weekly on Tue until 8 Dec · {}", h.calendar)
+        format!("weekly on Tue → weekly on Tue until 8 Dec · {PRIMARY_NAME}")
     );
     assert_eq!(
         changes[0].diffs.iter().map(|d| d.field).collect::<Vec<_>>(),
@@ -87,7 +88,7 @@ async fn removing_the_repeat_says_it_no_longer_repeats() {
     assert_eq!(changes[0].headline(), "Standup no longer repeats");
     assert_eq!(
         changes[0].body(New_York),
-        format!("Tue 1 Dec 09:00–09:15 · {}", h.calendar),
+        format!("Tue 1 Dec 09:00–09:15 · {PRIMARY_NAME}"),
         "what is left is a single event: the body says when"
     );
 }
@@ -124,14 +125,11 @@ async fn changing_the_repeat_otherwise_says_it_repeats_differently_and_how() {
         vec![
             (
                 "Standup repeats differently".to_string(),
-                format!("weekly on Tue → weekly on Tue, Thu · {}", h.calendar)
+                format!("weekly on Tue → weekly on Tue, Thu · {PRIMARY_NAME}")
             ),
             (
                 "Standup repeats differently".to_string(),
-                format!(
-                    "weekly on Tue, Thu → every 2 days, 10 times · {}",
-                    h.calendar
-                )
+                format!("weekly on Tue, Thu → every 2 days, 10 times · {PRIMARY_NAME}")
             ),
         ]
     );
@@ -172,11 +170,11 @@ async fn editing_this_and_following_reads_as_old_series_ending_and_new_one_added
         vec![
             (
                 "Standup now ends on Tue 8 Dec".to_string(),
-                format!("weekly on Tue → weekly on Tue until 8 Dec · {}", h.calendar)
+                format!("weekly on Tue → weekly on Tue until 8 Dec · {PRIMARY_NAME}")
             ),
             (
                 "Standup added".to_string(),
-                format!("Tue 15 Dec 10:00–10:15 · {}", h.calendar)
+                format!("Tue 15 Dec 10:00–10:15 · {PRIMARY_NAME}")
             ),
         ],
         "the old series ends on the 8th and the new one picks up on the 15th"
@@ -197,8 +195,13 @@ async fn upgrading_a_database_without_rules_reports_nothing_then_sees_the_next_c
         .join("data")
         .join(calwatch_core::config::DATABASE_FILE);
     let conn = rusqlite::Connection::open(&path).expect("the engine's database opens");
-    conn.execute_batch("ALTER TABLE snapshots DROP COLUMN recurrence; PRAGMA user_version = 2;")
-        .expect("back to schema 2");
+    conn.execute_batch(
+        "DROP INDEX changes_held; ALTER TABLE changes DROP COLUMN held;
+         ALTER TABLE changes DROP COLUMN silenced; DROP TABLE calendar_rules;
+         ALTER TABLE snapshots DROP COLUMN people; ALTER TABLE snapshots DROP COLUMN meeting_link;
+         ALTER TABLE snapshots DROP COLUMN recurrence; PRAGMA user_version = 2;",
+    )
+    .expect("back to schema 2");
     drop(conn);
     let lists_before = h.list_calls();
 

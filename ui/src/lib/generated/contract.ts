@@ -32,6 +32,12 @@ export type AccountState = {
 
 export type AccountStatus = 'signed_in' | 'needs_sign_in' | 'offline';
 
+export type CalendarRules = {
+  muted: boolean;
+  kinds: Kinds;
+  withinDays: number | null;
+};
+
 export type CalendarView = {
   id: string;
   summary: string;
@@ -40,6 +46,7 @@ export type CalendarView = {
   watched: boolean;
   accessRole: string;
   gone: boolean;
+  rules: CalendarRules;
 };
 
 export type ChangeKind = 'created' | 'updated' | 'cancelled';
@@ -54,6 +61,8 @@ export type ChangeView = {
   diffs: FieldDiff[];
   receivedAt: number;
   htmlLink: string | null;
+  silenced: Silence | null;
+  silencedWhy: string | null;
 };
 
 export type ChannelDelivery = {
@@ -93,6 +102,8 @@ export type EngineSettings = {
   receiverPort: number;
   pushDownPollMinutes: number;
   siteVerificationFile: string | null;
+  pausedUntil: number | null;
+  notices: NoticeRules;
 };
 
 export type EngineState = {
@@ -107,6 +118,7 @@ export type EngineState = {
   nextRenewalAt: number | null;
   settingsProblem: string | null;
   pushHealth: PushHealth;
+  hold: HoldState;
 };
 
 export type DiffField =
@@ -117,13 +129,39 @@ export type DiffField =
   | 'status'
   | 'response'
   | 'description'
-  | 'repeats';
+  | 'repeats'
+  | 'replies';
 
 export type FieldDiff = {
   field: DiffField;
   before: string;
   after: string;
 };
+
+export type GuestReplies = 'always' | 'when_organizer' | 'never';
+
+export type HoldState = {
+  paused: boolean;
+  quiet: boolean;
+  until: number | null;
+};
+
+export type Kinds = {
+  created: boolean;
+  time: boolean;
+  cancelled: boolean;
+  titlePlace: boolean;
+  replies: boolean;
+};
+
+export type NoticeRules = {
+  skipDeclined: boolean;
+  skipOnlyAttendee: boolean;
+  guestReplies: GuestReplies;
+  quietHours: QuietHours;
+};
+
+export type PauseFor = 'hour' | 'until_tomorrow' | 'until_resumed';
 
 export type ProbeReport = {
   ok: boolean;
@@ -147,6 +185,13 @@ export type PushHealth = {
 
 export type PushState = 'unknown' | 'up' | 'down';
 
+export type QuietHours = {
+  enabled: boolean;
+  startMinute: number;
+  endMinute: number;
+  days: boolean[];
+};
+
 export type ReceiverStatus = {
   address: string;
   listening: boolean;
@@ -168,6 +213,16 @@ export type ShellState = {
   startAtLogin: boolean;
 };
 
+export type Silence =
+  | 'muted_calendar'
+  | 'kind_off'
+  | 'too_far_ahead'
+  | 'declined_event'
+  | 'only_attendee'
+  | 'guest_replies'
+  | 'quiet_hours'
+  | 'paused';
+
 export type UiError = {
   code: ErrorCode;
   message: string;
@@ -184,4 +239,5 @@ export type EventPayloads = {
   'calwatch://calendars': CalendarView[];
   'calwatch://error': UiError;
   'calwatch://navigate': string;
+  'calwatch://show-changes': number[];
 };

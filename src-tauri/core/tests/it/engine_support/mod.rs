@@ -87,7 +87,7 @@ impl RecordingNotifier {
             .into_iter()
             .filter_map(|n| match n {
                 Notice::Single(c) => Some(c),
-                Notice::Summary { .. } => None,
+                Notice::Summary { .. } | Notice::Digest { .. } => None,
             })
             .collect()
     }
@@ -350,6 +350,7 @@ async fn start_engine(
         EngineOptions {
             clock: Arc::clone(clock),
             google_retry: Some(fast_retry()),
+            time_zone: chrono_tz::UTC,
         },
     )
     .await

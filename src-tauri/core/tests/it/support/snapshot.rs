@@ -24,6 +24,8 @@ pub fn snapshot(calendar_id: &str, event_id: &str) -> SnapshotBuilder {
         original_start: None,
         html_link: None,
         recurrence: Some(Vec::new()),
+        people: None,
+        meeting_link: None,
     })
 }
 

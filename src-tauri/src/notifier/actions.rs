@@ -1,0 +1,183 @@
+//! What a toast offers beyond a click: **Open** (the event in Google Calendar, in the
+//! signed-in account) and **Join** (the meeting link: `hangoutLink`, or the video entry
+//! point of `conferenceData`). Notification servers that show actions report the one
+//! chosen by its id; a click on the toast itself is the `default` action.
+
+use calwatch_core::notice::Notice;
+
+use super::{Toast, ToastClick};
+
+/// The action the specification reports for a click on the toast itself.
+pub const DEFAULT_ACTION: &str = "default";
+/// Open the event in Google Calendar.
+pub const OPEN_ACTION: &str = "open";
+/// Open the meeting link.
+pub const JOIN_ACTION: &str = "join";
+
+/// A button on a toast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToastAction {
+    /// The id the notification server reports when it is chosen.
+    pub id: &'static str,
+    /// Its label.
+    pub label: &'static str,
+    /// What choosing it does.
+    pub click: ToastClick,
+}
+
+/// The buttons for `notice`: Open when the event has a link, Join when it has a meeting.
+/// Summaries and digests have none (their click opens Activity).
+pub fn for_notice(notice: &Notice) -> Vec<ToastAction> {
+    let Notice::Single(change) = notice else {
+        return Vec::new();
+    };
+    let mut actions = Vec::new();
+    if let Some(link) = &change.html_link {
+        actions.push(ToastAction {
+            id: OPEN_ACTION,
+            label: "Open",
+            click: ToastClick::OpenLink(link.clone()),
+        });
+    }
+    if let Some(meeting) = &change.facts.meeting_link {
+        actions.push(ToastAction {
+            id: JOIN_ACTION,
+            label: "Join",
+            click: ToastClick::Join(meeting.clone()),
+        });
+    }
+    actions
+}
+
+/// What the action `id` reported by the server does for `toast`: the toast's own click
+/// for `default`, the button's for one of its buttons; `None` for anything else.
+pub fn chosen(toast: &Toast, id: &str) -> Option<ToastClick> {
+    if id == DEFAULT_ACTION {
+        return Some(toast.on_click.clone());
+    }
+    toast
+        .actions
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| a.click.clone())
+}
+
+/// `url` opened as `email`: Google Calendar's `authuser` picks the account when the
+/// browser is signed in to several. The link is otherwise kept exactly as Google wrote it
+/// (its `eid` is base64, which re-encoding would change); an `authuser` already in it is
+/// replaced.
+pub fn in_account(url: &str, email: &str) -> String {
+    let account: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    let (base, fragment) = match url.split_once('#') {
+        Some((base, fragment)) => (base, Some(fragment)),
+        None => (url, None),
+    };
+    let (path, query) = base.split_once('?').unwrap_or((base, ""));
+    let mut pairs: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("authuser="))
+        .collect();
+    let added = format!("authuser={account}");
+    pairs.push(&added);
+    let mut out = format!("{path}?{}", pairs.join("&"));
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use calwatch_core::notice::{Change, ChangeKind, EventFacts};
+
+    use super::*;
+
+    fn added(link: Option<&str>, meeting: Option<&str>) -> Notice {
+        Notice::Single(Change {
+            calendar_id: "work".into(),
+            calendar_name: "Work".into(),
+            event_id: "e1".into(),
+            kind: ChangeKind::Created,
+            title: "Design review".into(),
+            start: None,
+            end: None,
+            diffs: Vec::new(),
+            html_link: link.map(str::to_string),
+            facts: Box::new(EventFacts {
+                meeting_link: meeting.map(str::to_string),
+                ..EventFacts::default()
+            }),
+        })
+    }
+
+    #[test]
+    fn an_event_with_a_meeting_offers_open_and_join() {
+        let notice = added(
+            Some("https://www.google.com/calendar/event?eid=abc"),
+            Some("https://meet.google.com/abc-defg-hij"),
+        );
+        let toast = Toast::new(&notice, chrono_tz::UTC);
+        let ids: Vec<&str> = toast.actions.iter().map(|a| a.id).collect();
+        assert_eq!(ids, ["open", "join"]);
+        assert_eq!(
+            chosen(&toast, "join"),
+            Some(ToastClick::Join(
+                "https://meet.google.com/abc-defg-hij".into()
+            ))
+        );
+        assert_eq!(
+            chosen(&toast, "default"),
+            chosen(&toast, "open"),
+            "a click on the body does what Open does"
+        );
+        assert_eq!(chosen(&toast, "__closed"), None);
+    }
+
+    #[test]
+    fn without_a_meeting_there_is_no_join_and_a_summary_has_no_buttons() {
+        let toast = Toast::new(
+            &added(Some("https://www.google.com/calendar/event?eid=abc"), None),
+            chrono_tz::UTC,
+        );
+        assert_eq!(toast.actions.len(), 1);
+        assert_eq!(toast.actions[0].label, "Open");
+        let digest = Notice::Digest {
+            count: 2,
+            calendars: 1,
+            change_ids: vec![4, 5],
+            first: vec!["A added".into(), "B added".into()],
+        };
+        let toast = Toast::new(&digest, chrono_tz::UTC);
+        assert!(toast.actions.is_empty());
+        assert_eq!(toast.on_click, ToastClick::ShowChanges(vec![4, 5]));
+        assert_eq!(toast.title, "While you were away: 2 changes in 1 calendar");
+    }
+
+    #[test]
+    fn open_names_the_signed_in_account() {
+        assert_eq!(
+            in_account(
+                "https://www.google.com/calendar/event?eid=abc",
+                "me@example.com"
+            ),
+            "https://www.google.com/calendar/event?eid=abc&authuser=me%40example.com"
+        );
+        assert_eq!(
+            in_account(
+                "https://www.google.com/calendar/event?eid=abc&authuser=0",
+                "me@example.com"
+            ),
+            "https://www.google.com/calendar/event?eid=abc&authuser=me%40example.com",
+            "the account CalWatch watches replaces Google's default"
+        );
+        assert_eq!(
+            in_account(
+                "https://www.google.com/calendar/event?eid=a/b+c",
+                "me@example.com"
+            ),
+            "https://www.google.com/calendar/event?eid=a/b+c&authuser=me%40example.com",
+            "Google's eid is kept byte for byte"
+        );
+    }
+}
