@@ -28,6 +28,8 @@
 //! - [`sync`]: per-calendar incremental sync, coalescing, change classification.
 //! - [`channels`]: channel lifecycle: watch, renew before expiry (`lifecycle::renewal`),
 //!   stop, re-arm.
+//! - [`tunnel`]: the tunnel tools (cloudflared, ngrok, Tailscale Funnel) and the
+//!   supervisor that runs one for a public address; knows nothing of the engine.
 //! - [`engine`]: the `Engine` facade the shell holds, over `session`, `receiver`,
 //!   `watching`, `dispatch`, `settings` and `state`; words sync and channel failures.
 
@@ -52,3 +54,4 @@ pub mod secrets;
 pub mod store;
 pub mod sync;
 pub mod trigger;
+pub mod tunnel;

@@ -36,6 +36,13 @@ pub fn main(args: &[String]) -> i32 {
 }
 
 async fn run(origin: std::net::SocketAddr, url: String, metrics: String) -> i32 {
+    let signals = match crate::signals() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("stand-in cloudflared: cannot listen for signals: {e}");
+            return 1;
+        }
+    };
     eprintln!(
         "{} INF Thank you for trying Cloudflare Tunnel. Doing so, without a Cloudflare account, is a quick way to experiment and try it out. However, be aware that these account-less Tunnels have no uptime guarantee, are subject to the Cloudflare Online Services Terms of Use (https://www.cloudflare.com/website-terms/), and Cloudflare reserves the right to investigate your use of Tunnels for violations of such terms. If you intend to use Tunnels in production you should use a pre-created named tunnel by following: https://developers.cloudflare.com/cloudflare-one/connections/connect-networks",
         stamp()
@@ -103,7 +110,7 @@ async fn run(origin: std::net::SocketAddr, url: String, metrics: String) -> i32 
         "{} INF Registered tunnel connection connIndex=0 connection=00000000-0000-4000-8000-000000000001 event=0 ip=127.0.0.1 location=lhr01 protocol=quic",
         stamp()
     );
-    crate::follow_signals(&tunnel, |host| {
+    crate::follow_signals(signals, &tunnel, |host| {
         eprintln!(
             "{} INF Retrying connection: the quick Tunnel restarts",
             stamp()

@@ -97,29 +97,40 @@ fn stamp() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Follows the control signals until SIGTERM/SIGINT; `renamed` is told each new hostname.
-async fn follow_signals(tunnel: &forward::Tunnel, mut renamed: impl FnMut(&str)) {
+/// The control signals, listened for from the start: a signal that comes before the
+/// tunnel is up must not end the process with the default action.
+pub struct Signals {
+    usr1: tokio::signal::unix::Signal,
+    usr2: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+/// Starts listening for the control signals (inside the runtime).
+fn signals() -> std::io::Result<Signals> {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut usr1), Ok(mut usr2), Ok(mut hup), Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::user_defined1()),
-        signal(SignalKind::user_defined2()),
-        signal(SignalKind::hangup()),
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        eprintln!("tunnel-standin: cannot listen for signals");
-        return;
-    };
+    Ok(Signals {
+        usr1: signal(SignalKind::user_defined1())?,
+        usr2: signal(SignalKind::user_defined2())?,
+        hup: signal(SignalKind::hangup())?,
+        term: signal(SignalKind::terminate())?,
+        int: signal(SignalKind::interrupt())?,
+    })
+}
+
+/// Follows the control signals until SIGTERM/SIGINT; `renamed` is told each new hostname.
+async fn follow_signals(mut s: Signals, tunnel: &forward::Tunnel, mut renamed: impl FnMut(&str)) {
     loop {
         tokio::select! {
-            _ = usr1.recv() => tunnel.set_forwarding(false),
-            _ = usr2.recv() => tunnel.set_forwarding(true),
-            _ = hup.recv() => match tunnel.open().await {
+            _ = s.usr1.recv() => tunnel.set_forwarding(false),
+            _ = s.usr2.recv() => tunnel.set_forwarding(true),
+            _ = s.hup.recv() => match tunnel.open().await {
                 Ok(host) => renamed(&host),
                 Err(e) => eprintln!("tunnel-standin: cannot open a new address: {e}"),
             },
-            _ = term.recv() => return,
-            _ = int.recv() => return,
+            _ = s.term.recv() => return,
+            _ = s.int.recv() => return,
         }
     }
 }

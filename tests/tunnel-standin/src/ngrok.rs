@@ -62,6 +62,13 @@ pub fn main(args: &[String]) -> i32 {
 }
 
 async fn run(origin: std::net::SocketAddr, addr: String, log: bool) -> i32 {
+    let signals = match crate::signals() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("stand-in ngrok: cannot listen for signals: {e}");
+            return 1;
+        }
+    };
     let api = std::env::var("CALWATCH_NGROK_API").unwrap_or_else(|_| "127.0.0.1:4040".into());
     let listener = match tokio::net::TcpListener::bind(&api).await {
         Ok(l) => l,
@@ -117,7 +124,7 @@ async fn run(origin: std::net::SocketAddr, addr: String, log: bool) -> i32 {
         let _ = axum::serve(listener, app).await;
     });
     let _ = addr;
-    crate::follow_signals(&tunnel, |host| {
+    crate::follow_signals(signals, &tunnel, |host| {
         say(&format!(
             "msg=\"started tunnel\" obj=tunnels name=command_line addr=http://localhost:{} url=https://{host}",
             origin.port()

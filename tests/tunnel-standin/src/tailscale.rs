@@ -169,6 +169,9 @@ fn daemon(port: &str) -> i32 {
         return 2;
     };
     crate::runtime().block_on(async move {
+        let Ok(signals) = crate::signals() else {
+            return 1;
+        };
         let tunnel = Tunnel::new(origin, "502 Bad Gateway");
         let Ok(host) = tunnel.open().await else {
             return 1;
@@ -182,7 +185,7 @@ fn daemon(port: &str) -> i32 {
             let _ = std::fs::write(state_file(), state.to_string());
         };
         write(&host);
-        crate::follow_signals(&tunnel, write).await;
+        crate::follow_signals(signals, &tunnel, write).await;
         let _ = std::fs::remove_file(state_file());
         0
     })
