@@ -13,6 +13,7 @@ use tauri::async_runtime::JoinHandle;
 
 use crate::desktop::Desktop;
 use crate::sandbox::Sandbox;
+use crate::tunnel::Tunnels;
 use crate::views::{AppStateView, UiError};
 
 /// Starts forwarding an engine's broadcasts (to the window and the tray); the task is
@@ -44,6 +45,8 @@ pub struct ActiveEngine {
     switching: tokio::sync::Mutex<()>,
     /// How engines are made and wired.
     wiring: Wiring,
+    /// The tunnel CalWatch started for a public address; it outlives engine swaps.
+    tunnels: Tunnels,
 }
 
 /// The engine in use and what belongs to it.
@@ -70,6 +73,7 @@ impl ActiveEngine {
             }),
             switching: tokio::sync::Mutex::new(()),
             wiring,
+            tunnels: Tunnels::default(),
         })
     }
 
@@ -96,6 +100,12 @@ impl ActiveEngine {
             sandbox,
             self.wiring.desktop.start_at_login(),
         )
+        .with_tunnel(self.tunnels.status())
+    }
+
+    /// The tunnel CalWatch started, if any.
+    pub fn tunnels(&self) -> &Tunnels {
+        &self.tunnels
     }
 
     /// How sign-in opens its page: the system browser, or in sandbox mode the sandbox
@@ -155,8 +165,9 @@ impl ActiveEngine {
         Ok(())
     }
 
-    /// Stops the engine in use (quitting).
+    /// Stops the engine in use and the tunnel (quitting).
     pub async fn shutdown(&self) {
+        self.tunnels.kill_now();
         let engine = self.read(|c| {
             c.forwarder.abort();
             c.engine.clone()

@@ -16,6 +16,7 @@ use calwatch_core::engine::{
 };
 use calwatch_core::notice::{ChangeKind, Field};
 use calwatch_core::store::ChannelState;
+use calwatch_core::tunnel::{ToolOffer, TunnelState, TunnelTool};
 use serde_reflection::{ContainerFormat, Format, Registry, Samples, Tracer, TracerConfig};
 
 use crate::events;
@@ -74,8 +75,11 @@ fn registry() -> Registry {
     tracer.trace_simple_type::<ChannelState>().unwrap();
     tracer.trace_simple_type::<ChangeKind>().unwrap();
     tracer.trace_simple_type::<Field>().unwrap();
+    tracer.trace_simple_type::<TunnelTool>().unwrap();
+    tracer.trace_simple_type::<TunnelState>().unwrap();
     tracer.trace_simple_type::<UiError>().unwrap();
     tracer.trace_simple_type::<ShellState>().unwrap();
+    tracer.trace_simple_type::<ToolOffer>().unwrap();
     tracer.trace_simple_type::<CalendarView>().unwrap();
     tracer.trace_simple_type::<ChannelView>().unwrap();
     tracer.trace_simple_type::<ChangeView>().unwrap();

@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'sync_stopped'
   | 'store'
   | 'internal'
-  | 'sandbox';
+  | 'sandbox'
+  | 'tunnel';
 
 export type AccountState = {
   email: string;
@@ -147,7 +148,30 @@ export type SandboxEvent = {
 export type ShellState = {
   sandbox: boolean;
   startAtLogin: boolean;
+  tunnel: TunnelStatus | null;
 };
+
+export type ToolOffer = {
+  tool: TunnelTool;
+  installed: boolean;
+  label: string;
+  summary: string;
+  installUrl: string;
+  command: string;
+};
+
+export type TunnelState = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
+
+export type TunnelStatus = {
+  tool: TunnelTool;
+  state: TunnelState;
+  publicUrl: string | null;
+  error: string | null;
+  restarts: number;
+  pid: number | null;
+};
+
+export type TunnelTool = 'cloudflared' | 'ngrok' | 'tailscale';
 
 export type UiError = {
   code: ErrorCode;
