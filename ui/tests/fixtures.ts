@@ -11,6 +11,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     receiver: { address: '127.0.0.1:8765', listening: true, error: null },
     sandbox: false,
     startAtLogin: false,
+    tunnel: null,
     settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
     watchedCount: 0,
     nextRenewalAt: null,

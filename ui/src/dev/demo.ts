@@ -32,6 +32,7 @@ export function installDemo(variant: string | null): void {
     receiver: { address: '127.0.0.1:8765', listening: true, error: null },
     sandbox,
     startAtLogin: true,
+    tunnel: null,
     settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
     watchedCount: firstRun ? 0 : 2,
     nextRenewalAt: now + 6 * DAY,
