@@ -210,6 +210,10 @@ pub struct SettingsInput {
     pub backstop_minutes: Option<u64>,
     /// The receiver's port (the engine rebinds).
     pub receiver_port: Option<u16>,
+    /// While push is down, how often Google is checked, in minutes.
+    pub push_down_poll_minutes: Option<u64>,
+    /// The domain verification file's name (`google<hex>.html`); empty stops serving it.
+    pub site_verification_file: Option<String>,
 }
 
 #[tauri::command]
@@ -229,6 +233,8 @@ pub async fn update_settings(
         summary_threshold: settings.summary_threshold,
         backstop_minutes: settings.backstop_minutes,
         receiver_port: settings.receiver_port,
+        push_down_poll_minutes: settings.push_down_poll_minutes,
+        site_verification_file: settings.site_verification_file,
     };
     active.engine().update_settings(patch).await?;
     Ok(active.app_state())

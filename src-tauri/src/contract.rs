@@ -12,7 +12,8 @@ use std::path::Path;
 
 use calwatch_core::account::AccountStatus;
 use calwatch_core::engine::{
-    AccountState, ClientSecretState, EngineError, EngineSettings, EngineState, ReceiverStatus,
+    AccountState, ChannelDelivery, ClientSecretState, EngineError, EngineSettings, EngineState,
+    PushHealth, PushState, ReceiverStatus,
 };
 use calwatch_core::notice::{ChangeKind, Field};
 use calwatch_core::store::ChannelState;
@@ -60,10 +61,22 @@ fn full_engine_state() -> EngineState {
             summary_threshold: 0,
             backstop_minutes: 0,
             receiver_port: 0,
+            push_down_poll_minutes: 0,
+            site_verification_file: Some(String::new()),
         },
         watched_count: 0,
         next_renewal_at: Some(0),
         settings_problem: Some(String::new()),
+        push_health: PushHealth {
+            state: PushState::Down,
+            reason: Some(String::new()),
+            checked_at: Some(0),
+            polling_every_minutes: Some(0),
+            last_deliveries: vec![ChannelDelivery {
+                channel_id: String::new(),
+                last_delivery_at: 0,
+            }],
+        },
     }
 }
 
@@ -73,6 +86,7 @@ fn registry() -> Registry {
     // Enums first, so the sample below adds no half-known enum.
     tracer.trace_simple_type::<AccountStatus>().unwrap();
     tracer.trace_simple_type::<ChannelState>().unwrap();
+    tracer.trace_simple_type::<PushState>().unwrap();
     tracer.trace_simple_type::<ChangeKind>().unwrap();
     tracer.trace_simple_type::<Field>().unwrap();
     tracer.trace_simple_type::<TunnelTool>().unwrap();

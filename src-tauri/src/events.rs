@@ -110,6 +110,11 @@ async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineE
             changes.sort_by_key(|c| std::cmp::Reverse(c.id));
             app.emit(CHANGES, change_views(&changes, local_tz()))
         }
+        // The window reads push health from AppState; the tray follows the same event.
+        EngineEvent::PushHealth(_) => match app.try_state::<ActiveEngine>() {
+            Some(active) => app.emit(STATE, active.app_state()),
+            None => Ok(()),
+        },
         EngineEvent::Error(err) => {
             tracing::warn!(code = err.code(), error = %err, "background failure");
             app.emit(ERROR, UiError::from(err))

@@ -332,10 +332,13 @@ mod tests {
                 summary_threshold: 3,
                 backstop_minutes: 15,
                 receiver_port: 8765,
+                push_down_poll_minutes: 2,
+                site_verification_file: None,
             },
             watched_count: watched,
             next_renewal_at: Some(5 * DAY + 1000),
             settings_problem: None,
+            push_health: Default::default(),
         };
         AppStateView::new(engine, false, false)
     }

@@ -12,10 +12,11 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     sandbox: false,
     startAtLogin: false,
     tunnel: null,
-    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
+    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765, pushDownPollMinutes: 2, siteVerificationFile: null },
     watchedCount: 0,
     nextRenewalAt: null,
     settingsProblem: null,
+    pushHealth: { state: 'unknown', reason: null, checkedAt: null, pollingEveryMinutes: null, lastDeliveries: [] },
     ...overrides,
   };
 }

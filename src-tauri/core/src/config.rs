@@ -77,6 +77,15 @@ pub struct Timings {
     /// The longest wait between tries of a failing sync.
     #[serde(rename = "sync_retry_max_ms", with = "millis")]
     pub sync_retry_max: Duration,
+    /// How often the public callback URL is probed end to end while push works (also at
+    /// start, after a network change and a tunnel restart); zero turns the check off and
+    /// push health stays unknown.
+    #[serde(rename = "push_check_interval_ms", with = "millis")]
+    pub push_check_interval: Duration,
+    /// While push is down, every watched calendar is synced this often (and the address
+    /// probed again), so changes still arrive, only later. The window sets it in minutes.
+    #[serde(rename = "push_down_poll_ms", with = "millis")]
+    pub push_down_poll: Duration,
 }
 
 impl Default for Timings {
@@ -90,13 +99,15 @@ impl Default for Timings {
             sign_in_timeout: Duration::from_secs(5 * 60),
             sync_retry_first: Duration::from_secs(5),
             sync_retry_max: Duration::from_secs(5 * 60),
+            push_check_interval: Duration::from_secs(10 * 60),
+            push_down_poll: Duration::from_secs(2 * 60),
         }
     }
 }
 
 impl Timings {
     /// The names the timings have in `settings.json`.
-    pub const KEYS: [&'static str; 8] = [
+    pub const KEYS: [&'static str; 10] = [
         "coalesce_window_ms",
         "backstop_interval_ms",
         "channel_ttl_ms",
@@ -105,6 +116,8 @@ impl Timings {
         "sign_in_timeout_ms",
         "sync_retry_first_ms",
         "sync_retry_max_ms",
+        "push_check_interval_ms",
+        "push_down_poll_ms",
     ];
 }
 
@@ -144,6 +157,10 @@ pub struct Settings {
     pub timings: Timings,
     /// The OAuth client file in use; unset means the imported copy in the data dir.
     pub client_secret_file: Option<PathBuf>,
+    /// The name of the domain verification file Search Console offers
+    /// (`google<hex>.html`): the receiver serves it at the root of the public address so
+    /// Google can verify the callback's domain.
+    pub site_verification_file: Option<String>,
 }
 
 impl Default for Settings {
@@ -156,6 +173,7 @@ impl Default for Settings {
             paused: false,
             timings: Timings::default(),
             client_secret_file: None,
+            site_verification_file: None,
         }
     }
 }
@@ -527,9 +545,14 @@ impl Config {
         Ok(parsed)
     }
 
-    /// Validates and sets the callback URL (call [`Config::save`] to keep it).
+    /// Validates and sets the callback URL (call [`Config::save`] to keep it). A bare
+    /// address with no path (what a tunnel reports, `https://name.example`) gets the
+    /// receiver's callback path, since that is where Google's posts are answered.
     pub fn set_callback_url(&mut self, url: &str) -> Result<url::Url, ConfigError> {
-        let parsed = self.validate_callback_url(url)?;
+        let mut parsed = self.validate_callback_url(url)?;
+        if parsed.path() == "/" && parsed.query().is_none() {
+            parsed.set_path(&self.settings.callback_path);
+        }
         self.settings.callback_url = Some(parsed.to_string());
         Ok(parsed)
     }

@@ -7,12 +7,14 @@
 //! - `receiver`: binding the local receiver, the callback URL, the end-to-end probe.
 //! - `watching`: the calendar list, watching and unwatching, the sync workers.
 //! - `dispatch`: deliveries to the workers; calendars Google says are gone.
+//! - `health`: push health — probing the public address, polling while push is down.
 //! - [`settings`]: [`SettingsPatch`] and applying it.
 //! - `state`: [`EngineState`], what the window's AppState is built from.
 //! - `error`: sync and channel failures worded as [`EngineError`]s.
 
 mod dispatch;
 mod error;
+mod health;
 mod receiver;
 mod session;
 pub mod settings;
@@ -34,7 +36,7 @@ use crate::google::ClientCell;
 use crate::google::RetryPolicy;
 use crate::notice::Notifier;
 use crate::poison::{lock, read, write};
-use crate::receiver::{ChannelRegistry, Delivery, ProbeReport};
+use crate::receiver::{ChannelRegistry, Delivery, ProbeReport, SiteVerification};
 use crate::secrets::TokenStore;
 use crate::store::{CalendarRecord, ChannelRecord, Store, StoredChange};
 use crate::sync::{CalendarWorker, Outbox, Syncer, WorkerTimings};
@@ -42,6 +44,7 @@ use crate::sync::{CalendarWorker, Outbox, Syncer, WorkerTimings};
 pub use crate::clock::{Clock, SystemClock, TokioClock};
 pub use crate::error::EngineError;
 pub use crate::event::EngineEvent;
+pub use crate::push_health::{ChannelDelivery, PushHealth, PushState};
 pub use settings::SettingsPatch;
 pub use state::{AccountState, ClientSecretState, EngineSettings, EngineState, ReceiverStatus};
 
@@ -122,6 +125,12 @@ struct Inner {
     timings: watch::Sender<WorkerTimings>,
     /// To subscribers.
     events: broadcast::Sender<EngineEvent>,
+    /// The domain verification file the receiver serves (shared with it).
+    site_verification: SiteVerification,
+    /// Push health: the last probe's verdict and each channel's last delivery.
+    health: Mutex<health::Health>,
+    /// Asks the health check to probe now (network change, tunnel restart, new address).
+    recheck: tokio::sync::Notify,
     /// Stops every background task.
     cancel: CancellationToken,
 }
@@ -179,7 +188,14 @@ impl Engine {
             report(&events),
             gaps_tx,
         );
-        let (timings, _) = watch::channel(worker_timings(&config));
+        // Push health is unknown until the first probe: the workers start on push.
+        let (timings, _) = watch::channel(worker_timings(&config, false));
+        let site_verification = SiteVerification::new(
+            settings
+                .site_verification_file
+                .as_deref()
+                .and_then(|name| crate::receiver::site_verification::check_file_name(name).ok()),
+        );
         let (deliveries, deliveries_rx) = mpsc::unbounded_channel();
         let client_id = config.client_secret().ok().flatten().map(|c| c.client_id);
         let inner = Arc::new(Inner {
@@ -207,6 +223,9 @@ impl Engine {
             workers: Mutex::new(HashMap::new()),
             timings,
             events,
+            site_verification,
+            health: Mutex::new(health::Health::default()),
+            recheck: tokio::sync::Notify::new(),
             cancel: cancel.clone(),
         });
         let engine = Engine {
@@ -224,6 +243,7 @@ impl Engine {
         inner.start_workers()?;
         inner.bind_receiver(settings.receiver_addr).await;
         inner.catch_up_all();
+        tokio::spawn(health::watch_health(Arc::clone(&inner)));
         Ok(engine)
     }
 
@@ -271,9 +291,23 @@ impl Engine {
     }
 
     /// Sets the public callback URL Google delivers to (https unless allowed otherwise).
-    /// Live channels pointing elsewhere are renewed onto the new address.
+    /// A bare address (what a tunnel reports) gets the receiver's callback path. Every
+    /// live channel pointing elsewhere moves to the new address — a new channel first,
+    /// then the old one stopped — and the address is probed again, now and after the move.
     pub async fn set_callback_url(&self, url: &str) -> Result<(), EngineError> {
         self.inner.set_callback_url(url).await
+    }
+
+    /// Probes the public address again now (the network changed, the tunnel restarted)
+    /// and returns the verdict; push health in the state follows it.
+    pub async fn recheck_push(&self) -> PushHealth {
+        self.inner.check_push().await
+    }
+
+    /// Push health: up, down (and why, and how often Google is checked meanwhile), or
+    /// unknown; each live channel's last genuine delivery.
+    pub fn push_health(&self) -> PushHealth {
+        self.inner.push_health()
     }
 
     /// Probes the public callback URL end to end and says which step failed.
@@ -337,6 +371,8 @@ impl Engine {
     pub async fn resumed(&self) {
         self.inner.channels.rearm_timers();
         self.inner.catch_up_all();
+        // The tunnel may not have survived the sleep or the network change.
+        self.inner.recheck.notify_one();
     }
 
     /// Stops every background task and the receiver, and waits for them.

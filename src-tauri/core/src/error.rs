@@ -5,7 +5,7 @@
 
 use crate::auth::AuthError;
 use crate::config::{ClientSecretError, ConfigError};
-use crate::google::{GoogleError, NotSignedIn, TokenError};
+use crate::google::{CallbackRejection, GoogleError, NotSignedIn, TokenError};
 use crate::secrets::SecretsError;
 use crate::store::StoreError;
 
@@ -39,6 +39,10 @@ pub enum EngineError {
     /// Google refused to deliver to the callback URL.
     #[error("{0}")]
     CallbackRejected(String),
+    /// Google refused the callback as unauthorized (`push.webhookUrlUnauthorized`): the
+    /// address's domain must be verified; the sentence says how.
+    #[error("{0}")]
+    CallbackUnauthorized(String),
     /// Watch was asked for before a callback URL was set.
     #[error("Set the public callback URL (your tunnel's https address) in Setup before watching a calendar.")]
     NoCallback,
@@ -90,6 +94,7 @@ impl EngineError {
         "callback_invalid",
         "callback_not_https",
         "callback_rejected",
+        "callback_unauthorized",
         "no_callback",
         "keyring_unavailable",
         "port_in_use",
@@ -114,6 +119,7 @@ impl EngineError {
             EngineError::CallbackInvalid(_) => "callback_invalid",
             EngineError::CallbackNotHttps(_) => "callback_not_https",
             EngineError::CallbackRejected(_) => "callback_rejected",
+            EngineError::CallbackUnauthorized(_) => "callback_unauthorized",
             EngineError::NoCallback => "no_callback",
             EngineError::KeyringUnavailable(_) => "keyring_unavailable",
             EngineError::PortInUse { .. } => "port_in_use",
@@ -157,6 +163,10 @@ impl From<GoogleError> for EngineError {
             }
             GoogleError::RateLimited { .. } => EngineError::RateLimited(sentence(&e)),
             GoogleError::NotFound => EngineError::NotFound(sentence(&e)),
+            GoogleError::CallbackRejected {
+                reason: CallbackRejection::Unauthorized,
+                ..
+            } => EngineError::CallbackUnauthorized(sentence(&e)),
             GoogleError::CallbackRejected { .. } => EngineError::CallbackRejected(sentence(&e)),
             _ => EngineError::Internal(sentence(&e)),
         }
@@ -242,6 +252,7 @@ mod tests {
             EngineError::CallbackInvalid(s()),
             EngineError::CallbackNotHttps(s()),
             EngineError::CallbackRejected(s()),
+            EngineError::CallbackUnauthorized(s()),
             EngineError::NoCallback,
             EngineError::KeyringUnavailable(s()),
             EngineError::PortInUse { port: 1 },
@@ -266,17 +277,18 @@ mod tests {
             EngineError::CallbackInvalid(_) => 5,
             EngineError::CallbackNotHttps(_) => 6,
             EngineError::CallbackRejected(_) => 7,
-            EngineError::NoCallback => 8,
-            EngineError::KeyringUnavailable(_) => 9,
-            EngineError::PortInUse { .. } => 10,
-            EngineError::Offline(_) => 11,
-            EngineError::RateLimited(_) => 12,
-            EngineError::NotFound(_) => 13,
-            EngineError::Busy(_) => 14,
-            EngineError::InvalidSetting(_) => 15,
-            EngineError::SyncStopped => 16,
-            EngineError::Store(_) => 17,
-            EngineError::Internal(_) => 18,
+            EngineError::CallbackUnauthorized(_) => 8,
+            EngineError::NoCallback => 9,
+            EngineError::KeyringUnavailable(_) => 10,
+            EngineError::PortInUse { .. } => 11,
+            EngineError::Offline(_) => 12,
+            EngineError::RateLimited(_) => 13,
+            EngineError::NotFound(_) => 14,
+            EngineError::Busy(_) => 15,
+            EngineError::InvalidSetting(_) => 16,
+            EngineError::SyncStopped => 17,
+            EngineError::Store(_) => 18,
+            EngineError::Internal(_) => 19,
         }
     }
 

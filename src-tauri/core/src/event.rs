@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crate::error::EngineError;
+use crate::push_health::PushHealth;
 use crate::store::StoredChange;
 
 /// What the engine tells its subscribers (the shell turns these into window events).
@@ -20,6 +21,9 @@ pub enum EngineEvent {
     Changes(Vec<StoredChange>),
     /// A background operation failed (renewal, sync, keyring…).
     Error(EngineError),
+    /// Push health changed (up, down, or why it is down): the tray follows it; the
+    /// window reads it from `Engine::snapshot` as well.
+    PushHealth(PushHealth),
 }
 
 /// Where a background task reports a failure of its own kind (a sync's, a renewal's); the

@@ -22,16 +22,18 @@
 //! - [`store`]: SQLite persistence (open, migrate, the sync transaction) and its tables:
 //!   `accounts`, `calendars`, `channels`, `sync_state`, `snapshots`, `history`.
 //! - [`error`]: `EngineError`, the window's error codes and sentences.
+//! - [`receiver`]: the axum router for Google's POSTs, the domain verification file and
+//!   the reachability probe.
+//! - [`push_health`]: whether push works (up, down, unknown) and why, from a probe.
 //! - [`event`]: `EngineEvent`, what subscribers hear, and `Report`, how background
 //!   failures reach the engine.
-//! - [`receiver`]: the axum router for Google's POSTs and the reachability probe.
 //! - [`sync`]: per-calendar incremental sync, coalescing, change classification.
 //! - [`channels`]: channel lifecycle: watch, renew before expiry (`lifecycle::renewal`),
 //!   stop, re-arm.
 //! - [`tunnel`]: the tunnel tools (cloudflared, ngrok, Tailscale Funnel) and the
 //!   supervisor that runs one for a public address; knows nothing of the engine.
 //! - [`engine`]: the `Engine` facade the shell holds, over `session`, `receiver`,
-//!   `watching`, `dispatch`, `settings` and `state`; words sync and channel failures.
+//!   `watching`, `dispatch`, `health`, `settings` and `state`; words sync and channel failures.
 
 pub mod account;
 pub mod auth;
@@ -48,6 +50,7 @@ pub mod markup;
 pub mod notice;
 pub mod poison;
 pub mod private_files;
+pub mod push_health;
 pub mod receiver;
 pub mod recurrence;
 pub mod secrets;

@@ -13,12 +13,14 @@
 //! - `routes`: the axum handlers and the one error type they answer with.
 //! - [`probe`]: the reachability probe and the nonces the receiver recognises it by.
 //! - [`recent`]: the message numbers a channel saw recently (the duplicate check).
+//! - [`site_verification`]: the Search Console file served for domain verification.
 
 mod connections;
 pub mod probe;
 pub mod recent;
 pub mod registry;
 mod routes;
+pub mod site_verification;
 
 use std::future::Future;
 use std::io;
@@ -36,6 +38,7 @@ use connections::{OpenConnections, TrackedIo};
 pub use probe::{check_callback, ProbeNonces, ProbeReport, ProbeStep, ProbeStepCode};
 pub use registry::{ChannelRegistry, RegisteredChannel};
 pub use routes::Rejection;
+pub use site_verification::SiteVerification;
 
 /// The callback path used when the settings do not name one.
 pub const DEFAULT_CALLBACK_PATH: &str = "/notifications";
@@ -136,6 +139,8 @@ pub struct ReceiverState {
     probes: ProbeNonces,
     /// Body size, timeouts and concurrency.
     limits: ReceiverLimits,
+    /// The domain verification file served at the root, if one is set.
+    site_verification: SiteVerification,
 }
 
 impl ReceiverState {
@@ -150,7 +155,20 @@ impl ReceiverState {
             deliveries,
             probes,
             limits: ReceiverLimits::default(),
+            site_verification: SiteVerification::default(),
         }
+    }
+
+    /// The same state serving `site_verification`'s file (shared: changing it there
+    /// changes what the running receiver serves).
+    pub fn with_site_verification(mut self, site_verification: SiteVerification) -> Self {
+        self.site_verification = site_verification;
+        self
+    }
+
+    /// The domain verification file this receiver serves.
+    pub fn site_verification(&self) -> &SiteVerification {
+        &self.site_verification
     }
 
     /// The same state with other limits.
@@ -175,7 +193,8 @@ impl ReceiverState {
     }
 }
 
-/// The receiver's routes (callback path, `/robots.txt`, `/healthz`); binds nothing.
+/// The receiver's routes (callback path, `/robots.txt`, `/healthz`, the domain
+/// verification file); binds nothing.
 pub fn router(state: ReceiverState, callback_path: &str) -> axum::Router {
     routes::router(state, callback_path)
 }

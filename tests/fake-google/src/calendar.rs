@@ -383,7 +383,9 @@ fn create_channel(
 
     let now_ms = s.now().timestamp_millis();
     let mut world = s.world();
-    if world.faults.reject_callback_unauthorized {
+    let unverified = s.opts.require_verified_domains
+        && crate::domains::domain_of(&url).is_none_or(|d| !world.verified_domains.contains(&d));
+    if world.faults.reject_callback_unauthorized || unverified {
         return Err(ApiError::global(
             StatusCode::UNAUTHORIZED,
             "push.webhookUrlUnauthorized",

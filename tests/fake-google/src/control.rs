@@ -479,6 +479,14 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/control/tokens/expire-access", post(expire_access))
         .route("/control/deny-next-consent", post(deny_next_consent))
         .route("/control/wait-idle", post(wait_idle))
+        .route(
+            "/control/verify-domain",
+            post(crate::domains::verify_domain),
+        )
+        .route(
+            "/control/site-verification",
+            get(crate::domains::site_verification),
+        )
 }
 
 fn control(shared: Arc<Shared>) -> Control {

@@ -11,6 +11,8 @@
 //! - `control`: [`Control`] and the `/control/…` HTTP API mirroring it (which asks for
 //!   the per-start secret, [`CONTROL_SECRET_HEADER`]).
 //! - `checked`: [`Control`]'s event calls that report an unknown id instead of panicking.
+//! - `domains`: domain verification — the file fetched from the callback's origin, and
+//!   watches refused for unverified domains.
 //! - `seed`: demo calendars and events.
 //! - `errors`: Google's JSON error bodies.
 
@@ -18,6 +20,7 @@ mod calendar;
 mod checked;
 mod control;
 mod delivery;
+mod domains;
 mod errors;
 mod oauth;
 mod seed;
@@ -35,6 +38,7 @@ use tokio_util::sync::CancellationToken;
 pub use checked::ControlError;
 pub use control::{Control, Faults, TokenFailure, CONTROL_SECRET_HEADER};
 pub use delivery::USER_AGENT;
+pub use domains::{verification_content, VerifyError};
 pub use seed::{FAMILY_CALENDAR, WORK_CALENDAR};
 pub use state::{ChannelInfo, ChannelState, Stats, TokenRequestLog, USER_EMAIL};
 
@@ -56,6 +60,9 @@ pub struct Options {
     /// The secret the `/control/…` HTTP API asks for; `None` draws a random one at start.
     /// Every local user can reach the port, so the API is never open without one.
     pub control_secret: Option<String>,
+    /// Refuse events.watch at a domain not verified through `POST /control/verify-domain`
+    /// (401 `push.webhookUrlUnauthorized`), as Google does for some projects.
+    pub require_verified_domains: bool,
 }
 
 impl Default for Options {
@@ -67,6 +74,7 @@ impl Default for Options {
             client_secret: "fake-client-secret".into(),
             access_token_ttl: Duration::from_secs(3600),
             control_secret: None,
+            require_verified_domains: false,
         }
     }
 }

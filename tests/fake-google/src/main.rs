@@ -29,6 +29,10 @@ struct Args {
     /// The secret the /control/… API asks for (default: a random one, printed).
     #[arg(long)]
     control_secret: Option<String>,
+    /// Refuse watches at callback domains not verified through
+    /// `POST /control/verify-domain` (401 push.webhookUrlUnauthorized), as Google does.
+    #[arg(long)]
+    require_verified_domains: bool,
 }
 
 #[tokio::main]
@@ -50,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
             allow_http: args.allow_http,
             seed: !args.no_seed,
             control_secret: args.control_secret,
+            require_verified_domains: args.require_verified_domains,
             ..Options::default()
         },
     )
@@ -77,6 +82,12 @@ async fn main() -> anyhow::Result<()> {
     if !args.allow_http {
         eprintln!(
             "fake-google: like Google, http:// channel addresses are refused (use --allow-http)"
+        );
+    }
+    if args.require_verified_domains {
+        eprintln!(
+            "fake-google: watches need a verified domain: serve {} and POST /control/verify-domain",
+            fake.control().site_verification_file()
         );
     }
     for (name, value) in fake.env_assignments(&secret_file) {

@@ -314,6 +314,10 @@ pub(crate) struct World {
     pub stats: Stats,
     /// Every token endpoint call.
     pub token_log: Vec<TokenRequestLog>,
+    /// The verification file name this fake's "Search Console" offers.
+    pub site_verification_file: String,
+    /// Domains (host and port) verified through the control API.
+    pub verified_domains: std::collections::BTreeSet<String>,
 }
 
 /// The primary user of every fake.
@@ -338,6 +342,8 @@ impl World {
             deny_next_consent: false,
             stats: Stats::default(),
             token_log: Vec::new(),
+            site_verification_file: crate::domains::new_file_name(),
+            verified_domains: std::collections::BTreeSet::new(),
         };
         world
             .add_calendar(USER_EMAIL, USER_EMAIL, "Europe/London", now)

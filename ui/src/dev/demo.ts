@@ -33,10 +33,11 @@ export function installDemo(variant: string | null): void {
     sandbox,
     startAtLogin: true,
     tunnel: null,
-    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765 },
+    settings: { paused: false, summaryThreshold: 3, backstopMinutes: 15, receiverPort: 8765, pushDownPollMinutes: 2, siteVerificationFile: null },
     watchedCount: firstRun ? 0 : 2,
     nextRenewalAt: now + 6 * DAY,
     settingsProblem: null,
+    pushHealth: { state: 'unknown', reason: null, checkedAt: null, pollingEveryMinutes: null, lastDeliveries: [] },
   };
   let calendars: CalendarView[] = [
     { id: email, summary: 'Work', color: '#039be5', primary: true, watched: true, accessRole: 'owner', gone: false },

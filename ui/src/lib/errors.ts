@@ -14,6 +14,8 @@ export function remedyFor(code: ErrorCode): ErrorRemedy | null {
     case 'no_callback':
     case 'callback_rejected':
       return { label: 'Set the callback URL', view: 'setup' };
+    case 'callback_unauthorized':
+      return { label: 'Verify the domain', view: 'setup' };
     case 'port_in_use':
       return { label: 'Change the receiver port', view: 'settings' };
     default:

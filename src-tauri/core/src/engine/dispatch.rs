@@ -11,6 +11,8 @@ use crate::receiver::Delivery;
 impl Inner {
     pub(super) fn on_delivery(self: &Arc<Self>, delivery: Delivery) {
         let channel_id = delivery.channel_id().to_string();
+        // Only what passed the receiver's checks gets here: Google's own, never a probe.
+        self.delivered(&channel_id);
         if let Err(e) = self
             .store
             .record_message_number(&channel_id, delivery.message_number())

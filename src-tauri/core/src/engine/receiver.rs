@@ -2,6 +2,7 @@
 //! URL in front of it, and probing that URL end to end.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -27,8 +28,10 @@ pub(super) struct Receiver {
 
 impl Inner {
     /// Sets the public callback URL Google delivers to (https unless allowed otherwise).
-    /// Live channels pointing elsewhere are renewed onto the new address.
-    pub(super) async fn set_callback_url(&self, url: &str) -> Result<(), EngineError> {
+    /// Live channels pointing elsewhere move onto the new address (new channel first, then
+    /// the old one stopped: the kept sync token tells a change made meanwhile once); the
+    /// address is probed now and again once every move is done.
+    pub(super) async fn set_callback_url(self: &Arc<Self>, url: &str) -> Result<(), EngineError> {
         let inner = self;
         {
             let mut config = write(&inner.config);
@@ -37,15 +40,33 @@ impl Inner {
             inner.channels.set_settings(channel_settings(&config));
         }
         let address = inner.channels.settings().callback_url;
+        let mut moves = Vec::new();
         for channel in inner.live_channels()? {
             if Some(&channel.address) != address.as_ref() {
                 let channels = inner.channels.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = channels.renew(&channel.id).await {
-                        tracing::warn!(error = %e, "moving a channel to the new callback URL failed");
+                moves.push(tokio::spawn(async move {
+                    match channels.renew(&channel.id).await {
+                        Ok(new) => {
+                            tracing::info!(old = %channel.id, new = %new.id, "channel moved to the new callback URL")
+                        }
+                        // A renewal already under way makes its new channel at the new
+                        // address, or that channel's timer moves it at once.
+                        Err(e) => {
+                            tracing::warn!(error = %e, "moving a channel to the new callback URL failed")
+                        }
                     }
-                });
+                }));
             }
+        }
+        inner.recheck.notify_one();
+        if !moves.is_empty() {
+            let this = Arc::clone(inner);
+            tokio::spawn(async move {
+                for moved in moves {
+                    let _ = moved.await;
+                }
+                this.recheck.notify_one();
+            });
         }
         inner.emit(EngineEvent::State);
         Ok(())
@@ -104,7 +125,8 @@ impl Inner {
                     self.registry.clone(),
                     self.deliveries.clone(),
                     probes.clone(),
-                );
+                )
+                .with_site_verification(self.site_verification.clone());
                 let router = receiver::router(state, &callback_path);
                 let stop = status.stop.clone();
                 status.task = Some(tokio::spawn(async move {

@@ -3,6 +3,7 @@
 use super::{lock, write, EngineError, EngineEvent, Inner};
 use crate::channels::ChannelSettings;
 use crate::config::Config;
+use crate::receiver::site_verification;
 use crate::sync::WorkerTimings;
 
 /// A change to the settings from the window; `None` leaves a setting as it is.
@@ -16,7 +17,15 @@ pub struct SettingsPatch {
     pub backstop_minutes: Option<u64>,
     /// The receiver's local port (rebinds at once).
     pub receiver_port: Option<u16>,
+    /// While push is down, how often every watched calendar is synced, in minutes.
+    pub push_down_poll_minutes: Option<u64>,
+    /// The domain verification file to serve (`google<hex>.html`, as Search Console
+    /// names it); an empty string stops serving it.
+    pub site_verification_file: Option<String>,
 }
+
+/// The longest polling interval while push is down: an hour (the backstop covers longer).
+pub const MAX_PUSH_DOWN_POLL_MINUTES: u64 = 60;
 
 /// The longest backstop interval the window offers: a day.
 pub const MAX_BACKSTOP_MINUTES: u64 = 24 * 60;
@@ -38,7 +47,30 @@ impl SettingsPatch {
         if self.receiver_port == Some(0) {
             return refuse("The receiver port must be from 1 to 65535: port 0 would listen somewhere new at every start, and your tunnel could not follow it.");
         }
+        if self
+            .push_down_poll_minutes
+            .is_some_and(|m| m == 0 || m > MAX_PUSH_DOWN_POLL_MINUTES)
+        {
+            return refuse(
+                "The interval for checking Google while push is down must be from 1 to 60 minutes.",
+            );
+        }
+        if let Some(name) = self.site_verification_file.as_deref() {
+            if !name.trim().is_empty() {
+                site_verification::check_file_name(name).map_err(EngineError::InvalidSetting)?;
+            }
+        }
         Ok(())
+    }
+
+    /// The verification file's name as it is served (`None` stops serving it); only
+    /// meaningful after [`SettingsPatch::validate`].
+    fn verification_file_name(&self) -> Option<Option<String>> {
+        self.site_verification_file.as_deref().map(|name| {
+            (!name.trim().is_empty())
+                .then(|| site_verification::check_file_name(name).ok())
+                .flatten()
+        })
     }
 }
 
@@ -47,6 +79,7 @@ impl Inner {
     pub(super) async fn update_settings(&self, patch: SettingsPatch) -> Result<(), EngineError> {
         patch.validate()?;
         let inner = self;
+        let push_down = inner.push_down();
         let rebind = {
             let mut config = write(&inner.config);
             if let Some(paused) = patch.paused {
@@ -60,7 +93,19 @@ impl Inner {
             if let Some(minutes) = patch.backstop_minutes {
                 config.settings.timings.backstop_interval =
                     std::time::Duration::from_secs(minutes * 60);
-                inner.timings.send_replace(worker_timings(&config));
+            }
+            if let Some(minutes) = patch.push_down_poll_minutes {
+                config.settings.timings.push_down_poll =
+                    std::time::Duration::from_secs(minutes * 60);
+            }
+            if patch.backstop_minutes.is_some() || patch.push_down_poll_minutes.is_some() {
+                inner
+                    .timings
+                    .send_replace(worker_timings(&config, push_down));
+            }
+            if let Some(name) = patch.verification_file_name() {
+                inner.site_verification.set(name.clone());
+                config.settings.site_verification_file = name;
             }
             let failed = lock(&inner.receiver).error.is_some();
             let rebind = match patch.receiver_port {
@@ -76,6 +121,10 @@ impl Inner {
         };
         if let Some(address) = rebind {
             inner.bind_receiver(address).await;
+        }
+        if patch.push_down_poll_minutes.is_some() && push_down {
+            // The next probe (now) restates how often Google is checked meanwhile.
+            inner.recheck.notify_one();
         }
         inner.emit(EngineEvent::State);
         match rebind.and_then(|_| lock(&inner.receiver).error.clone()) {
@@ -95,10 +144,22 @@ pub(super) fn channel_settings(config: &Config) -> ChannelSettings {
     }
 }
 
-pub(super) fn worker_timings(config: &Config) -> WorkerTimings {
+/// The workers' timings; while push is down (`push_down`) the backstop runs on the short
+/// polling interval, so every watched calendar is synced that often.
+pub(super) fn worker_timings(config: &Config, push_down: bool) -> WorkerTimings {
+    let t = &config.settings.timings;
+    let backstop_interval = if push_down && !t.push_down_poll.is_zero() {
+        if t.backstop_interval.is_zero() {
+            t.push_down_poll
+        } else {
+            t.backstop_interval.min(t.push_down_poll)
+        }
+    } else {
+        t.backstop_interval
+    };
     WorkerTimings {
         coalesce_window: config.settings.timings.coalesce_window,
-        backstop_interval: config.settings.timings.backstop_interval,
+        backstop_interval,
         retry_first: config.settings.timings.sync_retry_first,
         retry_max: config.settings.timings.sync_retry_max,
     }

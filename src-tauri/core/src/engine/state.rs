@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::{lock, read, EngineError, Inner};
 use crate::account::AccountStatus;
 use crate::channels::timing;
+use crate::push_health::PushHealth;
 use crate::store::ChannelState;
 
 /// Everything the window shows about the engine, at one moment.
@@ -32,6 +33,8 @@ pub struct EngineState {
     /// What is wrong with `settings.json` that did not stop CalWatch (keys it does not
     /// know), with the file's path; `None` when nothing is.
     pub settings_problem: Option<String>,
+    /// Whether Google's deliveries reach this CalWatch, and each channel's last one.
+    pub push_health: PushHealth,
 }
 
 /// The imported OAuth client.
@@ -79,6 +82,10 @@ pub struct EngineSettings {
     pub backstop_minutes: u64,
     /// The receiver's local port.
     pub receiver_port: u16,
+    /// While push is down, every watched calendar is synced this often (minutes).
+    pub push_down_poll_minutes: u64,
+    /// The domain verification file the receiver serves at the root, if any.
+    pub site_verification_file: Option<String>,
 }
 
 /// Errors reach the window as `{code, message}`.
@@ -145,6 +152,8 @@ impl Inner {
                 summary_threshold: config.settings.summary_threshold,
                 backstop_minutes: timings.backstop_interval.as_secs() / 60,
                 receiver_port: config.settings.receiver_addr.port(),
+                push_down_poll_minutes: u64::from(super::health::minutes(timings.push_down_poll)),
+                site_verification_file: config.settings.site_verification_file.clone(),
             },
             watched_count: self
                 .store
@@ -153,6 +162,7 @@ impl Inner {
                 .unwrap_or(0),
             next_renewal_at,
             settings_problem: config.settings_problem(),
+            push_health: self.push_health(),
         }
     }
 }

@@ -106,8 +106,11 @@ fn callback_sentence(reason: CallbackRejection, address: &str) -> String {
              certificate. Use the https address your tunnel gives you."
         ),
         CallbackRejection::Unauthorized => format!(
-            "Google refused to deliver to {address} (push.webhookUrlUnauthorized). Check that \
-             the tunnel is running and the address is publicly reachable over HTTPS, then try again."
+            "Google refused to deliver to {address}: Unauthorized WebHook callback channel \
+             (push.webhookUrlUnauthorized). Google wants the address's domain verified: in \
+             Setup, paste the name of the verification file Search Console offers \
+             (google….html), verify the domain in Search Console, add it in Google Cloud \
+             console under APIs & Services → Domain verification, then watch again."
         ),
     }
 }
@@ -359,9 +362,9 @@ mod tests {
         assert_eq!(err.code(), "callback_unauthorized");
         assert!(
             err.to_string().starts_with(
-                "Google refused to deliver to https://x (push.webhookUrlUnauthorized). Check that the tunnel is running"
+                "Google refused to deliver to https://x: Unauthorized WebHook callback channel (push.webhookUrlUnauthorized). Google wants the address's domain verified"
             ),
-            "the user is told what to check: {err}"
+            "the user is told what to do: {err}"
         );
     }
 

@@ -1,7 +1,7 @@
 //! The receiver's HTTP handlers and the one error type they answer with.
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -122,6 +122,9 @@ pub(super) fn router(state: ReceiverState, callback_path: &str) -> Router {
         .route(&path, post(notification))
         .route("/robots.txt", get(robots))
         .route("/healthz", get(healthz))
+        // Anything else: the verification file if it is the one set, else 404 (a route
+        // would answer 405 to a POST at other paths).
+        .fallback(verification_file)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         // Global: one semaphore shared by every route, not one per route.
         .layer(GlobalConcurrencyLimitLayer::new(
@@ -141,6 +144,29 @@ async fn robots() -> &'static str {
 
 async fn healthz() -> &'static str {
     "ok"
+}
+
+/// Search Console's `GET /google<hex>.html`: answered only for the name set in Settings.
+async fn verification_file(
+    State(state): State<ReceiverState>,
+    method: Method,
+    uri: Uri,
+) -> Response {
+    let file = uri.path().strip_prefix('/').unwrap_or_default();
+    let body = (method == Method::GET)
+        .then(|| state.site_verification().body_for(file))
+        .flatten();
+    match body {
+        Some(body) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// Answers from the headers alone: Google's Calendar notifications carry no body, so the

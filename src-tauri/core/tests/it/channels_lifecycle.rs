@@ -459,10 +459,14 @@ async fn google_refusing_the_callback_is_a_sentence_and_leaves_no_channel() {
         .watch(&h.calendar)
         .await
         .expect_err("Google refuses the callback");
-    assert_eq!(err.code(), "callback_rejected");
+    assert_eq!(err.code(), "callback_unauthorized");
     assert!(
         err.to_string().contains(&h.receiver.to_string()),
         "the sentence names the address: {err}"
+    );
+    assert!(
+        err.to_string().contains("Domain verification"),
+        "the sentence says what to do: {err}"
     );
     assert!(h.engine.channels().expect("channels").is_empty());
     assert_eq!(h.engine.snapshot().watched_count, 0);

@@ -276,8 +276,9 @@ async fn an_unauthorized_callback_is_refused_without_a_token_refresh() -> anyhow
     assert_eq!(err.code(), "callback_unauthorized", "got {err:?}");
     assert!(
         err.to_string().starts_with(
-            "Google refused to deliver to https://tunnel.example/notifications \
-             (push.webhookUrlUnauthorized). Check that the tunnel is running"
+            "Google refused to deliver to https://tunnel.example/notifications: \
+             Unauthorized WebHook callback channel (push.webhookUrlUnauthorized). Google \
+             wants the address's domain verified"
         ),
         "the sentence says what to check: {err}"
     );

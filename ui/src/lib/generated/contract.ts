@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'callback_invalid'
   | 'callback_not_https'
   | 'callback_rejected'
+  | 'callback_unauthorized'
   | 'no_callback'
   | 'keyring_unavailable'
   | 'port_in_use'
@@ -56,6 +57,11 @@ export type ChangeView = {
   htmlLink: string | null;
 };
 
+export type ChannelDelivery = {
+  channelId: string;
+  lastDeliveryAt: number;
+};
+
 export type ChannelState =
   | 'pending'
   | 'active'
@@ -86,6 +92,8 @@ export type EngineSettings = {
   summaryThreshold: number;
   backstopMinutes: number;
   receiverPort: number;
+  pushDownPollMinutes: number;
+  siteVerificationFile: string | null;
 };
 
 export type EngineState = {
@@ -99,6 +107,7 @@ export type EngineState = {
   watchedCount: number;
   nextRenewalAt: number | null;
   settingsProblem: string | null;
+  pushHealth: PushHealth;
 };
 
 export type DiffField =
@@ -128,6 +137,16 @@ export type ProbeStep = {
   ok: boolean;
   detail: string;
 };
+
+export type PushHealth = {
+  state: PushState;
+  reason: string | null;
+  checkedAt: number | null;
+  pollingEveryMinutes: number | null;
+  lastDeliveries: ChannelDelivery[];
+};
+
+export type PushState = 'unknown' | 'up' | 'down';
 
 export type ReceiverStatus = {
   address: string;

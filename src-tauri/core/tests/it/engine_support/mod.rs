@@ -158,10 +158,12 @@ pub struct Harness {
     tune: Arc<dyn Fn(&mut Config) + Send + Sync>,
 }
 
-/// Test timings: a short coalescing window, the backstop off unless a test wants it.
+/// Test timings: a short coalescing window, the backstop and the push health check off
+/// unless a test wants them.
 pub fn quick(config: &mut Config) {
     config.settings.timings.coalesce_window = Duration::from_millis(50);
     config.settings.timings.backstop_interval = Duration::ZERO;
+    config.settings.timings.push_check_interval = Duration::ZERO;
 }
 
 /// A free loopback port (bound and released; the engine binds it next).
@@ -183,7 +185,15 @@ impl Harness {
     /// fake-google, an engine signed in through the real browser flow, the callback URL
     /// set to the engine's receiver, nothing watched yet.
     pub async fn start(tune: impl Fn(&mut Config) + Send + Sync + 'static) -> Harness {
-        let fake = FakeGoogle::start(Options::default())
+        Self::start_against(Options::default(), tune).await
+    }
+
+    /// [`Harness::start`] against a fake-google started with `options`.
+    pub async fn start_against(
+        options: Options,
+        tune: impl Fn(&mut Config) + Send + Sync + 'static,
+    ) -> Harness {
+        let fake = FakeGoogle::start(options)
             .await
             .expect("fake-google starts");
         let control = fake.control();
@@ -452,4 +462,104 @@ impl Tunnel {
             _stop: stop.drop_guard(),
         }
     }
+}
+
+/// A stand-in for a tunnel's public side that forwards every request (any method, path
+/// and headers) to the receiver and can be told to stop forwarding, as a tunnel whose
+/// connector lost its way answers 502 at the public address.
+pub struct Relay {
+    /// The public origin, `http://127.0.0.1:PORT` (what a tunnel tool reports).
+    pub origin: String,
+    /// Whether requests are forwarded (else 502).
+    forwarding: Arc<std::sync::atomic::AtomicBool>,
+    /// Stops the relay.
+    _stop: tokio_util::sync::DropGuard,
+}
+
+impl Relay {
+    /// A relay on a free loopback port forwarding to `receiver`.
+    pub async fn start(receiver: SocketAddr) -> Relay {
+        use axum::body::Bytes;
+        use axum::http::{HeaderMap, Method, StatusCode, Uri};
+        use axum::response::IntoResponse;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("relay binds");
+        let origin = format!("http://{}", listener.local_addr().expect("relay address"));
+        let forwarding = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let on = Arc::clone(&forwarding);
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client");
+        let app = axum::Router::new().fallback(
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                let client = client.clone();
+                let on = Arc::clone(&on);
+                async move {
+                    if !on.load(std::sync::atomic::Ordering::SeqCst) {
+                        return (StatusCode::BAD_GATEWAY, "origin unreachable").into_response();
+                    }
+                    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+                    let mut request = client.request(method, format!("http://{receiver}{path}"));
+                    for (name, value) in &headers {
+                        if name != "host" && name != "content-length" {
+                            request = request.header(name, value);
+                        }
+                    }
+                    match request.body(body).send().await {
+                        Ok(answer) => {
+                            let status = StatusCode::from_u16(answer.status().as_u16())
+                                .unwrap_or(StatusCode::BAD_GATEWAY);
+                            let mut out = HeaderMap::new();
+                            for (name, value) in answer.headers() {
+                                if name != "content-length" && name != "transfer-encoding" {
+                                    out.insert(name.clone(), value.clone());
+                                }
+                            }
+                            let bytes = answer.bytes().await.unwrap_or_default();
+                            (status, out, bytes).into_response()
+                        }
+                        Err(_) => (StatusCode::BAD_GATEWAY, "origin unreachable").into_response(),
+                    }
+                }
+            },
+        );
+        let stop = tokio_util::sync::CancellationToken::new();
+        let until = stop.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(until.cancelled_owned())
+                .await;
+        });
+        Relay {
+            origin,
+            forwarding,
+            _stop: stop.drop_guard(),
+        }
+    }
+
+    /// Stops (false) or resumes (true) forwarding.
+    pub fn forward(&self, on: bool) {
+        self.forwarding
+            .store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Waits until the engine's push health satisfies `pred`, and returns it.
+pub async fn until_push_health(
+    engine: &Engine,
+    pred: impl Fn(&calwatch_core::engine::PushHealth) -> bool,
+) -> calwatch_core::engine::PushHealth {
+    let reached = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let health = engine.push_health();
+            if pred(&health) {
+                return health;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await;
+    reached.unwrap_or_else(|_| panic!("push health never got there: {:?}", engine.push_health()))
 }
