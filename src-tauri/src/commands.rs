@@ -313,7 +313,10 @@ fn address_sink<R: Runtime>(app: AppHandle<R>) -> calwatch_core::tunnel::Address
             if let Err(err) = engine.set_callback_url(&url).await {
                 tracing::warn!(code = err.code(), error = %err, "the tunnel's address was refused");
                 let _ = app.emit(crate::events::ERROR, UiError::from(err));
+                return;
             }
+            // A new or restarted tunnel: is push working through it?
+            engine.recheck_push().await;
         })
     })
 }

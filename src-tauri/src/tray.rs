@@ -19,6 +19,8 @@ pub const TRAY_ID: &str = "calwatch";
 pub const WINDOW: &str = "main";
 
 const OPEN: &str = "open";
+/// The disabled first line of the menu that says whether push works.
+const PUSH: &str = "push";
 const PAUSE: &str = "pause";
 const START_AT_LOGIN: &str = "start_at_login";
 const QUIT: &str = "quit";
@@ -41,16 +43,24 @@ pub struct TrayStatus {
     pub look: TrayLook,
     /// "CalWatch — 3 calendars watched · next renewal in 5 d".
     pub tooltip: String,
+    /// The menu's first line: whether push works, and why not.
+    pub push_line: String,
 }
 
 /// The tray's state from the app's; `now_ms` is the current time.
 pub fn status(state: &AppStateView, channels: &[ChannelView], now_ms: i64) -> TrayStatus {
     let attention = attention_reason(state, channels);
     let engine = &state.engine;
-    let look = match (&attention, engine.settings.paused) {
-        (Some(_), _) => TrayLook::Attention,
-        (None, true) => TrayLook::Paused,
-        (None, false) => TrayLook::Watching,
+    // Push down needs attention too: changes still arrive, but only as often as Google is
+    // checked meanwhile.
+    let push_down = engine.push_health.tray_text();
+    let look = match (
+        attention.is_some() || push_down.is_some(),
+        engine.settings.paused,
+    ) {
+        (true, _) => TrayLook::Attention,
+        (false, true) => TrayLook::Paused,
+        (false, false) => TrayLook::Watching,
     };
     let mut tooltip = match engine.watched_count {
         0 => "CalWatch — no calendar watched".to_string(),
@@ -66,7 +76,18 @@ pub fn status(state: &AppStateView, channels: &[ChannelView], now_ms: i64) -> Tr
     if let Some(reason) = attention {
         tooltip.push_str(&format!(" · {reason}"));
     }
-    TrayStatus { look, tooltip }
+    if let Some(text) = &push_down {
+        tooltip.push_str(&format!(" · {text}"));
+    }
+    let push_line = push_down.unwrap_or_else(|| match engine.push_health.state {
+        calwatch_core::engine::PushState::Up => "Push works".to_string(),
+        _ => "Push not checked yet".to_string(),
+    });
+    TrayStatus {
+        look,
+        tooltip,
+        push_line,
+    }
 }
 
 fn attention_reason(state: &AppStateView, channels: &[ChannelView]) -> Option<&'static str> {
@@ -176,6 +197,8 @@ struct TrayChecks<R: Runtime> {
     pause: CheckMenuItem<R>,
     /// "Start at login".
     start_at_login: CheckMenuItem<R>,
+    /// Whether push works (disabled: it only informs).
+    push: MenuItem<R>,
 }
 
 const ICON_WATCHING: &[u8] = include_bytes!("../../icons/tray.png");
@@ -202,9 +225,12 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         false,
         None::<&str>,
     )?;
+    let push = MenuItem::with_id(app, PUSH, "Push not checked yet", false, None::<&str>)?;
     let menu = Menu::with_items(
         app,
         &[
+            &push,
+            &PredefinedMenuItem::separator(app)?,
             &MenuItem::with_id(app, OPEN, "Open CalWatch", true, None::<&str>)?,
             &PredefinedMenuItem::separator(app)?,
             &pause,
@@ -216,6 +242,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     app.manage(TrayChecks {
         pause,
         start_at_login,
+        push,
     });
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon(TrayLook::Watching)?)
@@ -273,6 +300,7 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
         let _ = checks
             .start_at_login
             .set_checked(state.shell.start_at_login);
+        let _ = checks.push.set_text(&status.push_line);
     }
     if let Err(err) = applied {
         tracing::debug!(error = %err, "the tray could not be updated");
@@ -386,6 +414,40 @@ mod tests {
         };
         let status2 = status(&state(1, false, AccountStatus::SignedIn), &[failed], 0);
         assert_eq!(status2.look, TrayLook::Attention);
+    }
+
+    #[test]
+    fn push_down_needs_attention_and_says_why_and_how_often_google_is_checked() {
+        let mut down = state(2, false, AccountStatus::SignedIn);
+        down.engine.push_health = calwatch_core::engine::PushHealth {
+            state: calwatch_core::engine::PushState::Down,
+            reason: Some("the public address does not answer".into()),
+            checked_at: Some(0),
+            polling_every_minutes: Some(2),
+            last_deliveries: vec![],
+        };
+        let status1 = status(&down, &[], 0);
+        assert_eq!(status1.look, TrayLook::Attention);
+        assert!(
+            status1.tooltip.contains(
+                "Push is down: the public address does not answer — checking Google every 2 minutes meanwhile"
+            ),
+            "{}",
+            status1.tooltip
+        );
+        assert_eq!(
+            status1.push_line,
+            status1.tooltip.rsplit(" · ").next().unwrap()
+        );
+
+        let mut up = down.clone();
+        up.engine.push_health.state = calwatch_core::engine::PushState::Up;
+        up.engine.push_health.reason = None;
+        up.engine.push_health.polling_every_minutes = None;
+        let status2 = status(&up, &[], 0);
+        assert_eq!(status2.look, TrayLook::Watching, "push back: no attention");
+        assert_eq!(status2.push_line, "Push works");
+        assert!(!status2.tooltip.contains("Push is down"));
     }
 
     #[test]
