@@ -180,3 +180,76 @@ describe('Get a public address for me', () => {
     expect((await screen.findByTestId('tunnel-start-error')).textContent).toBe(words);
   });
 });
+
+describe('push health and domain verification in Setup', () => {
+  it('says push is down, why, and how often Google is checked meanwhile', async () => {
+    mockBackend({ tunnel_tools: () => [] });
+    render(Setup, {
+      props: {
+        store: storeWith(
+          appState({
+            callbackUrl: 'https://cw.example.net/notifications',
+            pushHealth: {
+              state: 'down',
+              reason: 'the public address does not answer',
+              checkedAt: 1,
+              pollingEveryMinutes: 2,
+              lastDeliveries: [],
+            },
+          }),
+        ),
+      },
+    });
+    const line = screen.getByTestId('push-health');
+    expect(line.dataset.state).toBe('down');
+    expect(line.textContent?.replace(/\s+/g, ' ')).toContain(
+      'Push is down: the public address does not answer — checking Google every 2 minutes meanwhile.',
+    );
+  });
+
+  it('serves the pasted verification file name and links both consoles', async () => {
+    const calls = mockBackend({
+      tunnel_tools: () => [],
+      open_link: () => null,
+      update_settings: ({ settings }) =>
+        appState({
+          callbackUrl: 'https://node.tail1234.ts.net/notifications',
+          settings: {
+            ...appState().settings,
+            siteVerificationFile: (settings as { siteVerificationFile: string }).siteVerificationFile,
+          },
+        }),
+    });
+    render(Setup, { props: { store: storeWith(appState({ callbackUrl: 'https://node.tail1234.ts.net/notifications' })) } });
+
+    await fireEvent.input(screen.getByTestId('verification-file'), { target: { value: ' google0123abcd.html ' } });
+    await fireEvent.click(screen.getByTestId('verification-save'));
+    expect(calls.at(-1)).toEqual({ command: 'update_settings', args: { settings: { siteVerificationFile: 'google0123abcd.html' } } });
+    expect((await screen.findByTestId('verification-serving')).textContent).toContain(
+      'https://node.tail1234.ts.net/google0123abcd.html',
+    );
+    await fireEvent.click(screen.getByTestId('verification-link-search-console'));
+    expect(calls.at(-1)?.args).toEqual({ url: 'https://search.google.com/search-console' });
+    await fireEvent.click(screen.getByTestId('verification-link-cloud-console'));
+    expect(calls.at(-1)?.args).toEqual({ url: 'https://console.cloud.google.com/apis/credentials/domainverification' });
+  });
+
+  it('a bad file name shows the engine’s sentence, and a quick tunnel is said not to stay verified', async () => {
+    const sentence = 'That is not the name of a Search Console verification file: it looks like google1234abcd.html.';
+    mockBackend({ tunnel_tools: () => [], update_settings: fails({ code: 'invalid_setting', message: sentence }) });
+    render(Setup, {
+      props: {
+        store: storeWith(
+          appState({
+            callbackUrl: 'https://a-b.trycloudflare.com/notifications',
+            tunnel: { tool: 'cloudflared', state: 'running', publicUrl: 'https://a-b.trycloudflare.com/notifications', error: null, restarts: 0, pid: 1 },
+          }),
+        ),
+      },
+    });
+    expect(screen.getByTestId('verification-quick-tunnel').textContent).toContain('cannot stay verified');
+    await fireEvent.input(screen.getByTestId('verification-file'), { target: { value: 'index.html' } });
+    await fireEvent.click(screen.getByTestId('verification-save'));
+    expect((await screen.findByTestId('verification-error')).textContent).toBe(sentence);
+  });
+});
