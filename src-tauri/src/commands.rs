@@ -315,8 +315,24 @@ fn address_sink<R: Runtime>(app: AppHandle<R>) -> calwatch_core::tunnel::Address
                 let _ = app.emit(crate::events::ERROR, UiError::from(err));
                 return;
             }
-            // A new or restarted tunnel: is push working through it?
-            engine.recheck_push().await;
+            // Deliveries Google made while the tunnel was down or moving went nowhere: sync
+            // every watched calendar now, told as pushed changes are (the person was not
+            // away), once each (the sync token), also one a moved channel delivers again.
+            for calendar in engine.calendars().unwrap_or_default() {
+                if calendar.watched {
+                    let engine = engine.clone();
+                    tokio::spawn(async move {
+                        if let Err(err) = engine.sync_now(&calendar.id).await {
+                            tracing::debug!(code = err.code(), "the sync after a tunnel move failed; its retry follows");
+                        }
+                    });
+                }
+            }
+            // And is push working through the new address? In the background: the window
+            // is waiting for the address, not for the verdict.
+            tokio::spawn(async move {
+                engine.recheck_push().await;
+            });
         })
     })
 }
