@@ -323,7 +323,10 @@ fn address_sink<R: Runtime>(app: AppHandle<R>) -> calwatch_core::tunnel::Address
                     let engine = engine.clone();
                     tokio::spawn(async move {
                         if let Err(err) = engine.sync_now(&calendar.id).await {
-                            tracing::debug!(code = err.code(), "the sync after a tunnel move failed; its retry follows");
+                            tracing::debug!(
+                                code = err.code(),
+                                "the sync after a tunnel move failed; its retry follows"
+                            );
                         }
                     });
                 }

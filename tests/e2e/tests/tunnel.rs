@@ -243,3 +243,182 @@ async fn a_restarted_tunnel_moves_the_channel_and_a_change_made_meanwhile_is_tol
     app.quit().await;
     Ok(())
 }
+
+/// Writes timings into the app's settings.json before it starts: seconds, not minutes.
+fn short_push_timings(dir: &Path) -> anyhow::Result<()> {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data)?;
+    std::fs::write(
+        data.join("settings.json"),
+        json!({"timings": {"push_check_interval_ms": 2000, "push_down_poll_ms": 3000}}).to_string(),
+    )?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_down_is_said_and_changes_still_arrive_until_forwarding_resumes() -> anyhow::Result<()>
+{
+    e2e::require_desktop_session()?;
+    let toasts = NotifyLog::from_env()?;
+    let fake = FakeGoogle::start(Options {
+        allow_http: true,
+        seed: true,
+        ..Options::default()
+    })
+    .await?;
+    let control = fake.control();
+    let dir = tempfile::tempdir()?;
+    short_push_timings(dir.path())?;
+    let tools = tunnel_tools_dir(dir.path(), &["cloudflared"])?;
+    let app = App::launch("tunnel-push-down", &env(&fake, dir.path(), &tools)?).await?;
+    set_up_through_the_tunnel(&app, &control).await?;
+    app.click("nav-setup").await?;
+    app.wait_attr("push-health", "data-state", "up").await?;
+
+    // The tunnel stops forwarding: within a health check the window says push is down.
+    let app_pid = app.app_pid().context("the driver started the app")?;
+    let tunnel = tunnel_pid(app_pid).context("the tunnel runs")?;
+    signal(tunnel, "USR1")?;
+    app.wait_attr("push-health", "data-state", "down").await?;
+    app.wait_text("push-health", "Push is down").await?;
+    app.wait_text("app-status", "Push down").await?;
+    app.screenshot("push-down").await?;
+
+    // A change now is told anyway, on the short interval, as a pushed one would be.
+    let inserted = Instant::now();
+    control.insert_event(
+        WORK_CALENDAR,
+        json!({"summary": "While push is down",
+               "start": {"dateTime": "2030-05-01T10:00:00Z"},
+               "end": {"dateTime": "2030-05-01T11:00:00Z"}}),
+    );
+    toasts.wait_for("While push is down added", "Work").await?;
+    println!(
+        "figure: change → toast while push is down (3 s polling): {} ms",
+        inserted.elapsed().as_millis()
+    );
+
+    // Forwarding resumes: back to push, and the polling stops.
+    signal(tunnel, "USR2")?;
+    app.wait_attr("push-health", "data-state", "up").await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = control.stats().events_list_calls;
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    let after = control.stats().events_list_calls;
+    anyhow::ensure!(
+        after == before,
+        "push is back: no polling ({before} events.list calls, then {after} 8 s later)"
+    );
+    control.insert_event(
+        WORK_CALENDAR,
+        json!({"summary": "Push is back",
+               "start": {"dateTime": "2030-05-02T10:00:00Z"},
+               "end": {"dateTime": "2030-05-02T11:00:00Z"}}),
+    );
+    toasts.wait_for("Push is back added", "Work").await?;
+    app.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unauthorized_watch_is_explained_and_the_pasted_file_verifies_the_tunnel_s_domain(
+) -> anyhow::Result<()> {
+    e2e::require_desktop_session()?;
+    let fake = FakeGoogle::start(Options {
+        allow_http: true,
+        seed: true,
+        require_verified_domains: true,
+        ..Options::default()
+    })
+    .await?;
+    let control = fake.control();
+    let dir = tempfile::tempdir()?;
+    let tools = tunnel_tools_dir(dir.path(), &["cloudflared"])?;
+    let app = App::launch("tunnel-verify", &env(&fake, dir.path(), &tools)?).await?;
+    app.click("sign-in").await?;
+    app.wait_text("account-email", &control.user_email())
+        .await?;
+    app.click("tunnel-start-cloudflared").await?;
+    app.wait_attr("step-callback", "data-done", "true").await?;
+    let url = tunnel_url(&app).await?;
+
+    // Watch is refused: the window says what happened and leads to the steps.
+    app.click("nav-calendars").await?;
+    app.wait_text("calendar-name", "Work").await?;
+    for row in app.all("calendar-row").await? {
+        if row.text().await?.contains("Work") {
+            row.find(fantoccini::Locator::Css("[data-testid=\"watch-button\"]"))
+                .await?
+                .click()
+                .await?;
+            break;
+        }
+    }
+    let refusal = app
+        .wait_text("calendar-error", "Unauthorized WebHook callback channel")
+        .await?;
+    anyhow::ensure!(refusal.contains("Search Console"), "what to do: {refusal}");
+    app.screenshot("unauthorized").await?;
+    app.click("calendar-error-remedy").await?;
+    app.find("domain-verification").await?;
+    app.find("verification-link-search-console").await?;
+    app.find("verification-link-cloud-console").await?;
+    app.wait_text("verification-quick-tunnel", "cannot stay verified")
+        .await?;
+
+    // Search Console cannot verify a file that is not served; after the paste it can,
+    // through the tunnel; any other root path still answers 404.
+    let file = control.site_verification_file();
+    anyhow::ensure!(
+        control.verify_domain(&url, None).await.is_err(),
+        "nothing served yet"
+    );
+    app.type_into("verification-file", &file).await?;
+    app.click("verification-save").await?;
+    app.wait_text("verification-serving", &file).await?;
+    control.verify_domain(&url, None).await.map_err(|e| {
+        anyhow::anyhow!("fake-google's Search Console fetches the file through the tunnel: {e}")
+    })?;
+    let origin = url.trim_end_matches("/notifications");
+    let client = reqwest::Client::builder().no_proxy().build()?;
+    let other = client
+        .get(format!("{origin}/google0000000000000000.html"))
+        .send()
+        .await?;
+    anyhow::ensure!(
+        other.status() == 404,
+        "another root path: {}",
+        other.status()
+    );
+    let served = client
+        .get(format!("{origin}/{file}"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    anyhow::ensure!(
+        served == format!("google-site-verification: {file}"),
+        "{served}"
+    );
+
+    // Watch again: accepted.
+    app.click("nav-calendars").await?;
+    for row in app.all("calendar-row").await? {
+        if row.text().await?.contains("Work") {
+            row.find(fantoccini::Locator::Css("[data-testid=\"watch-button\"]"))
+                .await?
+                .click()
+                .await?;
+            break;
+        }
+    }
+    app.wait_text("calendar-watched", "").await?;
+    anyhow::ensure!(
+        live_work_channels(&control)
+            .iter()
+            .any(|c| c.address == url),
+        "Google now delivers to the verified tunnel address"
+    );
+    app.quit().await;
+    Ok(())
+}
