@@ -98,7 +98,7 @@ impl Supervisor {
     }
 
     /// The address in one line of the tool's output.
-    fn from_line(&self, line: &str) -> Option<String> {
+    fn address_in_line(&self, line: &str) -> Option<String> {
         match self.tool {
             TunnelTool::Cloudflared => address::cloudflared_banner(line),
             TunnelTool::Ngrok => address::ngrok_log_line(line),
@@ -184,7 +184,7 @@ impl Supervisor {
                         return;
                     }
                     Some(line) = lines.recv() => {
-                        if let Some(found) = self.from_line(&line) {
+                        if let Some(found) = self.address_in_line(&line) {
                             got_address = true;
                             self.address(&found, &mut last).await;
                         }
