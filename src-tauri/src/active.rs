@@ -63,6 +63,7 @@ impl ActiveEngine {
     /// Starts the real engine and its event forwarding.
     pub async fn start(wiring: Wiring) -> anyhow::Result<ActiveEngine> {
         let config = (wiring.load_config)().map_err(anyhow::Error::msg)?;
+        let tunnels = Tunnels::remembered_in(&config.data_dir);
         let engine = Engine::start(config, wiring.engine_deps(false)).await?;
         let forwarder = (wiring.forward)(engine.clone());
         Ok(ActiveEngine {
@@ -73,7 +74,7 @@ impl ActiveEngine {
             }),
             switching: tokio::sync::Mutex::new(()),
             wiring,
-            tunnels: Tunnels::default(),
+            tunnels,
         })
     }
 

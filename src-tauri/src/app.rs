@@ -99,6 +99,8 @@ fn start<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<()> {
     let active = tauri::async_runtime::block_on(ActiveEngine::start(wiring))?;
     app.manage(active);
     tray::build(app)?;
+    // The tunnel chosen before keeps the public address working without a click.
+    commands::restart_remembered_tunnel(app);
     #[cfg(unix)]
     quit_on_signal(app.clone());
     // Its first tick refreshes the tray at once.

@@ -281,6 +281,27 @@ pub async fn start_tunnel<R: Runtime>(
     Ok(active.app_state())
 }
 
+/// Starts again the tunnel chosen before CalWatch last quit, in the background (at start).
+pub fn restart_remembered_tunnel<R: Runtime>(app: &AppHandle<R>) {
+    let Some(active) = app.try_state::<ActiveEngine>() else {
+        return;
+    };
+    let Some(tool) = active.tunnels().chosen() else {
+        return;
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let Some(active) = app.try_state::<ActiveEngine>() else {
+            return;
+        };
+        tracing::info!(tool = tool.program(), "starting the tunnel chosen before");
+        if let Err(err) = start_tunnel(app.clone(), active, tool).await {
+            tracing::warn!(error = %err.message, "the tunnel chosen before did not start");
+            let _ = app.emit(crate::events::ERROR, err);
+        }
+    });
+}
+
 /// Ends the tunnel CalWatch started (the callback URL stays as it was).
 #[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]

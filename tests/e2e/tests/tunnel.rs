@@ -422,3 +422,49 @@ async fn an_unauthorized_watch_is_explained_and_the_pasted_file_verifies_the_tun
     app.quit().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tunnel_chosen_before_starts_again_with_calwatch() -> anyhow::Result<()> {
+    e2e::require_desktop_session()?;
+    let fake = FakeGoogle::start(Options {
+        allow_http: true,
+        seed: true,
+        ..Options::default()
+    })
+    .await?;
+    let control = fake.control();
+    let dir = tempfile::tempdir()?;
+    let tools = tunnel_tools_dir(dir.path(), &["cloudflared"])?;
+    let env = env(&fake, dir.path(), &tools)?;
+    let app = App::launch("tunnel-again", &env).await?;
+    app.click("sign-in").await?;
+    app.wait_text("account-email", &control.user_email())
+        .await?;
+    app.click("tunnel-start-cloudflared").await?;
+    app.wait_attr("step-callback", "data-done", "true").await?;
+    let first = tunnel_url(&app).await?;
+    let pid = app.app_pid().context("the driver started the app")?;
+    signal(pid, "TERM")?;
+    wait_until("CalWatch quit", || !alive(pid)).await?;
+    app.quit().await;
+
+    // Started again: the same tool runs without a click, and its (new) address is the
+    // callback URL.
+    let again = App::launch("tunnel-again-2", &env).await?;
+    again
+        .wait_attr("tunnel-status", "data-state", "running")
+        .await?;
+    let second = tunnel_url(&again).await?;
+    anyhow::ensure!(
+        second != first,
+        "a quick tunnel's address is new at every start"
+    );
+    again.wait_attr("callback-url", "value", &second).await?;
+    let pid = again.app_pid().context("the driver started the app")?;
+    anyhow::ensure!(
+        tunnel_pid(pid).is_some(),
+        "the tunnel is CalWatch's child again"
+    );
+    again.quit().await;
+    Ok(())
+}
