@@ -78,8 +78,8 @@ pub struct Timings {
     #[serde(rename = "sync_retry_max_ms", with = "millis")]
     pub sync_retry_max: Duration,
     /// How often the public callback URL is probed end to end while push works (also at
-    /// start, after a network change and a tunnel restart); zero turns the check off and
-    /// push health stays unknown.
+    /// start, after a network change and a tunnel restart); zero turns the regular check
+    /// off, and push health stays unknown unless `Engine::recheck_push` asks.
     #[serde(rename = "push_check_interval_ms", with = "millis")]
     pub push_check_interval: Duration,
     /// While push is down, every watched calendar is synced this often (and the address

@@ -191,10 +191,11 @@ impl Engine {
         // Push health is unknown until the first probe: the workers start on push.
         let (timings, _) = watch::channel(worker_timings(&config, false));
         let site_verification = SiteVerification::new(
-            settings
-                .site_verification_file
-                .as_deref()
-                .and_then(|name| crate::receiver::site_verification::check_file_name(name).ok()),
+            settings.site_verification_file.as_deref().and_then(|name| {
+                crate::receiver::site_verification::check_file_name(name)
+                    .map_err(|why| tracing::warn!(%why, "site_verification_file in settings.json is not served"))
+                    .ok()
+            }),
         );
         let (deliveries, deliveries_rx) = mpsc::unbounded_channel();
         let client_id = config.client_secret().ok().flatten().map(|c| c.client_id);

@@ -52,12 +52,19 @@ impl Inner {
         lock(&self.health).verdict.is_down()
     }
 
-    /// Google delivered a genuine notification on `channel_id`.
+    /// Google delivered a genuine notification on `channel_id`. While push is shown down
+    /// that is a sign the way in works again: the address is probed at once rather than at
+    /// the next polling interval (only a passing probe brings push back).
     pub(super) fn delivered(&self, channel_id: &str) {
         let now = self.clock.now_ms();
-        lock(&self.health)
-            .last_deliveries
-            .insert(channel_id.to_string(), now);
+        let down = {
+            let mut health = lock(&self.health);
+            health.last_deliveries.insert(channel_id.to_string(), now);
+            health.verdict.is_down()
+        };
+        if down {
+            self.recheck.notify_one();
+        }
     }
 
     /// Probes the public address now and records the verdict; a change is broadcast and

@@ -79,9 +79,11 @@ impl Inner {
     pub(super) async fn update_settings(&self, patch: SettingsPatch) -> Result<(), EngineError> {
         patch.validate()?;
         let inner = self;
-        let push_down = inner.push_down();
-        let rebind = {
+        let (rebind, push_down) = {
             let mut config = write(&inner.config);
+            // Read under the config lock: a health check that turns push down meanwhile
+            // sends its timings after this, so the last word is the right one.
+            let push_down = inner.push_down();
             if let Some(paused) = patch.paused {
                 config.settings.paused = paused;
                 inner.outbox.set_paused(paused);
@@ -117,7 +119,7 @@ impl Inner {
                 _ => None,
             };
             config.save()?;
-            rebind
+            (rebind, push_down)
         };
         if let Some(address) = rebind {
             inner.bind_receiver(address).await;

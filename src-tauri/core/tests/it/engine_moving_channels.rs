@@ -98,3 +98,52 @@ async fn a_new_address_moves_the_channel_and_a_change_during_the_move_is_told_on
     );
     h.notifier.wait_for(2).await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn two_address_changes_in_quick_succession_end_with_one_channel_at_the_last() {
+    let h = Harness::start(checked).await;
+    let first_tunnel = Relay::start(h.receiver).await;
+    h.engine
+        .set_callback_url(&first_tunnel.origin)
+        .await
+        .expect("accepted");
+    let first = h.watch().await;
+    h.control.set_faults(Faults {
+        watch_delay: WATCH_DELAY,
+        ..Faults::default()
+    });
+    let second_tunnel = Relay::start(h.receiver).await;
+    let third_tunnel = Relay::start(h.receiver).await;
+    h.engine
+        .set_callback_url(&second_tunnel.origin)
+        .await
+        .expect("accepted");
+    // The tunnel restarts again while the first move is still waiting for Google.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    h.engine
+        .set_callback_url(&third_tunnel.origin)
+        .await
+        .expect("accepted");
+
+    let last = format!("{}/notifications", third_tunnel.origin);
+    tokio::time::timeout(PATIENCE, async {
+        loop {
+            let channels = h.engine.channels().expect("channels");
+            if channels.len() == 1 && channels[0].address == last {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await
+    .expect("the channel ends at the last address");
+    let live: Vec<_> = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| c.state == GoogleState::Live)
+        .collect();
+    assert_eq!(live.len(), 1, "one channel is live at Google: {live:#?}");
+    assert_eq!(live[0].address, last);
+    assert_eq!(h.google_channel(&first.id).state, GoogleState::Stopped);
+}

@@ -271,3 +271,42 @@ async fn a_new_polling_interval_applies_while_push_is_down() {
     let polled = h.list_calls() - before;
     assert!((11..=12).contains(&polled), "every 5 minutes now: {polled}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_address_is_checked_at_start_without_being_asked() {
+    let (mut h, relay) = watching_behind_a_relay().await;
+    relay.forward(false);
+    h.restart(h.clock.clone()).await;
+    // No recheck: the start-up check alone finds push down and starts polling.
+    let health = until_push_health(&h.engine, is_down).await;
+    assert_eq!(health.polling_every_minutes, Some(2));
+    relay.forward(true);
+    // The network came back (or the machine woke): checked again at once, not at the
+    // next polling interval.
+    h.engine.resumed().await;
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        until_push_health(&h.engine, |p| p.state == PushState::Up),
+    )
+    .await
+    .expect("push is back within seconds of the network change");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_delivery_while_down_has_the_address_probed_at_once() {
+    let (h, relay) = watching_behind_a_relay().await;
+    relay.forward(false);
+    h.engine.recheck_push().await;
+    assert!(is_down(&h.engine.push_health()));
+
+    relay.forward(true);
+    h.insert("Lunch", "2026-12-05T12:00:00Z", "2026-12-05T13:00:00Z");
+    let back = tokio::time::timeout(
+        Duration::from_secs(10),
+        until_push_health(&h.engine, |p| p.state == PushState::Up),
+    )
+    .await
+    .expect("Google's delivery got through, so the address is probed before the next poll");
+    assert_eq!(back.polling_every_minutes, None);
+    h.notifier.wait_for(1).await;
+}
