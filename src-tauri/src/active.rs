@@ -13,6 +13,7 @@ use tauri::async_runtime::JoinHandle;
 
 use crate::desktop::Desktop;
 use crate::sandbox::Sandbox;
+use crate::tunnel::Tunnels;
 use crate::views::{AppStateView, UiError};
 
 /// Starts forwarding an engine's broadcasts (to the window and the tray); the task is
@@ -44,6 +45,8 @@ pub struct ActiveEngine {
     switching: tokio::sync::Mutex<()>,
     /// How engines are made and wired.
     wiring: Wiring,
+    /// The tunnel CalWatch started for a public address; it outlives engine swaps.
+    tunnels: Tunnels,
 }
 
 /// The engine in use and what belongs to it.
@@ -60,6 +63,7 @@ impl ActiveEngine {
     /// Starts the real engine and its event forwarding.
     pub async fn start(wiring: Wiring) -> anyhow::Result<ActiveEngine> {
         let config = (wiring.load_config)().map_err(anyhow::Error::msg)?;
+        let tunnels = Tunnels::remembered_in(&config.data_dir);
         let engine = Engine::start(config, wiring.engine_deps(false)).await?;
         let forwarder = (wiring.forward)(engine.clone());
         Ok(ActiveEngine {
@@ -70,6 +74,7 @@ impl ActiveEngine {
             }),
             switching: tokio::sync::Mutex::new(()),
             wiring,
+            tunnels,
         })
     }
 
@@ -96,6 +101,12 @@ impl ActiveEngine {
             sandbox,
             self.wiring.desktop.start_at_login(),
         )
+        .with_tunnel(self.tunnels.status())
+    }
+
+    /// The tunnel CalWatch started, if any.
+    pub fn tunnels(&self) -> &Tunnels {
+        &self.tunnels
     }
 
     /// How sign-in opens its page: the system browser, or in sandbox mode the sandbox
@@ -155,8 +166,9 @@ impl ActiveEngine {
         Ok(())
     }
 
-    /// Stops the engine in use (quitting).
+    /// Stops the engine in use and the tunnel (quitting).
     pub async fn shutdown(&self) {
+        self.tunnels.kill_now();
         let engine = self.read(|c| {
             c.forwarder.abort();
             c.engine.clone()

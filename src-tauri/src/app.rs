@@ -67,14 +67,19 @@ pub fn run(background: bool) {
             std::process::exit(1);
         });
 
-    let code = app.run_return(|_app, event| {
+    let code = app.run_return(|app, event| match event {
         // Closing the window must not quit: the tray lives on. Quit exits with a code.
-        if let RunEvent::ExitRequested {
+        RunEvent::ExitRequested {
             api, code: None, ..
-        } = event
-        {
-            api.prevent_exit();
+        } => api.prevent_exit(),
+        // Every way out (Quit, SIGTERM, a failed start) ends the tunnel CalWatch started:
+        // `process::exit` below runs no destructor.
+        RunEvent::Exit => {
+            if let Some(active) = app.try_state::<ActiveEngine>() {
+                active.tunnels().kill_now();
+            }
         }
+        _ => {}
     });
     // Flushes the log file before the process ends.
     drop(log_guard);
@@ -94,6 +99,8 @@ fn start<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<()> {
     let active = tauri::async_runtime::block_on(ActiveEngine::start(wiring))?;
     app.manage(active);
     tray::build(app)?;
+    // The tunnel chosen before keeps the public address working without a click.
+    commands::restart_remembered_tunnel(app);
     #[cfg(unix)]
     quit_on_signal(app.clone());
     // Its first tick refreshes the tray at once.

@@ -7,8 +7,9 @@
 use std::path::PathBuf;
 
 use calwatch_core::engine::{CalendarRules, NoticeRules, PauseFor, SettingsPatch};
+use calwatch_core::tunnel::{ToolOffer, TunnelTool};
 use serde::Deserialize;
-use tauri::{Runtime, State};
+use tauri::{AppHandle, Emitter as _, Manager as _, Runtime, State};
 
 use crate::active::ActiveEngine;
 use crate::sandbox::Sandbox;
@@ -43,6 +44,9 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         resume,
         set_calendar_rules,
         open_link,
+        tunnel_tools,
+        start_tunnel,
+        stop_tunnel,
         sandbox_start,
         sandbox_stop,
         sandbox_events,
@@ -65,6 +69,7 @@ pub async fn import_client_secret(
     active: State<'_, ActiveEngine>,
     path: PathBuf,
 ) -> Result<AppStateView> {
+    let path = expand_home(path, std::env::var_os("HOME").map(PathBuf::from));
     active.engine().import_client_secret(&path).await?;
     Ok(active.app_state())
 }
@@ -275,6 +280,127 @@ pub async fn update_settings(
     Ok(active.app_state())
 }
 
+/// `~/…` as the person's home, as a shell would read it (a typed path, not a picked one).
+pub fn expand_home(path: PathBuf, home: Option<PathBuf>) -> PathBuf {
+    match (path.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path,
+    }
+}
+
+/// The tunnel tools Setup offers, installed or not, with the command for this receiver.
+#[tauri::command]
+#[tracing::instrument(skip(active))]
+pub async fn tunnel_tools(active: State<'_, ActiveEngine>) -> Result<Vec<ToolOffer>> {
+    let port = receiver_port(&active);
+    Ok(calwatch_core::tunnel::detect(port, None))
+}
+
+/// "Get a public address for me": starts `tool`, waits for its address and makes it the
+/// callback URL (moving the channels); the window then offers Test.
+#[tauri::command]
+#[tracing::instrument(skip(app, active), err(level = "warn"))]
+pub async fn start_tunnel<R: Runtime>(
+    app: AppHandle<R>,
+    active: State<'_, ActiveEngine>,
+    tool: TunnelTool,
+) -> Result<AppStateView> {
+    let port = receiver_port(&active);
+    let sink = address_sink(app.clone());
+    let redraw = app.clone();
+    let on_change = std::sync::Arc::new(move || {
+        if let Some(active) = redraw.try_state::<ActiveEngine>() {
+            let _ = redraw.emit(crate::events::STATE, active.app_state());
+        }
+    });
+    active
+        .tunnels()
+        .start(tool, port, sink, on_change)
+        .await
+        .map_err(|message| UiError::new("tunnel", message))?;
+    Ok(active.app_state())
+}
+
+/// Starts again the tunnel chosen before CalWatch last quit, in the background (at start).
+pub fn restart_remembered_tunnel<R: Runtime>(app: &AppHandle<R>) {
+    let Some(active) = app.try_state::<ActiveEngine>() else {
+        return;
+    };
+    let Some(tool) = active.tunnels().chosen() else {
+        return;
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let Some(active) = app.try_state::<ActiveEngine>() else {
+            return;
+        };
+        tracing::info!(tool = tool.program(), "starting the tunnel chosen before");
+        if let Err(err) = start_tunnel(app.clone(), active, tool).await {
+            tracing::warn!(error = %err.message, "the tunnel chosen before did not start");
+            let _ = app.emit(crate::events::ERROR, err);
+        }
+    });
+}
+
+/// Ends the tunnel CalWatch started (the callback URL stays as it was).
+#[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn stop_tunnel(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+    active.tunnels().stop().await;
+    Ok(active.app_state())
+}
+
+/// The receiver's port as it listens (or is asked to).
+fn receiver_port(active: &ActiveEngine) -> u16 {
+    let state = active.engine().snapshot();
+    state
+        .receiver
+        .address
+        .parse::<std::net::SocketAddr>()
+        .map(|a| a.port())
+        .unwrap_or(state.settings.receiver_port)
+}
+
+/// Each address the tunnel gives becomes the engine's callback URL (the engine in use
+/// then, which moves its channels there); a refusal reaches the window as an error.
+fn address_sink<R: Runtime>(app: AppHandle<R>) -> calwatch_core::tunnel::AddressSink {
+    std::sync::Arc::new(move |url: String| {
+        let app = app.clone();
+        Box::pin(async move {
+            let Some(active) = app.try_state::<ActiveEngine>() else {
+                return;
+            };
+            let engine = active.engine();
+            if let Err(err) = engine.set_callback_url(&url).await {
+                tracing::warn!(code = err.code(), error = %err, "the tunnel's address was refused");
+                let _ = app.emit(crate::events::ERROR, UiError::from(err));
+                return;
+            }
+            // Deliveries Google made while the tunnel was down or moving went nowhere: sync
+            // every watched calendar now, told as pushed changes are (the person was not
+            // away), once each (the sync token), also one a moved channel delivers again.
+            for calendar in engine.calendars().unwrap_or_default() {
+                if calendar.watched {
+                    let engine = engine.clone();
+                    tokio::spawn(async move {
+                        if let Err(err) = engine.sync_now(&calendar.id).await {
+                            tracing::debug!(
+                                code = err.code(),
+                                "the sync after a tunnel move failed; its retry follows"
+                            );
+                        }
+                    });
+                }
+            }
+            // And is push working through the new address? In the background: the window
+            // is waiting for the address, not for the verdict.
+            tokio::spawn(async move {
+                engine.recheck_push().await;
+            });
+        })
+    })
+}
+
 /// True for `https://` URLs: the only links the window may open.
 pub fn is_https(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|u| u.scheme() == "https")
@@ -376,4 +502,31 @@ async fn channel_view(
     // Only for the calendar's name; a failure here must not fail the watch that worked.
     let calendars = engine.calendars().unwrap_or_default();
     ChannelView::new(channel, &crate::views::calendar_names(&calendars))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_path_under_the_home_folder_is_expanded() {
+        let home = Some(PathBuf::from("/home/ada"));
+        assert_eq!(
+            expand_home(
+                PathBuf::from("~/Downloads/client_secret.json"),
+                home.clone()
+            ),
+            PathBuf::from("/home/ada/Downloads/client_secret.json")
+        );
+        assert_eq!(
+            expand_home(PathBuf::from("/tmp/~/x.json"), home.clone()),
+            PathBuf::from("/tmp/~/x.json"),
+            "only a leading ~/ is the home folder"
+        );
+        assert_eq!(
+            expand_home(PathBuf::from("~other/x.json"), home),
+            PathBuf::from("~other/x.json"),
+            "another user's ~name is left alone"
+        );
+    }
 }

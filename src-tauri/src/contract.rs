@@ -18,6 +18,7 @@ use calwatch_core::engine::{
 use calwatch_core::noise::{GuestReplies, Silence};
 use calwatch_core::notice::{ChangeKind, Field};
 use calwatch_core::store::ChannelState;
+use calwatch_core::tunnel::{ToolOffer, TunnelState, TunnelTool};
 use serde_reflection::{ContainerFormat, Format, Registry, Samples, Tracer, TracerConfig};
 
 use crate::events;
@@ -99,8 +100,11 @@ fn registry() -> Registry {
     tracer.trace_simple_type::<Silence>().unwrap();
     tracer.trace_simple_type::<GuestReplies>().unwrap();
     tracer.trace_simple_type::<PauseFor>().unwrap();
+    tracer.trace_simple_type::<TunnelTool>().unwrap();
+    tracer.trace_simple_type::<TunnelState>().unwrap();
     tracer.trace_simple_type::<UiError>().unwrap();
     tracer.trace_simple_type::<ShellState>().unwrap();
+    tracer.trace_simple_type::<ToolOffer>().unwrap();
     tracer.trace_simple_type::<CalendarView>().unwrap();
     tracer.trace_simple_type::<ChannelView>().unwrap();
     tracer.trace_simple_type::<ChangeView>().unwrap();

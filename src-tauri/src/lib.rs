@@ -13,6 +13,7 @@
 //! - [`notifier`]: the engine's `Notifier` as native toasts (on Linux through its
 //!   `xdg_toast`, with the app's name, icon and desktop entry; `markup` escapes titles).
 //! - [`tray`]: the tray icon, its tooltip and menu, and what each menu item does.
+//! - [`tunnel`]: the tunnel CalWatch runs for a public address (the core supervises it).
 //! - [`sandbox`]: fake-google in-process, so the app can be tried without an account.
 //! - [`desktop`]: what the shell asks of the desktop (file picker, browser, login item).
 //! - `login_item`: start at login on Linux (an XDG autostart entry).
@@ -44,5 +45,6 @@ pub mod network;
 pub mod notifier;
 pub mod sandbox;
 pub mod tray;
+pub mod tunnel;
 pub mod views;
 pub mod wake;

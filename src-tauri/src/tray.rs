@@ -23,6 +23,8 @@ const PAUSE_HOUR: &str = "pause_hour";
 const PAUSE_TOMORROW: &str = "pause_tomorrow";
 const PAUSE_UNTIL_RESUMED: &str = "pause_until_resumed";
 const RESUME: &str = "resume";
+/// The disabled first line of the menu that says whether push works.
+const PUSH: &str = "push";
 const START_AT_LOGIN: &str = "start_at_login";
 const QUIT: &str = "quit";
 
@@ -45,6 +47,8 @@ pub struct TrayStatus {
     pub look: TrayLook,
     /// "CalWatch — 3 calendars watched · next renewal in 5 d".
     pub tooltip: String,
+    /// The menu's first line: whether push works, and why not.
+    pub push_line: String,
 }
 
 /// The tray's state from the app's; `now_ms` is the current time, `tz` the person's zone
@@ -58,10 +62,16 @@ pub fn status(
     let attention = attention_reason(state, channels);
     let engine = &state.engine;
     let hold = &engine.hold;
-    let look = match (&attention, hold.paused || hold.quiet) {
-        (Some(_), _) => TrayLook::Attention,
-        (None, true) => TrayLook::Paused,
-        (None, false) => TrayLook::Watching,
+    // Push down needs attention too: changes still arrive, but only as often as Google is
+    // checked meanwhile.
+    let push_down = engine.push_health.tray_text();
+    let look = match (
+        attention.is_some() || push_down.is_some(),
+        hold.paused || hold.quiet,
+    ) {
+        (true, _) => TrayLook::Attention,
+        (false, true) => TrayLook::Paused,
+        (false, false) => TrayLook::Watching,
     };
     let mut tooltip = match engine.watched_count {
         0 => "CalWatch — not watching any calendar yet".to_string(),
@@ -83,7 +93,18 @@ pub fn status(
     if let Some(reason) = attention {
         tooltip.push_str(&format!(" · {reason}"));
     }
-    TrayStatus { look, tooltip }
+    if let Some(text) = &push_down {
+        tooltip.push_str(&format!(" · {text}"));
+    }
+    let push_line = push_down.unwrap_or_else(|| match engine.push_health.state {
+        calwatch_core::engine::PushState::Up => "Push works".to_string(),
+        _ => "Push not checked yet".to_string(),
+    });
+    TrayStatus {
+        look,
+        tooltip,
+        push_line,
+    }
 }
 
 fn attention_reason(state: &AppStateView, channels: &[ChannelView]) -> Option<&'static str> {
@@ -204,6 +225,8 @@ struct TrayChecks<R: Runtime> {
     resume: MenuItem<R>,
     /// "Start at login".
     start_at_login: CheckMenuItem<R>,
+    /// Whether push works (disabled: it only informs).
+    push: MenuItem<R>,
 }
 
 const ICON_WATCHING: &[u8] = include_bytes!("../../icons/tray.png");
@@ -245,9 +268,12 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         false,
         None::<&str>,
     )?;
+    let push = MenuItem::with_id(app, PUSH, "Push not checked yet", false, None::<&str>)?;
     let menu = Menu::with_items(
         app,
         &[
+            &push,
+            &PredefinedMenuItem::separator(app)?,
             &MenuItem::with_id(app, OPEN, "Open CalWatch", true, None::<&str>)?,
             &PredefinedMenuItem::separator(app)?,
             &pause,
@@ -260,6 +286,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     app.manage(TrayChecks {
         resume,
         start_at_login,
+        push,
     });
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon(TrayLook::Watching)?)
@@ -317,6 +344,7 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
         let _ = checks
             .start_at_login
             .set_checked(state.shell.start_at_login);
+        let _ = checks.push.set_text(&status.push_line);
     }
     if let Err(err) = applied {
         tracing::debug!(error = %err, "the tray could not be updated");
@@ -497,6 +525,40 @@ mod tests {
             chrono_tz::UTC,
         );
         assert_eq!(status2.look, TrayLook::Attention);
+    }
+
+    #[test]
+    fn push_down_needs_attention_and_says_why_and_how_often_google_is_checked() {
+        let mut down = state(2, false, AccountStatus::SignedIn);
+        down.engine.push_health = calwatch_core::engine::PushHealth {
+            state: calwatch_core::engine::PushState::Down,
+            reason: Some("the public address does not answer".into()),
+            checked_at: Some(0),
+            polling_every_minutes: Some(2),
+            last_deliveries: vec![],
+        };
+        let status1 = status(&down, &[], 0, chrono_tz::UTC);
+        assert_eq!(status1.look, TrayLook::Attention);
+        assert!(
+            status1.tooltip.contains(
+                "Push is down: the public address does not answer — checking Google every 2 minutes meanwhile"
+            ),
+            "{}",
+            status1.tooltip
+        );
+        assert_eq!(
+            status1.push_line,
+            status1.tooltip.rsplit(" · ").next().unwrap()
+        );
+
+        let mut up = down.clone();
+        up.engine.push_health.state = calwatch_core::engine::PushState::Up;
+        up.engine.push_health.reason = None;
+        up.engine.push_health.polling_every_minutes = None;
+        let status2 = status(&up, &[], 0, chrono_tz::UTC);
+        assert_eq!(status2.look, TrayLook::Watching, "push back: no attention");
+        assert_eq!(status2.push_line, "Push works");
+        assert!(!status2.tooltip.contains("Push is down"));
     }
 
     #[test]

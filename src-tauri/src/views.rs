@@ -7,10 +7,11 @@ use calwatch_core::engine::{CalendarRules, EngineError, EngineState};
 use calwatch_core::noise::Silence;
 use calwatch_core::notice::{ChangeKind, Field, FieldDiff};
 use calwatch_core::store::{CalendarRecord, ChannelRecord, ChannelState, StoredChange};
+use calwatch_core::tunnel::TunnelStatus;
 use serde::{Deserialize, Serialize};
 
 /// The codes the shell raises itself, beyond the engine's (`EngineError::CODES`).
-pub const SHELL_CODES: &[&str] = &["sandbox"];
+pub const SHELL_CODES: &[&str] = &["sandbox", "tunnel"];
 
 /// A failed command or a background failure: `code` for the window's logic, `message`
 /// for the person.
@@ -74,6 +75,8 @@ pub struct ShellState {
     pub sandbox: bool,
     /// The app starts when the person logs in (the login item is the shell's).
     pub start_at_login: bool,
+    /// The tunnel CalWatch runs for a public address, if it runs one.
+    pub tunnel: Option<TunnelStatus>,
 }
 
 impl AppStateView {
@@ -84,8 +87,15 @@ impl AppStateView {
             shell: ShellState {
                 sandbox,
                 start_at_login,
+                tunnel: None,
             },
         }
+    }
+
+    /// With the status of the tunnel CalWatch runs.
+    pub fn with_tunnel(mut self, tunnel: Option<TunnelStatus>) -> Self {
+        self.shell.tunnel = tunnel;
+        self
     }
 }
 

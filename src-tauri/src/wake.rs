@@ -50,7 +50,12 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
                     } else {
                         tracing::info!(routes = ?routes_now, "network back or moved: catching up");
                     }
-                    active.engine().resumed().await;
+                    let engine = active.engine();
+                    engine.resumed().await;
+                    // The public address may lead elsewhere on the new network.
+                    if back {
+                        engine.recheck_push().await;
+                    }
                 }
             }
             last = now;

@@ -12,6 +12,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     receiver: { address: '127.0.0.1:8765', listening: true, error: null },
     sandbox: false,
     startAtLogin: false,
+    tunnel: null,
     settings: {
       paused: false,
       summaryThreshold: 3,

@@ -33,6 +33,8 @@
 //! - [`sync`]: per-calendar incremental sync, coalescing, change classification.
 //! - [`channels`]: channel lifecycle: watch, renew before expiry (`lifecycle::renewal`),
 //!   stop, re-arm.
+//! - [`tunnel`]: the tunnel tools (cloudflared, ngrok, Tailscale Funnel) and the
+//!   supervisor that runs one for a public address; knows nothing of the engine.
 //! - [`engine`]: the `Engine` facade the shell holds, over `session`, `receiver`,
 //!   `watching`, `dispatch`, `health`, `settings` and `state`; words sync and channel failures.
 
@@ -59,3 +61,4 @@ pub mod secrets;
 pub mod store;
 pub mod sync;
 pub mod trigger;
+pub mod tunnel;

@@ -84,6 +84,53 @@ pub fn app_binary() -> anyhow::Result<PathBuf> {
     Ok(binary)
 }
 
+/// A directory holding the tunnel stand-ins (`tests/tunnel-standin`) under the real tools'
+/// names, for the front of the app's `PATH`; only `tools` are linked.
+pub fn tunnel_tools_dir(dir: &Path, tools: &[&str]) -> anyhow::Result<PathBuf> {
+    let standin = profile_dir().join("tunnel-standin");
+    if !standin.is_file() {
+        bail!(
+            "{} does not exist: build the stand-ins first (`cargo build -p tunnel-standin`; \
+             `make test` builds them)",
+            standin.display()
+        );
+    }
+    let bin = dir.join("tunnel-bin");
+    std::fs::create_dir_all(&bin)?;
+    for tool in tools {
+        std::os::unix::fs::symlink(&standin, bin.join(tool))?;
+    }
+    Ok(bin)
+}
+
+/// `PATH` with `first` in front of the test's own.
+pub fn path_with(first: &Path) -> String {
+    let rest = std::env::var("PATH").unwrap_or_default();
+    format!("{}:{rest}", first.display())
+}
+
+/// Whether a process is alive (not gone, not a zombie).
+pub fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
+}
+
+/// Sends a signal (`"TERM"`, `"KILL"`, `"USR1"`…) to a process.
+pub fn signal(pid: u32, name: &str) -> anyhow::Result<()> {
+    let sent = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()?;
+    anyhow::ensure!(sent.success(), "kill -{name} {pid} failed");
+    Ok(())
+}
+
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))

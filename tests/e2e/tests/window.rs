@@ -84,6 +84,19 @@ async fn a_person_watches_a_calendar_and_sees_each_change() -> anyhow::Result<()
     let callback = format!("http://127.0.0.1:{receiver_port}/notifications");
     app.type_into("callback-url", &callback).await?;
     app.click("callback-save").await?;
+    // Saved is not done: the step is ticked only once a Test passed.
+    app.wait_attr("callback-state", "data-state", "untested")
+        .await?;
+    anyhow::ensure!(
+        app.find("step-callback")
+            .await?
+            .attr("data-done")
+            .await?
+            .as_deref()
+            == Some("false"),
+        "a saved, untested callback is not ticked"
+    );
+    app.click("callback-test").await?;
     app.wait_attr("step-callback", "data-done", "true").await?;
     app.wait_attr("step-receiver", "data-done", "true").await?;
     app.screenshot("setup").await?;

@@ -33,6 +33,7 @@ export function installDemo(variant: string | null): void {
     receiver: { address: '127.0.0.1:8765', listening: true, error: null },
     sandbox,
     startAtLogin: true,
+    tunnel: null,
     settings: {
       paused: false,
       summaryThreshold: 3,

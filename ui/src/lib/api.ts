@@ -13,6 +13,8 @@ import type {
   ProbeReport,
   SandboxEvent,
   Settings,
+  ToolOffer,
+  TunnelTool,
   UiError,
   ViewName,
 } from './types';
@@ -130,3 +132,9 @@ export async function subscribe(handlers: ShellEvents): Promise<UnlistenFn> {
   ]);
   return () => unlisteners.forEach((unlisten) => unlisten());
 }
+
+/** The tunnel tools Setup offers, installed or not, with the command for this receiver. */
+export const tunnelTools = () => call<ToolOffer[]>('tunnel_tools');
+/** Starts a tunnel and makes its address the callback URL; resolves once it has one. */
+export const startTunnel = (tool: TunnelTool) => call<AppState>('start_tunnel', { tool });
+export const stopTunnel = () => call<AppState>('stop_tunnel');

@@ -2,7 +2,7 @@
 // its events. Views read from here and call `api` for actions; forms keep their own
 // input state so a failed command never loses what was typed.
 import * as api from './api';
-import type { AppState, CalendarView, ChangeView, ChannelView, UiError, ViewName } from './types';
+import type { AppState, CalendarView, ChangeView, ChannelView, ProbeReport, UiError, ViewName } from './types';
 
 /** How many changes the Activity view asks for at start. */
 export const CHANGE_HISTORY_LIMIT = 200;
@@ -35,6 +35,8 @@ export class AppStore {
   view = $state<ViewName>('setup');
   /** Activity shows only these changes (a digest toast was clicked); null: all. */
   focus = $state<number[] | null>(null);
+  /** The last Test of the callback URL, and the URL it tested (Setup ticks only a pass). */
+  probe = $state<{ url: string; report: ProbeReport } | null>(null);
   /** The clock the countdowns and relative times read; ticks once a second while started. */
   now = $state(Date.now());
 

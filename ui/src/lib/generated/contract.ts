@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'sync_stopped'
   | 'store'
   | 'internal'
-  | 'sandbox';
+  | 'sandbox'
+  | 'tunnel';
 
 export type AccountState = {
   email: string;
@@ -211,6 +212,7 @@ export type SandboxEvent = {
 export type ShellState = {
   sandbox: boolean;
   startAtLogin: boolean;
+  tunnel: TunnelStatus | null;
 };
 
 export type Silence =
@@ -222,6 +224,28 @@ export type Silence =
   | 'guest_replies'
   | 'quiet_hours'
   | 'paused';
+
+export type ToolOffer = {
+  tool: TunnelTool;
+  installed: boolean;
+  label: string;
+  summary: string;
+  installUrl: string;
+  command: string;
+};
+
+export type TunnelState = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
+
+export type TunnelStatus = {
+  tool: TunnelTool;
+  state: TunnelState;
+  publicUrl: string | null;
+  error: string | null;
+  restarts: number;
+  pid: number | null;
+};
+
+export type TunnelTool = 'cloudflared' | 'ngrok' | 'tailscale';
 
 export type UiError = {
   code: ErrorCode;
