@@ -47,8 +47,8 @@ use crate::sync::{CalendarWorker, Outbox, Syncer, WorkerTimings};
 pub use crate::clock::{Clock, SystemClock, TokioClock};
 pub use crate::error::EngineError;
 pub use crate::event::EngineEvent;
-pub use crate::push_health::{ChannelDelivery, PushHealth, PushState};
 pub use crate::noise::{CalendarRules, NoticeRules, PauseFor};
+pub use crate::push_health::{ChannelDelivery, PushHealth, PushState};
 pub use settings::SettingsPatch;
 pub use state::{
     AccountState, ClientSecretState, EngineSettings, EngineState, HoldState, ReceiverStatus,

@@ -3,8 +3,8 @@
 use super::{lock, write, EngineError, EngineEvent, Inner};
 use crate::channels::ChannelSettings;
 use crate::config::Config;
-use crate::receiver::site_verification;
 use crate::noise::NoticeRules;
+use crate::receiver::site_verification;
 use crate::sync::WorkerTimings;
 
 /// A change to the settings from the window; `None` leaves a setting as it is.

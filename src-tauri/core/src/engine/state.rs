@@ -5,8 +5,8 @@ use serde::Serialize;
 use super::{lock, read, EngineError, Inner};
 use crate::account::AccountStatus;
 use crate::channels::timing;
-use crate::push_health::PushHealth;
 use crate::noise::{Hold, NoticeRules};
+use crate::push_health::PushHealth;
 use crate::store::ChannelState;
 
 /// Everything the window shows about the engine, at one moment.
