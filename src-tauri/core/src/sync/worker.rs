@@ -162,8 +162,6 @@ async fn run(
 ) {
     let mut last_sync = Instant::now();
     let mut retry: Option<(Instant, Duration)> = None;
-    // This worker is the only one syncing its calendar, so it can keep the snapshot.
-    let mut snapshot = None;
     loop {
         let current = *timings.borrow_and_update();
         let backstop_at =
@@ -221,7 +219,7 @@ async fn run(
         // set `notified` again and earn one follow-up.
         let result = tokio::select! {
             () = cancel.cancelled() => return,
-            result = syncer.sync(&calendar_id, trigger, &mut snapshot) => result,
+            result = syncer.sync(&calendar_id, trigger) => result,
         };
         last_sync = Instant::now();
         match &result {

@@ -35,5 +35,6 @@ mod store_catalog;
 mod store_schema;
 mod store_sync;
 mod sync_changes;
+mod sync_streaming;
 mod sync_deliveries;
 mod sync_recurrence;
