@@ -37,7 +37,7 @@ type Waiter = oneshot::Sender<Result<SyncOutcome, SyncError>>;
 struct Requests {
     /// A push notification arrived.
     notified: bool,
-    /// Sync without waiting for the coalescing window.
+    /// Sync at once, even within the coalescing window after the last sync.
     immediate: bool,
     /// What asked for the next sync, if anything did yet.
     trigger: Option<Trigger>,
@@ -47,7 +47,8 @@ struct Requests {
 
 /// What the worker task and its handle share.
 struct Shared {
-    /// Wakes the task; `notify_one` keeps at most one permit, which is the coalescing.
+    /// Wakes the task to look at `requests` again; `notify_one` keeps at most one permit,
+    /// so a burst of requests costs one look.
     wake: Notify,
     /// The requests the next sync will serve.
     requests: Mutex<Requests>,
