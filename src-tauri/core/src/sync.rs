@@ -226,12 +226,17 @@ impl Syncer {
                 }
                 PageNext::Done(sync_token) => Some(sync_token.as_str()),
             };
-            if full && diffed && next_token.is_some() {
-                // The rows this listing never showed were deleted meanwhile.
+            if full && next_token.is_some() {
+                // The rows this listing never showed were deleted meanwhile: told after a
+                // 410, dropped silently when a baseline cut short left them behind.
                 let missing = self.store.unlisted_snapshots(calendar_id)?;
-                let gone = classify::classify_missing(calendar, &missing);
-                classified.removed.extend(gone.removed);
-                classified.changes.extend(gone.changes);
+                if diffed {
+                    let gone = classify::classify_missing(calendar, &missing);
+                    classified.removed.extend(gone.removed);
+                    classified.changes.extend(gone.changes);
+                } else {
+                    classified.removed.extend(missing.into_keys());
+                }
             }
             let Classified {
                 upserts,
