@@ -79,6 +79,7 @@ check-windows: deps ui
 ## The figures in the README's performance section.
 bench: deps ui
 	$(CARGO) bench -p calwatch-core
+	$(CARGO) bench -p fake-google --bench incremental
 
 ## Dependencies: known vulnerabilities, licenses, bans, sources (deny.toml). Needs
 ## cargo-deny (`cargo install cargo-deny --locked`); advisories need the RustSec database

@@ -11,6 +11,7 @@ mod accounts;
 mod calendars;
 mod channels;
 mod history;
+mod listing;
 mod message_number;
 mod migrations;
 mod rules;

@@ -1,7 +1,7 @@
 //! Per-calendar sync: one worker per watched calendar coalesces notifications into
-//! incremental `events.list` calls, classifies what came back against the stored snapshot,
-//! commits snapshot, changes and sync token in one transaction, then hands the changes to
-//! the notifier.
+//! incremental `events.list` calls, classifies each page that comes back against the
+//! stored snapshot, commits its snapshot rows and changes in one transaction (the sync
+//! token with the last page), then hands the changes to the notifier.
 //!
 //! # Layout
 //! - [`classify`]: pure classification of Google's events against the snapshot.
@@ -12,13 +12,15 @@ pub mod classify;
 pub mod outbox;
 pub mod worker;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::event::Report;
-use crate::google::{ClientCell, GoogleError, NotSignedIn};
-use crate::store::{EventSnapshot, Store, StoreError, SyncCommit};
+use crate::google::{
+    too_many_pages, ClientCell, EventsPage, GoogleError, NotSignedIn, PageNext, MAX_PAGES,
+};
+use crate::notice::Change;
+use crate::store::{Store, StoreError, SyncCommit};
 use crate::trigger::Trigger;
 
 pub use outbox::Outbox;
@@ -56,8 +58,14 @@ impl From<StoreError> for SyncError {
     }
 }
 
-/// A calendar's snapshot: event id → the fields a person cares about.
-pub type Snapshot = HashMap<String, EventSnapshot>;
+/// What a sync committed so far: the change rows' ids and the changes, in order.
+#[derive(Default)]
+struct Found {
+    /// The change rows' ids, in the order of `changes`.
+    ids: Vec<i64>,
+    /// The changes recorded.
+    changes: Vec<Change>,
+}
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,109 +115,161 @@ impl Syncer {
     }
 
     /// Syncs `calendar_id`: incremental when a sync token is stored, else a full list (the
-    /// silent baseline when no snapshot exists yet). What `trigger` started it decides how
-    /// the findings are told (a catch-up's as one "while you were away" summary).
+    /// silent baseline when the calendar was never synced). What `trigger` started it
+    /// decides how the findings are told (a catch-up's as one "while you were away"
+    /// summary).
     ///
-    /// `cache` is the caller's copy of the calendar's snapshot: loaded from the store when
-    /// `None`, kept equal to the store after each commit, dropped when a commit fails. The
-    /// worker keeps it between syncs so an incremental sync does not re-read every event
-    /// of a large calendar.
+    /// Google's pages are processed as they arrive: each is classified against the stored
+    /// rows it concerns and committed (snapshots and changes in one transaction) before
+    /// the next is asked for, so memory is bounded by a page, not by the calendar. The
+    /// sync token is stored only with the last page: a sync cut short (a crash, an error)
+    /// starts the listing over next time, and what earlier pages committed is then
+    /// already in the snapshot, so nothing is told twice. The changes are handed to the
+    /// notifier once, at the end (or when the sync fails part-way, for what it found).
     pub async fn sync(
         &self,
         calendar_id: &str,
         trigger: Trigger,
-        cache: &mut Option<Snapshot>,
     ) -> Result<SyncOutcome, SyncError> {
+        let mut found = Found::default();
+        let result = self.list(calendar_id, trigger, &mut found).await;
+        tracing::debug!(
+            calendar = calendar_id,
+            changes = found.changes.len(),
+            ok = result.is_ok(),
+            "sync committed"
+        );
+        let count = found.changes.len();
+        if count > 0 {
+            self.outbox
+                .deliver(&found.ids, &found.changes, trigger)
+                .await;
+        }
+        result.map(|full| SyncOutcome {
+            changes: count,
+            full,
+        })
+    }
+
+    /// The listing, page by page; what it commits is added to `found`. Returns whether it
+    /// was a full listing.
+    async fn list(
+        &self,
+        calendar_id: &str,
+        trigger: Trigger,
+        found: &mut Found,
+    ) -> Result<bool, SyncError> {
         let client = self.client.get()?;
-        let token = self
-            .store
-            .sync_state(calendar_id)?
-            .and_then(|s| s.sync_token);
-        // A stored token means the snapshot is this calendar's state at that token, even
-        // when it holds no event: a full list after a 410 is then diffed, never a baseline.
-        let synced_before = token.is_some();
+        let state = self.store.sync_state(calendar_id)?;
+        let mut token = state.as_ref().and_then(|s| s.sync_token.clone());
+        // A sync state is written with the last page of the first listing: until then
+        // the listing is the silent baseline, also when an earlier one was cut short and
+        // some of its pages are stored. Afterwards a full list (after a 410, or a reset
+        // state) is diffed against the snapshot, never a baseline.
+        let diffed = state.is_some();
         let name = self.calendar_name(calendar_id);
         let calendar = CalendarRef {
             id: calendar_id,
             name: &name,
         };
-        let delta = match token {
-            Some(token) => match client.events_since(calendar_id, &token).await {
-                Ok(delta) => Some(delta),
-                Err(GoogleError::SyncTokenExpired) => {
+        if token.is_none() {
+            self.store.begin_listing(calendar_id)?;
+        }
+        let mut page_token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let full = token.is_none();
+            let page = match client
+                .events_page(calendar_id, token.as_deref(), page_token.as_deref())
+                .await
+            {
+                Ok(page) => page,
+                Err(GoogleError::SyncTokenExpired) if token.is_some() || page_token.is_some() => {
+                    // An expired token, or a listing whose pages expired mid-way: list
+                    // everything again, diffed against what is stored by now.
                     tracing::info!(calendar = %crate::account::log_label(calendar_id), "sync token expired; full resync");
-                    None
+                    token = None;
+                    page_token = None;
+                    self.store.begin_listing(calendar_id)?;
+                    continue;
                 }
                 Err(e) => return Err(e.into()),
-            },
-            None => None,
-        };
-        let known = match cache.take() {
-            Some(known) => known,
-            None => self.store.snapshots(calendar_id)?,
-        };
-        let (classified, next_token, full) = match delta {
-            Some(delta) => (
-                classify::classify_delta(calendar, &known, &delta.events),
-                delta.next_sync_token,
-                false,
-            ),
-            None => {
-                let list = match client.events_full(calendar_id).await {
-                    Ok(list) => list,
-                    Err(e) => {
-                        *cache = Some(known);
-                        return Err(e.into());
-                    }
-                };
-                let classified = if synced_before || !known.is_empty() {
-                    classify::classify_full(calendar, &known, &list.events)
-                } else {
-                    // The first sync: record everything, report nothing.
-                    classify::baseline(calendar.id, &list.events)
-                };
-                (classified, list.next_sync_token, true)
+            };
+            let EventsPage { events, next } = page;
+            let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+            let mut classified = if full && !diffed {
+                // The first sync: record everything, report nothing.
+                classify::baseline(calendar_id, &events)
+            } else {
+                let mut wanted: Vec<&str> = ids.clone();
+                wanted.extend(
+                    events
+                        .iter()
+                        .filter_map(|e| e.recurring_event_id.as_deref()),
+                );
+                let series: Vec<&str> = events
+                    .iter()
+                    .filter(|e| {
+                        e.recurring_event_id.is_none() && e.status.as_deref() == Some("cancelled")
+                    })
+                    .map(|e| e.id.as_str())
+                    .collect();
+                let known = self.store.snapshots_of(calendar_id, &wanted, &series)?;
+                classify::classify_delta(calendar, &known, &events)
+            };
+            if full {
+                self.store.mark_listed(calendar_id, &ids)?;
             }
-        };
-        let Classified {
-            upserts,
-            removed,
-            changes,
-        } = classified;
-        let now = self.clock.now_ms();
-        // On failure the cache stays dropped: the next sync re-reads the store.
-        let ids = self.store.commit(&SyncCommit {
-            calendar_id,
-            upserts: &upserts,
-            removed: &removed,
-            changes: &changes,
-            new_sync_token: Some(&next_token),
-            full_sync_at: full.then_some(now),
-            received_ms: now,
-            trigger,
-        })?;
-        let mut known = known;
-        for id in &removed {
-            known.remove(id);
+            let next_token = match &next {
+                PageNext::Page(next) => {
+                    page_token = Some(next.clone());
+                    None
+                }
+                PageNext::Done(sync_token) => Some(sync_token.as_str()),
+            };
+            if full && next_token.is_some() {
+                // The rows this listing never showed were deleted meanwhile: told after a
+                // 410, dropped silently when a baseline cut short left them behind.
+                let missing = self.store.unlisted_snapshots(calendar_id)?;
+                if diffed {
+                    let gone = classify::classify_missing(calendar, &missing);
+                    classified.removed.extend(gone.removed);
+                    classified.changes.extend(gone.changes);
+                } else {
+                    classified.removed.extend(missing.into_keys());
+                }
+            }
+            let Classified {
+                upserts,
+                removed,
+                changes,
+            } = classified;
+            if next_token.is_some()
+                || !upserts.is_empty()
+                || !removed.is_empty()
+                || !changes.is_empty()
+            {
+                let now = self.clock.now_ms();
+                let ids = self.store.commit(&SyncCommit {
+                    calendar_id,
+                    upserts: &upserts,
+                    removed: &removed,
+                    changes: &changes,
+                    new_sync_token: next_token,
+                    full_sync_at: (full && next_token.is_some()).then_some(now),
+                    received_ms: now,
+                    trigger,
+                })?;
+                found.ids.extend(ids);
+                found.changes.extend(changes);
+            }
+            if next_token.is_some() {
+                if full {
+                    self.store.end_listing(calendar_id)?;
+                }
+                return Ok(full);
+            }
         }
-        for row in upserts {
-            known.insert(row.event_id.clone(), row);
-        }
-        *cache = Some(known);
-        tracing::debug!(
-            calendar = calendar_id,
-            changes = changes.len(),
-            full,
-            "sync committed"
-        );
-        let count = changes.len();
-        if count > 0 {
-            self.outbox.deliver(&ids, &changes, trigger).await;
-        }
-        Ok(SyncOutcome {
-            changes: count,
-            full,
-        })
+        Err(too_many_pages().into())
     }
 
     fn calendar_name(&self, calendar_id: &str) -> String {

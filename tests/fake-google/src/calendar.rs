@@ -214,9 +214,33 @@ async fn events_list(
     let page_size = max_results(&q, EVENTS_DEFAULT_PAGE, EVENTS_MAX_PAGE)?;
     let show_deleted = flag(&q, "showDeleted")?;
     flag(&q, "singleEvents")?;
+    let (page_cap, delay) = {
+        let world = s.world();
+        (world.faults.list_page_cap, world.faults.list_delay)
+    };
+    let page_size = match page_cap {
+        0 => page_size,
+        cap => page_size.min(cap),
+    };
+    let answer = list_page(&s, &calendar_id, &user, &q, page_size, show_deleted);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    answer
+}
+
+/// One page of events.list, decided at once (a slow answer is delayed by the caller).
+fn list_page(
+    s: &Arc<Shared>,
+    calendar_id: &str,
+    user: &str,
+    q: &HashMap<String, String>,
+    page_size: usize,
+    show_deleted: Option<bool>,
+) -> Result<Json<Value>, ApiError> {
     let world = s.world();
     let calendar = world
-        .calendar_of(&calendar_id, &user)
+        .calendar_of(calendar_id, user)
         .map_err(|_| ApiError::not_found())?;
 
     let since = match q.get("syncToken") {
@@ -258,9 +282,10 @@ async fn events_list(
             snapshot: calendar.seq,
             show_deleted: show_deleted.unwrap_or(false),
             after_id: None,
+            after_seq: None,
         },
     };
-    let (items, resume_after) = calendar.page(&cursor, page_size);
+    let (items, next) = calendar.page(&cursor, page_size);
     let mut body = json!({
         "kind": "calendar#events",
         "etag": format!("\"p{}{:04}\"", calendar.updated.timestamp_millis(), calendar.seq % 10_000),
@@ -272,12 +297,8 @@ async fn events_list(
         "defaultReminders": [{"method": "popup", "minutes": 10}],
         "items": items,
     });
-    match resume_after {
-        Some(after_id) => {
-            let next = Cursor {
-                after_id: Some(after_id),
-                ..cursor
-            };
+    match next {
+        Some(next) => {
             body["nextPageToken"] = json!(next.encode());
         }
         None => {

@@ -53,6 +53,13 @@ pub struct Faults {
     /// answers only after this long, like a slow Google; a refusal comes as late.
     #[serde(rename = "watch_delay_ms", with = "millis")]
     pub watch_delay: Duration,
+    /// events.list answers at most this many events a page (0: no cap), as Google may
+    /// return fewer than `maxResults`: many pages out of a small calendar.
+    pub list_page_cap: usize,
+    /// events.list decides at once but answers only after this long, like a slow Google
+    /// on a long listing.
+    #[serde(rename = "list_delay_ms", with = "millis")]
+    pub list_delay: Duration,
     /// The token endpoint decides at once (a refresh is granted, a code spent) but the
     /// answer arrives only after this long, like a slow network.
     #[serde(rename = "token_delay_ms", with = "millis")]

@@ -233,6 +233,10 @@ pub(crate) struct Calendar {
     pub epoch: u64,
     /// Events by id; ordered so pages are stable.
     pub events: BTreeMap<String, StoredEvent>,
+    /// Each event's latest change by its sequence number (seq → event id), so an
+    /// incremental listing walks only the changes after its token instead of scanning
+    /// every event: it costs what it returns.
+    pub changes: BTreeMap<u64, String>,
     /// The user whose calendar list holds it; other users' tokens get 404 for it.
     pub owner: String,
     /// When the calendar or one of its events last changed.
@@ -419,6 +423,7 @@ impl World {
             seq: 0,
             epoch: 0,
             events: BTreeMap::new(),
+            changes: BTreeMap::new(),
             owner: owner.to_string(),
             updated: now,
         });
@@ -573,13 +578,14 @@ impl Calendar {
             );
         }
         self.updated = now;
-        self.events.insert(
-            id,
+        let replaced = self.events.insert(
+            id.clone(),
             StoredEvent {
                 body: event.clone(),
                 seq: self.seq,
             },
         );
+        self.index_change(&id, replaced.map(|e| e.seq), self.seq);
         Ok(event)
     }
 
@@ -606,10 +612,12 @@ impl Calendar {
         object.insert("updated".into(), json!(rfc3339(now)));
         let sequence = object.get("sequence").and_then(Value::as_i64).unwrap_or(0);
         object.insert("sequence".into(), json!(sequence + 1));
-        stored.seq = seq;
+        let previous = std::mem::replace(&mut stored.seq, seq);
+        let body = stored.body.clone();
         self.seq = seq;
         self.updated = now;
-        Ok(stored.body.clone())
+        self.index_change(event_id, Some(previous), seq);
+        Ok(body)
     }
 
     /// Cancels an event (Google keeps it as `status: "cancelled"` so incremental syncs see
@@ -642,17 +650,52 @@ impl Calendar {
                     object.insert("updated".into(), json!(rfc3339(now)));
                     object.insert("etag".into(), json!(etag(now, seq)));
                 }
-                stored.seq = seq;
+                let previous = std::mem::replace(&mut stored.seq, seq);
+                self.index_change(&id, Some(previous), seq);
             }
         }
         self.updated = now;
         Ok(true)
     }
 
+    /// Moves `id`'s entry in the change index from `previous` to `seq`.
+    fn index_change(&mut self, id: &str, previous: Option<u64>, seq: u64) {
+        if let Some(previous) = previous {
+            self.changes.remove(&previous);
+        }
+        self.changes.insert(seq, id.to_string());
+    }
+
     /// One page of events.list. `cursor` says which changes to include and where the
-    /// previous page stopped; the returned id, if any, is where the next page starts.
-    pub fn page(&self, cursor: &Cursor, max_results: usize) -> (Vec<Value>, Option<String>) {
+    /// previous page stopped; the returned cursor, if any, is where the next page starts.
+    ///
+    /// A full listing walks the events by id; an incremental one walks the change index
+    /// from the token's sequence number, so it never touches an unchanged event.
+    pub fn page(&self, cursor: &Cursor, max_results: usize) -> (Vec<Value>, Option<Cursor>) {
         let mut items = Vec::new();
+        if let Some(since) = cursor.since {
+            // Incremental: every change after the token, deletions included.
+            let from = cursor.after_seq.unwrap_or(since).max(since);
+            let mut last_seq = None;
+            for (seq, id) in self
+                .changes
+                .range((std::ops::Bound::Excluded(from), std::ops::Bound::Unbounded))
+            {
+                let Some(stored) = self.events.get(id) else {
+                    continue;
+                };
+                if items.len() == max_results {
+                    let next = Cursor {
+                        after_seq: last_seq,
+                        ..cursor.clone()
+                    };
+                    return (items, Some(next));
+                }
+                items.push(wire_event(&stored.body));
+                last_seq = Some(*seq);
+            }
+            return (items, None);
+        }
         let mut last_id = None;
         let range = match &cursor.after_id {
             Some(after) => self
@@ -662,17 +705,16 @@ impl Calendar {
         };
         for (id, stored) in range {
             let cancelled = stored.body["status"] == "cancelled";
-            let wanted = match cursor.since {
-                // Incremental: every change after the token, deletions included.
-                Some(since) => stored.seq > since,
-                None => !cancelled || cursor.show_deleted,
-            };
-            if !wanted {
+            if cancelled && !cursor.show_deleted {
                 continue;
             }
             if items.len() == max_results {
                 // At least one more matches: the caller needs a next page.
-                return (items, last_id);
+                let next = Cursor {
+                    after_id: last_id,
+                    ..cursor.clone()
+                };
+                return (items, Some(next));
             }
             items.push(wire_event(&stored.body));
             last_id = Some(id.clone());
@@ -694,8 +736,11 @@ pub(crate) struct Cursor {
     pub snapshot: u64,
     /// Full syncs include cancelled events only when asked.
     pub show_deleted: bool,
-    /// The last id already returned.
+    /// The last id already returned (full listings).
     pub after_id: Option<String>,
+    /// The sequence number of the last change already returned (incremental listings).
+    #[serde(default)]
+    pub after_seq: Option<u64>,
 }
 
 impl Cursor {
@@ -870,11 +915,79 @@ mod tests {
             snapshot: calendar.seq,
             show_deleted: true,
             after_id: None,
+            after_seq: None,
         };
         let (items, more) = calendar.page(&cursor, 10);
         assert_eq!((items.len(), more), (1, None));
         assert_eq!(items[0]["summary"], "B");
         assert_eq!(items[0]["sequence"], 1, "Google bumps `sequence` on update");
+    }
+
+    #[test]
+    fn an_incremental_listing_pages_through_only_the_changes_in_their_order() {
+        let now = Utc::now();
+        let mut world = World::new(now);
+        let calendar = world.calendar_mut("primary").expect("primary exists");
+        let ids: Vec<String> = (0..50)
+            .map(|i| {
+                let event = calendar
+                    .insert_event(json!({"summary": format!("E{i}")}), USER_EMAIL, now)
+                    .expect("insert");
+                event["id"].as_str().expect("id").to_string()
+            })
+            .collect();
+        let before = calendar.seq;
+        // Three events change; one of them twice, so it is listed once, as it is now.
+        calendar
+            .update_event(&ids[7], &json!({"summary": "first"}), now)
+            .expect("update");
+        calendar.delete_event(&ids[3], now).expect("delete");
+        calendar
+            .update_event(&ids[40], &json!({"summary": "second"}), now)
+            .expect("update");
+        calendar
+            .update_event(&ids[7], &json!({"summary": "third"}), now)
+            .expect("update");
+        assert_eq!(calendar.changes.len(), 50, "one index entry per event");
+        let mut cursor = Cursor {
+            calendar_id: calendar.id.clone(),
+            epoch: 0,
+            since: Some(before),
+            snapshot: calendar.seq,
+            show_deleted: true,
+            after_id: None,
+            after_seq: None,
+        };
+        let mut listed = Vec::new();
+        loop {
+            let (items, next) = calendar.page(&cursor, 2);
+            assert!(items.len() <= 2, "a page holds at most maxResults");
+            listed.extend(items);
+            match next {
+                Some(next) => cursor = next,
+                None => break,
+            }
+        }
+        let seen: Vec<(&str, &str)> = listed
+            .iter()
+            .map(|e| {
+                (
+                    e["id"].as_str().unwrap_or_default(),
+                    e["summary"]
+                        .as_str()
+                        .unwrap_or(e["status"].as_str().unwrap_or_default()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (ids[3].as_str(), "cancelled"),
+                (ids[40].as_str(), "second"),
+                (ids[7].as_str(), "third"),
+            ],
+            "every change after the token once, oldest first, deletions included"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use url::Url;
 
 use super::errors::{classify, ErrorBody, GoogleError, Verdict};
 use super::retry::RetryPolicy;
-use super::types::{wire, CalendarListEntry, Channel, EventsDelta, WatchRequest};
+use super::types::{
+    wire, CalendarListEntry, Channel, EventsDelta, EventsPage, PageNext, WatchRequest,
+};
 use super::TokenSource;
 
 /// What Google says when it cannot read a sync token (a 400, not the 410 of an expired one).
@@ -20,7 +22,7 @@ const MAX_EVENTS_PAGE: u32 = 2500;
 /// Google's largest `maxResults` for `calendarList.list`.
 const MAX_CALENDAR_LIST_PAGE: u32 = 250;
 /// A list that has not ended after this many pages is a loop, not a calendar.
-const MAX_PAGES: usize = 10_000;
+pub(crate) const MAX_PAGES: usize = 10_000;
 /// Connecting to Google takes well under this unless the network is down.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bounds one request, including reading a full 2500-event page.
@@ -179,6 +181,57 @@ impl CalendarClient {
             }
             other => other,
         }
+    }
+
+    /// One page of a listing, so a sync can process each as it arrives instead of holding
+    /// the whole calendar: a full listing without `sync_token`, an incremental one with it;
+    /// `page_token` is the previous page's [`PageNext::Page`].
+    ///
+    /// A sync token Google cannot read answers [`GoogleError::SyncTokenExpired`], as in
+    /// [`Self::events_since`]; so does a listing whose pages expired mid-way (Google's 410).
+    pub async fn events_page(
+        &self,
+        calendar_id: &str,
+        sync_token: Option<&str>,
+        page_token: Option<&str>,
+    ) -> Result<EventsPage, GoogleError> {
+        let params = events_params(self.page_size(MAX_EVENTS_PAGE));
+        let mut url = self.url(&["calendars", calendar_id, "events"]);
+        {
+            let mut query = url.query_pairs_mut();
+            for (name, value) in &params {
+                query.append_pair(name, value);
+            }
+            if let Some(token) = sync_token {
+                query.append_pair("syncToken", token);
+            }
+            if let Some(token) = page_token {
+                query.append_pair("pageToken", token);
+            }
+        }
+        let page: wire::EventsPage = match self.get_json(url).await {
+            Err(GoogleError::BadRequest { message })
+                if sync_token.is_some() && message.contains(INVALID_SYNC_TOKEN) =>
+            {
+                tracing::info!(calendar = calendar_id, %message, "Google cannot read the sync token");
+                return Err(GoogleError::SyncTokenExpired);
+            }
+            other => other?,
+        };
+        // Google puts the sync token on the last page only, never with a page token.
+        let next = match (page.next_page_token, page.next_sync_token) {
+            (Some(next), _) if !next.is_empty() => PageNext::Page(next),
+            (_, Some(next_sync_token)) => PageNext::Done(next_sync_token),
+            (_, None) => {
+                return Err(GoogleError::Decode(
+                    "the last page of events carried no sync token".into(),
+                ))
+            }
+        };
+        Ok(EventsPage {
+            events: page.items,
+            next,
+        })
     }
 
     /// Opens a push channel on the calendar's events.
@@ -406,7 +459,7 @@ fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, GoogleError> {
     serde_json::from_slice(body).map_err(|e| GoogleError::Decode(e.to_string()))
 }
 
-fn too_many_pages() -> GoogleError {
+pub(crate) fn too_many_pages() -> GoogleError {
     GoogleError::Decode(format!(
         "Google kept returning more pages after {MAX_PAGES}"
     ))

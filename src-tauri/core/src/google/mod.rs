@@ -12,10 +12,12 @@ mod retry;
 mod types;
 
 pub use client::CalendarClient;
+pub(crate) use client::{too_many_pages, MAX_PAGES};
 pub use errors::{CallbackRejection, GoogleError};
 pub use retry::RetryPolicy;
 pub use types::{
-    Attendee, CalendarListEntry, Channel, Event, EventDateTime, EventsDelta, Person, WatchRequest,
+    Attendee, CalendarListEntry, Channel, Event, EventDateTime, EventsDelta, EventsPage, PageNext,
+    Person, WatchRequest,
 };
 
 use std::sync::{Arc, RwLock};

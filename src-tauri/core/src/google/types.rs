@@ -241,6 +241,25 @@ pub struct EventsDelta {
     pub next_sync_token: String,
 }
 
+/// One page of a full or incremental `events.list`, as the sync consumes it: the events,
+/// then either where the next page starts or, on the last page, the next sync token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventsPage {
+    /// This page's events, in Google's order; deletions appear as `cancelled`.
+    pub events: Vec<Event>,
+    /// What follows this page.
+    pub next: PageNext,
+}
+
+/// What follows a page of `events.list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageNext {
+    /// More pages: ask again with this page token.
+    Page(String),
+    /// The last page: the token for the next incremental sync.
+    Done(String),
+}
+
 /// What to ask of `events.watch`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchRequest {

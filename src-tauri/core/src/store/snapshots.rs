@@ -92,14 +92,28 @@ impl Store {
         &self,
         calendar_id: &str,
     ) -> Result<HashMap<String, EventSnapshot>, StoreError> {
+        self.snapshots_matching(calendar_id, "", &[])
+    }
+
+    /// The calendar's snapshots that also match `and_sql` (a condition starting with
+    /// `AND`, its parameters numbered from `?2`), by event id: a sync reads only the rows
+    /// a page of Google's events concerns.
+    pub(super) fn snapshots_matching(
+        &self,
+        calendar_id: &str,
+        and_sql: &str,
+        extra: &[&dyn rusqlite::ToSql],
+    ) -> Result<HashMap<String, EventSnapshot>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT calendar_id, event_id, summary, start_time, end_time, all_day, location,
                     description, status, self_response, recurring_event_id, original_start,
                     html_link, recurrence, people, meeting_link
-             FROM snapshots WHERE calendar_id = ?1",
-        )?;
-        let rows = stmt.query_map(params![calendar_id], |r| {
+             FROM snapshots WHERE calendar_id = ?1 {and_sql}"
+        ))?;
+        let mut bound: Vec<&dyn rusqlite::ToSql> = vec![&calendar_id];
+        bound.extend_from_slice(extra);
+        let rows = stmt.query_map(bound.as_slice(), |r| {
             Ok((
                 (
                     r.get::<_, String>(0)?,

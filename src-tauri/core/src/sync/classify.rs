@@ -176,6 +176,35 @@ pub fn classify_full(
     work.finish()
 }
 
+/// The end of a full listing that was streamed page by page: `missing` are the stored rows
+/// the listing never showed, so the events were deleted meanwhile. Told as cancelled (an
+/// instance of a series that went too is covered by the series' notice), and forgotten.
+pub fn classify_missing(
+    calendar: CalendarRef<'_>,
+    missing: &HashMap<String, EventSnapshot>,
+) -> Classified {
+    let mut rows: Vec<&EventSnapshot> = missing.values().collect();
+    // HashMap order is random; report in time order so the wording reads naturally.
+    rows.sort_by(|a, b| {
+        a.start
+            .encode()
+            .cmp(&b.start.encode())
+            .then(a.event_id.cmp(&b.event_id))
+    });
+    let mut out = Classified::default();
+    for snap in rows {
+        let parent_gone = snap
+            .recurring_event_id
+            .as_deref()
+            .is_some_and(|p| missing.contains_key(p));
+        if snap.status != CANCELLED && !parent_gone {
+            out.changes.push(cancelled_change(calendar, snap));
+        }
+        out.removed.push(snap.event_id.clone());
+    }
+    out
+}
+
 /// The first sync of a calendar: record everything, report nothing.
 pub fn baseline(calendar_id: &str, events: &[Event]) -> Classified {
     let mut rows: HashMap<String, EventSnapshot> = HashMap::new();

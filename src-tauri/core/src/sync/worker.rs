@@ -1,6 +1,8 @@
-//! The per-calendar sync worker: notifications that arrive while a sync is queued or
-//! running coalesce, so a burst of any size costs one sync plus at most one follow-up;
-//! a slow backstop timer catches what Google never delivered.
+//! The per-calendar sync worker: coalescing on the leading and trailing edge. The first
+//! notification after a quiet spell syncs at once (a lone change costs no wait); those
+//! that arrive while a sync runs or within the coalescing window after it are gathered
+//! into one trailing sync at the window's end, so a burst costs about one sync per
+//! window. A slow backstop timer catches what Google never delivered.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,7 +19,8 @@ use crate::trigger::Trigger;
 /// The timings a worker follows; changed at run time through a `watch` channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkerTimings {
-    /// How long to wait after the first notification of a burst before syncing.
+    /// After a sync, how long notifications are gathered into one trailing sync; the
+    /// first notification after a quiet spell of this long syncs at once.
     pub coalesce_window: Duration,
     /// Sync anyway after this long without one; zero turns the backstop off.
     pub backstop_interval: Duration,
@@ -34,7 +37,7 @@ type Waiter = oneshot::Sender<Result<SyncOutcome, SyncError>>;
 struct Requests {
     /// A push notification arrived.
     notified: bool,
-    /// Sync without waiting for the coalescing window.
+    /// Sync at once, even within the coalescing window after the last sync.
     immediate: bool,
     /// What asked for the next sync, if anything did yet.
     trigger: Option<Trigger>,
@@ -44,7 +47,8 @@ struct Requests {
 
 /// What the worker task and its handle share.
 struct Shared {
-    /// Wakes the task; `notify_one` keeps at most one permit, which is the coalescing.
+    /// Wakes the task to look at `requests` again; `notify_one` keeps at most one permit,
+    /// so a burst of requests costs one look.
     wake: Notify,
     /// The requests the next sync will serve.
     requests: Mutex<Requests>,
@@ -161,51 +165,51 @@ async fn run(
     cancel: CancellationToken,
 ) {
     let mut last_sync = Instant::now();
+    // When the last sync ended; `None` until one has run, so the first notification after
+    // start is a leading edge too.
+    let mut last_end: Option<Instant> = None;
     let mut retry: Option<(Instant, Duration)> = None;
-    // This worker is the only one syncing its calendar, so it can keep the snapshot.
-    let mut snapshot = None;
     loop {
         let current = *timings.borrow_and_update();
+        let (notified, immediate) = {
+            let r = shared.requests();
+            (r.notified, r.immediate || !r.waiters.is_empty())
+        };
+        let now = Instant::now();
+        // Leading and trailing edge: a notification after a quiet spell syncs at once;
+        // one that arrives during a sync or within the window after it waits for the
+        // window's end, gathered with the rest of its burst into one trailing sync.
+        let trailing_at = last_end.map(|end| end + current.coalesce_window);
         let backstop_at =
             (!current.backstop_interval.is_zero()).then(|| last_sync + current.backstop_interval);
-        let wake_at = match (backstop_at, retry.map(|(at, _)| at)) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        let timer = async {
-            match wake_at {
-                Some(at) => tokio::time::sleep_until(at).await,
-                None => std::future::pending().await,
-            }
-        };
-        let timed_out = tokio::select! {
-            () = cancel.cancelled() => return,
-            () = shared.wake.notified() => false,
-            () = timer => true,
-            changed = timings.changed() => {
-                if changed.is_err() {
-                    return;
+        let retry_at = retry.map(|(at, _)| at);
+        let due = immediate
+            || (notified && trailing_at.is_none_or(|at| at <= now))
+            || backstop_at.is_some_and(|at| at <= now)
+            || retry_at.is_some_and(|at| at <= now);
+        if !due {
+            let wake_at = [trailing_at.filter(|_| notified), backstop_at, retry_at]
+                .into_iter()
+                .flatten()
+                .min();
+            let timer = async {
+                match wake_at {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
                 }
-                continue;
-            }
-        };
-        let (wanted, immediate) = {
-            let r = shared.requests();
-            (
-                r.notified || r.immediate || !r.waiters.is_empty(),
-                r.immediate,
-            )
-        };
-        if !wanted && !timed_out {
-            // A stale permit from a notification the previous sync already covered.
-            continue;
-        }
-        if !immediate && !current.coalesce_window.is_zero() {
-            // Let the rest of the burst arrive; it is covered by the sync below.
+            };
             tokio::select! {
                 () = cancel.cancelled() => return,
-                () = tokio::time::sleep(current.coalesce_window) => {}
+                // A new request, or a stale permit: either way, look again.
+                () = shared.wake.notified() => {}
+                () = timer => {}
+                changed = timings.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                }
             }
+            continue;
         }
         let (trigger, waiters) = {
             let mut r = shared.requests();
@@ -218,12 +222,13 @@ async fn run(
             (taken.trigger.unwrap_or(timer), taken.waiters)
         };
         // Notifications from here on may be about changes this sync does not see: they
-        // set `notified` again and earn one follow-up.
+        // set `notified` again and earn one trailing sync.
         let result = tokio::select! {
             () = cancel.cancelled() => return,
-            result = syncer.sync(&calendar_id, trigger, &mut snapshot) => result,
+            result = syncer.sync(&calendar_id, trigger) => result,
         };
         last_sync = Instant::now();
+        last_end = Some(last_sync);
         match &result {
             Ok(_) => retry = None,
             Err(e) => {

@@ -39,5 +39,7 @@ mod store_catalog;
 mod store_schema;
 mod store_sync;
 mod sync_changes;
+mod sync_coalescing;
 mod sync_deliveries;
 mod sync_recurrence;
+mod sync_streaming;
