@@ -89,6 +89,9 @@ struct Round {
     faults: RoundFaults,
 }
 
+/// One change a person hears of: the event, what happened, the fields named.
+type Heard = (String, ChangeKind, Vec<Field>);
+
 /// What a person can see of an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Visible {
@@ -123,7 +126,7 @@ struct Model {
     /// Ids in creation order, to diff deterministically.
     created: Vec<String>,
     /// Expected changes: (event id, kind, fields).
-    expected: Vec<(String, ChangeKind, Vec<Field>)>,
+    expected: Vec<Heard>,
     generation: u32,
 }
 
@@ -408,7 +411,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn faults() -> impl Strategy<Value = RoundFaults> {
-    let sometimes = |p: f64| proptest::bool::weighted(p);
+    use proptest::bool::weighted as sometimes;
     (
         sometimes(0.2),
         sometimes(0.2),
@@ -445,7 +448,7 @@ fn rounds() -> impl Strategy<Value = Vec<Round>> {
 
 /// The events and kinds the engine recorded, and how many changes were shown.
 struct Outcome {
-    recorded: Vec<(String, ChangeKind, Vec<Field>)>,
+    recorded: Vec<Heard>,
     undelivered: usize,
     shown: usize,
 }
@@ -523,14 +526,8 @@ async fn play(rounds: &[Round]) -> (Model, Outcome) {
     (model, outcome)
 }
 
-fn sorted(mut v: Vec<(String, ChangeKind, Vec<Field>)>) -> Vec<(String, ChangeKind, Vec<Field>)> {
-    v.sort_by(|a, b| {
-        (&a.0, format!("{:?}", a.1), format!("{:?}", a.2)).cmp(&(
-            &b.0,
-            format!("{:?}", b.1),
-            format!("{:?}", b.2),
-        ))
-    });
+fn sorted(mut v: Vec<Heard>) -> Vec<Heard> {
+    v.sort_by_key(|(id, kind, fields)| (id.clone(), format!("{kind:?}"), format!("{fields:?}")));
     v
 }
 
