@@ -5,7 +5,7 @@ CARGO ?= cargo
 TAURI ?= ui/node_modules/.bin/tauri
 
 .PHONY: run test deps ui fmt-check lint test-rust test-ui bench sandbox icons audit \
-	package package-test check-windows
+	package package-test check-windows soak fuzz
 
 # Where cargo builds; the packages land in $(TARGET_DIR)/packages/.
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
@@ -80,6 +80,30 @@ check-windows: deps ui
 bench: deps ui
 	$(CARGO) bench -p calwatch-core
 	$(CARGO) bench -p fake-google --bench incremental
+
+## The model-based test of the change history (core tests/it/model_history.rs) with many
+## more runs than `make test` gives it, from a fresh seed each time (printed, so a failure
+## can be repeated with MODEL_SEED=…).
+SOAK_CASES ?= 2000
+soak:
+	MODEL_CASES=$(SOAK_CASES) MODEL_SEED=$${MODEL_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')} \
+	  $(CARGO) test -p calwatch-core --test it model_history -- --nocapture
+
+## Each fuzz target in fuzz/ for FUZZ_SECONDS. cargo-fuzz (`cargo install cargo-fuzz`) needs
+## nightly-only compiler flags (sanitizers, coverage instrumentation); where only the stable
+## toolchain is installed, RUSTC_BOOTSTRAP=1 lets stable accept them. New inputs go to a
+## scratch folder: the corpus kept in fuzz/corpus/ stays small; crashes land in
+## fuzz/artifacts/. -rss_limit_mb/-malloc_limit_mb make an unbounded allocation a failure.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= receiver_headers google_json rrule settings_json client_secret
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  scratch=$$(mktemp -d) && \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --fuzz-dir fuzz --target-dir $(abspath $(TARGET_DIR))/fuzz \
+	    $$t $$scratch fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
+	    -rss_limit_mb=1024 -malloc_limit_mb=256 -print_final_stats=1 || exit 1; \
+	  rm -rf $$scratch; \
+	done
 
 ## Dependencies: known vulnerabilities, licenses, bans, sources (deny.toml). Needs
 ## cargo-deny (`cargo install cargo-deny --locked`); advisories need the RustSec database

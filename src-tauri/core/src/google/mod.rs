@@ -4,10 +4,13 @@
 //! - `types`: the Calendar resources CalWatch reads ([`Event`], [`CalendarListEntry`], [`Channel`]…).
 //! - `errors`: [`GoogleError`] and how Google's JSON error bodies map onto it.
 //! - `retry`: [`RetryPolicy`], backoff with full jitter.
+//! - `fuzzing` (feature `fuzzing` only): the decoding and error mapping, for `fuzz/`.
 //! - this file: [`TokenSource`], and [`ClientCell`], the signed-in account's client.
 
 mod client;
 mod errors;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod retry;
 mod types;
 

@@ -380,10 +380,13 @@ impl<'a> Work<'a> {
             Some(_) => {}
             None => {
                 // One occurrence of a known series deleted: Google sends only the instance id,
-                // the series id and the original start. Say which occurrence went.
+                // the series id and the original start. Say which occurrence went. Only of a
+                // series known before this sync: one created since had the occurrence gone
+                // before anyone was told it existed (its notice is "added", nothing more).
                 if let Some(parent) = event
                     .recurring_event_id
                     .as_deref()
+                    .filter(|p| self.known.get(*p).is_some_and(|k| k.status != CANCELLED))
                     .and_then(|p| self.current(p))
                     .filter(|p| p.status != CANCELLED)
                     .cloned()

@@ -28,6 +28,7 @@ mod hardening_files;
 mod hardening_privacy;
 mod hardening_receiver;
 mod hardening_sign_in;
+mod model_history;
 mod module_graph;
 mod receiver_deliveries;
 mod receiver_fake_google;
