@@ -128,12 +128,18 @@ async fn run(window: Duration, samples: usize) {
             );
         }
         let label = format!("calendar with {size} other events");
-        measure(&bench, &control, &calendar, &label, &arrived, window, samples).await;
+        measure(
+            &bench, &control, &calendar, &label, &arrived, window, samples,
+        )
+        .await;
     }
     let rules = add_twenty_rules(&bench, &control).await;
     let label = format!("calendar with 0 other events, {rules} noise rules active");
     let calendar = control.user_email();
-    measure(&bench, &control, &calendar, &label, &arrived, window, samples).await;
+    measure(
+        &bench, &control, &calendar, &label, &arrived, window, samples,
+    )
+    .await;
     bench.engine.shutdown().await;
 }
 
