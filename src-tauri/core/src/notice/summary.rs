@@ -43,6 +43,14 @@ pub enum Notice {
 const SUMMARY_EXAMPLES: usize = 3;
 
 impl Notice {
+    /// How many changes this notice tells (a summary or a digest counts all of its own).
+    pub fn change_count(&self) -> usize {
+        match self {
+            Notice::Single(_) => 1,
+            Notice::Summary { count, .. } | Notice::Digest { count, .. } => *count,
+        }
+    }
+
     /// The toast's title.
     pub fn headline(&self) -> String {
         match self {

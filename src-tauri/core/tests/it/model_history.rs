@@ -469,13 +469,7 @@ async fn settle(h: &Harness) {
 }
 
 fn shown(notices: &[Notice]) -> usize {
-    notices
-        .iter()
-        .map(|n| match n {
-            Notice::Single(_) => 1,
-            Notice::Summary { count, .. } => *count,
-        })
-        .sum()
+    notices.iter().map(Notice::change_count).sum()
 }
 
 async fn play(rounds: &[Round]) -> (Model, Outcome) {

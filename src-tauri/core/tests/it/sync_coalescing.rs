@@ -19,13 +19,7 @@ fn default_window(config: &mut Config) {
 
 /// How many changes some notices tell (a summary counts all of its changes).
 fn told(notices: &[Notice]) -> usize {
-    notices
-        .iter()
-        .map(|n| match n {
-            Notice::Single(_) => 1,
-            Notice::Summary { count, .. } => *count,
-        })
-        .sum()
+    notices.iter().map(Notice::change_count).sum()
 }
 
 /// Starts watching and lets the baseline and its notifications pass, then stays quiet

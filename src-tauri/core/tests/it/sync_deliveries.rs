@@ -357,14 +357,6 @@ async fn dropped_notifications_are_caught_by_the_backstop() {
         );
     }
     assert_eq!(history.len(), titles.len(), "each change reported once");
-    let told: usize = h
-        .notifier
-        .notices()
-        .iter()
-        .map(|n| match n {
-            Notice::Single(_) => 1,
-            Notice::Summary { count, .. } | Notice::Digest { count, .. } => *count,
-        })
-        .sum();
+    let told: usize = h.notifier.notices().iter().map(Notice::change_count).sum();
     assert_eq!(told, titles.len(), "every change reached the notifier once");
 }

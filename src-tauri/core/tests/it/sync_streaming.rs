@@ -84,13 +84,7 @@ fn recorded(h: &Harness) -> Vec<(ChangeKind, String)> {
 
 /// How many changes some notices tell (a summary counts all of its changes).
 fn told(notices: &[Notice]) -> usize {
-    notices
-        .iter()
-        .map(|n| match n {
-            Notice::Single(_) => 1,
-            Notice::Summary { count, .. } => *count,
-        })
-        .sum()
+    notices.iter().map(Notice::change_count).sum()
 }
 
 /// What both tests expect in the end.
