@@ -49,6 +49,9 @@ async fn a_person_mutes_a_calendar_joins_a_meeting_and_pauses_for_an_hour() -> a
         ("TZ".into(), "UTC".into()),
     ]);
     let app = App::launch("noise", &env).await?;
+    // The client secret from the environment is imported at start: sign-in needs it.
+    app.wait_text("client-id", "calwatch-test.apps.googleusercontent.com")
+        .await?;
     app.click("sign-in").await?;
     app.wait_text("account-email", &control.user_email())
         .await?;

@@ -14,6 +14,10 @@ use e2e::{
 use fake_google::{ChannelState, Control, FakeGoogle, Options, WORK_CALENDAR};
 use serde_json::json;
 
+/// One of these tests at a time: each runs a window, a tunnel and fake-google, and five at
+/// once on two cores starve each other's windows of the time their clicks need.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The app's environment: fake-google's endpoints and client, the stand-ins first on PATH.
 fn env(fake: &FakeGoogle, dir: &Path, tools: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let secret = dir.join("client_secret_desktop.json");
@@ -41,6 +45,9 @@ fn env(fake: &FakeGoogle, dir: &Path, tools: &Path) -> anyhow::Result<Vec<(Strin
 /// Signs in, gets a public address from the cloudflared stand-in (Test runs by itself and
 /// passes), watches Work; returns how long the address took to pass its Test.
 async fn set_up_through_the_tunnel(app: &App, control: &Control) -> anyhow::Result<Duration> {
+    // The client secret from the environment is imported at start: sign-in needs it.
+    app.wait_text("client-id", "calwatch-test.apps.googleusercontent.com")
+        .await?;
     app.click("sign-in").await?;
     app.wait_text("account-email", &control.user_email())
         .await?;
@@ -108,6 +115,7 @@ async fn tunnel_url(app: &App) -> anyhow::Result<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_public_address_from_cloudflared_carries_a_change_to_a_toast_and_ends_with_calwatch(
 ) -> anyhow::Result<()> {
+    let _one = ONE_AT_A_TIME.lock().await;
     e2e::require_desktop_session()?;
     let toasts = NotifyLog::from_env()?;
     let fake = FakeGoogle::start(Options {
@@ -164,6 +172,7 @@ async fn a_public_address_from_cloudflared_carries_a_change_to_a_toast_and_ends_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_tunnel_moves_the_channel_and_a_change_made_meanwhile_is_told_once(
 ) -> anyhow::Result<()> {
+    let _one = ONE_AT_A_TIME.lock().await;
     e2e::require_desktop_session()?;
     let toasts = NotifyLog::from_env()?;
     let fake = FakeGoogle::start(Options {
@@ -258,6 +267,7 @@ fn short_push_timings(dir: &Path) -> anyhow::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn push_down_is_said_and_changes_still_arrive_until_forwarding_resumes() -> anyhow::Result<()>
 {
+    let _one = ONE_AT_A_TIME.lock().await;
     e2e::require_desktop_session()?;
     let toasts = NotifyLog::from_env()?;
     let fake = FakeGoogle::start(Options {
@@ -323,6 +333,7 @@ async fn push_down_is_said_and_changes_still_arrive_until_forwarding_resumes() -
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unauthorized_watch_is_explained_and_the_pasted_file_verifies_the_tunnel_s_domain(
 ) -> anyhow::Result<()> {
+    let _one = ONE_AT_A_TIME.lock().await;
     e2e::require_desktop_session()?;
     let fake = FakeGoogle::start(Options {
         allow_http: true,
@@ -335,6 +346,9 @@ async fn an_unauthorized_watch_is_explained_and_the_pasted_file_verifies_the_tun
     let dir = tempfile::tempdir()?;
     let tools = tunnel_tools_dir(dir.path(), &["cloudflared"])?;
     let app = App::launch("tunnel-verify", &env(&fake, dir.path(), &tools)?).await?;
+    // The client secret from the environment is imported at start: sign-in needs it.
+    app.wait_text("client-id", "calwatch-test.apps.googleusercontent.com")
+        .await?;
     app.click("sign-in").await?;
     app.wait_text("account-email", &control.user_email())
         .await?;
@@ -425,6 +439,7 @@ async fn an_unauthorized_watch_is_explained_and_the_pasted_file_verifies_the_tun
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tunnel_chosen_before_starts_again_with_calwatch() -> anyhow::Result<()> {
+    let _one = ONE_AT_A_TIME.lock().await;
     e2e::require_desktop_session()?;
     let fake = FakeGoogle::start(Options {
         allow_http: true,
@@ -437,6 +452,9 @@ async fn the_tunnel_chosen_before_starts_again_with_calwatch() -> anyhow::Result
     let tools = tunnel_tools_dir(dir.path(), &["cloudflared"])?;
     let env = env(&fake, dir.path(), &tools)?;
     let app = App::launch("tunnel-again", &env).await?;
+    // The client secret from the environment is imported at start: sign-in needs it.
+    app.wait_text("client-id", "calwatch-test.apps.googleusercontent.com")
+        .await?;
     app.click("sign-in").await?;
     app.wait_text("account-email", &control.user_email())
         .await?;
