@@ -102,6 +102,17 @@ fn tunnel_pid(app_pid: u32) -> Option<u32> {
         .map(|(pid, _)| pid)
 }
 
+/// fake-google with its sample calendars, delivering over plain http (the stand-in
+/// tunnel's "public" address is loopback).
+async fn seeded_google() -> anyhow::Result<FakeGoogle> {
+    FakeGoogle::start(Options {
+        allow_http: true,
+        seed: true,
+        ..Options::default()
+    })
+    .await
+}
+
 /// The callback URL the window shows as the tunnel's.
 async fn tunnel_url(app: &App) -> anyhow::Result<String> {
     app.click("nav-setup").await?;
@@ -118,12 +129,7 @@ async fn a_public_address_from_cloudflared_carries_a_change_to_a_toast_and_ends_
     let _one = ONE_AT_A_TIME.lock().await;
     e2e::require_desktop_session()?;
     let toasts = NotifyLog::from_env()?;
-    let fake = FakeGoogle::start(Options {
-        allow_http: true,
-        seed: true,
-        ..Options::default()
-    })
-    .await?;
+    let fake = seeded_google().await?;
     let control = fake.control();
     let dir = tempfile::tempdir()?;
     let tools = tunnel_tools_dir(dir.path(), &["cloudflared"])?;
@@ -175,12 +181,7 @@ async fn a_restarted_tunnel_moves_the_channel_and_a_change_made_meanwhile_is_tol
     let _one = ONE_AT_A_TIME.lock().await;
     e2e::require_desktop_session()?;
     let toasts = NotifyLog::from_env()?;
-    let fake = FakeGoogle::start(Options {
-        allow_http: true,
-        seed: true,
-        ..Options::default()
-    })
-    .await?;
+    let fake = seeded_google().await?;
     let control = fake.control();
     let dir = tempfile::tempdir()?;
     let tools = tunnel_tools_dir(dir.path(), &["cloudflared"])?;
@@ -270,12 +271,7 @@ async fn push_down_is_said_and_changes_still_arrive_until_forwarding_resumes() -
     let _one = ONE_AT_A_TIME.lock().await;
     e2e::require_desktop_session()?;
     let toasts = NotifyLog::from_env()?;
-    let fake = FakeGoogle::start(Options {
-        allow_http: true,
-        seed: true,
-        ..Options::default()
-    })
-    .await?;
+    let fake = seeded_google().await?;
     let control = fake.control();
     let dir = tempfile::tempdir()?;
     short_push_timings(dir.path())?;
@@ -441,12 +437,7 @@ async fn an_unauthorized_watch_is_explained_and_the_pasted_file_verifies_the_tun
 async fn the_tunnel_chosen_before_starts_again_with_calwatch() -> anyhow::Result<()> {
     let _one = ONE_AT_A_TIME.lock().await;
     e2e::require_desktop_session()?;
-    let fake = FakeGoogle::start(Options {
-        allow_http: true,
-        seed: true,
-        ..Options::default()
-    })
-    .await?;
+    let fake = seeded_google().await?;
     let control = fake.control();
     let dir = tempfile::tempdir()?;
     let tools = tunnel_tools_dir(dir.path(), &["cloudflared"])?;
