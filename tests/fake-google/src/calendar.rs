@@ -1,5 +1,6 @@
-//! The Calendar v3 routes CalWatch calls: calendarList.list, events.list (full and
-//! incremental sync), events.watch and channels.stop. Every route needs a bearer token
+//! The Calendar v3 routes CalWatch calls: calendarList.list (full and incremental sync),
+//! calendarList.watch, events.list (full and incremental sync), events.watch and
+//! channels.stop. Every route needs a bearer token
 //! this fake issued, then passes through the rate-limit / outage faults.
 
 use std::collections::HashMap;
@@ -10,14 +11,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+use crate::calendar_list::{ListCursor, ListEntry, ListSyncToken};
 use crate::delivery::{self, ResourceState};
 use crate::errors::ApiError;
-use crate::state::{rfc3339, Channel, ChannelInfo, ChannelState, Cursor, Shared, Stats, SyncToken};
+use crate::state::{
+    rfc3339, Calendar, Channel, ChannelInfo, ChannelState, Cursor, Shared, Stats, SyncToken,
+};
 
 /// events.list page size when the client does not say.
 const EVENTS_DEFAULT_PAGE: usize = 250;
@@ -48,6 +50,10 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/calendar/v3/users/me/calendarList", get(calendar_list))
         .route(
+            "/calendar/v3/users/me/calendarList/watch",
+            post(calendar_list_watch),
+        )
+        .route(
             "/calendar/v3/calendars/{calendar_id}/events",
             get(events_list),
         )
@@ -64,7 +70,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
 fn gate(
     s: &Shared,
     headers: &HeaderMap,
-    count: impl FnOnce(&mut Stats),
+    count: impl FnOnce(&mut Stats, &str),
 ) -> Result<String, ApiError> {
     let token = headers
         .get(header::AUTHORIZATION)
@@ -79,7 +85,7 @@ fn gate(
     let user = world
         .access_token_user(token, now_ms)
         .ok_or_else(ApiError::invalid_credentials)?;
-    count(&mut world.stats);
+    count(&mut world.stats, &user);
     let faults = &mut world.faults;
     if faults.rate_limit_next > 0 {
         faults.rate_limit_next -= 1;
@@ -121,76 +127,153 @@ fn flag(q: &HashMap<String, String>, name: &str) -> Result<Option<bool>, ApiErro
     }
 }
 
-/// GET /users/me/calendarList.
+/// GET /users/me/calendarList: full listing (pages, then a sync token) or incremental
+/// (entries changed since the token, removed ones as `deleted: true`).
 async fn calendar_list(
     State(s): State<Arc<Shared>>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = gate(&s, &headers, |stats| stats.calendar_list_calls += 1)?;
+    let incremental = q.contains_key("syncToken");
+    let user = gate(&s, &headers, |stats, user| {
+        stats.calendar_list_calls += 1;
+        *stats
+            .calendar_list_calls_by_user
+            .entry(user.to_string())
+            .or_default() += 1;
+        if incremental {
+            stats.calendar_list_sync_calls += 1;
+        }
+    })?;
     let page_size = max_results(&q, LIST_DEFAULT_PAGE, LIST_MAX_PAGE)?;
-    let offset = match q.get("pageToken") {
-        None => 0,
-        Some(token) => {
-            decode_offset(token).ok_or_else(|| ApiError::invalid("Invalid page token value."))?
+    let show_deleted = flag(&q, "showDeleted")?;
+    let show_hidden = flag(&q, "showHidden")?;
+    let min_access_role = q.get("minAccessRole").cloned();
+    if let Some(role) = &min_access_role {
+        if !crate::calendar_list::known_role(role) {
+            return Err(ApiError::invalid(format!(
+                "Invalid value '{role}' for minAccessRole."
+            )));
+        }
+    }
+    let world = s.world();
+    let list = world.lists.get(&user).ok_or_else(ApiError::not_found)?;
+    let since = match q.get("syncToken") {
+        None => None,
+        Some(raw) => {
+            if min_access_role.is_some() {
+                return Err(ApiError::invalid(
+                    "The parameter minAccessRole cannot be used together with syncToken.",
+                ));
+            }
+            let token = ListSyncToken::decode(raw)
+                .filter(|t| t.user == user)
+                .ok_or_else(|| ApiError::invalid("Invalid sync token value."))?;
+            if token.epoch != list.epoch || token.seq > list.seq {
+                return Err(ApiError::full_sync_required());
+            }
+            Some(token.seq)
         }
     };
-    let world = s.world();
-    // Each user sees only their own list.
-    let list: Vec<_> = world.calendars.iter().filter(|c| c.owner == user).collect();
-    let items: Vec<Value> = list
-        .iter()
-        .skip(offset)
-        .take(page_size)
-        .map(|c| {
-            let primary = c.id == user;
-            let mut entry = json!({
-                "kind": "calendar#calendarListEntry",
-                "etag": format!("\"{}\"", c.updated.timestamp_millis()),
-                "id": c.id,
-                "summary": c.summary,
-                "timeZone": c.time_zone,
-                "colorId": c.color_id,
-                "backgroundColor": c.background_color,
-                "foregroundColor": "#000000",
-                "selected": true,
-                "accessRole": c.access_role,
-                "defaultReminders": if primary { json!([{"method": "popup", "minutes": 10}]) } else { json!([]) },
-                "conferenceProperties": {"allowedConferenceSolutionTypes": ["hangoutsMeet"]},
-            });
-            if primary {
-                entry["primary"] = json!(true);
-                entry["notificationSettings"] = json!({"notifications": [
-                    {"type": "eventCreation", "method": "email"},
-                    {"type": "eventChange", "method": "email"},
-                ]});
+    let cursor = match q.get("pageToken") {
+        Some(raw) => {
+            let cursor = ListCursor::decode(raw)
+                .filter(|c| c.user == user)
+                .ok_or_else(|| ApiError::invalid("Invalid page token value."))?;
+            if cursor.epoch != list.epoch {
+                return Err(ApiError::full_sync_required());
             }
-            entry
+            cursor
+        }
+        // A sync token implies showDeleted and showHidden, as on Google: the holder must
+        // learn of every entry that left or was hidden.
+        None => ListCursor {
+            user: user.clone(),
+            epoch: list.epoch,
+            since,
+            snapshot: list.seq,
+            show_deleted: since.is_some() || show_deleted.unwrap_or(false),
+            show_hidden: since.is_some() || show_hidden.unwrap_or(false),
+            min_access_role,
+            after_index: None,
+            after_seq: None,
+        },
+    };
+    let (entries, next) = list.page(&cursor, page_size);
+    let items: Vec<Value> = entries
+        .iter()
+        .map(|entry| {
+            let calendar = world.calendars.iter().find(|c| c.id == entry.calendar_id);
+            wire_entry(entry, calendar, &user)
         })
         .collect();
     let mut body = json!({
         "kind": "calendar#calendarList",
-        "etag": format!("\"p{}\"", list.len()),
+        "etag": format!("\"p{}{:04}\"", list.seq, list.epoch % 10_000),
         "items": items,
     });
-    if offset + page_size < list.len() {
-        body["nextPageToken"] = json!(encode_offset(offset + page_size));
-    } else {
-        body["nextSyncToken"] = json!(format!(
-            "CLlist{}",
-            URL_SAFE_NO_PAD.encode(list.len().to_string())
-        ));
+    match next {
+        Some(next) => body["nextPageToken"] = json!(next.encode()),
+        None => {
+            let token = ListSyncToken {
+                user,
+                epoch: list.epoch,
+                seq: cursor.snapshot,
+            };
+            body["nextSyncToken"] = json!(token.encode());
+        }
     }
     Ok(Json(body))
 }
 
-fn encode_offset(offset: usize) -> String {
-    format!("CLpage{}", URL_SAFE_NO_PAD.encode(offset.to_string()))
-}
-
-fn decode_offset(token: &str) -> Option<usize> {
-    let raw = URL_SAFE_NO_PAD.decode(token.strip_prefix("CLpage")?).ok()?;
-    String::from_utf8(raw).ok()?.parse().ok()
+/// A calendarListEntry as Google shows it. A removed entry (or one whose calendar is gone)
+/// carries only what tells the client to drop it.
+fn wire_entry(entry: &ListEntry, calendar: Option<&Calendar>, user: &str) -> Value {
+    let etag = format!(
+        "\"{}{:03}\"",
+        entry.updated.timestamp_millis(),
+        entry.seq % 1000
+    );
+    let calendar = match calendar {
+        Some(calendar) if !entry.deleted => calendar,
+        _ => {
+            return json!({
+                "kind": "calendar#calendarListEntry",
+                "etag": etag,
+                "id": entry.calendar_id,
+                "deleted": true,
+            })
+        }
+    };
+    let primary = calendar.id == user;
+    let mut out = json!({
+        "kind": "calendar#calendarListEntry",
+        "etag": etag,
+        "id": calendar.id,
+        "summary": calendar.summary,
+        "timeZone": calendar.time_zone,
+        "colorId": entry.color_id,
+        "backgroundColor": entry.background_color,
+        "foregroundColor": "#000000",
+        "selected": !entry.hidden,
+        "accessRole": entry.access_role,
+        "defaultReminders": if primary { json!([{"method": "popup", "minutes": 10}]) } else { json!([]) },
+        "conferenceProperties": {"allowedConferenceSolutionTypes": ["hangoutsMeet"]},
+    });
+    if let Some(name) = &entry.summary_override {
+        out["summaryOverride"] = json!(name);
+    }
+    if entry.hidden {
+        out["hidden"] = json!(true);
+    }
+    if primary {
+        out["primary"] = json!(true);
+        out["notificationSettings"] = json!({"notifications": [
+            {"type": "eventCreation", "method": "email"},
+            {"type": "eventChange", "method": "email"},
+        ]});
+    }
+    out
 }
 
 /// GET /calendars/{calendarId}/events: full sync (pages, then a sync token) or incremental
@@ -202,13 +285,17 @@ async fn events_list(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    // Counted before the token is known: `primary` means the user the fake starts with.
-    let resolved = s.world().resolve_calendar_id(&calendar_id);
-    let user = gate(&s, &headers, |stats| {
+    let user = gate(&s, &headers, |stats, user| {
         stats.events_list_calls += 1;
+        // `primary` is counted under the caller's own calendar id.
+        let resolved = if calendar_id == "primary" {
+            user.to_string()
+        } else {
+            calendar_id.clone()
+        };
         *stats
             .events_list_calls_by_calendar
-            .entry(resolved.clone())
+            .entry(resolved)
             .or_default() += 1;
     })?;
     let page_size = max_results(&q, EVENTS_DEFAULT_PAGE, EVENTS_MAX_PAGE)?;
@@ -242,6 +329,11 @@ fn list_page(
     let calendar = world
         .calendar_of(calendar_id, user)
         .map_err(|_| ApiError::not_found())?;
+    let access_role = world
+        .lists
+        .get(user)
+        .and_then(|l| l.entry(&calendar.id))
+        .map_or("reader", |e| e.access_role.as_str());
 
     let since = match q.get("syncToken") {
         None => None,
@@ -293,7 +385,7 @@ fn list_page(
         "description": "",
         "updated": rfc3339(calendar.updated),
         "timeZone": calendar.time_zone,
-        "accessRole": calendar.access_role,
+        "accessRole": access_role,
         "defaultReminders": [{"method": "popup", "minutes": 10}],
         "items": items,
     });
@@ -330,21 +422,47 @@ async fn events_watch(
 ) -> Result<Json<Value>, ApiError> {
     // A slow Google is as slow to refuse as to create.
     let delay = s.world().faults.watch_delay;
-    let answer = create_channel(&s, calendar_id, &headers, &body);
+    let answer = create_channel(&s, Watched::Events(calendar_id), &headers, &body);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
     Ok(Json(answer?))
 }
 
+/// POST /users/me/calendarList/watch: the same channel as events.watch, on the caller's
+/// calendar list.
+async fn calendar_list_watch(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: String,
+) -> Result<Json<Value>, ApiError> {
+    let delay = s.world().faults.watch_delay;
+    let answer = create_channel(&s, Watched::CalendarList, &headers, &body);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    Ok(Json(answer?))
+}
+
+/// What a new channel watches.
+enum Watched {
+    /// A calendar's events (the id as the path gave it, maybe `primary`).
+    Events(String),
+    /// The caller's calendar list.
+    CalendarList,
+}
+
 /// Creates the channel and queues its `sync` message; the answer.
 fn create_channel(
     s: &Arc<Shared>,
-    calendar_id: String,
+    watched: Watched,
     headers: &HeaderMap,
     body: &str,
 ) -> Result<Value, ApiError> {
-    let user = gate(s, headers, |stats| stats.watch_calls += 1)?;
+    let user = gate(s, headers, |stats, _| match watched {
+        Watched::Events(_) => stats.watch_calls += 1,
+        Watched::CalendarList => stats.calendar_list_watch_calls += 1,
+    })?;
     let body = parse_body(body)?;
     let text = |name: &str| {
         body.get(name)
@@ -413,10 +531,27 @@ fn create_channel(
             format!("Unauthorized WebHook callback channel: {address}"),
         ));
     }
-    let calendar = world
-        .calendar_of(&calendar_id, &user)
-        .map_err(|_| ApiError::not_found())?;
-    let (calendar_id, resource_id) = (calendar.id.clone(), calendar.resource_id.clone());
+    let (calendar_id, calendar_list_user, resource_id, resource_uri) = match &watched {
+        Watched::Events(calendar_id) => {
+            let calendar = world
+                .calendar_of(calendar_id, &user)
+                .map_err(|_| ApiError::not_found())?;
+            let encoded: String =
+                url::form_urlencoded::byte_serialize(calendar.id.as_bytes()).collect();
+            let uri = format!("{}/calendars/{encoded}/events?alt=json", s.api_base());
+            (calendar.id.clone(), None, calendar.resource_id.clone(), uri)
+        }
+        Watched::CalendarList => {
+            let list = world.lists.get(&user).ok_or_else(ApiError::not_found)?;
+            let uri = format!("{}/users/me/calendarList?alt=json", s.api_base());
+            (
+                String::new(),
+                Some(user.clone()),
+                list.resource_id.clone(),
+                uri,
+            )
+        }
+    };
     // Ids stay taken after a channel is stopped, as on Google.
     if world.channels.iter().any(|c| c.info.id == id) {
         return Err(ApiError::global(
@@ -431,16 +566,11 @@ fn create_channel(
         .min()
         .unwrap_or(DEFAULT_TTL);
     let expiration_ms = now_ms.saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
-    let encoded_calendar: String =
-        url::form_urlencoded::byte_serialize(calendar_id.as_bytes()).collect();
-    let resource_uri = format!(
-        "{}/calendars/{encoded_calendar}/events?alt=json",
-        s.api_base()
-    );
     let info = ChannelInfo {
         id: id.to_string(),
         resource_id: resource_id.clone(),
         calendar_id,
+        calendar_list_user,
         address: address.to_string(),
         token: token.clone(),
         expiration_ms,
@@ -478,7 +608,7 @@ async fn channels_stop(
     headers: HeaderMap,
     body: String,
 ) -> Result<StatusCode, ApiError> {
-    let user = gate(&s, &headers, |stats| stats.stop_calls += 1)?;
+    let user = gate(&s, &headers, |stats, _| stats.stop_calls += 1)?;
     let body = parse_body(&body)?;
     let id = body
         .get("id")

@@ -14,7 +14,8 @@ use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::delivery::{queue_to_calendar, ResourceState};
+use crate::calendar_list::ListEntryChange;
+use crate::delivery::{queue_to_calendar, queue_to_calendar_list, ResourceState};
 use crate::errors::ApiError;
 use crate::state::{
     Calendar, ChannelInfo, ChannelState, ModelError, Shared, Stats, TokenRequestLog,
@@ -90,22 +91,33 @@ impl Control {
 
     /// A valid bearer token, without the OAuth dance.
     pub fn issue_access_token(&self) -> String {
+        let user = self.user_email();
+        self.issue_access_token_for(&user)
+    }
+
+    /// A valid bearer token acting as `email` (added with [`Control::add_user`]).
+    /// Panics on an unknown user.
+    pub fn issue_access_token_for(&self, email: &str) -> String {
         let now_ms = self.shared.now().timestamp_millis();
         let ttl = self.shared.opts.access_token_ttl;
         let mut world = self.shared.world();
-        let user = world.user_email.clone();
-        world.mint_access_token(ttl, None, &user, now_ms)
+        if !world.users.iter().any(|u| u == email) {
+            panic!("issue_access_token_for: no user {email}");
+        }
+        world.mint_access_token(ttl, None, email, now_ms)
     }
 
     /// A valid (access, refresh) pair, as if the user had just consented.
     pub fn issue_token_pair(&self) -> (String, String) {
-        let now_ms = self.shared.now().timestamp_millis();
-        let ttl = self.shared.opts.access_token_ttl;
-        let mut world = self.shared.world();
-        let user = world.user_email.clone();
-        let refresh = world.mint_refresh_token(DEFAULT_SCOPES, &user);
-        let access = world.mint_access_token(ttl, Some(refresh.clone()), &user, now_ms);
-        (access, refresh)
+        let user = self.user_email();
+        self.issue_token_pair_for(&user)
+    }
+
+    /// A valid (access, refresh) pair, as if `email` had just consented. Panics on an
+    /// unknown user.
+    pub fn issue_token_pair_for(&self, email: &str) -> (String, String) {
+        self.try_issue_token_pair_for(email)
+            .unwrap_or_else(|e| panic!("issue_token_pair_for: {e}"))
     }
 
     /// Kills every token: refresh grants answer `invalid_grant`, API calls 401.
@@ -136,9 +148,81 @@ impl Control {
             .unwrap_or_else(|e| panic!("add_user: {e}"));
     }
 
+    /// Every user, the first one first.
+    pub fn users(&self) -> Vec<String> {
+        self.shared.world().users.clone()
+    }
+
+    /// Makes the next consent sign in as `email`, whatever the authorization URL's
+    /// `login_hint` says: the person picks that account in Google's account chooser. Used
+    /// once, then consent is back to the hint or the first user. Panics on an unknown user.
+    pub fn consent_next_as(&self, email: &str) {
+        self.try_consent_next_as(email)
+            .unwrap_or_else(|e| panic!("consent_next_as: {e}"));
+    }
+
     /// Makes the next authorization request answer `error=access_denied`.
     pub fn deny_next_consent(&self) {
         self.shared.world().deny_next_consent = true;
+    }
+
+    // --- calendar lists ---
+
+    /// Shares a calendar with `email`: it appears in their calendar list with `role`
+    /// (`reader`, `writer`, `owner`, `freeBusyReader`), or their role changes if it is
+    /// there already. Its events are the same events for every user who has it. Their
+    /// calendarList channels hear `exists`. Panics on an unknown calendar, user or role.
+    pub fn share_calendar(&self, calendar_id: &str, email: &str, role: &str) {
+        self.try_share_calendar(calendar_id, email, role)
+            .unwrap_or_else(|e| panic!("share_calendar: {e}"));
+    }
+
+    /// Takes a calendar off `email`'s list (they unsubscribed, or it was unshared):
+    /// incremental listings report it `deleted: true`, their events.list and events.watch
+    /// for it answer 404 and their event channels on it stop. Their calendarList channels
+    /// hear `exists`. Panics if it is not on their list or is their primary calendar.
+    pub fn remove_from_calendar_list(&self, email: &str, calendar_id: &str) {
+        self.try_remove_from_calendar_list(email, calendar_id)
+            .unwrap_or_else(|e| panic!("remove_from_calendar_list: {e}"));
+    }
+
+    /// Changes `email`'s entry for a calendar: their own name for it (`summaryOverride`),
+    /// its colour, whether it is hidden. Their calendarList channels hear `exists` if
+    /// anything changed. Panics if it is not on their list.
+    pub fn update_calendar_list_entry(
+        &self,
+        email: &str,
+        calendar_id: &str,
+        change: ListEntryChange,
+    ) {
+        self.try_update_calendar_list_entry(email, calendar_id, &change)
+            .unwrap_or_else(|e| panic!("update_calendar_list_entry: {e}"));
+    }
+
+    /// Hides (or shows again) a calendar in `email`'s list.
+    pub fn hide_calendar(&self, email: &str, calendar_id: &str, hidden: bool) {
+        self.update_calendar_list_entry(
+            email,
+            calendar_id,
+            ListEntryChange {
+                hidden: Some(hidden),
+                ..ListEntryChange::default()
+            },
+        );
+    }
+
+    /// Renames the calendar itself (its `summary`, for every user who lists it); each of
+    /// their calendarList channels hears `exists`. Panics on an unknown calendar.
+    pub fn rename_calendar(&self, calendar_id: &str, summary: &str) {
+        self.try_rename_calendar(calendar_id, summary)
+            .unwrap_or_else(|e| panic!("rename_calendar: {e}"));
+    }
+
+    /// Invalidates every calendarList sync token (and page token) of `email`: the next use
+    /// answers 410 `fullSyncRequired`. Panics on an unknown user.
+    pub fn expire_calendar_list_sync_tokens(&self, email: &str) {
+        self.try_expire_calendar_list_sync_tokens(email)
+            .unwrap_or_else(|e| panic!("expire_calendar_list_sync_tokens: {e}"));
     }
 
     // --- calendars & events ---
@@ -149,17 +233,23 @@ impl Control {
             .unwrap_or_else(|e| panic!("add_calendar: {e}"));
     }
 
-    /// Sets the user's access role on a calendar (`owner`, `writer`, `reader`,
-    /// `freeBusyReader`), as calendarList and events.list report it. Panics on an unknown id.
+    /// Sets the calendar owner's access role on it (`owner`, `writer`, `reader`,
+    /// `freeBusyReader`), as calendarList and events.list report it. Panics on an unknown
+    /// id or role.
     pub fn set_access_role(&self, calendar_id: &str, role: &str) {
-        let mut world = self.shared.world();
-        let calendar = world
-            .calendar_mut(calendar_id)
-            .unwrap_or_else(|e| panic!("set_access_role: {e}"));
-        calendar.access_role = role.to_string();
+        let owner = {
+            let world = self.shared.world();
+            world
+                .calendar(calendar_id)
+                .unwrap_or_else(|e| panic!("set_access_role: {e}"))
+                .owner
+                .clone()
+        };
+        self.share_calendar(calendar_id, &owner, role);
     }
 
-    /// Removes a calendar; its live channels get a `not_exists` message.
+    /// Removes a calendar; its live channels get a `not_exists` message, and it leaves
+    /// every calendar list (whose channels hear `exists`).
     pub fn delete_calendar(&self, id: &str) {
         self.try_delete_calendar(id)
             .unwrap_or_else(|e| panic!("delete_calendar: {e}"));
@@ -290,10 +380,10 @@ impl Control {
         summary: &str,
         time_zone: &str,
     ) -> Result<(), ModelError> {
-        let now = self.shared.now();
-        self.shared
-            .world()
-            .add_calendar(id, summary, time_zone, now)
+        self.change_lists(|world, now| {
+            world.add_calendar(id, summary, time_zone, now)?;
+            Ok(vec![world.user_email.clone()])
+        })
     }
 
     pub(crate) fn try_add_user(&self, email: &str) -> Result<(), ModelError> {
@@ -301,18 +391,143 @@ impl Control {
         self.shared.world().add_user(email, now)
     }
 
-    pub(crate) fn try_delete_calendar(&self, id: &str) -> Result<(), ModelError> {
-        let now_ms = self.shared.now().timestamp_millis();
+    pub(crate) fn try_consent_next_as(&self, email: &str) -> Result<(), ModelError> {
         let mut world = self.shared.world();
-        let id = world.calendar(id)?.id.clone();
-        queue_to_calendar(
-            &mut world,
-            &self.shared.pending,
-            &id,
-            ResourceState::NotExists,
-            now_ms,
-        );
-        world.calendars.retain(|c| c.id != id);
+        if !world.users.iter().any(|u| u == email) {
+            return Err(ModelError::UnknownUser(email.to_string()));
+        }
+        world.next_consent_user = Some(email.to_string());
+        Ok(())
+    }
+
+    pub(crate) fn try_issue_token_pair_for(
+        &self,
+        email: &str,
+    ) -> Result<(String, String), ModelError> {
+        let now_ms = self.shared.now().timestamp_millis();
+        let ttl = self.shared.opts.access_token_ttl;
+        let mut world = self.shared.world();
+        if !world.users.iter().any(|u| u == email) {
+            return Err(ModelError::UnknownUser(email.to_string()));
+        }
+        let refresh = world.mint_refresh_token(DEFAULT_SCOPES, email);
+        let access = world.mint_access_token(ttl, Some(refresh.clone()), email, now_ms);
+        Ok((access, refresh))
+    }
+
+    pub(crate) fn try_delete_calendar(&self, id: &str) -> Result<(), ModelError> {
+        self.change_lists(|world, now| {
+            let id = world.calendar(id)?.id.clone();
+            queue_to_calendar(
+                world,
+                &self.shared.pending,
+                &id,
+                ResourceState::NotExists,
+                now.timestamp_millis(),
+            );
+            world.calendars.retain(|c| c.id != id);
+            let listed_by = world.listed_by(&id);
+            for user in &listed_by {
+                world.list_mut(user)?.remove(&id, now);
+            }
+            Ok(listed_by)
+        })
+    }
+
+    pub(crate) fn try_share_calendar(
+        &self,
+        calendar_id: &str,
+        email: &str,
+        role: &str,
+    ) -> Result<(), ModelError> {
+        self.change_lists(|world, now| {
+            let changed = world.share(calendar_id, email, role, now)?;
+            Ok(if changed {
+                vec![email.to_string()]
+            } else {
+                vec![]
+            })
+        })
+    }
+
+    pub(crate) fn try_remove_from_calendar_list(
+        &self,
+        email: &str,
+        calendar_id: &str,
+    ) -> Result<(), ModelError> {
+        self.change_lists(|world, now| {
+            world.unlist(calendar_id, email, now)?;
+            Ok(vec![email.to_string()])
+        })
+    }
+
+    pub(crate) fn try_update_calendar_list_entry(
+        &self,
+        email: &str,
+        calendar_id: &str,
+        change: &ListEntryChange,
+    ) -> Result<(), ModelError> {
+        self.change_lists(|world, now| {
+            let id = world.resolve_for(calendar_id, email);
+            let changed = world.list_mut(email)?.update(&id, change, now)?;
+            Ok(if changed {
+                vec![email.to_string()]
+            } else {
+                vec![]
+            })
+        })
+    }
+
+    pub(crate) fn try_rename_calendar(
+        &self,
+        calendar_id: &str,
+        summary: &str,
+    ) -> Result<(), ModelError> {
+        self.change_lists(|world, now| {
+            let calendar = world.calendar_mut(calendar_id)?;
+            if calendar.summary == summary {
+                return Ok(vec![]);
+            }
+            calendar.summary = summary.to_string();
+            calendar.updated = now;
+            let id = calendar.id.clone();
+            let listed_by = world.listed_by(&id);
+            for user in &listed_by {
+                world.list_mut(user)?.calendar_changed(&id, now);
+            }
+            Ok(listed_by)
+        })
+    }
+
+    pub(crate) fn try_expire_calendar_list_sync_tokens(
+        &self,
+        email: &str,
+    ) -> Result<(), ModelError> {
+        self.shared.world().list_mut(email)?.epoch += 1;
+        Ok(())
+    }
+
+    /// Runs one change to calendar lists and queues `exists` to the calendarList channels
+    /// of every user it names — in the same critical section, so message order follows
+    /// change order.
+    fn change_lists(
+        &self,
+        change: impl FnOnce(
+            &mut crate::state::World,
+            chrono::DateTime<chrono::Utc>,
+        ) -> Result<Vec<String>, ModelError>,
+    ) -> Result<(), ModelError> {
+        let now = self.shared.now();
+        let mut world = self.shared.world();
+        let changed = change(&mut world, now)?;
+        for user in changed {
+            queue_to_calendar_list(
+                &mut world,
+                &self.shared.pending,
+                &user,
+                now.timestamp_millis(),
+            );
+        }
         Ok(())
     }
 
@@ -397,7 +612,9 @@ impl From<ModelError> for ApiError {
     fn from(err: ModelError) -> Self {
         let message = err.to_string();
         match err {
-            ModelError::UnknownCalendar(_) | ModelError::UnknownEvent(_) => {
+            ModelError::UnknownCalendar(_)
+            | ModelError::UnknownEvent(_)
+            | ModelError::UnknownUser(_) => {
                 ApiError::global(StatusCode::NOT_FOUND, "notFound", message)
             }
             ModelError::DuplicateEvent(_)
@@ -405,7 +622,9 @@ impl From<ModelError> for ApiError {
             | ModelError::DuplicateUser(_) => {
                 ApiError::global(StatusCode::CONFLICT, "duplicate", message)
             }
-            ModelError::NotAnObject => ApiError::invalid(message),
+            ModelError::NotAnObject
+            | ModelError::PrimaryStaysListed(_)
+            | ModelError::UnknownRole(_) => ApiError::invalid(message),
         }
     }
 }
@@ -456,12 +675,22 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/control/user", get(user))
-        .route("/control/users", post(add_user))
+        .route("/control/users", post(add_user).get(users))
+        .route("/control/next-consent", post(consent_next_as))
+        .route(
+            "/control/users/{email}/calendar-list/{cal}",
+            patch(update_list_entry).delete(remove_from_list),
+        )
+        .route(
+            "/control/users/{email}/expire-calendar-list-sync-tokens",
+            post(expire_list_sync_tokens),
+        )
         .route("/control/calendars", post(add_calendar))
         .route(
             "/control/calendars/{cal}",
-            axum::routing::delete(delete_calendar),
+            axum::routing::delete(delete_calendar).patch(rename_calendar),
         )
+        .route("/control/calendars/{cal}/share", post(share_calendar))
         .route(
             "/control/calendars/{cal}/events",
             post(insert_event).get(list_events),
@@ -516,6 +745,85 @@ async fn add_user(
 ) -> Result<StatusCode, ApiError> {
     control(s).try_add_user(&user.email)?;
     Ok(StatusCode::CREATED)
+}
+
+async fn users(State(s): State<Arc<Shared>>) -> Json<Vec<String>> {
+    Json(control(s).users())
+}
+
+/// Body of `POST /control/next-consent` and `POST /control/tokens`.
+#[derive(Deserialize)]
+struct UserEmail {
+    email: String,
+}
+
+async fn consent_next_as(
+    State(s): State<Arc<Shared>>,
+    Json(body): Json<UserEmail>,
+) -> Result<StatusCode, ApiError> {
+    control(s).try_consent_next_as(&body.email)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Body of `POST /control/calendars/{cal}/share`.
+#[derive(Deserialize)]
+struct Share {
+    email: String,
+    #[serde(default = "default_role")]
+    role: String,
+}
+
+fn default_role() -> String {
+    "reader".into()
+}
+
+async fn share_calendar(
+    State(s): State<Arc<Shared>>,
+    Path(cal): Path<String>,
+    Json(body): Json<Share>,
+) -> Result<StatusCode, ApiError> {
+    control(s).try_share_calendar(&cal, &body.email, &body.role)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn remove_from_list(
+    State(s): State<Arc<Shared>>,
+    Path((email, cal)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    control(s).try_remove_from_calendar_list(&email, &cal)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn update_list_entry(
+    State(s): State<Arc<Shared>>,
+    Path((email, cal)): Path<(String, String)>,
+    Json(change): Json<ListEntryChange>,
+) -> Result<StatusCode, ApiError> {
+    control(s).try_update_calendar_list_entry(&email, &cal, &change)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn expire_list_sync_tokens(
+    State(s): State<Arc<Shared>>,
+    Path(email): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    control(s).try_expire_calendar_list_sync_tokens(&email)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Body of `PATCH /control/calendars/{cal}`.
+#[derive(Deserialize)]
+struct Rename {
+    summary: String,
+}
+
+async fn rename_calendar(
+    State(s): State<Arc<Shared>>,
+    Path(cal): Path<String>,
+    Json(body): Json<Rename>,
+) -> Result<StatusCode, ApiError> {
+    control(s).try_rename_calendar(&cal, &body.summary)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Body of `POST /control/calendars`.
@@ -641,9 +949,20 @@ async fn token_requests(State(s): State<Arc<Shared>>) -> Json<Vec<TokenRequestLo
     Json(control(s).token_requests())
 }
 
-async fn issue_tokens(State(s): State<Arc<Shared>>) -> Json<Value> {
-    let (access, refresh) = control(s).issue_token_pair();
-    Json(json!({"access_token": access, "refresh_token": refresh}))
+/// `POST /control/tokens`, optionally with `{"email": …}` to act as another user.
+async fn issue_tokens(State(s): State<Arc<Shared>>, body: String) -> Result<Json<Value>, ApiError> {
+    let control = control(s);
+    let email = if body.trim().is_empty() {
+        control.user_email()
+    } else {
+        serde_json::from_str::<UserEmail>(&body)
+            .map_err(|e| ApiError::invalid(format!("Expected {{\"email\": …}}: {e}")))?
+            .email
+    };
+    let (access, refresh) = control.try_issue_token_pair_for(&email)?;
+    Ok(Json(
+        json!({"access_token": access, "refresh_token": refresh}),
+    ))
 }
 
 async fn revoke_all(State(s): State<Arc<Shared>>) -> StatusCode {

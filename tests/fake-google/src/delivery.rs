@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rand::Rng;
 
-use crate::state::{ChannelState, Pending, Shared, World};
+use crate::state::{ChannelInfo, ChannelState, Pending, Shared, World};
 
 /// Google's crawler identity; receivers may log or check it.
 pub const USER_AGENT: &str =
@@ -28,7 +28,7 @@ const RETRY_BASE: Duration = Duration::from_millis(100);
 pub(crate) enum ResourceState {
     /// The first message on a new channel.
     Sync,
-    /// Something in the calendar changed.
+    /// Something in the calendar (or the calendar list) changed.
     Exists,
     /// The calendar is gone.
     NotExists,
@@ -103,7 +103,7 @@ pub(crate) fn queue(world: &mut World, pending: &Pending, index: usize, state: R
     }
 }
 
-/// Queues `state` to every live channel of a calendar.
+/// Queues `state` to every live events channel of a calendar.
 pub(crate) fn queue_to_calendar(
     world: &mut World,
     pending: &Pending,
@@ -111,12 +111,37 @@ pub(crate) fn queue_to_calendar(
     state: ResourceState,
     now_ms: i64,
 ) {
+    queue_where(world, pending, state, now_ms, |c| {
+        c.calendar_list_user.is_none() && c.calendar_id == calendar_id
+    });
+}
+
+/// Queues `exists` to every live calendarList channel watching `user`'s list.
+pub(crate) fn queue_to_calendar_list(
+    world: &mut World,
+    pending: &Pending,
+    user: &str,
+    now_ms: i64,
+) {
+    queue_where(world, pending, ResourceState::Exists, now_ms, |c| {
+        c.calendar_list_user.as_deref() == Some(user)
+    });
+}
+
+/// Queues `state` to every live channel `watches` picks.
+fn queue_where(
+    world: &mut World,
+    pending: &Pending,
+    state: ResourceState,
+    now_ms: i64,
+    watches: impl Fn(&ChannelInfo) -> bool,
+) {
     world.expire_due_channels(now_ms);
     let live: Vec<usize> = world
         .channels
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.info.calendar_id == calendar_id && c.info.state == ChannelState::Live)
+        .filter(|(_, c)| c.info.state == ChannelState::Live && watches(&c.info))
         .map(|(i, _)| i)
         .collect();
     for index in live {

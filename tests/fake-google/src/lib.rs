@@ -2,11 +2,15 @@
 //! sandbox. It is a real HTTP server: clients talk to it exactly as they talk to Google.
 //!
 //! # Layout
-//! - `state`: the model — calendars, events stamped with per-calendar sequence numbers
+//! - `state`: the model — users, calendars, events stamped with per-calendar sequence numbers
 //!   (what sync tokens point at), channels, OAuth codes and tokens, counters.
-//! - `oauth`: authorization (auto-consent), token (PKCE, refresh) and revoke endpoints.
-//! - `calendar`: the Calendar v3 routes: calendarList.list, events.list, events.watch,
-//!   channels.stop; bearer check and API faults.
+//! - `calendar_list`: each user's calendar list — entries with their role, name override,
+//!   colour and visibility, stamped with per-user sequence numbers (calendarList sync
+//!   tokens), removed entries kept as tombstones.
+//! - `oauth`: authorization (auto-consent as the first user, the `login_hint` user or the
+//!   one a test picked), token (PKCE, refresh) and revoke endpoints.
+//! - `calendar`: the Calendar v3 routes: calendarList.list, calendarList.watch,
+//!   events.list, events.watch, channels.stop; bearer check and API faults.
 //! - `delivery`: push notifications — numbering, the per-channel POST worker, delivery faults.
 //! - `control`: [`Control`] and the `/control/…` HTTP API mirroring it (which asks for
 //!   the per-start secret, [`CONTROL_SECRET_HEADER`]).
@@ -17,6 +21,7 @@
 //! - `errors`: Google's JSON error bodies.
 
 mod calendar;
+mod calendar_list;
 mod checked;
 mod control;
 mod delivery;
@@ -35,6 +40,7 @@ use axum::Router;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+pub use calendar_list::ListEntryChange;
 pub use checked::ControlError;
 pub use control::{Control, Faults, TokenFailure, CONTROL_SECRET_HEADER};
 pub use delivery::USER_AGENT;

@@ -125,13 +125,14 @@ async fn authorize(
     if denied {
         return redirect_with(&redirect, &[("error", "access_denied"), ("state", state)]);
     }
-    // Google's account chooser: `login_hint` picks the account (a test browser names the
-    // user it "clicks"); without one the first user consents.
+    // Google's account chooser: the account a test picked for this consent wins (the
+    // person clicks another account than the hint), then `login_hint`, then the first user.
     let user = {
-        let world = s.world();
-        match q.get("login_hint").filter(|h| !h.is_empty()) {
+        let mut world = s.world();
+        let picked = world.next_consent_user.take();
+        match picked.or_else(|| q.get("login_hint").filter(|h| !h.is_empty()).cloned()) {
             None => world.user_email.clone(),
-            Some(hint) if world.users.contains(hint) => hint.clone(),
+            Some(hint) if world.users.contains(&hint) => hint,
             Some(hint) => {
                 return error_page(
                     StatusCode::BAD_REQUEST,

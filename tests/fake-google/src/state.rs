@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 use tokio::sync::{mpsc, Notify};
 use tokio_util::sync::CancellationToken;
 
+use crate::calendar_list::CalendarList;
 use crate::control::{Faults, TokenFailure};
 use crate::delivery::Message;
 
@@ -114,8 +115,13 @@ pub struct ChannelInfo {
     pub id: String,
     /// The watched calendar's resource id (the same for every channel of that calendar).
     pub resource_id: String,
-    /// The calendar id as stored (`primary` resolved to the user's email).
+    /// The calendar id as stored (`primary` resolved to the user's email); empty for a
+    /// calendarList channel.
     pub calendar_id: String,
+    /// For a calendarList.watch channel, the user whose calendar list it watches; None
+    /// for an events.watch channel.
+    #[serde(default)]
+    pub calendar_list_user: Option<String>,
     /// Where deliveries are POSTed.
     pub address: String,
     /// Echoed in `X-Goog-Channel-Token` when set.
@@ -132,6 +138,7 @@ pub struct ChannelInfo {
 
 /// Request counters, so tests can assert how hard a client hit the server.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Stats {
     /// Authenticated events.list calls, including ones answered with an injected fault.
     pub events_list_calls: u64,
@@ -149,6 +156,12 @@ pub struct Stats {
     pub deliveries_dropped: u64,
     /// Authenticated calendarList.list calls.
     pub calendar_list_calls: u64,
+    /// The same, per user (the account the token acts as).
+    pub calendar_list_calls_by_user: HashMap<String, u64>,
+    /// The calendarList.list calls that carried a `syncToken` (incremental ones).
+    pub calendar_list_sync_calls: u64,
+    /// Authenticated calendarList.watch calls.
+    pub calendar_list_watch_calls: u64,
 }
 
 /// One call to the token endpoint, for tests that check what a client sent.
@@ -219,12 +232,6 @@ pub(crate) struct Calendar {
     pub summary: String,
     /// IANA zone name.
     pub time_zone: String,
-    /// One of Google's palette ids, with its colour below.
-    pub color_id: String,
-    /// `#rrggbb`.
-    pub background_color: String,
-    /// The user's `accessRole` on it (`owner` unless a test says otherwise).
-    pub access_role: String,
     /// The opaque id every channel on this calendar reports in `X-Goog-Resource-ID`.
     pub resource_id: String,
     /// Bumped on every event change; sync tokens remember the value they were cut at.
@@ -237,7 +244,8 @@ pub(crate) struct Calendar {
     /// incremental listing walks only the changes after its token instead of scanning
     /// every event: it costs what it returns.
     pub changes: BTreeMap<u64, String>,
-    /// The user whose calendar list holds it; other users' tokens get 404 for it.
+    /// The user who created it (its events' default creator); who else sees it is up to
+    /// each user's calendar list.
     pub owner: String,
     /// When the calendar or one of its events last changed.
     pub updated: DateTime<Utc>,
@@ -268,6 +276,12 @@ pub(crate) enum ModelError {
     DuplicateCalendar(String),
     /// A user with that email already exists.
     DuplicateUser(String),
+    /// No user with that email.
+    UnknownUser(String),
+    /// A user's primary calendar cannot leave their list.
+    PrimaryStaysListed(String),
+    /// Not one of Google's access roles.
+    UnknownRole(String),
 }
 
 impl std::fmt::Display for ModelError {
@@ -281,6 +295,17 @@ impl std::fmt::Display for ModelError {
                 write!(f, "a calendar with id {id} already exists")
             }
             ModelError::DuplicateUser(email) => write!(f, "a user {email} already exists"),
+            ModelError::UnknownUser(email) => write!(f, "no user {email}"),
+            ModelError::PrimaryStaysListed(email) => {
+                write!(
+                    f,
+                    "{email}'s primary calendar cannot leave their calendar list"
+                )
+            }
+            ModelError::UnknownRole(role) => write!(
+                f,
+                "unknown access role {role}: use owner, writer, reader or freeBusyReader"
+            ),
         }
     }
 }
@@ -294,8 +319,13 @@ pub(crate) struct World {
     pub users: Vec<String>,
     /// Named in channels.stop's 404 message, like Google's project number.
     pub project_number: String,
-    /// Calendars in calendarList order.
+    /// Calendars in creation order; which user sees which is up to `lists`.
     pub calendars: Vec<Calendar>,
+    /// Each user's calendar list, by email.
+    pub lists: HashMap<String, CalendarList>,
+    /// The user the next consent signs in as, whatever the authorization URL hints: the
+    /// person picking another account in Google's account chooser.
+    pub next_consent_user: Option<String>,
     /// Every channel ever created (ids stay reserved after stop, as on Google).
     pub channels: Vec<Channel>,
     /// Live authorization codes (single use).
@@ -335,6 +365,8 @@ impl World {
             users: vec![USER_EMAIL.to_string()],
             project_number: "123456789012".to_string(),
             calendars: Vec::new(),
+            lists: HashMap::new(),
+            next_consent_user: None,
             channels: Vec::new(),
             auth_codes: HashMap::new(),
             access_tokens: HashMap::new(),
@@ -349,6 +381,10 @@ impl World {
             site_verification_file: crate::domains::new_file_name(),
             verified_domains: std::collections::BTreeSet::new(),
         };
+        world.lists.insert(
+            USER_EMAIL.to_string(),
+            CalendarList::new(random_resource_id()),
+        );
         world
             .add_calendar(USER_EMAIL, USER_EMAIL, "Europe/London", now)
             .expect("an empty world has no calendars to clash with");
@@ -375,9 +411,101 @@ impl World {
         if self.users.iter().any(|u| u == email) {
             return Err(ModelError::DuplicateUser(email.to_string()));
         }
-        self.add_calendar_of(email, email, "Europe/London", email, now)?;
+        if self.calendars.iter().any(|c| c.id == email) {
+            return Err(ModelError::DuplicateCalendar(email.to_string()));
+        }
+        self.lists
+            .insert(email.to_string(), CalendarList::new(random_resource_id()));
         self.users.push(email.to_string());
+        self.add_calendar_of(email, email, "Europe/London", email, now)
+    }
+
+    /// A user's calendar list.
+    pub fn list_mut(&mut self, user: &str) -> Result<&mut CalendarList, ModelError> {
+        self.lists
+            .get_mut(user)
+            .ok_or_else(|| ModelError::UnknownUser(user.to_string()))
+    }
+
+    /// The palette colour a calendar gets in a list by default.
+    fn colour_of(&self, calendar_id: &str) -> (&'static str, &'static str) {
+        // Google's palette: cycle through a few of its calendar colours.
+        const PALETTE: [(&str, &str); 4] = [
+            ("14", "#9fe1e7"),
+            ("7", "#42d692"),
+            ("4", "#fa573c"),
+            ("9", "#7bd148"),
+        ];
+        let index = self
+            .calendars
+            .iter()
+            .position(|c| c.id == calendar_id)
+            .unwrap_or(self.calendars.len());
+        PALETTE[index % PALETTE.len()]
+    }
+
+    /// Puts a calendar in `user`'s list with `role`, or changes their role on it.
+    /// Ok(false) if it was already there with that role.
+    pub fn share(
+        &mut self,
+        calendar_id: &str,
+        user: &str,
+        role: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ModelError> {
+        if !crate::calendar_list::known_role(role) {
+            return Err(ModelError::UnknownRole(role.to_string()));
+        }
+        let id = self.calendar(calendar_id)?.id.clone();
+        let colour = self.colour_of(&id);
+        Ok(self.list_mut(user)?.upsert(&id, role, colour, now))
+    }
+
+    /// Takes a calendar off `user`'s list; their event channels on it end, as their
+    /// access to it did.
+    pub fn unlist(
+        &mut self,
+        calendar_id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ModelError> {
+        let id = self.resolve_for(calendar_id, user);
+        if id == user {
+            return Err(ModelError::PrimaryStaysListed(user.to_string()));
+        }
+        if !self.list_mut(user)?.remove(&id, now) {
+            return Err(ModelError::UnknownCalendar(id));
+        }
+        self.end_event_channels(&id, Some(user));
         Ok(())
+    }
+
+    /// Ends the live event channels on a calendar (only `user`'s, if given).
+    pub fn end_event_channels(&mut self, calendar_id: &str, user: Option<&str>) {
+        for channel in &mut self.channels {
+            let theirs = user.is_none_or(|u| channel.user == u);
+            if channel.info.calendar_list_user.is_none()
+                && channel.info.calendar_id == calendar_id
+                && channel.info.state == ChannelState::Live
+                && theirs
+            {
+                channel.info.state = ChannelState::Expired;
+                channel.outbox = None;
+            }
+        }
+    }
+
+    /// The users whose list holds the calendar.
+    pub fn listed_by(&self, calendar_id: &str) -> Vec<String> {
+        self.users
+            .iter()
+            .filter(|u| {
+                self.lists
+                    .get(*u)
+                    .is_some_and(|l| l.entry(calendar_id).is_some())
+            })
+            .cloned()
+            .collect()
     }
 
     /// Adds an empty calendar to the first user's list.
@@ -404,21 +532,12 @@ impl World {
         if self.calendars.iter().any(|c| c.id == id) {
             return Err(ModelError::DuplicateCalendar(id.to_string()));
         }
-        // Google's palette: cycle through a few of its calendar colours.
-        const PALETTE: [(&str, &str); 4] = [
-            ("14", "#9fe1e7"),
-            ("7", "#42d692"),
-            ("4", "#fa573c"),
-            ("9", "#7bd148"),
-        ];
-        let (color_id, background) = PALETTE[self.calendars.len() % PALETTE.len()];
+        let colour = self.colour_of(id);
+        self.list_mut(owner)?.upsert(id, "owner", colour, now);
         self.calendars.push(Calendar {
             id: id.to_string(),
             summary: summary.to_string(),
             time_zone: time_zone.to_string(),
-            color_id: color_id.to_string(),
-            background_color: background.to_string(),
-            access_role: "owner".to_string(),
             resource_id: random_resource_id(),
             seq: 0,
             epoch: 0,
@@ -443,9 +562,10 @@ impl World {
     /// in another user's list does not exist for them (Google answers 404).
     pub fn calendar_of(&self, id: &str, user: &str) -> Result<&Calendar, ModelError> {
         let id = self.resolve_for(id, user);
+        let listed = self.lists.get(user).is_some_and(|l| l.entry(&id).is_some());
         self.calendars
             .iter()
-            .find(|c| c.id == id && c.owner == user)
+            .find(|c| c.id == id && listed)
             .ok_or(ModelError::UnknownCalendar(id))
     }
 
@@ -999,6 +1119,7 @@ mod tests {
                 id: "c".into(),
                 resource_id: "r".into(),
                 calendar_id: USER_EMAIL.into(),
+                calendar_list_user: None,
                 address: "https://example.com/n".into(),
                 token: None,
                 expiration_ms: 1_000,
