@@ -280,6 +280,95 @@ async fn the_watch_response_follows_the_channel_schema() {
 }
 
 #[tokio::test]
+async fn calendar_list_sync_and_watch_follow_the_discovery_document() {
+    let doc: Value = serde_json::from_str(include_str!("fixtures/calendar.v3.json")).expect("JSON");
+    let methods = &doc["resources"]["calendarList"]["methods"];
+    assert_eq!(methods["watch"]["path"], "users/me/calendarList/watch");
+    assert_eq!(methods["watch"]["httpMethod"], "POST");
+    for parameter in [
+        "syncToken",
+        "showDeleted",
+        "showHidden",
+        "maxResults",
+        "pageToken",
+        "minAccessRole",
+    ] {
+        assert!(
+            methods["list"]["parameters"].get(parameter).is_some(),
+            "fake-google reads {parameter}, which calendarList.list must know"
+        );
+    }
+
+    let fake = fake_google::FakeGoogle::start(fake_google::Options::default())
+        .await
+        .expect("starts");
+    let control = fake.control();
+    control.add_calendar("a@group.calendar.google.com", "A", "UTC");
+    control.add_calendar("b@group.calendar.google.com", "B", "UTC");
+    let token = token(&fake).await;
+    let receiver = Receiver::start().await;
+    let body =
+        json!({"id": "list-conf", "type": "web_hook", "address": receiver.url(), "token": "t"});
+    let (status, channel) = api_post(&fake, &token, "/users/me/calendarList/watch", &body).await;
+    assert_eq!(status, 200, "{channel}");
+    assert_conforms(
+        &schema(
+            "Channel",
+            &[
+                "kind",
+                "id",
+                "resourceId",
+                "resourceUri",
+                "expiration",
+                "token",
+            ],
+        ),
+        &channel,
+        "calendarList.watch response",
+    );
+
+    let (_, full) = api_get(&fake, &token, "/users/me/calendarList").await;
+    let sync = full["nextSyncToken"]
+        .as_str()
+        .expect("sync token")
+        .to_string();
+    control.remove_from_calendar_list(&control.user_email(), "a@group.calendar.google.com");
+    control.update_calendar_list_entry(
+        &control.user_email(),
+        "b@group.calendar.google.com",
+        fake_google::ListEntryChange {
+            summary_override: Some(Some("Bee".into())),
+            hidden: Some(true),
+            ..Default::default()
+        },
+    );
+    let (status, changes) = api_get(
+        &fake,
+        &token,
+        &format!("/users/me/calendarList?syncToken={}", urlencode(&sync)),
+    )
+    .await;
+    assert_eq!(status, 200, "{changes}");
+    assert_eq!(
+        changes["items"].as_array().map(Vec::len),
+        Some(2),
+        "{changes}"
+    );
+    assert_conforms(
+        &schema("CalendarList", &["kind", "items", "nextSyncToken"]),
+        &changes,
+        "incremental calendarList page with a removed and a hidden entry",
+    );
+    for item in changes["items"].as_array().into_iter().flatten() {
+        assert_conforms(
+            &schema("CalendarListEntry", &["kind", "etag", "id"]),
+            item,
+            "changed entry",
+        );
+    }
+}
+
+#[tokio::test]
 async fn error_bodies_follow_googles_error_envelope() {
     let fake = FakeGoogle::start(fake_google::Options {
         allow_http: false,

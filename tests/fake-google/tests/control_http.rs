@@ -266,3 +266,149 @@ async fn the_binary_prints_the_calwatch_variables_and_serves_seeded_data() {
         "the binary starts seeded with three calendars"
     );
 }
+
+#[tokio::test]
+async fn calendar_lists_are_shaped_over_http_for_each_user() {
+    let fake = fake().await;
+    let post = reqwest::Method::POST;
+    let (status, _) = control_call(
+        &fake,
+        post.clone(),
+        "/users",
+        Some(json!({"email": "b@example.com"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, tokens) = control_call(
+        &fake,
+        post.clone(),
+        "/tokens",
+        Some(json!({"email": "b@example.com"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    let token = tokens["access_token"].as_str().expect("access").to_string();
+    let (status, _) = control_call(
+        &fake,
+        post.clone(),
+        "/tokens",
+        Some(json!({"email": "nobody@example.com"})),
+    )
+    .await;
+    assert_eq!(status, 404, "tokens only for a known user");
+    let (_, users) = control_call(&fake, reqwest::Method::GET, "/users", None).await;
+    assert_eq!(users, json!([fake.control().user_email(), "b@example.com"]));
+
+    let cal = urlencode("shared@group.calendar.google.com");
+    control_call(
+        &fake,
+        post.clone(),
+        "/calendars",
+        Some(json!({"id": "shared@group.calendar.google.com", "summary": "Shared"})),
+    )
+    .await;
+    let (status, _) = control_call(
+        &fake,
+        post.clone(),
+        &format!("/calendars/{cal}/share"),
+        Some(json!({"email": "b@example.com", "role": "writer"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = control_call(
+        &fake,
+        post.clone(),
+        &format!("/calendars/{cal}/share"),
+        Some(json!({"email": "b@example.com", "role": "boss"})),
+    )
+    .await;
+    assert_eq!(status, 400, "an unknown role is refused");
+    let (status, _) = control_call(
+        &fake,
+        reqwest::Method::PATCH,
+        &format!("/calendars/{cal}"),
+        Some(json!({"summary": "Shared (new)"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let entry_path = format!("/users/b%40example.com/calendar-list/{cal}");
+    let (status, _) = control_call(
+        &fake,
+        reqwest::Method::PATCH,
+        &entry_path,
+        Some(json!({"summaryOverride": "Mine", "hidden": true})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, list) = api_get(&fake, &token, "/users/me/calendarList?showHidden=true").await;
+    let entry = &list["items"][1];
+    assert_eq!(
+        (
+            &entry["id"],
+            &entry["summary"],
+            &entry["summaryOverride"],
+            &entry["accessRole"],
+            &entry["hidden"]
+        ),
+        (
+            &json!("shared@group.calendar.google.com"),
+            &json!("Shared (new)"),
+            &json!("Mine"),
+            &json!("writer"),
+            &json!(true)
+        ),
+        "{list}"
+    );
+    let (status, _) = control_call(
+        &fake,
+        reqwest::Method::PATCH,
+        &entry_path,
+        Some(json!({"summaryOverride": null})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, list) = api_get(&fake, &token, "/users/me/calendarList?showHidden=true").await;
+    assert!(
+        list["items"][1].get("summaryOverride").is_none(),
+        "null clears the override: {list}"
+    );
+
+    let sync = list["nextSyncToken"]
+        .as_str()
+        .expect("sync token")
+        .to_string();
+    let (status, _) = control_call(&fake, reqwest::Method::DELETE, &entry_path, None).await;
+    assert_eq!(status, 204);
+    let (status, _) = control_call(&fake, reqwest::Method::DELETE, &entry_path, None).await;
+    assert_eq!(status, 404, "it is no longer on the list");
+    let (status, _) = control_call(
+        &fake,
+        reqwest::Method::DELETE,
+        "/users/b%40example.com/calendar-list/primary",
+        None,
+    )
+    .await;
+    assert_eq!(status, 400, "a primary calendar stays listed");
+    let (_, changes) = api_get(
+        &fake,
+        &token,
+        &format!("/users/me/calendarList?syncToken={}", urlencode(&sync)),
+    )
+    .await;
+    assert_eq!(changes["items"][0]["deleted"], true, "{changes}");
+    let (status, _) = control_call(
+        &fake,
+        post,
+        "/users/b%40example.com/expire-calendar-list-sync-tokens",
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = api_get(
+        &fake,
+        &token,
+        &format!("/users/me/calendarList?syncToken={}", urlencode(&sync)),
+    )
+    .await;
+    assert_eq!(status, 410);
+}

@@ -515,6 +515,58 @@ async fn login_hint_picks_which_user_consents_and_each_sees_only_their_own() {
     );
 }
 
+#[tokio::test]
+async fn the_next_consent_signs_in_as_the_account_picked_whatever_the_hint() {
+    let fake = fake().await;
+    let control = fake.control();
+    control.add_user("second@example.com");
+    control.add_user("third@example.com");
+    let (status, _) = control_post(
+        &fake,
+        "/next-consent",
+        json!({"email": "nobody@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 404, "only a known user can be picked");
+    let (status, _) = control_post(
+        &fake,
+        "/next-consent",
+        json!({"email": "second@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    let primary_after_consent = |hint: Option<&'static str>| {
+        let fake = &fake;
+        async move {
+            let extra: Vec<(&str, &str)> = hint.map(|h| ("login_hint", h)).into_iter().collect();
+            let query = authorize(fake, &extra).await;
+            let (status, tokens) = exchange(fake, &query["code"], VERIFIER, REDIRECT).await;
+            assert_eq!(status, 200, "{tokens}");
+            let access = tokens["access_token"].as_str().expect("access");
+            let (_, list) = api_get(fake, access, "/users/me/calendarList").await;
+            list["items"]
+                .as_array()
+                .and_then(|items| items.iter().find(|i| i["primary"] == true))
+                .and_then(|i| i["id"].as_str())
+                .expect("a primary entry")
+                .to_string()
+        }
+    };
+    assert_eq!(
+        primary_after_consent(Some("third@example.com")).await,
+        "second@example.com",
+        "the picked account wins over the hint"
+    );
+    assert_eq!(
+        primary_after_consent(None).await,
+        control.user_email(),
+        "used once: then the first user again"
+    );
+    control.consent_next_as("third@example.com");
+    assert_eq!(primary_after_consent(None).await, "third@example.com");
+}
+
 /// POSTs JSON to the control API.
 async fn control_post(fake: &FakeGoogle, path: &str, body: Value) -> (u16, Value) {
     let response = http()
