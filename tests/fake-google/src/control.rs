@@ -48,10 +48,11 @@ pub struct Faults {
     /// Cut channel lifetimes to this, as Google shortens long ttls.
     #[serde(rename = "channel_ttl_cap_secs", with = "optional_secs")]
     pub channel_ttl_cap: Option<Duration>,
-    /// events.watch answers 401 `push.webhookUrlUnauthorized`.
+    /// events.watch and calendarList.watch answer 401 `push.webhookUrlUnauthorized`.
     pub reject_callback_unauthorized: bool,
-    /// events.watch creates the channel (and queues its `sync` message) at once but
-    /// answers only after this long, like a slow Google; a refusal comes as late.
+    /// events.watch and calendarList.watch create the channel (and queue its `sync`
+    /// message) at once but answer only after this long, like a slow Google; a refusal
+    /// comes as late.
     #[serde(rename = "watch_delay_ms", with = "millis")]
     pub watch_delay: Duration,
     /// events.list answers at most this many events a page (0: no cap), as Google may
