@@ -12,6 +12,7 @@ pub mod classify;
 pub mod outbox;
 pub mod worker;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::clock::Clock;
@@ -176,6 +177,9 @@ impl Syncer {
             self.store.begin_listing(calendar_id)?;
         }
         let mut page_token: Option<String> = None;
+        // Series told as added by an earlier page: their rows are stored by now, but their
+        // occurrences on later pages are no news of their own.
+        let mut new_series: HashSet<String> = HashSet::new();
         for _ in 0..MAX_PAGES {
             let full = token.is_none();
             let page = match client
@@ -214,7 +218,9 @@ impl Syncer {
                     .map(|e| e.id.as_str())
                     .collect();
                 let known = self.store.snapshots_of(calendar_id, &wanted, &series)?;
-                classify::classify_delta(calendar, &known, &events)
+                let page = classify::classify_page(calendar, &known, &new_series, &events);
+                new_series.extend(page.new_series.iter().cloned());
+                page
             };
             if full {
                 self.store.mark_listed(calendar_id, &ids)?;
@@ -242,6 +248,7 @@ impl Syncer {
                 upserts,
                 removed,
                 changes,
+                ..
             } = classified;
             if next_token.is_some()
                 || !upserts.is_empty()

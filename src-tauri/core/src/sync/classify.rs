@@ -25,6 +25,9 @@ pub struct Classified {
     pub removed: Vec<String>,
     /// What a person is told, in the order Google listed the events.
     pub changes: Vec<Change>,
+    /// Series first seen by this classification (told as added): the later pages of the
+    /// same sync pass them back in, so their occurrences are not told on their own.
+    pub new_series: Vec<String>,
 }
 
 /// The calendar being classified: its id and its name at the time (for the wording).
@@ -132,7 +135,19 @@ pub fn classify_delta(
     known: &HashMap<String, EventSnapshot>,
     events: &[Event],
 ) -> Classified {
-    let mut work = Work::new(calendar, known);
+    classify_page(calendar, known, &HashSet::new(), events)
+}
+
+/// Classifies one page of a streamed listing against `known`, the stored rows it concerns.
+/// `new_series` are the series earlier pages of the same sync told as added: they are in
+/// the store by now, but nobody has heard of their occurrences yet.
+pub fn classify_page(
+    calendar: CalendarRef<'_>,
+    known: &HashMap<String, EventSnapshot>,
+    new_series: &HashSet<String>,
+    events: &[Event],
+) -> Classified {
+    let mut work = Work::new(calendar, known, new_series);
     work.apply(events);
     work.finish()
 }
@@ -148,7 +163,8 @@ pub fn classify_full(
     known: &HashMap<String, EventSnapshot>,
     events: &[Event],
 ) -> Classified {
-    let mut work = Work::new(calendar, known);
+    let no_new_series = HashSet::new();
+    let mut work = Work::new(calendar, known, &no_new_series);
     work.apply(events);
     let listed: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
     let mut missing: Vec<&EventSnapshot> = known
@@ -225,8 +241,7 @@ pub fn baseline(calendar_id: &str, events: &[Event]) -> Classified {
     }
     Classified {
         upserts: rows.into_values().collect(),
-        removed: Vec::new(),
-        changes: Vec::new(),
+        ..Classified::default()
     }
 }
 
@@ -312,6 +327,11 @@ pub fn field_diffs(before: &EventSnapshot, after: &EventSnapshot) -> Vec<FieldDi
 struct Work<'a> {
     calendar: CalendarRef<'a>,
     known: &'a HashMap<String, EventSnapshot>,
+    /// Series an earlier page of this sync told as added.
+    earlier_new_series: &'a HashSet<String>,
+    /// Series this page tells as added (found before the page is applied, as an
+    /// occurrence may come before its series in Google's order).
+    new_series: HashSet<String>,
     /// Rows written or forgotten by this sync (`None` = forgotten).
     overlay: HashMap<String, Option<EventSnapshot>>,
     /// Ids in first-touched order, so the commit is deterministic.
@@ -320,10 +340,16 @@ struct Work<'a> {
 }
 
 impl<'a> Work<'a> {
-    fn new(calendar: CalendarRef<'a>, known: &'a HashMap<String, EventSnapshot>) -> Self {
+    fn new(
+        calendar: CalendarRef<'a>,
+        known: &'a HashMap<String, EventSnapshot>,
+        earlier_new_series: &'a HashSet<String>,
+    ) -> Self {
         Work {
             calendar,
             known,
+            earlier_new_series,
+            new_series: HashSet::new(),
             overlay: HashMap::new(),
             order: Vec::new(),
             changes: Vec::new(),
@@ -348,6 +374,14 @@ impl<'a> Work<'a> {
         self.set(id, None);
     }
 
+    /// Whether this sync tells the series as added (this page or an earlier one): its
+    /// occurrences were moved or deleted before anyone was told they existed, so they come
+    /// with the series' notice. Not a series that is merely unknown: a person invited to
+    /// one occurrence of someone else's series holds that occurrence alone.
+    fn series_is_new(&self, series: &str) -> bool {
+        self.new_series.contains(series) || self.earlier_new_series.contains(series)
+    }
+
     fn apply(&mut self, events: &[Event]) {
         // A series cancelled in this batch takes its instances with it: one notice for the
         // series, not one per instance.
@@ -355,6 +389,16 @@ impl<'a> Work<'a> {
             .iter()
             .filter(|e| is_cancelled(e) && e.recurring_event_id.is_none())
             .map(|e| e.id.as_str())
+            .collect();
+        self.new_series = events
+            .iter()
+            .filter(|e| {
+                !is_cancelled(e)
+                    && e.recurring_event_id.is_none()
+                    && !e.recurrence.is_empty()
+                    && self.current(&e.id).is_none_or(|s| s.status == CANCELLED)
+            })
+            .map(|e| e.id.clone())
             .collect();
         for event in events {
             if is_cancelled(event) {
@@ -387,6 +431,7 @@ impl<'a> Work<'a> {
                     .recurring_event_id
                     .as_deref()
                     .filter(|p| self.known.get(*p).is_some_and(|k| k.status != CANCELLED))
+                    .filter(|p| !self.series_is_new(p))
                     .and_then(|p| self.current(p))
                     .filter(|p| p.status != CANCELLED)
                     .cloned()
@@ -441,12 +486,19 @@ impl<'a> Work<'a> {
             Some(_) => None,
             // First sight of an exception of a known series: compare it with the
             // occurrence it replaces, so a moved instance reads "moved", not "added".
-            None => event
-                .recurring_event_id
-                .as_deref()
-                .and_then(|p| self.current(p))
-                .filter(|p| p.status != CANCELLED)
-                .and_then(|p| virtual_instance(p, event)),
+            None => match event.recurring_event_id.as_deref() {
+                Some(series) if self.series_is_new(series) => {
+                    // The series is told as added (before or after this row in Google's
+                    // order): its occurrences come with it.
+                    self.set(&event.id, Some(after));
+                    return;
+                }
+                Some(series) => self
+                    .current(series)
+                    .filter(|p| p.status != CANCELLED)
+                    .and_then(|p| virtual_instance(p, event)),
+                None => None,
+            },
         };
         match before {
             None => {
@@ -474,8 +526,10 @@ impl<'a> Work<'a> {
             order,
             changes,
             known,
+            new_series,
             ..
         } = self;
+        let new_series = new_series.into_iter().collect();
         for id in order {
             match overlay.remove(&id).flatten() {
                 Some(row) => upserts.push(row),
@@ -487,6 +541,7 @@ impl<'a> Work<'a> {
             upserts,
             removed,
             changes,
+            new_series,
         }
     }
 }
@@ -940,5 +995,47 @@ mod tests {
         }
         let again = classify_full(CAL, &after, &[series, cancelled]);
         assert!(again.changes.is_empty(), "{:?}", again.changes);
+    }
+
+    #[test]
+    fn an_occurrence_of_a_series_not_in_the_calendar_is_added() {
+        // Invited to one occurrence of someone else's series: the series is not listed.
+        let invited = event(json!({
+            "id": "s_20261208T140000Z", "status": "confirmed", "summary": "Standup",
+            "recurringEventId": "s",
+            "originalStartTime": {"dateTime": "2026-12-08T14:00:00Z"},
+            "start": {"dateTime": "2026-12-08T14:00:00Z"}, "end": {"dateTime": "2026-12-08T14:15:00Z"},
+        }));
+        let kinds: Vec<ChangeKind> = sync_sees(&HashMap::new(), &[invited])
+            .iter()
+            .map(|c| c.kind)
+            .collect();
+        assert_eq!(kinds, vec![ChangeKind::Created]);
+    }
+
+    #[test]
+    fn an_occurrence_listed_before_its_new_series_comes_with_it() {
+        let moved = event(json!({
+            "id": "s_20261208T140000Z", "status": "confirmed", "summary": "Standup",
+            "recurringEventId": "s",
+            "originalStartTime": {"dateTime": "2026-12-08T14:00:00Z"},
+            "start": {"dateTime": "2026-12-08T15:00:00Z"}, "end": {"dateTime": "2026-12-08T15:15:00Z"},
+        }));
+        let mut series = timed(
+            "s",
+            "Standup",
+            "2026-12-01T14:00:00Z",
+            "2026-12-01T14:15:00Z",
+        );
+        series.recurrence = vec!["RRULE:FREQ=WEEKLY".into()];
+        let out = classify_delta(CAL, &HashMap::new(), &[moved, series]);
+        let told: Vec<&str> = out.changes.iter().map(|c| c.event_id.as_str()).collect();
+        assert_eq!(
+            told,
+            vec!["s"],
+            "one notice, the series added, whatever Google's order"
+        );
+        assert_eq!(out.upserts.len(), 2, "the occurrence is still remembered");
+        assert_eq!(out.new_series, vec!["s".to_string()]);
     }
 }

@@ -232,3 +232,81 @@ async fn upgrading_a_database_without_rules_reports_nothing_then_sees_the_next_c
         "the first sync after the upgrade learnt the rule, so the next cut is told"
     );
 }
+
+/// Google's exception for the standup's occurrence on Tue 8 Dec, moved an hour later.
+fn moved_on_8_dec(series: &str) -> serde_json::Value {
+    json!({
+        "id": format!("{series}_20261208T140000Z"),
+        "summary": "Standup",
+        "recurringEventId": series,
+        "originalStartTime": {"dateTime": "2026-12-08T09:00:00-05:00", "timeZone": "America/New_York"},
+        "start": {"dateTime": "2026-12-08T10:00:00-05:00", "timeZone": "America/New_York"},
+        "end": {"dateTime": "2026-12-08T10:15:00-05:00", "timeZone": "America/New_York"},
+    })
+}
+
+/// Google's exception for the standup's occurrence on Tue 15 Dec, deleted.
+fn cancelled_on_15_dec(series: &str) -> serde_json::Value {
+    json!({
+        "id": format!("{series}_20261215T140000Z"),
+        "status": "cancelled",
+        "recurringEventId": series,
+        "originalStartTime": {"dateTime": "2026-12-15T09:00:00-05:00", "timeZone": "America/New_York"},
+    })
+}
+
+/// Creates the standup and edits its occurrences with the deliveries dropped, so one sync
+/// (asked for afterwards, as the backstop would) finds all of it; `page_cap` events a page.
+async fn series_and_exceptions_in_one_sync(
+    page_cap: usize,
+    exceptions: impl Fn(&str) -> Vec<serde_json::Value>,
+) -> Vec<calwatch_core::notice::Change> {
+    let h = Harness::start(quick).await;
+    h.watch().await;
+    h.control.set_faults(fake_google::Faults {
+        drop_rate: 1.0,
+        list_page_cap: page_cap,
+        ..fake_google::Faults::default()
+    });
+    let series = standup(&h);
+    for exception in exceptions(&series) {
+        h.control.insert_event(&h.calendar, exception);
+    }
+    h.control.wait_for_deliveries_idle().await;
+    assert!(
+        h.notifier.notices().is_empty(),
+        "nothing synced before the one sync under test"
+    );
+    h.engine.sync_now(&h.calendar).await.expect("the sync runs");
+    h.settle().await;
+    let changes = h.notifier.changes();
+    assert!(
+        changes.iter().any(|c| c.event_id == series),
+        "the sync under test saw the series: {changes:#?}"
+    );
+    changes
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_series_created_with_an_occurrence_already_moved_is_only_added() {
+    let changes = series_and_exceptions_in_one_sync(0, |s| vec![moved_on_8_dec(s)]).await;
+    assert_eq!(
+        changes.iter().map(|c| c.headline()).collect::<Vec<_>>(),
+        vec!["Standup added"],
+        "nobody was told the occurrence was ever at 09:00, so it did not move for them"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_new_series_and_its_exceptions_on_later_pages_is_only_added() {
+    // One event a page: the series is committed before its exceptions are classified, so
+    // "known before this sync" must not mean "in the store by now".
+    let changes =
+        series_and_exceptions_in_one_sync(1, |s| vec![moved_on_8_dec(s), cancelled_on_15_dec(s)])
+            .await;
+    assert_eq!(
+        changes.iter().map(|c| c.headline()).collect::<Vec<_>>(),
+        vec!["Standup added"],
+        "an occurrence moved or deleted before anyone heard of the series is no news"
+    );
+}
