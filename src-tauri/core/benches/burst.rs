@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use calwatch_core::config::Timings;
 use fake_google::{FakeGoogle, Options};
 use serde_json::json;
-use support::{engine_against, runtime, verdict};
+use support::{engine_against, load_average, runtime, verdict};
 
 const BURST: usize = 1000;
 
@@ -64,8 +64,9 @@ async fn run() {
     let calls = lists() - before;
     let delivered = control.stats().deliveries_sent - sent_before;
     println!(
-        "burst of {BURST} notifications (coalescing window {} ms)",
-        window.as_millis()
+        "burst of {BURST} notifications (coalescing window {} ms, the default; load average {})",
+        window.as_millis(),
+        load_average()
     );
     println!("  edits made over: {:.2} s", spread.as_secs_f64());
     println!("  notifications delivered to the receiver: {delivered}");

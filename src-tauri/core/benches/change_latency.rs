@@ -26,7 +26,7 @@ use calwatch_core::noise::{Kinds, QuietHours};
 use chrono::Timelike;
 use fake_google::{FakeGoogle, Options};
 use serde_json::json;
-use support::{engine_against, percentile, runtime, verdict};
+use support::{engine_against, load_average, percentile, runtime, verdict};
 
 const WARMUP: usize = 20;
 /// Samples with the window at 0 (no quiet spell needed between them).
@@ -100,8 +100,9 @@ async fn run(window: Duration, samples: usize) {
         ""
     };
     println!(
-        "change → notifier latency (receiver arrival to notify call, loopback, coalescing window {} ms{default})",
-        window.as_millis()
+        "change → notifier latency (receiver arrival to notify call, loopback, coalescing window {} ms{default}; load average {})",
+        window.as_millis(),
+        load_average()
     );
     // An empty calendar, then one holding a few thousand events (the snapshot the sync
     // diffs against grows with the calendar).

