@@ -231,7 +231,7 @@ pub struct ChangeView {
     pub kind: ChangeKind,
     /// "Team sync moved": the toast's title.
     pub headline: String,
-    /// "Tue 3 Dec 10:00 → 11:00 · Work": the toast's body.
+    /// "Tue 3 Dec, 10:00 → 11:00 · Work": the toast's body.
     pub body: String,
     /// What changed, field by field.
     pub diffs: Vec<FieldDiffView>,
@@ -441,7 +441,7 @@ mod tests {
         assert_eq!(view.diffs[0].field, Field::Time);
         assert_eq!(
             (view.diffs[0].before.as_str(), view.diffs[0].after.as_str()),
-            ("Thu 3 Dec 10:00–11:00", "Thu 3 Dec 11:00–12:00"),
+            ("Thu 3 Dec, 10:00–11:00", "Thu 3 Dec, 11:00–12:00"),
             "the Activity list must show times a person reads, not the stored encoding"
         );
     }

@@ -10,6 +10,8 @@
 //! - [`private_files`]: owner-only modes for the data dir, the database and the logs.
 //! - [`log_file`]: the daily log file, owner-only, seven kept.
 //! - [`event_time`]: an event's start or end (a date or a moment).
+//! - [`locale`]: the reader's language and date conventions, the Fluent catalogues, ICU4X
+//!   dates; the one locale in effect.
 //! - [`trigger`]: what started a sync (push, catch-up, backstop…), which decides its wording.
 //! - [`secrets`]: the `TokenStore` trait and its OS-keyring implementation; secret wrappers.
 //! - [`recurrence`]: a series' rule: what is compared, in words, its last occurrence.
@@ -48,6 +50,7 @@ pub mod error;
 pub mod event;
 pub mod event_time;
 pub mod google;
+pub mod locale;
 pub mod log_file;
 pub mod markup;
 pub mod noise;

@@ -21,7 +21,6 @@ pub use collecting::CollectingNotifier;
 pub use crate::event_time::EventTime;
 pub use change::{Change, ChangeKind, EventFacts, Field, FieldDiff};
 pub use summary::{digest, notices, Notice};
-pub use wording::NO_TITLE;
 
 /// Where notices go: the shell's desktop toasts, or a test's list.
 #[async_trait::async_trait]
@@ -45,10 +44,10 @@ mod tests {
         let diff = FieldDiff::time(&at(10), Some(&at(11)), &at(14), Some(&at(15)));
         let (before, after) = diff.readable(chrono_tz::UTC);
         assert_eq!(
-            before, "Thu 3 Dec 10:00–11:00",
+            before, "Thu 3 Dec, 10:00–11:00",
             "the window shows the old span in words"
         );
-        assert_eq!(after, "Thu 3 Dec 14:00–15:00");
+        assert_eq!(after, "Thu 3 Dec, 14:00–15:00");
         let title = FieldDiff::new(Field::Title, "Standup", "Team sync");
         assert_eq!(
             title.readable(chrono_tz::UTC),
@@ -114,7 +113,7 @@ mod tests {
             ("2024-12-03T11:00:00Z", "2024-12-03T12:00:00Z"),
         );
         assert_eq!(c.headline(), "Team sync moved");
-        assert_eq!(c.body(LONDON), "Tue 3 Dec 10:00 → 11:00 · Work");
+        assert_eq!(c.body(LONDON), "Tue 3 Dec, 10:00 → 11:00 · Work");
     }
 
     #[test]
@@ -123,7 +122,7 @@ mod tests {
             ("2024-12-03T10:00:00Z", "2024-12-03T11:00:00Z"),
             ("2024-12-04T11:00:00Z", "2024-12-04T12:00:00Z"),
         );
-        assert_eq!(c.body(LONDON), "Tue 3 Dec 10:00 → Wed 4 Dec 11:00 · Work");
+        assert_eq!(c.body(LONDON), "Tue 3 Dec, 10:00 → Wed 4 Dec, 11:00 · Work");
     }
 
     #[test]
@@ -133,7 +132,10 @@ mod tests {
             ("2024-12-03T10:00:00Z", "2024-12-03T11:30:00Z"),
         );
         assert_eq!(c.headline(), "Team sync extended");
-        assert_eq!(c.body(LONDON), "Tue 3 Dec 10:00–11:00 → 10:00–11:30 · Work");
+        assert_eq!(
+            c.body(LONDON),
+            "Tue 3 Dec, 10:00–11:00 → 10:00–11:30 · Work"
+        );
         let shorter = moved(
             ("2024-12-03T10:00:00Z", "2024-12-03T11:00:00Z"),
             ("2024-12-03T10:00:00Z", "2024-12-03T10:30:00Z"),
@@ -145,14 +147,14 @@ mod tests {
     fn created_event_shows_its_time_range() {
         let c = team_sync(ChangeKind::Created);
         assert_eq!(c.headline(), "Team sync added");
-        assert_eq!(c.body(LONDON), "Tue 3 Dec 10:00–11:00 · Work");
+        assert_eq!(c.body(LONDON), "Tue 3 Dec, 10:00–11:00 · Work");
     }
 
     #[test]
     fn cancelled_event_shows_when_it_was() {
         let c = team_sync(ChangeKind::Cancelled);
         assert_eq!(c.headline(), "Team sync cancelled");
-        assert_eq!(c.body(LONDON), "Tue 3 Dec 10:00–11:00 · Work");
+        assert_eq!(c.body(LONDON), "Tue 3 Dec, 10:00–11:00 · Work");
     }
 
     #[test]
@@ -160,12 +162,12 @@ mod tests {
         let c = team_sync(ChangeKind::Created);
         assert_eq!(
             c.body(chrono_tz::Europe::Berlin),
-            "Tue 3 Dec 11:00–12:00 · Work",
+            "Tue 3 Dec, 11:00–12:00 · Work",
             "10:00 UTC is 11:00 in Berlin in winter"
         );
         assert_eq!(
             c.body(chrono_tz::America::New_York),
-            "Tue 3 Dec 05:00–06:00 · Work"
+            "Tue 3 Dec, 05:00–06:00 · Work"
         );
         let late = change(
             ChangeKind::Created,
@@ -175,7 +177,7 @@ mod tests {
         );
         assert_eq!(
             late.body(LONDON),
-            "Tue 3 Dec 22:00 – Wed 4 Dec 01:00 · Work"
+            "Tue 3 Dec, 22:00 – Wed 4 Dec, 01:00 · Work"
         );
     }
 
@@ -184,7 +186,7 @@ mod tests {
         let mut c = team_sync(ChangeKind::Updated);
         c.diffs = vec![FieldDiff::new(Field::Title, "Standup", "Team sync")];
         assert_eq!(c.headline(), "“Standup” renamed to “Team sync”");
-        assert_eq!(c.body(LONDON), "Tue 3 Dec 10:00–11:00 · Work");
+        assert_eq!(c.body(LONDON), "Tue 3 Dec, 10:00–11:00 · Work");
     }
 
     #[test]
@@ -192,7 +194,7 @@ mod tests {
         let mut c = team_sync(ChangeKind::Updated);
         c.diffs = vec![FieldDiff::new(Field::Place, "Room 3", "Room 4")];
         assert_eq!(c.headline(), "Team sync moved to Room 4");
-        assert_eq!(c.body(LONDON), "Tue 3 Dec 10:00–11:00 · Work");
+        assert_eq!(c.body(LONDON), "Tue 3 Dec, 10:00–11:00 · Work");
         c.diffs = vec![FieldDiff::new(Field::Place, "Room 3", "")];
         assert_eq!(c.headline(), "Team sync no longer has a place");
     }
@@ -208,7 +210,7 @@ mod tests {
         assert_eq!(c.headline(), "Team sync moved");
         assert_eq!(
             c.body(LONDON),
-            "Tue 3 Dec 10:00 → 11:00 · now at Room 4 · Work"
+            "Tue 3 Dec, 10:00 → 11:00 · now at Room 4 · Work"
         );
     }
 
@@ -281,7 +283,7 @@ mod tests {
         assert_eq!(c.headline(), "Team sync moved");
         assert_eq!(
             c.body(LONDON),
-            "Tue 3 Dec 10:00–11:00 → Tue 3 Dec, all day · Work"
+            "Tue 3 Dec, 10:00–11:00 → Tue 3 Dec, all day · Work"
         );
     }
 
@@ -332,7 +334,7 @@ mod tests {
         assert_eq!(removed.headline(), "Standup no longer repeats");
         assert_eq!(
             removed.body(NEW_YORK),
-            "Tue 1 Dec 09:00–09:15 · Work",
+            "Tue 1 Dec, 09:00–09:15 · Work",
             "what is left is one event"
         );
         let added = rule_changed(None, Some("RRULE:FREQ=WEEKLY;BYDAY=TU"));
@@ -374,7 +376,7 @@ mod tests {
         assert_eq!(c.headline(), "“Standup” renamed to “Daily sync”");
         assert_eq!(
             c.body(NEW_YORK),
-            "Tue 1 Dec 09:00–09:15 · now daily, 5 times · Work"
+            "Tue 1 Dec, 09:00–09:15 · now daily, 5 times · Work"
         );
         c.diffs[1] = FieldDiff::repeats(
             c.start.as_ref().unwrap(),
@@ -384,7 +386,7 @@ mod tests {
         );
         assert_eq!(
             c.body(NEW_YORK),
-            "Tue 1 Dec 09:00–09:15 · no longer repeats · Work"
+            "Tue 1 Dec, 09:00–09:15 · no longer repeats · Work"
         );
     }
 

@@ -8,6 +8,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 
 use crate::event_time::EventTime;
+use crate::locale::{self, Locale};
 
 /// No series is followed further than this many occurrences looking for its end.
 const MAX_OCCURRENCES: u32 = 10_000;
@@ -239,56 +240,71 @@ impl Rule {
     }
 
     /// "weekly on Tue", "every 2 months on the last Fri", "yearly on 3 Dec".
-    fn pattern_words(&self, start: Option<Start>) -> String {
-        let (one, many) = match self.freq {
-            Freq::Daily => ("daily", "days"),
-            Freq::Weekly => ("weekly", "weeks"),
-            Freq::Monthly => ("monthly", "months"),
-            Freq::Yearly => ("yearly", "years"),
+    fn pattern_words(&self, start: Option<Start>, locale: &Locale) -> String {
+        let id = match self.freq {
+            Freq::Daily => "rule-daily",
+            Freq::Weekly => "rule-weekly",
+            Freq::Monthly => "rule-monthly",
+            Freq::Yearly => "rule-yearly",
         };
-        let mut text = if self.interval == 1 {
-            one.to_string()
-        } else {
-            format!("every {} {many}", self.interval)
-        };
-        let days = |list: &[(Option<i32>, Weekday)]| {
-            list.iter()
-                .map(|(n, d)| match n {
-                    Some(n) => format!("the {} {}", ordinal(*n), short_day(*d)),
-                    None => short_day(*d).to_string(),
+        let text = locale.text(id, &[("interval", self.interval.into())]);
+        let day_name = |d: Weekday| locale.text("weekday", &[("day", weekday_key(d).into())]);
+        let list = |items: Vec<String>| {
+            items
+                .into_iter()
+                .reduce(|first, second| {
+                    locale.text(
+                        "list-and",
+                        &[("first", first.into()), ("second", second.into())],
+                    )
                 })
-                .collect::<Vec<_>>()
-                .join(", ")
+                .unwrap_or_default()
+        };
+        let days = |list_of: &[(Option<i32>, Weekday)]| {
+            list(
+                list_of
+                    .iter()
+                    .map(|(n, d)| match n {
+                        Some(n) if *n < -2 => locale.text(
+                            "nth-weekday-from-last",
+                            &[("n", (-n).into()), ("day", day_name(*d).into())],
+                        ),
+                        Some(n) => locale.text(
+                            "nth-weekday",
+                            &[("n", (*n).into()), ("day", day_name(*d).into())],
+                        ),
+                        None => day_name(*d),
+                    })
+                    .collect(),
+            )
+        };
+        let month_days = |list_of: Vec<i32>| {
+            let items = list_of
+                .into_iter()
+                .map(|d| match d {
+                    -1 => locale.text("month-day-last", &[]),
+                    d if d < 0 => locale.text("month-day-from-last", &[("n", (-d).into())]),
+                    d => locale.text("month-day", &[("n", d.into())]),
+                })
+                .collect();
+            locale.text("rule-month-day", &[("days", list(items).into())])
         };
         let on = match self.freq {
             Freq::Daily if !self.by_day.is_empty() => Some(days(&self.by_day)),
             Freq::Daily => None,
             Freq::Weekly if !self.by_day.is_empty() => Some(days(&self.by_day)),
-            Freq::Weekly => start.map(|s| short_day(s.date().weekday()).to_string()),
+            Freq::Weekly => start.map(|s| day_name(s.date().weekday())),
             Freq::Monthly if !self.by_day.is_empty() => Some(days(&self.by_day)),
-            Freq::Monthly if !self.by_month_day.is_empty() => Some(format!(
-                "day {}",
-                self.by_month_day
-                    .iter()
-                    .map(|d| if *d < 0 {
-                        match d {
-                            -1 => "last".to_string(),
-                            _ => format!("{} from last", -d),
-                        }
-                    } else {
-                        d.to_string()
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            Freq::Monthly => start.map(|s| format!("day {}", s.date().day())),
-            Freq::Yearly => start.map(|s| s.date().format("%-d %b").to_string()),
+            Freq::Monthly if !self.by_month_day.is_empty() => {
+                Some(month_days(self.by_month_day.clone()))
+            }
+            Freq::Monthly => start.map(|s| month_days(vec![s.date().day() as i32])),
+            Freq::Yearly => start.map(|s| locale.month_day(s.date(), false)),
         };
-        if let Some(on) = on {
-            text.push_str(" on ");
-            text.push_str(&on);
+        match on {
+            Some(on) => locale.text("rule-on", &[("rule", text.into()), ("on", on.into())]),
+            None => text,
         }
-        text
     }
 
     /// The occurrences' days in the period (day, week, month or year) containing `anchor`,
@@ -464,12 +480,17 @@ impl Series {
         last
     }
 
+    /// The rule in words in the locale in effect.
+    pub fn words(&self, tz: chrono_tz::Tz) -> String {
+        self.words_in(tz, &locale::current())
+    }
+
     /// The rule in words, dates as a reader in `tz` sees them: "weekly on Tue until 8 Dec",
     /// "every 2 days, 10 times", "does not repeat"; the rule as written when it is beyond
     /// what is understood.
-    pub fn words(&self, tz: chrono_tz::Tz) -> String {
+    pub fn words_in(&self, tz: chrono_tz::Tz, locale: &Locale) -> String {
         if !self.repeats() {
-            return "does not repeat".to_string();
+            return locale.text("rule-none", &[]);
         }
         let Some(rules) = &self.rules else {
             return self.raw.join("\n");
@@ -477,12 +498,12 @@ impl Series {
         rules
             .iter()
             .map(|rule| {
-                let mut text = rule.pattern_words(self.start);
+                let text = rule.pattern_words(self.start, locale);
                 if let Some(count) = rule.count {
-                    text.push_str(&match count {
-                        1 => ", once".to_string(),
-                        n => format!(", {n} times"),
-                    });
+                    locale.text(
+                        "rule-count",
+                        &[("rule", text.into()), ("count", count.into())],
+                    )
                 } else if let Some(until) = rule.until {
                     let last = self.start.and_then(|s| rule.last(s));
                     let date = match last {
@@ -490,13 +511,22 @@ impl Series {
                         None => until_date(until, tz),
                     };
                     let same_year = self.start.is_some_and(|s| s.date().year() == date.year());
-                    let format = if same_year { "%-d %b" } else { "%-d %b %Y" };
-                    text.push_str(&format!(" until {}", date.format(format)));
+                    let date = locale.month_day(date, !same_year);
+                    locale.text(
+                        "rule-until",
+                        &[("rule", text.into()), ("date", date.into())],
+                    )
+                } else {
+                    text
                 }
-                text
             })
-            .collect::<Vec<_>>()
-            .join(" and ")
+            .reduce(|first, second| {
+                locale.text(
+                    "rule-and",
+                    &[("first", first.into()), ("second", second.into())],
+                )
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -605,27 +635,16 @@ fn by_day(text: &str) -> Option<(Option<i32>, Weekday)> {
     Some((n, weekday(day)?))
 }
 
-fn short_day(day: Weekday) -> &'static str {
+/// The catalogue's key for a weekday (`weekday` selects its name on it).
+fn weekday_key(day: Weekday) -> &'static str {
     match day {
-        Weekday::Mon => "Mon",
-        Weekday::Tue => "Tue",
-        Weekday::Wed => "Wed",
-        Weekday::Thu => "Thu",
-        Weekday::Fri => "Fri",
-        Weekday::Sat => "Sat",
-        Weekday::Sun => "Sun",
-    }
-}
-
-fn ordinal(n: i32) -> String {
-    match n {
-        -1 => "last".to_string(),
-        -2 => "second to last".to_string(),
-        n if n < 0 => format!("{} from last", ordinal(-n)),
-        1 => "1st".to_string(),
-        2 => "2nd".to_string(),
-        3 => "3rd".to_string(),
-        n => format!("{n}th"),
+        Weekday::Mon => "mon",
+        Weekday::Tue => "tue",
+        Weekday::Wed => "wed",
+        Weekday::Thu => "thu",
+        Weekday::Fri => "fri",
+        Weekday::Sat => "sat",
+        Weekday::Sun => "sun",
     }
 }
 
@@ -699,7 +718,7 @@ mod tests {
         );
         assert_eq!(
             words("RRULE:FREQ=MONTHLY;UNTIL=20270301T000000Z"),
-            "monthly on day 1 until 1 Feb 2027",
+            "monthly on day 1 until 1 February 2027",
             "another year is said"
         );
     }
@@ -799,7 +818,10 @@ mod tests {
                 NaiveDate::from_ymd_opt(2028, 12, 24).unwrap()
             ))
         );
-        assert_eq!(series.words(London), "yearly on 24 Dec until 24 Dec 2028");
+        assert_eq!(
+            series.words(London),
+            "yearly on 24 Dec until 24 December 2028"
+        );
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::wording::join_parts;
 use super::Change;
+use crate::locale::{self, Locale};
 use crate::trigger::Trigger;
 
 /// What to show a person: one change, or several folded into one line.
@@ -51,48 +53,55 @@ impl Notice {
         }
     }
 
-    /// The toast's title.
+    /// The toast's title in the locale in effect.
     pub fn headline(&self) -> String {
+        self.headline_in(&locale::current())
+    }
+
+    /// The toast's title: "Team sync moved", "7 changes in Work", "While you were away: …".
+    pub fn headline_in(&self, locale: &Locale) -> String {
         match self {
-            Notice::Single(change) => change.headline(),
+            Notice::Single(change) => change.headline_in(locale),
             Notice::Summary {
                 calendar_name,
                 count,
                 away,
                 ..
-            } => {
-                let noun = if *count == 1 { "change" } else { "changes" };
-                if *away {
-                    format!("{count} {noun} in {calendar_name} while you were away")
-                } else {
-                    format!("{count} {noun} in {calendar_name}")
-                }
-            }
+            } => locale.text(
+                if *away { "summary-away" } else { "summary" },
+                &[
+                    ("count", (*count).into()),
+                    ("calendar", calendar_name.into()),
+                ],
+            ),
             Notice::Digest {
                 count, calendars, ..
-            } => {
-                let noun = if *count == 1 { "change" } else { "changes" };
-                let place = if *calendars == 1 {
-                    "calendar"
-                } else {
-                    "calendars"
-                };
-                format!("While you were away: {count} {noun} in {calendars} {place}")
-            }
+            } => locale.text(
+                "digest",
+                &[
+                    ("count", (*count).into()),
+                    ("calendars", (*calendars).into()),
+                ],
+            ),
         }
     }
 
-    /// The toast's body, times in `tz`.
+    /// The toast's body in the locale in effect.
     pub fn body(&self, tz: chrono_tz::Tz) -> String {
+        self.body_in(tz, &locale::current())
+    }
+
+    /// The toast's body, times in `tz`.
+    pub fn body_in(&self, tz: chrono_tz::Tz, locale: &Locale) -> String {
         match self {
-            Notice::Single(change) => change.body(tz),
+            Notice::Single(change) => change.body_in(tz, locale),
             Notice::Summary { count, first, .. } | Notice::Digest { count, first, .. } => {
-                let mut text = first.join(" · ");
+                let mut parts = first.clone();
                 let rest = count.saturating_sub(first.len());
                 if rest > 0 {
-                    text.push_str(&format!(" · and {rest} more"));
+                    parts.push(locale.text("and-more", &[("count", rest.into())]));
                 }
-                text
+                join_parts(parts, locale)
             }
         }
     }

@@ -737,7 +737,7 @@ mod tests {
         assert_eq!(change.headline(), "Team sync moved");
         assert_eq!(
             change.body(chrono_tz::UTC),
-            "Tue 3 Dec 10:00 → 11:00 · Work"
+            "Tue 3 Dec, 10:00 → 11:00 · Work"
         );
     }
 
@@ -759,7 +759,7 @@ mod tests {
         assert_eq!(change.headline(), "“Team sync” renamed to “Weekly sync”");
         assert_eq!(
             change.body(chrono_tz::UTC),
-            "Tue 3 Dec 10:00–11:00 · no place · now tentative · you declined · Work"
+            "Tue 3 Dec, 10:00–11:00 · no place · now tentative · you declined · Work"
         );
     }
 

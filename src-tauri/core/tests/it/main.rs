@@ -28,6 +28,8 @@ mod hardening_files;
 mod hardening_privacy;
 mod hardening_receiver;
 mod hardening_sign_in;
+mod locale_catalogues;
+mod locale_wording;
 mod model_history;
 mod module_graph;
 mod receiver_deliveries;

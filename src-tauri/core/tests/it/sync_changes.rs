@@ -64,7 +64,7 @@ async fn moved_event_reports_old_and_new_time() {
     );
     assert_eq!(
         change.body(chrono_tz::Europe::London),
-        format!("Tue 1 Dec 10:00 → 11:00 · {PRIMARY_NAME}"),
+        format!("Tue 1 Dec, 10:00 → 11:00 · {PRIMARY_NAME}"),
         "the body reads like a sentence: from when to when"
     );
 }
@@ -335,7 +335,7 @@ async fn moved_instance_of_a_recurring_series_is_one_update_for_that_instance() 
     assert_eq!(changes[0].headline(), "Standup moved");
     assert_eq!(
         changes[0].body(chrono_tz::America::New_York),
-        format!("Thu 3 Dec 09:00 → 10:00 · {PRIMARY_NAME}"),
+        format!("Thu 3 Dec, 09:00 → 10:00 · {PRIMARY_NAME}"),
         "the diff runs from the occurrence's original time"
     );
 
@@ -359,7 +359,7 @@ async fn moved_instance_of_a_recurring_series_is_one_update_for_that_instance() 
     assert_eq!(changes[1].headline(), "Standup cancelled");
     assert_eq!(
         changes[1].body(chrono_tz::America::New_York),
-        format!("Fri 4 Dec 09:00–09:15 · {PRIMARY_NAME}")
+        format!("Fri 4 Dec, 09:00–09:15 · {PRIMARY_NAME}")
     );
 }
 

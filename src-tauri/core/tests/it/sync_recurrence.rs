@@ -28,7 +28,7 @@ fn standup(h: &Harness) -> String {
 }
 
 /// What Google writes when the occurrences from Tue 15 Dec on are deleted: the series ends
-/// at the last second of the day before, in the series' zone (Mon 14 Dec 23:59:59 EST).
+/// at the last second of the day before, in the series' zone (Mon 14 Dec, 23:59:59 EST).
 const CUT_BEFORE_15_DEC: &str = "RRULE:FREQ=WEEKLY;WKST=SU;UNTIL=20261215T045959Z;BYDAY=TU";
 
 #[tokio::test(start_paused = true)]
@@ -88,7 +88,7 @@ async fn removing_the_repeat_says_it_no_longer_repeats() {
     assert_eq!(changes[0].headline(), "Standup no longer repeats");
     assert_eq!(
         changes[0].body(New_York),
-        format!("Tue 1 Dec 09:00–09:15 · {PRIMARY_NAME}"),
+        format!("Tue 1 Dec, 09:00–09:15 · {PRIMARY_NAME}"),
         "what is left is a single event: the body says when"
     );
 }
@@ -174,7 +174,7 @@ async fn editing_this_and_following_reads_as_old_series_ending_and_new_one_added
             ),
             (
                 "Standup added".to_string(),
-                format!("Tue 15 Dec 10:00–10:15 · {PRIMARY_NAME}")
+                format!("Tue 15 Dec, 10:00–10:15 · {PRIMARY_NAME}")
             ),
         ],
         "the old series ends on the 8th and the new one picks up on the 15th"

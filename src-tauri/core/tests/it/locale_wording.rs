@@ -1,0 +1,379 @@
+//! Toast wording per locale: each change kind, moves across days, all-day events, series
+//! rule changes, summaries and digests, in British and American English and in Korean.
+//! Names from Google (titles, places, calendars) pass through untouched.
+
+use calwatch_core::locale::{HourCycle, Language, Locale};
+use calwatch_core::notice::{digest, Change, ChangeKind, EventTime, Field, FieldDiff, Notice};
+use chrono::{DateTime, NaiveDate};
+use chrono_tz::Tz;
+
+const LONDON: Tz = chrono_tz::Europe::London;
+const NEW_YORK: Tz = chrono_tz::America::New_York;
+const SEOUL: Tz = chrono_tz::Asia::Seoul;
+
+fn at(text: &str) -> EventTime {
+    EventTime::at(DateTime::parse_from_rfc3339(text).expect("RFC 3339"))
+}
+
+fn on(text: &str) -> EventTime {
+    EventTime::date(NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date"))
+}
+
+fn change(kind: ChangeKind, title: &str, start: EventTime, end: EventTime) -> Change {
+    Change {
+        calendar_id: "work@example.com".into(),
+        calendar_name: "Work 팀".into(),
+        event_id: "ev1".into(),
+        kind,
+        title: title.into(),
+        start: Some(start),
+        end: Some(end),
+        diffs: vec![],
+        html_link: None,
+        facts: Box::default(),
+    }
+}
+
+/// Thu 3 Dec 2026, 11:00–12:00 UTC.
+fn sync(kind: ChangeKind) -> Change {
+    change(
+        kind,
+        "Team sync",
+        at("2026-12-03T11:00:00Z"),
+        at("2026-12-03T12:00:00Z"),
+    )
+}
+
+fn moved(before: (&str, &str), after: (&str, &str)) -> Change {
+    let mut c = change(ChangeKind::Updated, "Team sync", at(after.0), at(after.1));
+    c.diffs = vec![FieldDiff::time(
+        &at(before.0),
+        Some(&at(before.1)),
+        &at(after.0),
+        Some(&at(after.1)),
+    )];
+    c
+}
+
+fn gb() -> Locale {
+    Locale::of_tag("en_GB.UTF-8")
+}
+fn us() -> Locale {
+    Locale::of_tag("en_US.UTF-8")
+}
+fn ko() -> Locale {
+    Locale::of_tag("ko_KR.UTF-8")
+}
+
+/// (locale, zone, headline, body) rows for one change.
+fn check(c: &Change, rows: &[(Locale, Tz, &str, &str)]) {
+    for (locale, tz, headline, body) in rows {
+        assert_eq!(c.headline_in(locale), *headline, "{}", locale.date_tag());
+        assert_eq!(c.body_in(*tz, locale), *body, "{}", locale.date_tag());
+    }
+}
+
+#[test]
+fn added_and_cancelled_read_in_each_language() {
+    check(
+        &sync(ChangeKind::Created),
+        &[
+            (
+                gb(),
+                LONDON,
+                "Team sync added",
+                "Thu 3 Dec, 11:00–12:00 · Work 팀",
+            ),
+            (
+                us(),
+                NEW_YORK,
+                "Team sync added",
+                "Thu, Dec 3, 6:00\u{202f}AM–7:00\u{202f}AM · Work 팀",
+            ),
+            (
+                ko(),
+                SEOUL,
+                "새 일정: Team sync",
+                "12월 3일 (목) 오후 8:00~오후 9:00 · Work 팀",
+            ),
+        ],
+    );
+    check(
+        &sync(ChangeKind::Cancelled),
+        &[
+            (
+                gb(),
+                LONDON,
+                "Team sync cancelled",
+                "Thu 3 Dec, 11:00–12:00 · Work 팀",
+            ),
+            (
+                ko(),
+                SEOUL,
+                "일정 취소: Team sync",
+                "12월 3일 (목) 오후 8:00~오후 9:00 · Work 팀",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn moves_within_and_across_days() {
+    let same_day = moved(
+        ("2026-12-03T10:00:00Z", "2026-12-03T11:00:00Z"),
+        ("2026-12-03T11:00:00Z", "2026-12-03T12:00:00Z"),
+    );
+    check(
+        &same_day,
+        &[
+            (
+                gb(),
+                LONDON,
+                "Team sync moved",
+                "Thu 3 Dec, 10:00 → 11:00 · Work 팀",
+            ),
+            (
+                ko(),
+                LONDON,
+                "시간 변경: Team sync",
+                "12월 3일 (목) 오전 10:00 → 오전 11:00 · Work 팀",
+            ),
+        ],
+    );
+    let next_day = moved(
+        ("2026-12-03T10:00:00Z", "2026-12-03T11:00:00Z"),
+        ("2026-12-04T11:00:00Z", "2026-12-04T12:00:00Z"),
+    );
+    check(
+        &next_day,
+        &[
+            (
+                us(),
+                LONDON,
+                "Team sync moved",
+                "Thu, Dec 3, 10:00\u{202f}AM → Fri, Dec 4, 11:00\u{202f}AM · Work 팀",
+            ),
+            (
+                ko(),
+                LONDON,
+                "시간 변경: Team sync",
+                "12월 3일 (목) 오전 10:00 → 12월 4일 (금) 오전 11:00 · Work 팀",
+            ),
+        ],
+    );
+    let longer = moved(
+        ("2026-12-03T10:00:00Z", "2026-12-03T11:00:00Z"),
+        ("2026-12-03T10:00:00Z", "2026-12-03T11:30:00Z"),
+    );
+    check(
+        &longer,
+        &[(
+            ko(),
+            LONDON,
+            "시간 연장: Team sync",
+            "12월 3일 (목) 오전 10:00~오전 11:00 → 오전 10:00~오전 11:30 · Work 팀",
+        )],
+    );
+}
+
+#[test]
+fn the_hour_cycle_choice_reaches_the_toast() {
+    let c = sync(ChangeKind::Created);
+    let us24 = Locale::new(Language::En, "en-US", HourCycle::H24);
+    assert_eq!(
+        c.body_in(NEW_YORK, &us24),
+        "Thu, Dec 3, 06:00–07:00 · Work 팀"
+    );
+    let ko24 = Locale::new(Language::Ko, "ko-KR", HourCycle::H24);
+    assert_eq!(
+        c.body_in(SEOUL, &ko24),
+        "12월 3일 (목) 20:00~21:00 · Work 팀"
+    );
+}
+
+#[test]
+fn renames_places_and_replies_keep_googles_words() {
+    let mut c = sync(ChangeKind::Updated);
+    c.diffs = vec![FieldDiff::new(Field::Title, "Standup", "팀 회의")];
+    assert_eq!(c.headline_in(&gb()), "“Standup” renamed to “팀 회의”");
+    assert_eq!(c.headline_in(&ko()), "제목 변경: ‘Standup’ → ‘팀 회의’");
+    c.diffs = vec![FieldDiff::new(Field::Place, "Room 3", "Room 4")];
+    assert_eq!(c.headline_in(&ko()), "장소 변경: Team sync → Room 4");
+    c.diffs = vec![FieldDiff::new(Field::Response, "needsAction", "declined")];
+    assert_eq!(c.headline_in(&ko()), "참석 거절: Team sync");
+    c.title = " ".into();
+    c.diffs.clear();
+    c.kind = ChangeKind::Created;
+    assert_eq!(c.headline_in(&ko()), "새 일정: (제목 없음)");
+}
+
+#[test]
+fn all_day_events_show_days_only() {
+    let multi = change(
+        ChangeKind::Created,
+        "Offsite",
+        on("2026-12-03"),
+        on("2026-12-06"),
+    );
+    check(
+        &multi,
+        &[
+            (
+                gb(),
+                LONDON,
+                "Offsite added",
+                "Thu 3 Dec – Sat 5 Dec · Work 팀",
+            ),
+            (
+                us(),
+                LONDON,
+                "Offsite added",
+                "Thu, Dec 3 – Sat, Dec 5 · Work 팀",
+            ),
+            (
+                ko(),
+                LONDON,
+                "새 일정: Offsite",
+                "12월 3일 (목) ~ 12월 5일 (토) · Work 팀",
+            ),
+        ],
+    );
+    let mut to_all_day = change(
+        ChangeKind::Updated,
+        "Offsite",
+        on("2026-12-03"),
+        on("2026-12-04"),
+    );
+    to_all_day.diffs = vec![FieldDiff::time(
+        &at("2026-12-03T10:00:00Z"),
+        Some(&at("2026-12-03T11:00:00Z")),
+        &on("2026-12-03"),
+        Some(&on("2026-12-04")),
+    )];
+    assert_eq!(
+        to_all_day.body_in(LONDON, &ko()),
+        "12월 3일 (목) 오전 10:00~오전 11:00 → 12월 3일 (목), 종일 · Work 팀"
+    );
+}
+
+/// A weekly standup from Tue 1 Dec 2026 09:00 New York time whose rule went from
+/// `before` to `after`.
+fn rule_changed(before: Option<&str>, after: Option<&str>) -> Change {
+    let start = EventTime::DateTime {
+        date_time: DateTime::parse_from_rfc3339("2026-12-01T09:00:00-05:00").unwrap(),
+        time_zone: Some("America/New_York".into()),
+    };
+    let rules = |rule: Option<&str>| rule.map(|r| vec![r.to_string()]).unwrap_or_default();
+    let mut c = change(
+        ChangeKind::Updated,
+        "Standup",
+        start.clone(),
+        at("2026-12-01T14:15:00Z"),
+    );
+    c.diffs = vec![FieldDiff::repeats(
+        &start,
+        &rules(before),
+        &start,
+        &rules(after),
+    )];
+    c
+}
+
+#[test]
+fn series_rule_changes_are_worded_per_locale() {
+    let cut = rule_changed(
+        Some("RRULE:FREQ=WEEKLY;BYDAY=TU"),
+        Some("RRULE:FREQ=WEEKLY;UNTIL=20261215T045959Z;BYDAY=TU"),
+    );
+    check(
+        &cut,
+        &[
+            (
+                gb(),
+                NEW_YORK,
+                "Standup now ends on Tue 8 Dec",
+                "weekly on Tue → weekly on Tue until 8 Dec · Work 팀",
+            ),
+            (
+                us(),
+                NEW_YORK,
+                "Standup now ends on Tue, Dec 8",
+                "weekly on Tue → weekly on Tue until Dec 8 · Work 팀",
+            ),
+            (
+                ko(),
+                NEW_YORK,
+                "반복 종료 12월 8일 (화): Standup",
+                "매주 화요일 → 매주 화요일, 12월 8일까지 · Work 팀",
+            ),
+        ],
+    );
+    let reshaped = rule_changed(
+        Some("RRULE:FREQ=DAILY;INTERVAL=2;COUNT=10"),
+        Some("RRULE:FREQ=MONTHLY;BYDAY=-1FR"),
+    );
+    check(
+        &reshaped,
+        &[
+            (
+                gb(),
+                NEW_YORK,
+                "Standup repeats differently",
+                "every 2 days, 10 times → monthly on the last Fri · Work 팀",
+            ),
+            (
+                ko(),
+                NEW_YORK,
+                "반복 규칙 변경: Standup",
+                "2일마다, 10회 → 매월 마지막 주 금요일 · Work 팀",
+            ),
+        ],
+    );
+    let stopped = rule_changed(Some("RRULE:FREQ=DAILY"), None);
+    assert_eq!(stopped.headline_in(&ko()), "반복 해제: Standup");
+    assert_eq!(
+        stopped.body_in(SEOUL, &ko()),
+        "12월 1일 (화) 오후 11:00~오후 11:15 · Work 팀",
+        "what is left is one event, at the reader's time"
+    );
+}
+
+#[test]
+fn summaries_and_digests_count_in_each_language() {
+    let summary = |away: bool, count: usize| Notice::Summary {
+        calendar_id: "work@example.com".into(),
+        calendar_name: "Work 팀".into(),
+        count,
+        away,
+        first: vec!["A".into(), "B".into(), "C".into()],
+    };
+    assert_eq!(summary(false, 7).headline_in(&gb()), "7 changes in Work 팀");
+    assert_eq!(summary(false, 1).headline_in(&gb()), "1 change in Work 팀");
+    assert_eq!(summary(false, 7).headline_in(&ko()), "Work 팀에서 7건 변경");
+    assert_eq!(
+        summary(true, 4).headline_in(&ko()),
+        "자리를 비운 동안 Work 팀에서 4건 변경"
+    );
+    assert_eq!(
+        summary(false, 7).body_in(LONDON, &gb()),
+        "A · B · C · and 4 more"
+    );
+    assert_eq!(
+        summary(false, 7).body_in(LONDON, &ko()),
+        "A · B · C · 외 4건"
+    );
+
+    let a = sync(ChangeKind::Created);
+    let mut b = sync(ChangeKind::Cancelled);
+    b.calendar_id = "home@example.com".into();
+    let held = [(1, &a), (2, &b)];
+    let digest = digest(&held).expect("two held changes");
+    assert_eq!(
+        digest.headline_in(&gb()),
+        "While you were away: 2 changes in 2 calendars"
+    );
+    assert_eq!(
+        digest.headline_in(&ko()),
+        "자리를 비운 동안: 캘린더 2개에서 2건 변경"
+    );
+}
