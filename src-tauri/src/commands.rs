@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use calwatch_core::engine::{CalendarRules, NoticeRules, PauseFor, SettingsPatch};
+use calwatch_core::locale::{HourCycle, LanguageChoice};
 use calwatch_core::tunnel::{ToolOffer, TunnelTool};
 use serde::Deserialize;
 use tauri::{AppHandle, Emitter as _, Manager as _, Runtime, State};
@@ -253,6 +254,10 @@ pub struct SettingsInput {
     pub site_verification_file: Option<String>,
     /// The noise rules everywhere, quiet hours included.
     pub notices: Option<NoticeRules>,
+    /// The language: `system`, `english` or `korean`.
+    pub language: Option<LanguageChoice>,
+    /// `automatic`, `h12` or `h24`.
+    pub hour_cycle: Option<HourCycle>,
 }
 
 #[tauri::command]
@@ -275,6 +280,8 @@ pub async fn update_settings(
         receiver_port: settings.receiver_port,
         push_down_poll_minutes: settings.push_down_poll_minutes,
         site_verification_file: settings.site_verification_file,
+        language: settings.language,
+        hour_cycle: settings.hour_cycle,
     };
     active.engine().update_settings(patch).await?;
     Ok(active.app_state())

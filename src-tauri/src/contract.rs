@@ -13,8 +13,9 @@ use std::path::Path;
 use calwatch_core::account::AccountStatus;
 use calwatch_core::engine::{
     AccountState, ChannelDelivery, ClientSecretState, EngineError, EngineSettings, EngineState,
-    HoldState, PauseFor, PushHealth, PushState, ReceiverStatus,
+    HoldState, LocaleState, PauseFor, PushHealth, PushState, ReceiverStatus,
 };
+use calwatch_core::locale::{HourCycle, Language, LanguageChoice};
 use calwatch_core::noise::{GuestReplies, Silence};
 use calwatch_core::notice::{ChangeKind, Field};
 use calwatch_core::store::ChannelState;
@@ -66,6 +67,8 @@ fn full_engine_state() -> EngineState {
             site_verification_file: Some(String::new()),
             paused_until: Some(0),
             notices: Default::default(),
+            language: LanguageChoice::System,
+            hour_cycle: HourCycle::Automatic,
         },
         watched_count: 0,
         next_renewal_at: Some(0),
@@ -85,6 +88,11 @@ fn full_engine_state() -> EngineState {
             quiet: false,
             until: Some(0),
         },
+        locale: LocaleState {
+            language: Language::En,
+            date_tag: String::new(),
+            hour_cycle: HourCycle::Automatic,
+        },
     }
 }
 
@@ -100,6 +108,9 @@ fn registry() -> Registry {
     tracer.trace_simple_type::<Silence>().unwrap();
     tracer.trace_simple_type::<GuestReplies>().unwrap();
     tracer.trace_simple_type::<PauseFor>().unwrap();
+    tracer.trace_simple_type::<Language>().unwrap();
+    tracer.trace_simple_type::<LanguageChoice>().unwrap();
+    tracer.trace_simple_type::<HourCycle>().unwrap();
     tracer.trace_simple_type::<TunnelTool>().unwrap();
     tracer.trace_simple_type::<TunnelState>().unwrap();
     tracer.trace_simple_type::<UiError>().unwrap();

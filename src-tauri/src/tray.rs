@@ -4,6 +4,7 @@
 
 use calwatch_core::account::AccountStatus;
 use calwatch_core::engine::PauseFor;
+use calwatch_core::locale::Locale;
 use calwatch_core::store::ChannelState;
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
@@ -52,12 +53,13 @@ pub struct TrayStatus {
 }
 
 /// The tray's state from the app's; `now_ms` is the current time, `tz` the person's zone
-/// (for "paused until 15:30").
+/// (for "paused until 15:30"), in `locale`'s words.
 pub fn status(
     state: &AppStateView,
     channels: &[ChannelView],
     now_ms: i64,
     tz: chrono_tz::Tz,
+    locale: &Locale,
 ) -> TrayStatus {
     let attention = attention_reason(state, channels);
     let engine = &state.engine;
@@ -73,32 +75,31 @@ pub fn status(
         (false, true) => TrayLook::Paused,
         (false, false) => TrayLook::Watching,
     };
-    let mut tooltip = match engine.watched_count {
-        0 => "CalWatch — not watching any calendar yet".to_string(),
-        1 => "CalWatch — 1 calendar watched".to_string(),
-        n => format!("CalWatch — {n} calendars watched"),
-    };
+    let say = |id: &str| locale.text(id, &[]);
+    let mut parts = vec![locale.text("tray-watching", &[("count", engine.watched_count.into())])];
     if let Some(at) = engine.next_renewal_at {
-        tooltip.push_str(&format!(" · next renewal in {}", in_words(at - now_ms)));
+        parts.push(locale.text(
+            "tray-next-renewal",
+            &[("wait", in_words(at - now_ms, locale).into())],
+        ));
     }
-    let until = hold
-        .until
-        .map(|at| format!(" until {}", clock_time(at, now_ms, tz)))
-        .unwrap_or_default();
-    if hold.paused {
-        tooltip.push_str(&format!(" · notifications paused{until}"));
-    } else if hold.quiet {
-        tooltip.push_str(&format!(" · quiet hours{until}"));
-    }
-    if let Some(reason) = attention {
-        tooltip.push_str(&format!(" · {reason}"));
-    }
-    if let Some(text) = &push_down {
-        tooltip.push_str(&format!(" · {text}"));
-    }
+    let until = hold.until.map(|at| clock_time(at, now_ms, tz, locale));
+    let held = match (hold.paused, hold.quiet, until) {
+        (true, _, Some(time)) => Some(locale.text("tray-paused-until", &[("time", time.into())])),
+        (true, _, None) => Some(say("tray-paused")),
+        (false, true, Some(time)) => {
+            Some(locale.text("tray-quiet-until", &[("time", time.into())]))
+        }
+        (false, true, None) => Some(say("tray-quiet")),
+        _ => None,
+    };
+    parts.extend(held);
+    parts.extend(attention.map(say));
+    parts.extend(push_down.clone());
+    let tooltip = parts.join(" · ");
     let push_line = push_down.unwrap_or_else(|| match engine.push_health.state {
-        calwatch_core::engine::PushState::Up => "Push works".to_string(),
-        _ => "Push not checked yet".to_string(),
+        calwatch_core::engine::PushState::Up => say("tray-push-works"),
+        _ => say("tray-push-unchecked"),
     });
     TrayStatus {
         look,
@@ -107,28 +108,30 @@ pub fn status(
     }
 }
 
+/// The catalogue id of what needs the person, if anything does.
 fn attention_reason(state: &AppStateView, channels: &[ChannelView]) -> Option<&'static str> {
     if let Some(account) = &state.engine.account {
         match account.status {
-            AccountStatus::NeedsSignIn => return Some("sign in again"),
-            AccountStatus::Offline => return Some("Google unreachable"),
+            AccountStatus::NeedsSignIn => return Some("tray-sign-in-again"),
+            AccountStatus::Offline => return Some("tray-offline"),
             AccountStatus::SignedIn => {}
         }
     }
     if !state.engine.receiver.listening {
-        return Some("the receiver is not listening");
+        return Some("tray-receiver-down");
     }
     if channels
         .iter()
         .any(|c| matches!(c.state, ChannelState::Error | ChannelState::Expired))
     {
-        return Some("a channel needs attention");
+        return Some("tray-channel-attention");
     }
     None
 }
 
-/// A moment as the tooltip says it: "15:30" today, "Tue 08:00" on another day.
-pub fn clock_time(at_ms: i64, now_ms: i64, tz: chrono_tz::Tz) -> String {
+/// A moment as the tooltip says it: "15:30" today, "Tue 08:00" on another day, as the
+/// locale writes times.
+pub fn clock_time(at_ms: i64, now_ms: i64, tz: chrono_tz::Tz, locale: &Locale) -> String {
     use chrono::TimeZone as _;
     let (Some(at), Some(now)) = (
         tz.timestamp_millis_opt(at_ms).single(),
@@ -137,23 +140,24 @@ pub fn clock_time(at_ms: i64, now_ms: i64, tz: chrono_tz::Tz) -> String {
         return String::new();
     };
     if at.date_naive() == now.date_naive() {
-        at.format("%H:%M").to_string()
+        locale.time(at.time())
     } else {
-        at.format("%a %H:%M").to_string()
+        locale.weekday_time(at.date_naive(), at.time())
     }
 }
 
 /// A duration as the tooltip says it: "5 d", "3 h", "12 min", "now".
-pub fn in_words(ms: i64) -> String {
+pub fn in_words(ms: i64, locale: &Locale) -> String {
     const MINUTE: i64 = 60_000;
     const HOUR: i64 = 60 * MINUTE;
     const DAY: i64 = 24 * HOUR;
-    match ms {
-        ms if ms >= DAY => format!("{} d", ms / DAY),
-        ms if ms >= HOUR => format!("{} h", ms / HOUR),
-        ms if ms >= MINUTE => format!("{} min", ms / MINUTE),
-        _ => "now".to_string(),
-    }
+    let (id, n) = match ms {
+        ms if ms >= DAY => ("tray-days", ms / DAY),
+        ms if ms >= HOUR => ("tray-hours", ms / HOUR),
+        ms if ms >= MINUTE => ("tray-minutes", ms / MINUTE),
+        _ => ("tray-now", 0),
+    };
+    locale.text(id, &[("n", n.into())])
 }
 
 /// What a menu item does.
@@ -227,6 +231,23 @@ struct TrayChecks<R: Runtime> {
     start_at_login: CheckMenuItem<R>,
     /// Whether push works (disabled: it only informs).
     push: MenuItem<R>,
+    /// "Pause notifications", relabelled with the rest.
+    pause: Submenu<R>,
+    /// The fixed items and their catalogue ids, relabelled when the language changes.
+    labelled: Vec<(MenuItem<R>, &'static str)>,
+}
+
+impl<R: Runtime> TrayChecks<R> {
+    /// Sets every fixed label in `locale`'s words.
+    fn label(&self, locale: &Locale) {
+        let say = |id: &str| locale.text(id, &[]);
+        let _ = self.pause.set_text(say("menu-pause"));
+        let _ = self.resume.set_text(say("menu-resume"));
+        let _ = self.start_at_login.set_text(say("menu-start-at-login"));
+        for (item, id) in &self.labelled {
+            let _ = item.set_text(say(id));
+        }
+    }
 }
 
 const ICON_WATCHING: &[u8] = include_bytes!("../../icons/tray.png");
@@ -243,51 +264,59 @@ fn icon(look: TrayLook) -> tauri::Result<Image<'static>> {
 
 /// Creates the tray icon and its menu.
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let item = |id: &str, enabled: bool| MenuItem::with_id(app, id, id, enabled, None::<&str>);
+    let pause_items = [
+        item(PAUSE_HOUR, true)?,
+        item(PAUSE_TOMORROW, true)?,
+        item(PAUSE_UNTIL_RESUMED, true)?,
+    ];
     let pause = Submenu::with_items(
         app,
-        "Pause notifications",
+        "pause",
         true,
-        &[
-            &MenuItem::with_id(app, PAUSE_HOUR, "For 1 hour", true, None::<&str>)?,
-            &MenuItem::with_id(app, PAUSE_TOMORROW, "Until tomorrow", true, None::<&str>)?,
-            &MenuItem::with_id(
-                app,
-                PAUSE_UNTIL_RESUMED,
-                "Until I resume",
-                true,
-                None::<&str>,
-            )?,
-        ],
+        &[&pause_items[0], &pause_items[1], &pause_items[2]],
     )?;
-    let resume = MenuItem::with_id(app, RESUME, "Resume notifications", false, None::<&str>)?;
+    let resume = item(RESUME, false)?;
     let start_at_login = CheckMenuItem::with_id(
         app,
         START_AT_LOGIN,
-        "Start at login",
+        START_AT_LOGIN,
         true,
         false,
         None::<&str>,
     )?;
-    let push = MenuItem::with_id(app, PUSH, "Push not checked yet", false, None::<&str>)?;
+    let push = item(PUSH, false)?;
+    let open = item(OPEN, true)?;
+    let quit = item(QUIT, true)?;
     let menu = Menu::with_items(
         app,
         &[
             &push,
             &PredefinedMenuItem::separator(app)?,
-            &MenuItem::with_id(app, OPEN, "Open CalWatch", true, None::<&str>)?,
+            &open,
             &PredefinedMenuItem::separator(app)?,
             &pause,
             &resume,
             &start_at_login,
             &PredefinedMenuItem::separator(app)?,
-            &MenuItem::with_id(app, QUIT, "Quit", true, None::<&str>)?,
+            &quit,
         ],
     )?;
-    app.manage(TrayChecks {
+    let checks = TrayChecks {
         resume,
         start_at_login,
         push,
-    });
+        labelled: vec![
+            (pause_items[0].clone(), "menu-pause-hour"),
+            (pause_items[1].clone(), "menu-pause-tomorrow"),
+            (pause_items[2].clone(), "menu-pause-until-resumed"),
+            (open, "menu-open"),
+            (quit, "menu-quit"),
+        ],
+        pause,
+    };
+    checks.label(&calwatch_core::locale::current());
+    app.manage(checks);
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon(TrayLook::Watching)?)
         .tooltip("CalWatch")
@@ -335,7 +364,8 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
         .await
         .unwrap_or_default();
     let now_ms = chrono::Utc::now().timestamp_millis();
-    let status = status(&state, &channels, now_ms, crate::views::local_tz());
+    let locale = calwatch_core::locale::current();
+    let status = status(&state, &channels, now_ms, crate::views::local_tz(), &locale);
     let applied = icon(status.look)
         .and_then(|image| tray.set_icon(Some(image)))
         .and_then(|()| tray.set_tooltip(Some(&status.tooltip)));
@@ -345,6 +375,8 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
             .start_at_login
             .set_checked(state.shell.start_at_login);
         let _ = checks.push.set_text(&status.push_line);
+        // A language chosen in Settings relabels the menu at once.
+        checks.label(&locale);
     }
     if let Err(err) = applied {
         tracing::debug!(error = %err, "the tray could not be updated");
@@ -381,6 +413,37 @@ mod tests {
 
     const DAY: i64 = 24 * 3_600_000;
 
+    /// The tray in British English, as the tests below read it.
+    fn status(
+        state: &AppStateView,
+        channels: &[ChannelView],
+        now_ms: i64,
+        tz: chrono_tz::Tz,
+    ) -> TrayStatus {
+        super::status(state, channels, now_ms, tz, &Locale::of_tag("en_GB.UTF-8"))
+    }
+
+    fn in_words(ms: i64) -> String {
+        super::in_words(ms, &Locale::of_tag("en_GB.UTF-8"))
+    }
+
+    #[test]
+    fn the_tray_speaks_korean_with_korean_times() {
+        let korean = Locale::of_tag("ko_KR.UTF-8");
+        let mut quiet = state(2, false, AccountStatus::SignedIn);
+        quiet.engine.hold = HoldState {
+            paused: false,
+            quiet: true,
+            until: Some(DAY + 7 * 3_600_000),
+        };
+        let status = super::status(&quiet, &[], 22 * 3_600_000, chrono_tz::UTC, &korean);
+        assert_eq!(
+            status.tooltip,
+            "CalWatch — 캘린더 2개 지켜보는 중 · 4일 후 갱신 · (금) 오전 7:00까지 방해 금지 시간"
+        );
+        assert_eq!(status.push_line, "푸시 아직 확인 안 됨");
+    }
+
     fn state(watched: usize, paused: bool, account_status: AccountStatus) -> AppStateView {
         let engine = EngineState {
             client_secret: ClientSecretState {
@@ -408,6 +471,8 @@ mod tests {
                 site_verification_file: None,
                 paused_until: None,
                 notices: Default::default(),
+                language: calwatch_core::locale::LanguageChoice::System,
+                hour_cycle: calwatch_core::locale::HourCycle::Automatic,
             },
             watched_count: watched,
             next_renewal_at: Some(5 * DAY + 1000),
@@ -417,6 +482,11 @@ mod tests {
                 paused,
                 quiet: false,
                 until: None,
+            },
+            locale: calwatch_core::engine::LocaleState {
+                language: calwatch_core::locale::Language::En,
+                date_tag: "en-GB".into(),
+                hour_cycle: calwatch_core::locale::HourCycle::Automatic,
             },
         };
         AppStateView::new(engine, false, false)

@@ -50,7 +50,7 @@ impl From<&EngineError> for UiError {
     fn from(err: &EngineError) -> Self {
         Self {
             code: err.code().to_string(),
-            message: err.to_string(),
+            message: err.message(),
         }
     }
 }

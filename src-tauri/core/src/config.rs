@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::locale::{HourCycle, LanguageChoice, Locale, SystemLocale};
+
 pub use client_secret::{ClientSecret, ClientSecretError};
 
 use crate::noise::NoticeRules;
@@ -167,6 +169,10 @@ pub struct Settings {
     /// (`google<hex>.html`): the receiver serves it at the root of the public address so
     /// Google can verify the callback's domain.
     pub site_verification_file: Option<String>,
+    /// The language: the OS's, or English or Korean whatever the OS says.
+    pub language: LanguageChoice,
+    /// Twelve or twenty-four hours: the locale's habit, or the person's choice.
+    pub hour_cycle: HourCycle,
 }
 
 impl Default for Settings {
@@ -182,6 +188,8 @@ impl Default for Settings {
             timings: Timings::default(),
             client_secret_file: None,
             site_verification_file: None,
+            language: LanguageChoice::System,
+            hour_cycle: HourCycle::Automatic,
         }
     }
 }
@@ -223,6 +231,8 @@ pub struct Config {
     /// ignored but reported: a timing written at the top level would otherwise be silently
     /// without effect.
     pub unknown_keys: Vec<String>,
+    /// The OS's locale (messages and dates), under the Settings choice of language.
+    pub system_locale: SystemLocale,
 }
 
 /// Why the configuration could not be loaded or saved, or a callback URL is unusable.
@@ -382,6 +392,7 @@ impl Config {
             settings: file.clone(),
             env_overrides: EnvOverrides::default(),
             unknown_keys,
+            system_locale: SystemLocale::detect(env),
         };
 
         if let Some(value) = var(env, "CALWATCH_RECEIVER_ADDR") {
@@ -431,7 +442,17 @@ impl Config {
             settings: Settings::default(),
             env_overrides: EnvOverrides::default(),
             unknown_keys: Vec::new(),
+            system_locale: SystemLocale::default(),
         }
+    }
+
+    /// The locale in effect: the Settings choice over the OS's locale.
+    pub fn locale(&self) -> Locale {
+        Locale::resolve(
+            &self.system_locale,
+            self.settings.language,
+            self.settings.hour_cycle,
+        )
     }
 
     /// What is wrong with `settings.json` that did not stop CalWatch, as the window shows

@@ -51,7 +51,8 @@ pub use crate::noise::{CalendarRules, NoticeRules, PauseFor};
 pub use crate::push_health::{ChannelDelivery, PushHealth, PushState};
 pub use settings::SettingsPatch;
 pub use state::{
-    AccountState, ClientSecretState, EngineSettings, EngineState, HoldState, ReceiverStatus,
+    AccountState, ClientSecretState, EngineSettings, EngineState, HoldState, LocaleState,
+    ReceiverStatus,
 };
 
 use receiver::Receiver;
@@ -166,6 +167,8 @@ impl Engine {
                 config.data_dir.display()
             ))
         })?;
+        // Toasts of the changes a previous run left unshown already speak the chosen language.
+        crate::locale::set_current(config.locale());
         let store = Store::open(&config.database_path())?.with_clock(Arc::clone(&options.clock));
         prune_old_history(&store, options.clock.now_ms());
         let (events, _) = broadcast::channel(256);

@@ -108,6 +108,31 @@ impl EngineError {
         "internal",
     ];
 
+    /// The sentence the window shows, in the locale in effect (`Display` stays English,
+    /// for the log).
+    pub fn message(&self) -> String {
+        self.message_in(&crate::locale::current())
+    }
+
+    /// The sentence the window shows, in `locale`'s language where its wording is fixed.
+    pub fn message_in(&self, locale: &crate::locale::Locale) -> String {
+        let say = |id: &str| locale.text(id, &[]);
+        match self {
+            EngineError::NoClientSecret => say("error-no-client-secret"),
+            EngineError::SignInFailed(reason) => {
+                locale.text("error-sign-in-failed", &[("reason", reason.into())])
+            }
+            EngineError::SignInCancelled => say("error-sign-in-cancelled"),
+            EngineError::NeedsSignIn => say("error-needs-sign-in"),
+            EngineError::NoCallback => say("error-no-callback"),
+            EngineError::PortInUse { port } => {
+                locale.text("error-port-in-use", &[("port", port.to_string().into())])
+            }
+            EngineError::SyncStopped => say("error-sync-stopped"),
+            _ => self.to_string(),
+        }
+    }
+
     /// The window's `ErrorCode` string for this error.
     pub fn code(&self) -> &'static str {
         match self {

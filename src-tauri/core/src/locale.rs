@@ -113,6 +113,16 @@ impl SystemLocale {
         }
     }
 
+    /// The OS's locale: the POSIX variables (read through `env`) on Linux, the platform's
+    /// API elsewhere (a desktop app there starts without `LANG`).
+    pub fn detect(env: &dyn Fn(&str) -> Option<String>) -> SystemLocale {
+        if cfg!(target_os = "linux") {
+            SystemLocale::from_posix(env)
+        } else {
+            SystemLocale::single(platform_locale())
+        }
+    }
+
     /// One tag for both (the platform API on Windows and macOS).
     pub fn single(tag: Option<String>) -> SystemLocale {
         SystemLocale {
@@ -189,6 +199,16 @@ impl Default for Locale {
     fn default() -> Self {
         Locale::new(Language::En, "", HourCycle::Automatic)
     }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn platform_locale() -> Option<String> {
+    sys_locale::get_locale()
+}
+
+#[cfg(target_os = "linux")]
+fn platform_locale() -> Option<String> {
+    None
 }
 
 /// A POSIX tag ("ko_KR.UTF-8@euro") as BCP 47 ("ko-KR"); `None` for "C", "POSIX" or

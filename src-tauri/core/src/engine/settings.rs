@@ -3,6 +3,7 @@
 use super::{lock, write, EngineError, EngineEvent, Inner};
 use crate::channels::ChannelSettings;
 use crate::config::Config;
+use crate::locale::{self, HourCycle, LanguageChoice};
 use crate::noise::NoticeRules;
 use crate::receiver::site_verification;
 use crate::sync::WorkerTimings;
@@ -25,6 +26,10 @@ pub struct SettingsPatch {
     /// The domain verification file to serve (`google<hex>.html`, as Search Console
     /// names it); an empty string stops serving it.
     pub site_verification_file: Option<String>,
+    /// The language: the OS's, English or Korean (applies to the next toast).
+    pub language: Option<LanguageChoice>,
+    /// Twelve or twenty-four hours, or the locale's habit.
+    pub hour_cycle: Option<HourCycle>,
 }
 
 /// The longest polling interval while push is down: an hour (the backstop covers longer).
@@ -121,6 +126,15 @@ impl Inner {
             if let Some(name) = patch.verification_file_name() {
                 inner.site_verification.set(name.clone());
                 config.settings.site_verification_file = name;
+            }
+            if let Some(language) = patch.language {
+                config.settings.language = language;
+            }
+            if let Some(hours) = patch.hour_cycle {
+                config.settings.hour_cycle = hours;
+            }
+            if patch.language.is_some() || patch.hour_cycle.is_some() {
+                locale::set_current(config.locale());
             }
             let failed = lock(&inner.receiver).error.is_some();
             let rebind = match patch.receiver_port {

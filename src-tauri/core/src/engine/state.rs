@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::{lock, read, EngineError, Inner};
 use crate::account::AccountStatus;
 use crate::channels::timing;
+use crate::locale::{HourCycle, Language, LanguageChoice};
 use crate::noise::{Hold, NoticeRules};
 use crate::push_health::PushHealth;
 use crate::store::ChannelState;
@@ -38,6 +39,8 @@ pub struct EngineState {
     pub push_health: PushHealth,
     /// Whether toasts are held back right now, and until when.
     pub hold: HoldState,
+    /// The language and date conventions in effect.
+    pub locale: LocaleState,
 }
 
 /// Whether toasts are held back now (a pause, or the quiet hours) and until when.
@@ -116,6 +119,22 @@ pub struct EngineSettings {
     pub paused_until: Option<i64>,
     /// The noise rules everywhere.
     pub notices: NoticeRules,
+    /// The language chosen in Settings (`system`: the OS's).
+    pub language: LanguageChoice,
+    /// The 12/24-hour choice.
+    pub hour_cycle: HourCycle,
+}
+
+/// The locale in effect, so the window speaks and writes dates as the toasts do.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocaleState {
+    /// The catalogue in use.
+    pub language: Language,
+    /// The BCP 47 tag dates are written for ("en-GB", "ko-KR").
+    pub date_tag: String,
+    /// The 12/24-hour choice on top of the tag's habit.
+    pub hour_cycle: HourCycle,
 }
 
 /// Errors reach the window as `{code, message}`.
@@ -128,7 +147,7 @@ fn error_view<S: serde::Serializer>(error: &Option<EngineError>, s: S) -> Result
     match error {
         Some(e) => s.serialize_some(&View {
             code: e.code(),
-            message: e.to_string(),
+            message: e.message(),
         }),
         None => s.serialize_none(),
     }
@@ -190,6 +209,8 @@ impl Inner {
                     .then_some(config.settings.paused_until_ms)
                     .flatten(),
                 notices: config.settings.notices.clone(),
+                language: config.settings.language,
+                hour_cycle: config.settings.hour_cycle,
             },
             watched_count: self
                 .store
@@ -200,6 +221,14 @@ impl Inner {
             settings_problem: config.settings_problem(),
             push_health: self.push_health(),
             hold: self.hold_now().into(),
+            locale: {
+                let locale = config.locale();
+                LocaleState {
+                    language: locale.language(),
+                    date_tag: locale.date_tag().to_string(),
+                    hour_cycle: locale.hours(),
+                }
+            },
         }
     }
 }

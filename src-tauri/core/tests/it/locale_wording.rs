@@ -377,3 +377,24 @@ fn summaries_and_digests_count_in_each_language() {
         "자리를 비운 동안: 캘린더 2개에서 2건 변경"
     );
 }
+
+#[test]
+fn engine_errors_keep_their_code_and_speak_the_language() {
+    use calwatch_core::engine::EngineError;
+    let taken = EngineError::PortInUse { port: 8765 };
+    assert_eq!(taken.code(), "port_in_use");
+    assert!(
+        taken.message_in(&ko()).starts_with("포트 8765"),
+        "{}",
+        taken.message_in(&ko())
+    );
+    assert_eq!(
+        taken.message_in(&gb()),
+        taken.to_string(),
+        "English as before"
+    );
+    assert_eq!(
+        EngineError::NeedsSignIn.message_in(&ko()),
+        "Google 로그인이 만료되었거나 없습니다. Google로 다시 로그인하세요."
+    );
+}
