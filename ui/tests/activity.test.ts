@@ -47,7 +47,7 @@ describe('Activity', () => {
 
     const time = within(rows[0]).getByTestId('change-time');
     expect(time.textContent?.trim()).toBe('2 min ago');
-    expect(time.getAttribute('title'), 'the exact time on hover').toBe('Sat 28 Nov 2026, 11:58');
+    expect(time.getAttribute('title'), 'the exact time on hover').toBe('Sat, 28 Nov 2026, 11:58');
     expect(within(rows[2]).getByTestId('change-time').textContent?.trim()).toBe('3 h ago');
   });
 

@@ -15,6 +15,8 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     tunnel: null,
     settings: {
       paused: false,
+      language: 'system',
+      hourCycle: 'automatic',
       summaryThreshold: 3,
       backstopMinutes: 15,
       receiverPort: 8765,
@@ -24,6 +26,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
       siteVerificationFile: null,
     },
     hold: { paused: false, quiet: false, until: null },
+    locale: { language: 'en', dateTag: 'en-GB', hourCycle: 'automatic' },
     watchedCount: 0,
     nextRenewalAt: null,
     settingsProblem: null,

@@ -68,8 +68,8 @@ describe('relativeTime', () => {
 
 describe('absoluteTime', () => {
   it('gives weekday, date and 24-hour time', () => {
-    expect(absoluteTime(Date.UTC(2026, 11, 1, 10, 5), 'UTC')).toBe('Tue 1 Dec 2026, 10:05');
-    expect(absoluteTime(Date.UTC(2026, 11, 1, 10, 5), 'Europe/Berlin')).toBe('Tue 1 Dec 2026, 11:05');
+    expect(absoluteTime(Date.UTC(2026, 11, 1, 10, 5), 'UTC')).toBe('Tue, 1 Dec 2026, 10:05');
+    expect(absoluteTime(Date.UTC(2026, 11, 1, 10, 5), 'Europe/Berlin')).toBe('Tue, 1 Dec 2026, 11:05');
   });
 });
 

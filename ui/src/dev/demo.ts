@@ -36,6 +36,8 @@ export function installDemo(variant: string | null): void {
     tunnel: null,
     settings: {
       paused: false,
+      language: 'system',
+      hourCycle: 'automatic',
       summaryThreshold: 3,
       backstopMinutes: 15,
       receiverPort: 8765,
@@ -45,6 +47,7 @@ export function installDemo(variant: string | null): void {
       siteVerificationFile: null,
     },
     hold: { paused: false, quiet: false, until: null },
+    locale: { language: 'en', dateTag: 'en-GB', hourCycle: 'automatic' },
     watchedCount: firstRun ? 0 : 2,
     nextRenewalAt: now + 6 * DAY,
     settingsProblem: null,

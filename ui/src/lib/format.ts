@@ -1,6 +1,7 @@
 // Pure presentation rules: how times, countdowns and states read in the window.
 // Nothing here looks at the clock; the caller passes `now` in.
 import type { ChannelState, ChannelView, ChangeKind, DiffField } from './types';
+import { dateTag, fullDate, hourCycleOptions, t } from './i18n.svelte';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -13,17 +14,17 @@ const DAY = 24 * HOUR;
  */
 export function countdown(expiresAt: number, now: number): string {
   const left = expiresAt - now;
-  if (left <= 0) return 'expired';
+  if (left <= 0) return t('countdown-expired');
   // Round up so the display reaches "expired" exactly when the time does, never "0 s".
   const totalSeconds = Math.ceil(left / SECOND);
   const days = Math.floor(totalSeconds / 86400);
   const hours = Math.floor((totalSeconds % 86400) / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   const seconds = totalSeconds % 60;
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${minutes} m`;
-  if (minutes > 0) return `${minutes} m ${seconds} s`;
-  return `${seconds} s`;
+  if (days > 0) return t('countdown-days', { days, hours });
+  if (hours > 0) return t('countdown-hours', { hours, minutes });
+  if (minutes > 0) return t('countdown-minutes', { minutes, seconds });
+  return t('countdown-seconds', { seconds });
 }
 
 /** Whole seconds left (0 once expired), for machines and screen readers that want a number. */
@@ -35,28 +36,27 @@ export function secondsLeft(expiresAt: number, now: number): number {
 export function relativeTime(at: number, now: number, timeZone?: string): string {
   const ago = now - at;
   // A clock a little ahead of ours should not read as "in 2 seconds".
-  if (ago < 45 * SECOND) return 'just now';
-  if (ago < HOUR) return `${Math.max(1, Math.round(ago / MINUTE))} min ago`;
-  if (ago < DAY) return `${Math.floor(ago / HOUR)} h ago`;
-  if (ago < 2 * DAY) return 'yesterday';
-  if (ago < 7 * DAY) return `${Math.floor(ago / DAY)} d ago`;
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(at);
+  if (ago < 45 * SECOND) return t('ago-just-now');
+  if (ago < HOUR) return t('ago-minutes', { n: Math.max(1, Math.round(ago / MINUTE)) });
+  if (ago < DAY) return t('ago-hours', { n: Math.floor(ago / HOUR) });
+  if (ago < 2 * DAY) return t('ago-yesterday');
+  if (ago < 7 * DAY) return t('ago-days', { n: Math.floor(ago / DAY) });
+  return fullDate(at, timeZone);
 }
 
-/** A full date and time for tooltips and tables: "Tue 3 Dec 2026, 10:00". */
+/** A full date and time for tooltips and tables: "Tue 3 Dec 2026, 10:00", "2026년 12월 3일 (목) 오전 10:00". */
 export function absoluteTime(at: number, timeZone?: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
+  // The locale's own order and clock (the engine's tag and hour cycle), as the toasts.
+  return new Intl.DateTimeFormat(dateTag(), {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-    hourCycle: 'h23',
     timeZone,
-  }).formatToParts(at);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')}`;
+    ...hourCycleOptions(),
+  }).format(at);
 }
 
 /** How a channel's state is shown: the words and the colour family of its badge. */

@@ -2,6 +2,7 @@
 // its events. Views read from here and call `api` for actions; forms keep their own
 // input state so a failed command never loses what was typed.
 import * as api from './api';
+import { setLocale } from './i18n.svelte';
 import type { AppState, CalendarView, ChangeView, ChannelView, ProbeReport, UiError, ViewName } from './types';
 
 /** How many changes the Activity view asks for at start. */
@@ -100,6 +101,9 @@ export class AppStore {
   setState(state: AppState): void {
     const wasSignedIn = this.signedIn;
     this.app = state;
+    // The engine resolved the language and date conventions; the window follows them.
+    const pseudoLocale = typeof location !== 'undefined' && new URLSearchParams(location.search).has('pseudo');
+    if (state.locale) setLocale(state.locale, pseudoLocale);
     const nowSignedIn = state.account?.status === 'signed_in';
     if (nowSignedIn && !wasSignedIn) void this.refreshCalendars();
     if (!state.account) {

@@ -105,6 +105,8 @@ export type EngineSettings = {
   siteVerificationFile: string | null;
   pausedUntil: number | null;
   notices: NoticeRules;
+  language: LanguageChoice;
+  hourCycle: HourCycle;
 };
 
 export type EngineState = {
@@ -120,6 +122,7 @@ export type EngineState = {
   settingsProblem: string | null;
   pushHealth: PushHealth;
   hold: HoldState;
+  locale: LocaleState;
 };
 
 export type DiffField =
@@ -147,12 +150,24 @@ export type HoldState = {
   until: number | null;
 };
 
+export type HourCycle = 'automatic' | 'h12' | 'h24';
+
 export type Kinds = {
   created: boolean;
   time: boolean;
   cancelled: boolean;
   titlePlace: boolean;
   replies: boolean;
+};
+
+export type Language = 'en' | 'ko';
+
+export type LanguageChoice = 'system' | 'english' | 'korean';
+
+export type LocaleState = {
+  language: Language;
+  dateTag: string;
+  hourCycle: HourCycle;
 };
 
 export type NoticeRules = {
