@@ -130,11 +130,11 @@ export function fieldLabel(field: DiffField): string {
 export function kindLabel(kind: ChangeKind): string {
   switch (kind) {
     case 'created':
-      return 'Added';
+      return t('kind-created');
     case 'updated':
-      return 'Changed';
+      return t('kind-updated');
     case 'cancelled':
-      return 'Cancelled';
+      return t('kind-cancelled');
   }
 }
 

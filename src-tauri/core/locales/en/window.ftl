@@ -21,3 +21,44 @@ ago-minutes = { $n } min ago
 ago-hours = { $n } h ago
 ago-yesterday = yesterday
 ago-days = { $n } d ago
+
+## Sections
+nav-sections = Sections
+nav-setup = Setup
+nav-calendars = Calendars
+nav-channels = Channels
+nav-activity = Activity
+nav-settings = Settings
+nav-sandbox = Sandbox
+
+## Setup
+setup-title = Setup
+setup-lede = Five steps from a fresh install to a notification the moment your calendar changes.
+setup-step-secret = Import your OAuth client secret
+setup-step-sign-in = Sign in with Google
+setup-step-callback = Public callback URL
+setup-step-receiver = Local receiver
+setup-step-watch = Watch a calendar
+
+## Calendars
+calendars-title = Calendars
+calendars-lede = Watch a calendar to hear the moment anything in it changes.
+
+## Channels
+channels-title = Channels
+channels-lede = Google delivers change notices through these. CalWatch renews each one before it expires.
+channels-empty = No channels. Watch a calendar and its channel appears here.
+channels-open-calendars = Open Calendars
+channels-expires = Expires { $when }
+
+## Activity
+activity-title = Activity
+activity-lede = What changed in your watched calendars, newest first.
+activity-empty = No changes yet. When something in a watched calendar changes, it shows up here.
+activity-show-all = Show all
+kind-created = Added
+kind-updated = Changed
+kind-cancelled = Cancelled
+
+## Settings
+settings-title = Settings
