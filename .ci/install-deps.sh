@@ -13,6 +13,9 @@ packages=(
   iproute2 util-linux
   # driving the real window, screenshots and icon rendering
   webkit2gtk-driver imagemagick librsvg2-bin
+  # Hangul in the Korean window's screenshots (the smallest Debian font that has it; the
+  # tests' text assertions read the DOM and need no font)
+  fonts-baekmuk
   # the UI toolchain
   nodejs npm
   # checking the packages: their validators, and reading the .rpm

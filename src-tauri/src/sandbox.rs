@@ -114,6 +114,10 @@ impl Sandbox {
             .map_err(|e| sandbox_error("configuration is invalid", e))?;
         // The person's own choices still hold in the sandbox.
         config.settings.summary_threshold = real.settings.summary_threshold;
+        // The sandbox speaks the person's language and writes their dates.
+        config.system_locale = real.system_locale.clone();
+        config.settings.language = real.settings.language;
+        config.settings.hour_cycle = real.settings.hour_cycle;
         Ok(config)
     }
 

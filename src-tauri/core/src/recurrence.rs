@@ -5,33 +5,49 @@
 //! Only the common shapes are understood (FREQ DAILY/WEEKLY/MONTHLY/YEARLY with INTERVAL,
 //! BYDAY, BYMONTHDAY, COUNT, UNTIL, WKST); anything else is shown as Google wrote it.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 
 use crate::event_time::EventTime;
 use crate::locale::{self, Locale};
 
 /// No series is followed further than this many occurrences looking for its end.
-const MAX_OCCURRENCES: u32 = 10_000;
+const MAX_OCCURRENCES: u16 = 10_000;
 
-/// Google's `recurrence` lines that make the rule: the RRULEs, as Google wrote them.
+/// Google's `recurrence` lines that make the series: the RRULEs and the EXDATEs, as
+/// Google wrote them.
 ///
-/// EXDATE and RDATE lines are left out: they add or remove single occurrences, which
-/// Google reports as instances of the series, told on their own.
+/// RDATE lines are left out: they add single occurrences, which Google reports as
+/// instances of the series, told on their own. EXDATEs are kept for the series' end (the
+/// last occurrence may be one taken out), not compared: see [`same_rules`].
 pub fn rules(lines: &[String]) -> Vec<String> {
     lines
         .iter()
         .map(|line| line.trim())
-        .filter(|line| {
-            line.split_once(':')
-                .is_some_and(|(name, _)| name.eq_ignore_ascii_case("RRULE"))
-        })
+        .filter(|line| is_rrule(line) || line_name(line).eq_ignore_ascii_case("EXDATE"))
         .map(str::to_string)
         .collect()
 }
 
-/// Whether two lists of [`rules`] say the same, even with their parts in another order.
+/// Whether two lists of [`rules`] repeat the same way, even with their parts in another
+/// order. Excluded dates do not count: a deleted occurrence is told on its own.
 pub fn same_rules(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| normalised(a) == normalised(b))
+    let rrules = |lines: &[String]| -> Vec<Vec<String>> {
+        lines
+            .iter()
+            .filter(|l| is_rrule(l))
+            .map(|l| normalised(l))
+            .collect()
+    };
+    rrules(a) == rrules(b)
+}
+
+/// A content line's name ("RRULE", "EXDATE", "DTSTART").
+fn line_name(line: &str) -> &str {
+    line.split_once([':', ';']).map_or(line, |(name, _)| name)
+}
+
+fn is_rrule(line: &str) -> bool {
+    line_name(line.trim()).eq_ignore_ascii_case("RRULE")
 }
 
 /// An RRULE with its parts upper-cased and sorted.
@@ -83,6 +99,10 @@ pub fn encode(start: &EventTime, rules: &[String]) -> String {
 pub struct Series {
     /// The first occurrence, when the value carried one that could be read.
     start: Option<Start>,
+    /// The DTSTART line as written, for the expansion.
+    dtstart: Option<String>,
+    /// The EXDATE lines: occurrences taken out, which move the series' last one.
+    exdates: Vec<String>,
     /// The RRULE lines as written.
     raw: Vec<String>,
     /// The same, understood; `None` when any of them is beyond what is understood.
@@ -306,134 +326,37 @@ impl Rule {
             None => text,
         }
     }
-
-    /// The occurrences' days in the period (day, week, month or year) containing `anchor`,
-    /// in order.
-    fn days_in_period(&self, anchor: NaiveDate, start: NaiveDate) -> Vec<NaiveDate> {
-        let keep_weekday = |d: &NaiveDate| {
-            self.by_day.is_empty() || self.by_day.iter().any(|(_, w)| *w == d.weekday())
-        };
-        match self.freq {
-            Freq::Daily => std::iter::once(anchor).filter(keep_weekday).collect(),
-            Freq::Weekly => {
-                let back = (7 + anchor.weekday().num_days_from_monday()
-                    - self.week_start.num_days_from_monday())
-                    % 7;
-                let first = anchor - Duration::days(i64::from(back));
-                (0..7)
-                    .map(|i| first + Duration::days(i))
-                    .filter(|d| match self.by_day.is_empty() {
-                        true => d.weekday() == start.weekday(),
-                        false => keep_weekday(d),
-                    })
-                    .collect()
-            }
-            Freq::Monthly => {
-                let (year, month) = (anchor.year(), anchor.month());
-                let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
-                    return Vec::new();
-                };
-                let length = days_in_month(year, month);
-                let all = (0..length).map(|i| first + Duration::days(i64::from(i)));
-                let mut days: Vec<NaiveDate> = if !self.by_month_day.is_empty() {
-                    all.filter(|d| {
-                        self.by_month_day.iter().any(|n| {
-                            let n = if *n < 0 { length as i32 + 1 + n } else { *n };
-                            d.day() as i32 == n
-                        })
-                    })
-                    .collect()
-                } else if !self.by_day.is_empty() {
-                    all.filter(|d| {
-                        self.by_day.iter().any(|(n, w)| {
-                            d.weekday() == *w
-                                && n.is_none_or(|n| {
-                                    let nth = (d.day() as i32 - 1) / 7 + 1;
-                                    let nth_last = (length as i32 - d.day() as i32) / 7 + 1;
-                                    n == nth || n == -nth_last
-                                })
-                        })
-                    })
-                    .collect()
-                } else {
-                    all.filter(|d| d.day() == start.day()).collect()
-                };
-                days.sort();
-                days
-            }
-            Freq::Yearly => NaiveDate::from_ymd_opt(anchor.year(), start.month(), start.day())
-                .into_iter()
-                .collect(),
-        }
-    }
-
-    /// The period `k` intervals after the one containing `start`.
-    fn period(&self, start: NaiveDate, k: u32) -> Option<NaiveDate> {
-        let steps = i64::from(k) * i64::from(self.interval);
-        match self.freq {
-            Freq::Daily => start.checked_add_signed(Duration::days(steps)),
-            Freq::Weekly => start.checked_add_signed(Duration::weeks(steps)),
-            Freq::Monthly => {
-                let months = i64::from(start.month0()) + steps;
-                let year = start.year() + i32::try_from(months / 12).ok()?;
-                NaiveDate::from_ymd_opt(year, u32::try_from(months % 12).ok()? + 1, 1)
-            }
-            Freq::Yearly => {
-                NaiveDate::from_ymd_opt(start.year() + i32::try_from(steps).ok()?, 1, 1)
-            }
-        }
-    }
-
-    /// The last occurrence, or `None` when the rule never ends (or its end is too far).
-    fn last(&self, start: Start) -> Option<Occurrence> {
-        if self.count.is_none() && self.until.is_none() {
-            return None;
-        }
-        let first_day = start.date();
-        let mut last = None;
-        let mut seen = 0u32;
-        for k in 0.. {
-            let anchor = self.period(first_day, k)?;
-            for day in self.days_in_period(anchor, first_day) {
-                if day < first_day {
-                    continue;
-                }
-                let occurrence = occurrence_on(start, day)?;
-                if self.until.is_some_and(|u| after_until(&occurrence, u)) {
-                    return last;
-                }
-                last = Some(occurrence);
-                seen += 1;
-                if self.count == Some(seen) {
-                    return last;
-                }
-                if seen >= MAX_OCCURRENCES {
-                    return None;
-                }
-            }
-            if k >= MAX_OCCURRENCES {
-                return None;
-            }
-        }
-        None
-    }
 }
 
 impl Series {
     /// Reads an [`encode`] value; an empty one is a series that does not repeat.
     pub fn decode(text: &str) -> Series {
         let mut start = None;
+        let mut dtstart = None;
         let mut raw = Vec::new();
+        let mut exdates = Vec::new();
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            match line.split_once(':') {
-                Some((name, value)) if name.to_ascii_uppercase().starts_with("DTSTART") => {
-                    start = parse_start(name, value);
+            let name = line
+                .split_once([':', ';'])
+                .map_or(line, |(name, _)| name)
+                .to_ascii_uppercase();
+            match (name.as_str(), line.split_once(':')) {
+                ("DTSTART", Some((params, value))) => {
+                    start = parse_start(params, value);
+                    dtstart = Some(line.to_string());
                 }
+                ("EXDATE", _) => exdates.push(line.to_string()),
                 _ => raw.push(line.to_string()),
             }
         }
         let rules = raw.iter().map(|l| Rule::parse(l)).collect();
-        Series { start, raw, rules }
+        Series {
+            start,
+            dtstart,
+            exdates,
+            raw,
+            rules,
+        }
     }
 
     /// Whether there is any rule at all.
@@ -465,19 +388,36 @@ impl Series {
         }
     }
 
-    /// The series' last occurrence, when its end can be worked out.
+    /// The series' last occurrence, expanded by the `rrule` crate (RFC 5545: every rule
+    /// shape, the series' zone, its EXDATEs); `None` for a series without an end or one
+    /// that cannot be expanded.
     pub fn last_occurrence(&self) -> Option<Occurrence> {
         let start = self.start?;
-        let rules = self.rules.as_ref()?;
-        let mut last = None;
-        for rule in rules {
-            let end = rule.last(start)?;
-            last = match last {
-                Some(l) if occurrence_key(&l) >= occurrence_key(&end) => Some(l),
-                _ => Some(end),
-            };
+        if !self.repeats() || !self.has_end() {
+            return None;
         }
-        last
+        let text = std::iter::once(self.dtstart.clone()?)
+            .chain(self.raw.iter().cloned())
+            .chain(self.exdates.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let set: rrule::RRuleSet = text
+            .parse()
+            .map_err(|e| tracing::debug!(error = %e, "a series rule the expansion refuses"))
+            .ok()?;
+        let expanded = set.all(MAX_OCCURRENCES);
+        if expanded.limited {
+            // Longer than we follow: its end is too far off to name.
+            return None;
+        }
+        let last = expanded.dates.last()?;
+        Some(match start {
+            Start::Date(_) => Occurrence::Date(last.date_naive()),
+            Start::Local(..) => Occurrence::At {
+                local: last.naive_local(),
+                instant: last.with_timezone(&Utc),
+            },
+        })
     }
 
     /// The rule in words in the locale in effect.
@@ -505,7 +445,11 @@ impl Series {
                         &[("rule", text.into()), ("count", count.into())],
                     )
                 } else if let Some(until) = rule.until {
-                    let last = self.start.and_then(|s| rule.last(s));
+                    let last = if rules.len() == 1 {
+                        self.last_occurrence()
+                    } else {
+                        None
+                    };
                     let date = match last {
                         Some(occurrence) => occurrence.date_in(tz),
                         None => until_date(until, tz),
@@ -527,47 +471,6 @@ impl Series {
                 )
             })
             .unwrap_or_default()
-    }
-}
-
-fn occurrence_key(o: &Occurrence) -> NaiveDateTime {
-    match o {
-        Occurrence::Date(date) => date.and_hms_opt(0, 0, 0).unwrap_or_default(),
-        Occurrence::At { instant, .. } => instant.naive_utc(),
-    }
-}
-
-/// The occurrence on `day` at the series' wall-clock time.
-fn occurrence_on(start: Start, day: NaiveDate) -> Option<Occurrence> {
-    match start {
-        Start::Date(_) => Some(Occurrence::Date(day)),
-        Start::Local(at, zone) => {
-            let local = day.and_time(at.time());
-            let instant = match zone {
-                Some(zone) => zone
-                    .from_local_datetime(&local)
-                    .earliest()
-                    // A time skipped by a DST jump: Google moves it an hour on.
-                    .or_else(|| {
-                        zone.from_local_datetime(&(local + Duration::hours(1)))
-                            .earliest()
-                    })?
-                    .with_timezone(&Utc),
-                None => Utc.from_utc_datetime(&local),
-            };
-            Some(Occurrence::At { local, instant })
-        }
-    }
-}
-
-fn after_until(occurrence: &Occurrence, until: Until) -> bool {
-    match (occurrence, until) {
-        (Occurrence::Date(day), Until::Date(end)) => *day > end,
-        (Occurrence::Date(day), Until::Utc(end)) => *day > end.date_naive(),
-        (Occurrence::Date(day), Until::Floating(end)) => *day > end.date(),
-        (Occurrence::At { local, .. }, Until::Date(end)) => local.date() > end,
-        (Occurrence::At { instant, .. }, Until::Utc(end)) => *instant > end,
-        (Occurrence::At { local, .. }, Until::Floating(end)) => *local > end,
     }
 }
 
@@ -646,16 +549,6 @@ fn weekday_key(day: Weekday) -> &'static str {
         Weekday::Sat => "sat",
         Weekday::Sun => "sun",
     }
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    let next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    };
-    next.and_then(|n| n.pred_opt())
-        .map_or(28, |last| last.day())
 }
 
 #[cfg(test)]
@@ -804,6 +697,39 @@ mod tests {
             last("RRULE:FREQ=DAILY;UNTIL=20261130").as_deref(),
             None,
             "ended before it began"
+        );
+    }
+
+    #[test]
+    fn the_last_occurrence_honours_excluded_dates() {
+        let series = standup(&[
+            "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=3",
+            "EXDATE;TZID=America/New_York:20261215T090000",
+        ]);
+        assert_eq!(
+            series.last_occurrence().map(|o| o.local_date()),
+            NaiveDate::from_ymd_opt(2026, 12, 8),
+            "the 15th was taken out, so the series ends on the 8th"
+        );
+        assert!(
+            same_rules(
+                &rules(&["RRULE:FREQ=WEEKLY;BYDAY=TU".to_string()]),
+                &rules(&[
+                    "RRULE:FREQ=WEEKLY;BYDAY=TU".to_string(),
+                    "EXDATE;TZID=America/New_York:20261215T090000".to_string()
+                ])
+            ),
+            "a deleted occurrence is told on its own, not as a new rule"
+        );
+    }
+
+    #[test]
+    fn rules_beyond_words_still_have_an_end() {
+        let odd = standup(&["RRULE:FREQ=MONTHLY;BYSETPOS=-1;BYDAY=MO,TU,WE,TH,FR;COUNT=2"]);
+        assert_eq!(
+            odd.last_occurrence().map(|o| o.local_date()),
+            NaiveDate::from_ymd_opt(2027, 1, 29),
+            "the last weekday of December, then of January"
         );
     }
 

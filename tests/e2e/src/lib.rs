@@ -386,6 +386,12 @@ impl App {
         Ok(())
     }
 
+    /// Runs `script` in the window and returns what it returns (a layout measurement the
+    /// DOM alone does not say).
+    pub async fn script(&self, script: &str) -> anyhow::Result<serde_json::Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
     /// Saves a screenshot as `<target>/e2e-artifacts/<test>-<view>.png`. Call it after the
     /// expected text appeared; the short pause lets the frame catch up with the DOM.
     pub async fn screenshot(&self, view: &str) -> anyhow::Result<PathBuf> {

@@ -62,3 +62,7 @@ kind-cancelled = Cancelled
 
 ## Settings
 settings-title = Settings
+
+## Sandbox
+sandbox-title = Sandbox
+sandbox-lede = Events of the simulated account. Change them here and CalWatch notifies you as it would for Google.

@@ -62,3 +62,7 @@ kind-cancelled = 취소됨
 
 ## 설정
 settings-title = 설정
+
+## 샌드박스
+sandbox-title = 샌드박스
+sandbox-lede = 가상 계정의 일정입니다. 여기서 바꾸면 CalWatch가 Google에서처럼 알려 드립니다.
