@@ -29,7 +29,7 @@ macro_rules! format_with {
 impl Locale {
     fn preferences(&self) -> DateTimeFormatterPreferences {
         let locale = icu_locale_core::Locale::try_from_str(&self.dates)
-            .unwrap_or_else(|_| icu_locale_core::locale!("en-GB"));
+            .unwrap_or(icu_locale_core::locale!("en-GB"));
         let mut prefs = DateTimeFormatterPreferences::from(&locale);
         prefs.hour_cycle = match self.hours {
             HourCycle::Automatic => None,
