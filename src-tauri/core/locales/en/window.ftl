@@ -50,6 +50,16 @@ channels-lede = Google delivers change notices through these. CalWatch renews ea
 channels-empty = No channels. Watch a calendar and its channel appears here.
 channels-open-calendars = Open Calendars
 channels-expires = Expires { $when }
+channels-created = Created
+channels-expires-at = Expires at
+channels-last-message = Last message
+channels-none-yet = none yet
+channels-renew = Renew now
+channels-renewing = Renewing…
+channels-renew-label = Renew the channel of { $calendar } now
+channels-stop = Stop
+channels-stopping = Stopping…
+channels-stop-label = Stop the channel of { $calendar }
 
 ## Activity
 activity-title = Activity

@@ -50,6 +50,16 @@ channels-lede = Google은 이 채널로 변경 알림을 보냅니다. CalWatch�
 channels-empty = 채널이 없습니다. 캘린더를 지켜보면 채널이 여기에 나타납니다.
 channels-open-calendars = 캘린더 열기
 channels-expires = { $when } 만료
+channels-created = 만든 때
+channels-expires-at = 만료 시각
+channels-last-message = 마지막 메시지
+channels-none-yet = 아직 없음
+channels-renew = 지금 갱신
+channels-renewing = 갱신 중…
+channels-renew-label = { $calendar } 채널 지금 갱신
+channels-stop = 중지
+channels-stopping = 중지하는 중…
+channels-stop-label = { $calendar } 채널 중지
 
 ## 활동
 activity-title = 활동
