@@ -17,19 +17,6 @@ use crate::notifier::ToastNotifier;
 use crate::views::local_tz;
 use crate::{commands, events, logging, tray};
 
-/// GDK (GTK 3) opens OpenGL when it opens the display, only to choose visuals, whether or
-/// not a window ever appears: with Mesa's software GL that maps libLLVM and a DRI driver,
-/// some 30 MiB of a tray app that draws nothing. The window's page is drawn by WebKit's
-/// own web process, which does its own GL; this process needs none. A `GDK_GL` the person
-/// set is left as it is. Call before GTK starts and before any other thread runs (the
-/// environment is not safe to change while other threads read it).
-pub fn leave_gl_to_the_web_process() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("GDK_GL").is_none() {
-        std::env::set_var("GDK_GL", "disable");
-    }
-}
-
 /// Runs CalWatch until Quit; in the tray only when `background` (the login item's start).
 pub fn run(background: bool) {
     let launched = Instant::now();

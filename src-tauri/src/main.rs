@@ -5,11 +5,7 @@ use calwatch::cli::{self, Invocation};
 
 fn main() {
     match cli::parse(std::env::args().skip(1)) {
-        Invocation::Run { background } => {
-            // Before GTK starts and before any thread does.
-            calwatch::app::leave_gl_to_the_web_process();
-            calwatch::app::run(background)
-        }
+        Invocation::Run { background } => calwatch::app::run(background),
         Invocation::Print(text) => print!("{text}"),
         Invocation::Misuse(text) => {
             eprintln!("{text}");

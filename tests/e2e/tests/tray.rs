@@ -46,27 +46,6 @@ fn launch_direct(env: &[(String, String)], args: &[&str]) -> anyhow::Result<Chil
     Ok(child)
 }
 
-/// The GL implementation's libraries the process has mapped: Mesa's GLX/EGL drivers, a DRI
-/// driver and the LLVM it compiles shaders with. (libGL/libEGL themselves are glvnd's small
-/// dispatch stubs WebKitGTK links against: mapped by the loader, whatever the app does.)
-fn gl_mapped(pid: u32) -> Vec<String> {
-    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap_or_default();
-    let mut found: Vec<String> = maps
-        .lines()
-        .filter_map(|line| line.split_whitespace().nth(5))
-        .filter(|path| {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            name.starts_with("libLLVM")
-                || name.contains("_dri.so")
-                || name.starts_with("libGLX_mesa")
-                || name.starts_with("libEGL_mesa")
-        })
-        .map(str::to_string)
-        .collect();
-    found.dedup();
-    found
-}
-
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
         !stat
@@ -91,11 +70,6 @@ async fn a_second_launch_opens_the_window_of_the_running_tray_app() -> anyhow::R
         anyhow::ensure!(
             !has_web_engine(first.id()),
             "in the tray only, the app holds no web engine"
-        );
-        let gl = gl_mapped(first.id());
-        anyhow::ensure!(
-            gl.is_empty(),
-            "in the tray only, no GL driver is loaded (it costs ~30 MiB): {gl:?}"
         );
         let second = Command::new(app_binary()?)
             .envs(env.iter().cloned())
