@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{SyncError, SyncOutcome, Syncer};
 use crate::poison::lock;
+use crate::store::CalendarKey;
 use crate::trigger::Trigger;
 
 /// The timings a worker follows; changed at run time through a `watch` channel.
@@ -81,9 +82,9 @@ pub struct CalendarWorker {
 }
 
 impl CalendarWorker {
-    /// Starts the worker for `calendar_id`; it stops when `parent` is cancelled.
+    /// Starts the worker for `calendar`; it stops when `parent` is cancelled.
     pub fn spawn(
-        calendar_id: &str,
+        calendar: &CalendarKey,
         syncer: Arc<Syncer>,
         timings: watch::Receiver<WorkerTimings>,
         parent: &CancellationToken,
@@ -94,7 +95,7 @@ impl CalendarWorker {
         });
         let cancel = parent.child_token();
         let task = tokio::spawn(run(
-            calendar_id.to_string(),
+            calendar.clone(),
             syncer,
             timings,
             Arc::clone(&shared),
@@ -158,7 +159,7 @@ impl Drop for CalendarWorker {
 }
 
 async fn run(
-    calendar_id: String,
+    calendar: CalendarKey,
     syncer: Arc<Syncer>,
     mut timings: watch::Receiver<WorkerTimings>,
     shared: Arc<Shared>,
@@ -225,7 +226,7 @@ async fn run(
         // set `notified` again and earn one trailing sync.
         let result = tokio::select! {
             () = cancel.cancelled() => return,
-            result = syncer.sync(&calendar_id, trigger) => result,
+            result = syncer.sync(&calendar, trigger) => result,
         };
         last_sync = Instant::now();
         last_end = Some(last_sync);
@@ -234,7 +235,7 @@ async fn run(
             Err(e) => {
                 let wait =
                     retry.map_or(current.retry_first, |(_, w)| (w * 2).min(current.retry_max));
-                tracing::warn!(calendar = %crate::account::log_label(&calendar_id), error = %e, retry_in = ?wait, "sync failed");
+                tracing::warn!(calendar = %crate::account::log_label(&calendar.calendar_id), error = %e, retry_in = ?wait, "sync failed");
                 if retry.is_none() {
                     // Once per failing streak: the window shows it, the log has every retry.
                     syncer.report(e.clone());

@@ -40,6 +40,7 @@ export type CalendarRules = {
 };
 
 export type CalendarView = {
+  account: string;
   id: string;
   summary: string;
   color: string | null;
@@ -54,6 +55,7 @@ export type ChangeKind = 'created' | 'updated' | 'cancelled';
 
 export type ChangeView = {
   id: number;
+  account: string;
   calendarId: string;
   calendarName: string;
   kind: ChangeKind;
@@ -82,6 +84,7 @@ export type ChannelState =
 
 export type ChannelView = {
   id: string;
+  account: string;
   calendarId: string;
   calendarName: string;
   createdAt: number;
@@ -110,6 +113,7 @@ export type EngineSettings = {
 export type EngineState = {
   clientSecret: ClientSecretState;
   account: AccountState | null;
+  accounts: AccountState[];
   signingIn: boolean;
   callbackUrl: string | null;
   allowHttpCallback: boolean;
