@@ -281,7 +281,7 @@ async fn series_and_exceptions_in_one_sync(
         h.notifier.notices().is_empty(),
         "nothing synced before the one sync under test"
     );
-    h.engine.sync_now(&h.calendar).await.expect("the sync runs");
+    h.engine.sync_now(&h.key).await.expect("the sync runs");
     h.settle().await;
     let changes = h.notifier.changes();
     assert!(
