@@ -578,6 +578,74 @@ async fn signing_in_as_another_account_adds_it_and_signing_one_out_leaves_the_ot
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_calendar_shared_with_two_accounts_is_two_watches_each_told_once() {
+    let h = Harness::start(quick).await;
+    let first = h.calendar.clone();
+    h.control.add_user(OTHER);
+    h.control.share_calendar(&first, OTHER, "reader");
+    h.engine
+        .sign_in(crate::engine_support::browser_as(OTHER))
+        .await
+        .expect("the second account signs in");
+    let mut listed: Vec<(String, String)> = h
+        .engine
+        .calendars()
+        .expect("calendar list")
+        .into_iter()
+        .filter(|c| c.id == first)
+        .map(|c| (c.account, c.id))
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec![
+            (OTHER.to_string(), first.clone()),
+            (first.clone(), first.clone())
+        ],
+        "the shared calendar is listed under each account"
+    );
+    let mine = h.watch().await;
+    let shared = h
+        .engine
+        .watch(&CalendarKey::new(OTHER, &first))
+        .await
+        .expect("the second account watches the shared calendar");
+    assert_ne!(
+        mine.id, shared.id,
+        "each account-calendar pair is its own channel"
+    );
+    assert_eq!(
+        (mine.account.as_str(), shared.account.as_str()),
+        (first.as_str(), OTHER),
+        "each channel belongs to the account that made it"
+    );
+
+    h.insert(
+        "Shared change",
+        "2026-12-20T10:00:00+00:00",
+        "2026-12-20T11:00:00+00:00",
+    );
+    h.notifier.wait_for(2).await;
+    h.settle().await;
+    h.engine
+        .sync_now(&CalendarKey::new(OTHER, &first))
+        .await
+        .expect("the shared calendar syncs as the second account");
+    let mut told: Vec<String> = h
+        .notifier
+        .changes()
+        .into_iter()
+        .map(|c| c.account)
+        .collect();
+    told.sort();
+    assert_eq!(
+        told,
+        vec![OTHER.to_string(), first.clone()],
+        "the change is told once per account-calendar pair, routed by each channel"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn signing_in_again_as_the_same_account_keeps_everything() {
     let h = Harness::start(quick).await;
     let channel = h.watch().await;
