@@ -181,13 +181,17 @@ impl Engine {
             Arc::clone(&options.clock),
             options.time_zone,
         ));
-        let syncer = Arc::new(Syncer::new(
-            store.clone(),
-            client.clone(),
-            Arc::clone(&options.clock),
-            Arc::clone(&outbox),
-            report(&events),
-        ));
+        let (gone_tx, gone_rx) = mpsc::unbounded_channel();
+        let syncer = Arc::new(
+            Syncer::new(
+                store.clone(),
+                client.clone(),
+                Arc::clone(&options.clock),
+                Arc::clone(&outbox),
+                report(&events),
+            )
+            .with_gone(gone_tx),
+        );
         let registry = ChannelRegistry::new();
         let (gaps_tx, gaps_rx) = mpsc::unbounded_channel();
         let channels = Channels::new(
@@ -249,6 +253,7 @@ impl Engine {
         };
         tokio::spawn(dispatch::dispatch(Arc::clone(&inner), deliveries_rx));
         tokio::spawn(dispatch::fill_gaps(Arc::clone(&inner), gaps_rx));
+        tokio::spawn(dispatch::let_go(Arc::clone(&inner), gone_rx));
         inner.restore_sessions().await;
         // What a previous run recorded but never showed goes first, before anything new.
         inner.outbox.deliver_undelivered().await;

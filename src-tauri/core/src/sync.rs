@@ -90,6 +90,8 @@ pub struct Syncer {
     outbox: Arc<Outbox>,
     /// Where a worker reports a failed sync (once per failing streak).
     report: Report<SyncError>,
+    /// Where a worker reports a calendar Google answers 404 for (the engine lets it go).
+    gone: Option<tokio::sync::mpsc::UnboundedSender<CalendarKey>>,
 }
 
 impl Syncer {
@@ -107,6 +109,23 @@ impl Syncer {
             clock,
             outbox,
             report,
+            gone: None,
+        }
+    }
+
+    /// This syncer, telling `gone` of calendars Google no longer knows for their account.
+    pub fn with_gone(mut self, gone: tokio::sync::mpsc::UnboundedSender<CalendarKey>) -> Self {
+        self.gone = Some(gone);
+        self
+    }
+
+    /// Tells the engine Google answered 404 for the calendar: it is gone for its account.
+    pub fn calendar_gone(&self, calendar: &CalendarKey) {
+        match &self.gone {
+            Some(gone) => {
+                let _ = gone.send(calendar.clone());
+            }
+            None => self.report(SyncError::Google(GoogleError::NotFound)),
         }
     }
 

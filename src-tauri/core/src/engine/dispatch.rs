@@ -87,17 +87,19 @@ impl Inner {
             return;
         }
         tracing::info!(calendar = %crate::account::log_label(calendar_id), "Google says the calendar no longer exists");
-        if let Err(e) = self.store.mark_gone(calendar) {
-            tracing::warn!(error = %e, "could not mark a calendar gone");
-        }
         let name = if known.summary.trim().is_empty() {
             calendar_id.to_string()
         } else {
             known.summary.clone()
         };
-        self.emit(EngineEvent::Error(EngineError::NotFound(format!(
-            "The calendar “{name}” no longer exists or is no longer shared with you, so CalWatch stopped watching it."
-        ))));
+        let sentence = format!(
+            "The calendar “{name}” no longer exists or is no longer shared with {}, so CalWatch stopped watching it.",
+            calendar.account
+        );
+        if let Err(e) = self.store.mark_gone_because(calendar, Some(&sentence)) {
+            tracing::warn!(error = %e, "could not mark a calendar gone");
+        }
+        self.emit(EngineEvent::Error(EngineError::NotFound(sentence)));
         let this = Arc::clone(self);
         let calendar = calendar.clone();
         tokio::spawn(async move {
@@ -115,6 +117,19 @@ pub(super) async fn dispatch(inner: Arc<Inner>, mut deliveries: mpsc::UnboundedR
             () = inner.cancel.cancelled() => return,
             delivery = deliveries.recv() => match delivery {
                 Some(delivery) => inner.on_delivery(delivery),
+                None => return,
+            },
+        }
+    }
+}
+
+/// Sync → channels: calendars Google answers 404 for are let go, once each.
+pub(super) async fn let_go(inner: Arc<Inner>, mut gone: mpsc::UnboundedReceiver<CalendarKey>) {
+    loop {
+        tokio::select! {
+            () = inner.cancel.cancelled() => return,
+            calendar = gone.recv() => match calendar {
+                Some(calendar) => inner.calendar_gone(&calendar),
                 None => return,
             },
         }

@@ -13,6 +13,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::{SyncError, SyncOutcome, Syncer};
+use crate::google::GoogleError;
 use crate::poison::lock;
 use crate::store::CalendarKey;
 use crate::trigger::Trigger;
@@ -232,6 +233,13 @@ async fn run(
         last_end = Some(last_sync);
         match &result {
             Ok(_) => retry = None,
+            Err(SyncError::Google(GoogleError::NotFound)) => {
+                // Google no longer lists the calendar for this account (removed,
+                // unsubscribed, unshared): retrying would fail for ever. The engine lets it
+                // go (stops its channel, marks its row, tells once), which stops this worker.
+                retry = None;
+                syncer.calendar_gone(&calendar);
+            }
             Err(e) => {
                 let wait =
                     retry.map_or(current.retry_first, |(_, w)| (w * 2).min(current.retry_max));

@@ -646,6 +646,71 @@ async fn a_calendar_shared_with_two_accounts_is_two_watches_each_told_once() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_calendar_google_answers_404_for_is_let_go_once_without_retrying() {
+    let h = Harness::start(quick).await;
+    let first = h.calendar.clone();
+    h.control.add_user(OTHER);
+    h.control.share_calendar(&first, OTHER, "reader");
+    h.engine
+        .sign_in(crate::engine_support::browser_as(OTHER))
+        .await
+        .expect("the second account signs in");
+    let mine = h.watch().await;
+    let shared = CalendarKey::new(OTHER, &first);
+    let theirs = h.engine.watch(&shared).await.expect("shared watch");
+    let mut events = h.engine.subscribe();
+
+    // The second account unsubscribes at Google: its events.list answers 404 from now on.
+    h.control.remove_from_calendar_list(OTHER, &first);
+    let found = h.engine.sync_now(&shared).await;
+    assert!(found.is_err(), "the sync meets Google's 404");
+    let error = error_event(&mut events, "not_found").await;
+    assert!(
+        error.to_string().contains(OTHER) && error.to_string().contains("stopped watching"),
+        "one sentence says which calendar of which account went: {error}"
+    );
+    let gone = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let calendar = h.store().calendar(&shared).expect("read").expect("kept");
+            if calendar.gone && !calendar.watched {
+                return calendar;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the calendar is let go");
+    assert!(gone.gone, "its row is marked gone");
+    let reasons = h.store().gone_reasons().expect("reasons");
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(reasons[0].key, shared);
+    let live: Vec<String> = h
+        .engine
+        .channels()
+        .expect("channels")
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(
+        live,
+        vec![mine.id.clone()],
+        "only its channel went: {theirs:?}"
+    );
+    let lists = h.list_calls();
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(
+        h.list_calls(),
+        lists,
+        "no retry loop: nothing asks Google about the gone calendar again"
+    );
+    assert_eq!(
+        h.google_channel(&mine.id).state,
+        GoogleState::Live,
+        "the first account's own watch of the calendar goes on"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn signing_in_again_as_the_same_account_keeps_everything() {
     let h = Harness::start(quick).await;
     let channel = h.watch().await;
