@@ -104,7 +104,7 @@ pub fn cancel_sign_in(active: State<'_, ActiveEngine>) {
 /// `account`: the account to sign out (every account when absent); `delete_history`: the
 /// window's "Also delete this account's history" (on unless unticked).
 #[tauri::command]
-#[tracing::instrument(skip(active), err(level = "warn"))]
+#[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn sign_out(
     active: State<'_, ActiveEngine>,
     account: Option<String>,
@@ -150,7 +150,7 @@ pub async fn list_calendars(active: State<'_, ActiveEngine>) -> Result<Vec<Calen
 /// A calendar's row in Calendars: mute, kinds of change, within N days. Returns the
 /// calendars as stored (no call to Google).
 #[tauri::command]
-#[tracing::instrument(skip(active), err(level = "warn"))]
+#[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn set_calendar_rules(
     active: State<'_, ActiveEngine>,
     account: String,
@@ -182,7 +182,7 @@ pub async fn resume(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(active), err(level = "warn"))]
+#[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn watch_calendar(
     active: State<'_, ActiveEngine>,
     account: String,
@@ -196,7 +196,7 @@ pub async fn watch_calendar(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(active), err(level = "warn"))]
+#[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn unwatch_calendar(
     active: State<'_, ActiveEngine>,
     account: String,
