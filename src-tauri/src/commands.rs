@@ -144,7 +144,11 @@ pub async fn check_callback(active: State<'_, ActiveEngine>) -> Result<ProbeRepo
 pub async fn list_calendars(active: State<'_, ActiveEngine>) -> Result<Vec<CalendarView>> {
     let engine = active.engine();
     let calendars = engine.refresh_calendars().await?;
-    Ok(calendar_views(calendars, &engine.all_calendar_rules()?))
+    Ok(calendar_views(
+        calendars,
+        &engine.all_calendar_rules()?,
+        &engine.gone_reasons()?,
+    ))
 }
 
 /// A calendar's row in Calendars: mute, kinds of change, within N days. Returns the
@@ -162,6 +166,7 @@ pub async fn set_calendar_rules(
     Ok(calendar_views(
         engine.calendars()?,
         &engine.all_calendar_rules()?,
+        &engine.gone_reasons()?,
     ))
 }
 

@@ -121,6 +121,8 @@ pub struct CalendarView {
     pub access_role: String,
     /// Removed on Google's side; kept so its history still reads.
     pub gone: bool,
+    /// Why it is gone, in a sentence for its row; `None` while listed.
+    pub gone_reason: Option<String>,
     /// Its noise rules: muted, which kinds of change, within how many days.
     pub rules: CalendarRules,
 }
@@ -130,13 +132,16 @@ pub struct CalendarView {
 pub fn calendar_views(
     calendars: Vec<CalendarRecord>,
     rules: &HashMap<CalendarKey, CalendarRules>,
+    gone_reasons: &HashMap<CalendarKey, String>,
 ) -> Vec<CalendarView> {
     calendars
         .into_iter()
         .map(|c| {
             let rules = rules.get(&c.key()).copied().unwrap_or_default();
+            let gone_reason = gone_reasons.get(&c.key()).cloned().filter(|_| c.gone);
             CalendarView {
                 rules,
+                gone_reason,
                 ..CalendarView::from(c)
             }
         })
@@ -155,6 +160,7 @@ impl From<CalendarRecord> for CalendarView {
             // Empty says "not known yet" (a calendar stored before roles were kept).
             access_role: c.access_role.unwrap_or_default(),
             gone: c.gone,
+            gone_reason: None,
             rules: CalendarRules::default(),
         }
     }

@@ -48,6 +48,7 @@ export function calendar(overrides: Partial<CalendarView> = {}): CalendarView {
     watched: false,
     accessRole: 'owner',
     gone: false,
+    goneReason: null,
     rules: defaultCalendarRules(),
     ...overrides,
   };

@@ -353,6 +353,17 @@ impl Engine {
         Ok(self.inner.store.calendars()?)
     }
 
+    /// Why each gone calendar left, in a sentence for its row.
+    pub fn gone_reasons(&self) -> Result<HashMap<CalendarKey, String>, EngineError> {
+        Ok(self
+            .inner
+            .store
+            .gone_reasons()?
+            .into_iter()
+            .map(|g| (g.key, g.reason))
+            .collect())
+    }
+
     /// Reads the account's calendar list from Google, stores it and returns it: the
     /// window's explicit list and refresh.
     pub async fn refresh_calendars(&self) -> Result<Vec<CalendarRecord>, EngineError> {

@@ -52,10 +52,10 @@ export function installDemo(variant: string | null): void {
     pushHealth: { state: 'unknown', reason: null, checkedAt: null, pollingEveryMinutes: null, lastDeliveries: [] },
   };
   let calendars: CalendarView[] = [
-    { account: email, id: email, summary: 'Work', color: '#039be5', primary: true, watched: true, accessRole: 'owner', gone: false, rules: defaultCalendarRules() },
-    { account: email, id: 'family@group.calendar.google.com', summary: 'Family', color: '#33b679', primary: false, watched: true, accessRole: 'owner', gone: false, rules: defaultCalendarRules() },
-    { account: email, id: 'holidays@group.v.calendar.google.com', summary: 'Holidays in Germany', color: '#e67c73', primary: false, watched: false, accessRole: 'reader', gone: false, rules: defaultCalendarRules() },
-    { account: email, id: 'boss@example.com', summary: 'Boss', color: '#8e24aa', primary: false, watched: false, accessRole: 'freeBusyReader', gone: false, rules: defaultCalendarRules() },
+    { account: email, id: email, summary: 'Work', color: '#039be5', primary: true, watched: true, accessRole: 'owner', gone: false, goneReason: null, rules: defaultCalendarRules() },
+    { account: email, id: 'family@group.calendar.google.com', summary: 'Family', color: '#33b679', primary: false, watched: true, accessRole: 'owner', gone: false, goneReason: null, rules: defaultCalendarRules() },
+    { account: email, id: 'holidays@group.v.calendar.google.com', summary: 'Holidays in Germany', color: '#e67c73', primary: false, watched: false, accessRole: 'reader', gone: false, goneReason: null, rules: defaultCalendarRules() },
+    { account: email, id: 'boss@example.com', summary: 'Boss', color: '#8e24aa', primary: false, watched: false, accessRole: 'freeBusyReader', gone: false, goneReason: null, rules: defaultCalendarRules() },
   ];
   let channels: ChannelView[] = firstRun
     ? []

@@ -48,6 +48,7 @@ export type CalendarView = {
   watched: boolean;
   accessRole: string;
   gone: boolean;
+  goneReason: string | null;
   rules: CalendarRules;
 };
 
