@@ -25,29 +25,38 @@ async fn click_in_row(
     button: &str,
 ) -> anyhow::Result<()> {
     let deadline = Instant::now() + PATIENCE;
+    let css = format!("[data-testid=\"{button}\"]");
     loop {
-        for row in app.all(row_testid).await? {
-            let of_account = row.attr("data-account").await?.as_deref() == Some(account);
-            let of_calendar = match calendar {
-                Some(id) => row.attr("data-calendar-id").await?.as_deref() == Some(id),
-                None => true,
-            };
-            if of_account && of_calendar {
-                let css = format!("[data-testid=\"{button}\"]");
-                row.find(Locator::Css(&css)).await?.click().await?;
-                return Ok(());
+        // The list re-renders as the engine reports (a row found can go stale before it
+        // is clicked): a failed attempt looks again.
+        let attempt: anyhow::Result<bool> = async {
+            for row in app.all(row_testid).await? {
+                let of_account = row.attr("data-account").await?.as_deref() == Some(account);
+                let of_calendar = match calendar {
+                    Some(id) => row.attr("data-calendar-id").await?.as_deref() == Some(id),
+                    None => true,
+                };
+                if of_account && of_calendar {
+                    row.find(Locator::Css(&css)).await?.click().await?;
+                    return Ok(true);
+                }
             }
+            Ok(false)
+        }
+        .await;
+        if let Ok(true) = attempt {
+            return Ok(());
         }
         anyhow::ensure!(
             Instant::now() < deadline,
-            "no {row_testid} of {account} with a {button} (see {})",
+            "no {row_testid} of {account} with a {button} ({attempt:?}; see {})",
             app.save_evidence().await
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
-/// Waits until `count(rows)` holds for the rows with this test id.
+/// Waits until `check` holds for the (account, watched) of the rows with this test id.
 async fn until_rows(
     app: &App,
     testid: &str,
@@ -56,15 +65,21 @@ async fn until_rows(
 ) -> anyhow::Result<()> {
     let deadline = Instant::now() + PATIENCE;
     loop {
-        let mut rows = Vec::new();
-        for row in app.all(testid).await? {
-            rows.push((
-                row.attr("data-account").await?,
-                row.attr("data-watched").await?,
-            ));
+        let rows: anyhow::Result<Vec<(Option<String>, Option<String>)>> = async {
+            let mut rows = Vec::new();
+            for row in app.all(testid).await? {
+                rows.push((
+                    row.attr("data-account").await?,
+                    row.attr("data-watched").await?,
+                ));
+            }
+            Ok(rows)
         }
-        if check(&rows) {
-            return Ok(());
+        .await;
+        if let Ok(rows) = &rows {
+            if check(rows) {
+                return Ok(());
+            }
         }
         anyhow::ensure!(
             Instant::now() < deadline,
