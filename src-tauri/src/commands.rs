@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use calwatch_core::engine::{CalendarRules, NoticeRules, PauseFor, SettingsPatch};
 use calwatch_core::locale::{HourCycle, LanguageChoice};
+use calwatch_core::store::CalendarKey;
 use calwatch_core::tunnel::{ToolOffer, TunnelTool};
 use serde::Deserialize;
 use tauri::{AppHandle, Emitter as _, Manager as _, Runtime, State};
@@ -101,17 +102,25 @@ pub fn cancel_sign_in(active: State<'_, ActiveEngine>) {
     active.engine().cancel_sign_in();
 }
 
-/// `delete_history`: the window's "Also delete this account's history" (on unless unticked).
+/// `account`: the account to sign out (every account when absent); `delete_history`: the
+/// window's "Also delete this account's history" (on unless unticked).
 #[tauri::command]
-#[tracing::instrument(skip(active), err(level = "warn"))]
+#[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn sign_out(
     active: State<'_, ActiveEngine>,
+    account: Option<String>,
     delete_history: Option<bool>,
 ) -> Result<AppStateView> {
-    active
-        .engine()
-        .sign_out_with(delete_history.unwrap_or(false))
-        .await?;
+    let delete_history = delete_history.unwrap_or(false);
+    match account {
+        Some(account) => {
+            active
+                .engine()
+                .sign_out_account(&account, delete_history)
+                .await?
+        }
+        None => active.engine().sign_out_with(delete_history).await?,
+    }
     Ok(active.app_state())
 }
 
@@ -136,23 +145,29 @@ pub async fn check_callback(active: State<'_, ActiveEngine>) -> Result<ProbeRepo
 pub async fn list_calendars(active: State<'_, ActiveEngine>) -> Result<Vec<CalendarView>> {
     let engine = active.engine();
     let calendars = engine.refresh_calendars().await?;
-    Ok(calendar_views(calendars, &engine.all_calendar_rules()?))
+    Ok(calendar_views(
+        calendars,
+        &engine.all_calendar_rules()?,
+        &engine.gone_reasons()?,
+    ))
 }
 
 /// A calendar's row in Calendars: mute, kinds of change, within N days. Returns the
 /// calendars as stored (no call to Google).
 #[tauri::command]
-#[tracing::instrument(skip(active), err(level = "warn"))]
+#[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn set_calendar_rules(
     active: State<'_, ActiveEngine>,
+    account: String,
     calendar_id: String,
     rules: CalendarRules,
 ) -> Result<Vec<CalendarView>> {
     let engine = active.engine();
-    engine.set_calendar_rules(&calendar_id, rules)?;
+    engine.set_calendar_rules(&CalendarKey::new(account, calendar_id), rules)?;
     Ok(calendar_views(
         engine.calendars()?,
         &engine.all_calendar_rules()?,
+        &engine.gone_reasons()?,
     ))
 }
 
@@ -173,20 +188,30 @@ pub async fn resume(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(active), err(level = "warn"))]
+#[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn watch_calendar(
     active: State<'_, ActiveEngine>,
+    account: String,
     calendar_id: String,
 ) -> Result<ChannelView> {
     let engine = active.engine();
-    let channel = engine.watch(&calendar_id).await?;
+    let channel = engine
+        .watch(&CalendarKey::new(account, calendar_id))
+        .await?;
     Ok(channel_view(&engine, channel).await)
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn unwatch_calendar(active: State<'_, ActiveEngine>, calendar_id: String) -> Result<()> {
-    Ok(active.engine().unwatch(&calendar_id).await?)
+#[tracing::instrument(skip(active, account), err(level = "warn"))]
+pub async fn unwatch_calendar(
+    active: State<'_, ActiveEngine>,
+    account: String,
+    calendar_id: String,
+) -> Result<()> {
+    Ok(active
+        .engine()
+        .unwatch(&CalendarKey::new(account, calendar_id))
+        .await?)
 }
 
 #[tauri::command]
@@ -390,7 +415,7 @@ fn address_sink<R: Runtime>(app: AppHandle<R>) -> calwatch_core::tunnel::Address
                 if calendar.watched {
                     let engine = engine.clone();
                     tokio::spawn(async move {
-                        if let Err(err) = engine.sync_now(&calendar.id).await {
+                        if let Err(err) = engine.sync_now(&calendar.key()).await {
                             tracing::debug!(
                                 code = err.code(),
                                 "the sync after a tunnel move failed; its retry follows"

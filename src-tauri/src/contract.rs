@@ -50,6 +50,10 @@ fn full_engine_state() -> EngineState {
             email: String::new(),
             status: AccountStatus::SignedIn,
         }),
+        accounts: vec![AccountState {
+            email: String::new(),
+            status: AccountStatus::SignedIn,
+        }],
         signing_in: false,
         callback_url: Some(String::new()),
         allow_http_callback: false,

@@ -98,7 +98,11 @@ async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineE
         EngineEvent::Calendars => match engine.calendars() {
             Ok(calendars) => app.emit(
                 CALENDARS,
-                calendar_views(calendars, &engine.all_calendar_rules().unwrap_or_default()),
+                calendar_views(
+                    calendars,
+                    &engine.all_calendar_rules().unwrap_or_default(),
+                    &engine.gone_reasons().unwrap_or_default(),
+                ),
             ),
             Err(err) => {
                 tracing::debug!(code = err.code(), "calendars not forwarded");

@@ -59,10 +59,9 @@ impl Toast {
     /// The toast for one notice; times in `tz`. The words are the engine's.
     pub fn new(notice: &Notice, tz: chrono_tz::Tz) -> Self {
         let on_click = match notice {
-            Notice::Single(change) => change
-                .html_link
-                .clone()
-                .map_or(ToastClick::ShowActivity, ToastClick::OpenLink),
+            Notice::Single(change) => {
+                actions::event_link(change).map_or(ToastClick::ShowActivity, ToastClick::OpenLink)
+            }
             Notice::Summary { .. } => ToastClick::ShowActivity,
             Notice::Digest { change_ids, .. } => ToastClick::ShowChanges(change_ids.clone()),
         };
@@ -159,10 +158,10 @@ fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
             let Some(active) = app.try_state::<ActiveEngine>() else {
                 return;
             };
-            // The event opens in the account CalWatch watches, not whichever the browser
-            // signed in to first; a meeting link opens as it is.
+            // The event opens in the account whose calendar it is (its link says so), not
+            // whichever the browser signed in to first; a meeting link opens as it is.
             let url = match (click, &active.app_state().engine.account) {
-                (ToastClick::OpenLink(_), Some(account)) => {
+                (ToastClick::OpenLink(_), Some(account)) if !url.contains("authuser=") => {
                     actions::in_account(url, &account.email)
                 }
                 _ => url.clone(),
@@ -193,6 +192,7 @@ mod tests {
 
     fn added(link: Option<&str>) -> Notice {
         Notice::Single(Change {
+            account: String::new(),
             calendar_id: "work".into(),
             calendar_name: "Work".into(),
             event_id: "e1".into(),

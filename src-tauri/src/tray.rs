@@ -454,6 +454,10 @@ mod tests {
                 email: "me@example.com".into(),
                 status: account_status,
             }),
+            accounts: vec![AccountState {
+                email: "me@example.com".into(),
+                status: account_status,
+            }],
             signing_in: false,
             callback_url: Some("https://example.com/notifications".into()),
             allow_http_callback: false,
@@ -580,6 +584,7 @@ mod tests {
 
         let failed = ChannelView {
             id: "c".into(),
+            account: String::new(),
             calendar_id: "cal".into(),
             calendar_name: "Work".into(),
             created_at: 0,

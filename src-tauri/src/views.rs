@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use calwatch_core::engine::{CalendarRules, EngineError, EngineState};
 use calwatch_core::noise::Silence;
 use calwatch_core::notice::{ChangeKind, Field, FieldDiff};
-use calwatch_core::store::{CalendarRecord, ChannelRecord, ChannelState, StoredChange};
+use calwatch_core::store::{
+    CalendarKey, CalendarRecord, ChannelRecord, ChannelState, StoredChange,
+};
 use calwatch_core::tunnel::TunnelStatus;
 use serde::{Deserialize, Serialize};
 
@@ -99,10 +101,12 @@ impl AppStateView {
     }
 }
 
-/// One calendar of the account.
+/// One calendar of an account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CalendarView {
+    /// The account it is listed under (Calendars groups by it).
+    pub account: String,
     /// Google's calendar id.
     pub id: String,
     /// Its name.
@@ -117,6 +121,8 @@ pub struct CalendarView {
     pub access_role: String,
     /// Removed on Google's side; kept so its history still reads.
     pub gone: bool,
+    /// Why it is gone, in a sentence for its row; `None` while listed.
+    pub gone_reason: Option<String>,
     /// Its noise rules: muted, which kinds of change, within how many days.
     pub rules: CalendarRules,
 }
@@ -125,14 +131,17 @@ pub struct CalendarView {
 /// defaults).
 pub fn calendar_views(
     calendars: Vec<CalendarRecord>,
-    rules: &HashMap<String, CalendarRules>,
+    rules: &HashMap<CalendarKey, CalendarRules>,
+    gone_reasons: &HashMap<CalendarKey, String>,
 ) -> Vec<CalendarView> {
     calendars
         .into_iter()
         .map(|c| {
-            let rules = rules.get(&c.id).copied().unwrap_or_default();
+            let rules = rules.get(&c.key()).copied().unwrap_or_default();
+            let gone_reason = gone_reasons.get(&c.key()).cloned().filter(|_| c.gone);
             CalendarView {
                 rules,
+                gone_reason,
                 ..CalendarView::from(c)
             }
         })
@@ -142,6 +151,7 @@ pub fn calendar_views(
 impl From<CalendarRecord> for CalendarView {
     fn from(c: CalendarRecord) -> Self {
         Self {
+            account: c.account,
             id: c.id,
             summary: c.summary,
             color: c.color,
@@ -150,6 +160,7 @@ impl From<CalendarRecord> for CalendarView {
             // Empty says "not known yet" (a calendar stored before roles were kept).
             access_role: c.access_role.unwrap_or_default(),
             gone: c.gone,
+            gone_reason: None,
             rules: CalendarRules::default(),
         }
     }
@@ -161,6 +172,8 @@ impl From<CalendarRecord> for CalendarView {
 pub struct ChannelView {
     /// The channel id CalWatch chose.
     pub id: String,
+    /// The account whose calendar it watches.
+    pub account: String,
     /// The watched calendar.
     pub calendar_id: String,
     /// Its name, so the window need not look it up.
@@ -178,14 +191,15 @@ pub struct ChannelView {
 }
 
 impl ChannelView {
-    /// `names` maps calendar ids to their names; an unknown id shows as itself.
-    pub fn new(c: ChannelRecord, names: &HashMap<String, String>) -> Self {
+    /// `names` maps calendars to their names; an unknown one shows as its id.
+    pub fn new(c: ChannelRecord, names: &HashMap<CalendarKey, String>) -> Self {
         Self {
             calendar_name: names
-                .get(&c.calendar_id)
+                .get(&c.calendar())
                 .cloned()
                 .unwrap_or_else(|| c.calendar_id.clone()),
             id: c.id,
+            account: c.account,
             calendar_id: c.calendar_id,
             created_at: c.created_ms,
             expires_at: c.expiration_ms,
@@ -196,11 +210,11 @@ impl ChannelView {
     }
 }
 
-/// Calendar names by id, for [`ChannelView::new`].
-pub fn calendar_names(calendars: &[CalendarRecord]) -> HashMap<String, String> {
+/// Calendar names by calendar, for [`ChannelView::new`].
+pub fn calendar_names(calendars: &[CalendarRecord]) -> HashMap<CalendarKey, String> {
     calendars
         .iter()
-        .map(|c| (c.id.clone(), c.summary.clone()))
+        .map(|c| (c.key(), c.summary.clone()))
         .collect()
 }
 
@@ -223,6 +237,8 @@ pub fn channel_views(
 pub struct ChangeView {
     /// The store's row id (newest is highest).
     pub id: i64,
+    /// The account whose calendar it is (empty in history from before accounts).
+    pub account: String,
     /// The event's calendar.
     pub calendar_id: String,
     /// Its name.
@@ -274,6 +290,7 @@ impl ChangeView {
         let change = &stored.change;
         Self {
             id: stored.id,
+            account: change.account.clone(),
             calendar_id: change.calendar_id.clone(),
             calendar_name: change.calendar_name.clone(),
             kind: change.kind,
@@ -285,7 +302,7 @@ impl ChangeView {
                 .map(|d| FieldDiffView::new(d, tz))
                 .collect(),
             received_at: stored.received_ms,
-            html_link: change.html_link.clone(),
+            html_link: change.event_link(),
             silenced: stored.silenced,
             silenced_why: stored.silenced.map(|s| s.words().to_string()),
         }
@@ -418,6 +435,7 @@ mod tests {
             delivered: true,
             silenced: None,
             change: Change {
+                account: String::new(),
                 calendar_id: "work".into(),
                 calendar_name: "Work".into(),
                 event_id: "e1".into(),

@@ -364,7 +364,10 @@ fn watching_a_calendar_lists_its_channel_and_changes_become_notices() {
         .clone();
     assert_eq!(primary["id"], json!(h.primary()));
 
-    let channel = h.ok("watch_calendar", json!({ "calendarId": h.primary() }));
+    let channel = h.ok(
+        "watch_calendar",
+        json!({ "account": h.primary(), "calendarId": h.primary() }),
+    );
     assert_eq!(channel["calendarId"], json!(h.primary()));
     assert_eq!(
         channel["calendarName"], primary["summary"],
@@ -458,7 +461,10 @@ fn watch_before_a_callback_url_is_set_says_so() {
     let h = harness(true);
     h.signed_in();
     let err = h
-        .invoke("watch_calendar", json!({ "calendarId": h.primary() }))
+        .invoke(
+            "watch_calendar",
+            json!({ "account": h.primary(), "calendarId": h.primary() }),
+        )
         .expect_err("Google needs an address to post to");
     assert_eq!(error_code(&err), "no_callback", "{err}");
 }
@@ -537,7 +543,11 @@ fn the_sandbox_signs_in_by_itself_and_its_events_become_notices() {
 
     let calendars = h.ok("list_calendars", json!({}));
     let calendar_id = calendars[0]["id"].as_str().unwrap().to_string();
-    h.ok("watch_calendar", json!({ "calendarId": calendar_id }));
+    let account = calendars[0]["account"].as_str().unwrap().to_string();
+    h.ok(
+        "watch_calendar",
+        json!({ "account": account, "calendarId": calendar_id }),
+    );
     let seeded = h.ok("sandbox_events", json!({}));
     assert!(
         !seeded.as_array().unwrap().is_empty(),
@@ -648,7 +658,10 @@ fn renewing_unwatching_probing_and_signing_out() {
     let h = harness(true);
     h.signed_in();
     h.ok("set_callback_url", json!({ "url": h.callback_url() }));
-    let first = h.ok("watch_calendar", json!({ "calendarId": h.primary() }));
+    let first = h.ok(
+        "watch_calendar",
+        json!({ "account": h.primary(), "calendarId": h.primary() }),
+    );
 
     let renewed = h.ok("renew_channel", json!({ "channelId": first["id"] }));
     assert_ne!(renewed["id"], first["id"], "a renewal is a new channel");
@@ -678,7 +691,10 @@ fn renewing_unwatching_probing_and_signing_out() {
         assert!(step["name"].is_string() && step["ok"].is_boolean() && step["detail"].is_string());
     }
 
-    h.ok("unwatch_calendar", json!({ "calendarId": h.primary() }));
+    h.ok(
+        "unwatch_calendar",
+        json!({ "account": h.primary(), "calendarId": h.primary() }),
+    );
     assert_eq!(
         h.ok("list_channels", json!({})),
         json!([]),
@@ -735,7 +751,10 @@ fn a_window_that_fell_behind_the_event_stream_is_sent_the_changes_it_missed() {
     let h = harness(true);
     h.signed_in();
     h.ok("set_callback_url", json!({ "url": h.callback_url() }));
-    h.ok("watch_calendar", json!({ "calendarId": h.primary() }));
+    h.ok(
+        "watch_calendar",
+        json!({ "account": h.primary(), "calendarId": h.primary() }),
+    );
     let engine = h.app.state::<ActiveEngine>().engine();
     // Subscribed now, read only after it overflowed: it misses the change below.
     let lagging = engine.subscribe();

@@ -6,6 +6,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
   return {
     clientSecret: { imported: true, clientId: 'calwatch-test.apps.googleusercontent.com' },
     account: { email: 'sandbox.user@example.com', status: 'signed_in' },
+    accounts: [{ email: 'sandbox.user@example.com', status: 'signed_in' }],
     signingIn: false,
     callbackUrl: null,
     allowHttpCallback: false,
@@ -37,11 +38,12 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
 
 /** A fresh install: nothing imported, nobody signed in. */
 export function firstRunState(): AppState {
-  return appState({ clientSecret: { imported: false, clientId: null }, account: null });
+  return appState({ clientSecret: { imported: false, clientId: null }, account: null, accounts: [] });
 }
 
 export function calendar(overrides: Partial<CalendarView> = {}): CalendarView {
   return {
+    account: 'sandbox.user@example.com',
     id: 'sandbox.user@example.com',
     summary: 'Work',
     color: '#039be5',
@@ -49,6 +51,7 @@ export function calendar(overrides: Partial<CalendarView> = {}): CalendarView {
     watched: false,
     accessRole: 'owner',
     gone: false,
+    goneReason: null,
     rules: defaultCalendarRules(),
     ...overrides,
   };
@@ -57,6 +60,7 @@ export function calendar(overrides: Partial<CalendarView> = {}): CalendarView {
 export function channel(overrides: Partial<ChannelView> = {}): ChannelView {
   return {
     id: 'ch-1',
+    account: 'sandbox.user@example.com',
     calendarId: 'sandbox.user@example.com',
     calendarName: 'Work',
     createdAt: Date.UTC(2026, 10, 28, 9, 0),
@@ -71,6 +75,7 @@ export function channel(overrides: Partial<ChannelView> = {}): ChannelView {
 export function change(overrides: Partial<ChangeView> = {}): ChangeView {
   return {
     id: 1,
+    account: 'sandbox.user@example.com',
     calendarId: 'sandbox.user@example.com',
     calendarName: 'Work',
     kind: 'updated',

@@ -26,7 +26,11 @@ describe('noise control in the window', () => {
     await tick();
     expect(calls.at(-1)).toEqual({
       command: 'set_calendar_rules',
-      args: { calendarId: 'sandbox.user@example.com', rules: { ...defaultCalendarRules(), muted: true } },
+      args: {
+        account: 'sandbox.user@example.com',
+        calendarId: 'sandbox.user@example.com',
+        rules: { ...defaultCalendarRules(), muted: true },
+      },
     });
     const row = screen.getAllByTestId('calendar-row')[0];
     expect(within(row).getByTestId('calendar-rules').dataset.muted).toBe('true');

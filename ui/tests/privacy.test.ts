@@ -30,7 +30,10 @@ describe('privacy in Settings', () => {
     expect(box.checked, 'on by default').toBe(true);
     await fireEvent.click(screen.getByTestId('sign-out-confirm'));
     await tick();
-    expect(calls.find((c) => c.command === 'sign_out')?.args).toEqual({ deleteHistory: true });
+    expect(calls.find((c) => c.command === 'sign_out')?.args).toEqual({
+      deleteHistory: true,
+      account: 'sandbox.user@example.com',
+    });
     expect(store.changes, 'the Activity list forgets it too').toEqual([]);
     stop();
   });
@@ -49,7 +52,10 @@ describe('privacy in Settings', () => {
     await fireEvent.click(screen.getByTestId('sign-out-delete-history'));
     await fireEvent.click(screen.getByTestId('sign-out-confirm'));
     await tick();
-    expect(calls.find((c) => c.command === 'sign_out')?.args).toEqual({ deleteHistory: false });
+    expect(calls.find((c) => c.command === 'sign_out')?.args).toEqual({
+      deleteHistory: false,
+      account: 'sandbox.user@example.com',
+    });
     expect(store.changes).toHaveLength(1);
     stop();
   });

@@ -28,7 +28,13 @@ async fn run() {
     })
     .await;
     let calendar = control.user_email();
-    bench.engine.watch(&calendar).await.expect("watch");
+    bench
+        .engine
+        .watch(&calwatch_core::store::CalendarKey::new(
+            &calendar, &calendar,
+        ))
+        .await
+        .expect("watch");
     let lists = || {
         control
             .stats()

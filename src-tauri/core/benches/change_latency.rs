@@ -23,6 +23,7 @@ use axum::http::{HeaderMap, StatusCode};
 use calwatch_core::config::Timings;
 use calwatch_core::engine::{CalendarRules, NoticeRules, SettingsPatch};
 use calwatch_core::noise::{Kinds, QuietHours};
+use calwatch_core::store::CalendarKey;
 use chrono::Timelike;
 use fake_google::{FakeGoogle, Options};
 use serde_json::json;
@@ -159,7 +160,10 @@ async fn add_twenty_rules(bench: &support::Bench, control: &fake_google::Control
     };
     bench
         .engine
-        .set_calendar_rules(&control.user_email(), probe)
+        .set_calendar_rules(
+            &CalendarKey::new(control.user_email(), control.user_email()),
+            probe,
+        )
         .expect("rules");
     active += probe.active_rules();
     // Five other calendars, each muted, without new events, within a week.
@@ -183,7 +187,10 @@ async fn add_twenty_rules(bench: &support::Bench, control: &fake_google::Control
         };
         bench
             .engine
-            .set_calendar_rules(&format!("other{i}@example.com"), rules)
+            .set_calendar_rules(
+                &CalendarKey::new(control.user_email(), format!("other{i}@example.com")),
+                rules,
+            )
             .expect("rules");
         active += rules.active_rules();
     }
@@ -225,7 +232,11 @@ async fn measure(
                "end": {"dateTime": "2026-12-01T11:00:00Z"}}),
     );
     let event_id = event["id"].as_str().unwrap().to_string();
-    bench.engine.watch(calendar).await.expect("watch");
+    bench
+        .engine
+        .watch(&CalendarKey::new(control.user_email(), calendar))
+        .await
+        .expect("watch");
     // Let the sync of the probe's own insertion (if any) pass before measuring.
     tokio::time::sleep(Duration::from_millis(200)).await;
 

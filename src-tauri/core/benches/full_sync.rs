@@ -13,6 +13,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use calwatch_core::store::CalendarKey;
 use fake_google::{FakeGoogle, Options, USER_EMAIL};
 use serde_json::json;
 use support::{
@@ -131,7 +132,11 @@ async fn run(events: usize) {
     // The baseline: events.watch, then the silent full sync of every event.
     let load_before = load_average();
     let (started, cpu_started) = (Instant::now(), cpu_seconds());
-    bench.engine.watch(USER_EMAIL).await.expect("watch");
+    bench
+        .engine
+        .watch(&CalendarKey::new(USER_EMAIL, USER_EMAIL))
+        .await
+        .expect("watch");
     let (baseline, baseline_cpu) = (started.elapsed(), cpu_seconds() - cpu_started);
 
     let peak_baseline = status_kib("VmHWM").unwrap_or(0);
@@ -150,7 +155,7 @@ async fn run(events: usize) {
     let (started, cpu_started) = (Instant::now(), cpu_seconds());
     let told = bench
         .engine
-        .sync_now(USER_EMAIL)
+        .sync_now(&CalendarKey::new(USER_EMAIL, USER_EMAIL))
         .await
         .expect("full resync");
     let (resync, resync_cpu) = (started.elapsed(), cpu_seconds() - cpu_started);

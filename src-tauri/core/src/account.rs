@@ -1,4 +1,4 @@
-//! A Google account's status: what [`crate::auth`] observes while refreshing, what
+//! A Google account's status and the key of its calendars: what [`crate::auth`] observes while refreshing, what
 //! [`crate::store`] keeps between runs and what the window shows.
 //!
 //! It lives here, below both, so neither the OAuth code nor the SQLite code has to depend
@@ -13,6 +13,33 @@ use sha2::{Digest as _, Sha256};
 pub fn log_label(email: &str) -> String {
     let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
     digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Which calendar, of which account: the store's key. The same calendar id listed under
+/// two accounts (a calendar shared with both) is two calendars, each its own watch.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarKey {
+    /// The account's email.
+    pub account: String,
+    /// Google's calendar id.
+    pub calendar_id: String,
+}
+
+impl CalendarKey {
+    /// The calendar `calendar_id` of `account`.
+    pub fn new(account: impl Into<String>, calendar_id: impl Into<String>) -> Self {
+        CalendarKey {
+            account: account.into(),
+            calendar_id: calendar_id.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CalendarKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.calendar_id, self.account)
+    }
 }
 
 /// Whether an account can currently talk to Google.

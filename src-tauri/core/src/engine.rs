@@ -35,13 +35,13 @@ use crate::auth;
 use crate::channels::Channels;
 use crate::config::Config;
 use crate::event::Report;
-use crate::google::ClientCell;
+use crate::google::Clients;
 use crate::google::RetryPolicy;
 use crate::notice::Notifier;
 use crate::poison::{lock, read, write};
 use crate::receiver::{ChannelRegistry, Delivery, ProbeReport, SiteVerification};
 use crate::secrets::TokenStore;
-use crate::store::{CalendarRecord, ChannelRecord, Store, StoredChange};
+use crate::store::{CalendarKey, CalendarRecord, ChannelRecord, Store, StoredChange};
 use crate::sync::{CalendarWorker, Outbox, Syncer, WorkerTimings};
 
 pub use crate::clock::{Clock, SystemClock, TokioClock};
@@ -109,10 +109,10 @@ struct Inner {
     clock: Arc<dyn Clock>,
     /// Retry policy for new Calendar clients.
     google_retry: Option<RetryPolicy>,
-    /// The signed-in account's Calendar client.
-    client: ClientCell,
-    /// The signed-in account.
-    session: RwLock<Option<Session>>,
+    /// Each signed-in account's Calendar client.
+    client: Clients,
+    /// The signed-in accounts, by email.
+    sessions: RwLock<HashMap<String, Session>>,
     /// The client id of the imported OAuth client, if any.
     client_id: RwLock<Option<String>>,
     /// A sign-in in progress (to cancel it).
@@ -129,8 +129,8 @@ struct Inner {
     syncer: Arc<Syncer>,
     /// Notices to the notifier.
     outbox: Arc<Outbox>,
-    /// Calendar id → its sync worker.
-    workers: Mutex<HashMap<String, Arc<CalendarWorker>>>,
+    /// Calendar (of an account) → its sync worker.
+    workers: Mutex<HashMap<CalendarKey, Arc<CalendarWorker>>>,
     /// Coalescing window and backstop, followed by every worker.
     timings: watch::Sender<WorkerTimings>,
     /// To subscribers.
@@ -174,7 +174,7 @@ impl Engine {
         let (events, _) = broadcast::channel(256);
         let cancel = CancellationToken::new();
         let settings = config.settings.clone();
-        let client = ClientCell::new();
+        let client = Clients::new();
         let outbox = Arc::new(Outbox::new(
             store.clone(),
             deps.notifier,
@@ -184,13 +184,17 @@ impl Engine {
             Arc::clone(&options.clock),
             options.time_zone,
         ));
-        let syncer = Arc::new(Syncer::new(
-            store.clone(),
-            client.clone(),
-            Arc::clone(&options.clock),
-            Arc::clone(&outbox),
-            report(&events),
-        ));
+        let (gone_tx, gone_rx) = mpsc::unbounded_channel();
+        let syncer = Arc::new(
+            Syncer::new(
+                store.clone(),
+                client.clone(),
+                Arc::clone(&options.clock),
+                Arc::clone(&outbox),
+                report(&events),
+            )
+            .with_gone(gone_tx),
+        );
         let registry = ChannelRegistry::new();
         let (gaps_tx, gaps_rx) = mpsc::unbounded_channel();
         let channels = Channels::new(
@@ -229,7 +233,7 @@ impl Engine {
             clock: options.clock,
             google_retry: options.google_retry,
             client,
-            session: RwLock::new(None),
+            sessions: RwLock::new(HashMap::new()),
             client_id: RwLock::new(client_id),
             signing_in: Mutex::new(None),
             registry,
@@ -252,7 +256,8 @@ impl Engine {
         };
         tokio::spawn(dispatch::dispatch(Arc::clone(&inner), deliveries_rx));
         tokio::spawn(dispatch::fill_gaps(Arc::clone(&inner), gaps_rx));
-        inner.restore_session().await;
+        tokio::spawn(dispatch::let_go(Arc::clone(&inner), gone_rx));
+        inner.restore_sessions().await;
         // What a previous run recorded but never showed goes first, before anything new.
         inner.outbox.deliver_undelivered().await;
         // The receiver must know the channels before it listens, or Google's first
@@ -292,16 +297,27 @@ impl Engine {
         self.inner.cancel_sign_in()
     }
 
-    /// Stops every channel, revokes the grant (best effort), deletes the keyring entry.
-    /// The change history is kept.
+    /// Signs every account out: stops their channels, revokes the grants (best effort),
+    /// deletes the keyring entries. The change history is kept.
     pub async fn sign_out(&self) -> Result<(), EngineError> {
         self.inner.sign_out(false).await
     }
 
-    /// [`Engine::sign_out`], also deleting the account's change history when asked (the
-    /// window's "Also delete this account's history").
+    /// [`Engine::sign_out`], also deleting the change history when asked (the window's
+    /// "Also delete this account's history").
     pub async fn sign_out_with(&self, delete_history: bool) -> Result<(), EngineError> {
         self.inner.sign_out(delete_history).await
+    }
+
+    /// Signs one account out: its channels are stopped with its own tokens, its grant
+    /// revoked (best effort), its keyring entry deleted, its calendars forgotten (and its
+    /// history, when asked). The other accounts go on as before.
+    pub async fn sign_out_account(
+        &self,
+        account: &str,
+        delete_history: bool,
+    ) -> Result<(), EngineError> {
+        self.inner.sign_out_one(account, delete_history).await
     }
 
     /// Deletes every change already shown (Settings → "Clear history"); returns how many.
@@ -340,6 +356,17 @@ impl Engine {
         Ok(self.inner.store.calendars()?)
     }
 
+    /// Why each gone calendar left, in a sentence for its row.
+    pub fn gone_reasons(&self) -> Result<HashMap<CalendarKey, String>, EngineError> {
+        Ok(self
+            .inner
+            .store
+            .gone_reasons()?
+            .into_iter()
+            .map(|g| (g.key, g.reason))
+            .collect())
+    }
+
     /// Reads the account's calendar list from Google, stores it and returns it: the
     /// window's explicit list and refresh.
     pub async fn refresh_calendars(&self) -> Result<Vec<CalendarRecord>, EngineError> {
@@ -349,13 +376,13 @@ impl Engine {
 
     /// Watches a calendar: a push channel, then the silent baseline sync. Returns the
     /// channel; watching a calendar already watched returns its live channel.
-    pub async fn watch(&self, calendar_id: &str) -> Result<ChannelRecord, EngineError> {
-        self.inner.watch(calendar_id).await
+    pub async fn watch(&self, calendar: &CalendarKey) -> Result<ChannelRecord, EngineError> {
+        self.inner.watch(calendar).await
     }
 
     /// Stops watching: its channels are stopped, its sync state and snapshot forgotten.
-    pub async fn unwatch(&self, calendar_id: &str) -> Result<(), EngineError> {
-        self.inner.unwatch(calendar_id).await
+    pub async fn unwatch(&self, calendar: &CalendarKey) -> Result<(), EngineError> {
+        self.inner.unwatch(calendar).await
     }
 
     /// The live channels (not stopped), oldest first.
@@ -396,12 +423,12 @@ impl Engine {
     }
 
     /// A calendar's noise rules (the defaults when none were set).
-    pub fn calendar_rules(&self, calendar_id: &str) -> Result<CalendarRules, EngineError> {
-        Ok(self.inner.store.calendar_rules(calendar_id)?)
+    pub fn calendar_rules(&self, calendar: &CalendarKey) -> Result<CalendarRules, EngineError> {
+        Ok(self.inner.store.calendar_rules(calendar)?)
     }
 
-    /// Every calendar's rules that differ from the defaults, by calendar id.
-    pub fn all_calendar_rules(&self) -> Result<HashMap<String, CalendarRules>, EngineError> {
+    /// Every calendar's rules that differ from the defaults, by calendar.
+    pub fn all_calendar_rules(&self) -> Result<HashMap<CalendarKey, CalendarRules>, EngineError> {
         Ok(self.inner.store.all_calendar_rules()?)
     }
 
@@ -409,10 +436,10 @@ impl Engine {
     /// `Calendars`.
     pub fn set_calendar_rules(
         &self,
-        calendar_id: &str,
+        calendar: &CalendarKey,
         rules: CalendarRules,
     ) -> Result<(), EngineError> {
-        self.inner.set_calendar_rules(calendar_id, rules)
+        self.inner.set_calendar_rules(calendar, rules)
     }
 
     /// The machine woke up or the network came back: re-read the clock for every renewal
@@ -439,10 +466,10 @@ impl Engine {
         }
     }
 
-    /// Waits until the sync of `calendar_id` that starts next has finished (tests and
+    /// Waits until the sync of `calendar` that starts next has finished (tests and
     /// benches wait on it); returns how many changes it recorded.
-    pub async fn sync_now(&self, calendar_id: &str) -> Result<usize, EngineError> {
-        self.inner.sync_now(calendar_id).await
+    pub async fn sync_now(&self, calendar: &CalendarKey) -> Result<usize, EngineError> {
+        self.inner.sync_now(calendar).await
     }
 }
 

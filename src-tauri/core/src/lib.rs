@@ -21,7 +21,7 @@
 //!   declined, quiet hours), the decision per change and its recorded reason, pauses.
 //! - [`config`]: settings (the rules everywhere among them), their `CALWATCH_*`
 //!   overrides, importing `client_secret*.json`.
-//! - [`google`]: the typed Calendar v3 client, its error mapping, the signed-in `ClientCell`.
+//! - [`google`]: the typed Calendar v3 client, its error mapping, the signed-in `Clients`.
 //! - [`account`]: an account's status, shared by auth, the store and the window.
 //! - [`auth`]: the OAuth installed-app flow (PKCE, loopback, `state`), refresh, revoke.
 //! - [`store`]: SQLite persistence (open, migrate, the sync transaction) and its tables:

@@ -19,7 +19,7 @@ mod collecting;
 pub use collecting::CollectingNotifier;
 
 pub use crate::event_time::EventTime;
-pub use change::{Change, ChangeKind, EventFacts, Field, FieldDiff};
+pub use change::{in_account, Change, ChangeKind, EventFacts, Field, FieldDiff};
 pub use summary::{digest, notices, Notice};
 
 /// Where notices go: the shell's desktop toasts, or a test's list.
@@ -73,6 +73,7 @@ mod tests {
 
     fn change(kind: ChangeKind, title: &str, start: EventTime, end: EventTime) -> Change {
         Change {
+            account: "me@example.com".into(),
             calendar_id: "work@example.com".into(),
             calendar_name: "Work".into(),
             event_id: "ev1".into(),

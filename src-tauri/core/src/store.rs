@@ -27,7 +27,7 @@ use serde::Serialize;
 
 pub use crate::account::AccountStatus;
 pub use accounts::AccountRecord;
-pub use calendars::{CalendarRecord, PRIMARY_NAME};
+pub use calendars::{CalendarKey, CalendarRecord, GoneCalendar, PRIMARY_NAME};
 pub use channels::{ChannelRecord, ChannelState};
 pub use history::{BatchSummary, Delivery, StoredChange};
 pub use snapshots::{EventSnapshot, People};
@@ -110,7 +110,7 @@ impl From<rusqlite::Error> for StoreError {
 #[derive(Debug, Clone, Copy)]
 pub struct SyncCommit<'a> {
     /// The calendar synced (must be stored).
-    pub calendar_id: &'a str,
+    pub calendar: &'a CalendarKey,
     /// Snapshots to insert or replace (all of `calendar_id`).
     pub upserts: &'a [EventSnapshot],
     /// Event ids whose snapshots are dropped (cancelled or gone).
@@ -231,7 +231,7 @@ impl Store {
     /// Returns the new change rows' ids, in the order of `changes`.
     pub fn commit_sync(
         &self,
-        calendar_id: &str,
+        calendar: &CalendarKey,
         upserts: &[EventSnapshot],
         removed: &[String],
         changes: &[Change],
@@ -239,7 +239,7 @@ impl Store {
         full_sync_at: Option<i64>,
     ) -> Result<Vec<i64>, StoreError> {
         self.commit(&SyncCommit {
-            calendar_id,
+            calendar,
             upserts,
             removed,
             changes,
@@ -258,31 +258,37 @@ impl Store {
         if let Some(stray) = sync
             .upserts
             .iter()
-            .find(|s| s.calendar_id != sync.calendar_id)
+            .find(|s| s.calendar_id != sync.calendar.calendar_id)
         {
             return Err(StoreError::Invalid(format!(
                 "snapshot of event {} belongs to {}, not {}",
-                stray.event_id, stray.calendar_id, sync.calendar_id
+                stray.event_id, stray.calendar_id, sync.calendar
             )));
         }
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        ensure_calendar(&tx, sync.calendar_id)?;
+        ensure_calendar(&tx, sync.calendar)?;
         write_snapshots(&tx, sync)?;
         let ids = write_changes(&tx, sync)?;
         if let Some(token) = sync.new_sync_token {
             tx.execute(
-                "INSERT INTO sync_state (calendar_id, sync_token, last_full_sync_ms)
-                 VALUES (?1, ?2, ?3)
-                 ON CONFLICT(calendar_id) DO UPDATE SET sync_token = excluded.sync_token,
+                "INSERT INTO sync_state (account, calendar_id, sync_token, last_full_sync_ms)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(account, calendar_id) DO UPDATE SET sync_token = excluded.sync_token,
                      last_full_sync_ms = COALESCE(excluded.last_full_sync_ms, last_full_sync_ms)",
-                params![sync.calendar_id, token, sync.full_sync_at],
+                params![
+                    sync.calendar.account,
+                    sync.calendar.calendar_id,
+                    token,
+                    sync.full_sync_at
+                ],
             )?;
         } else if let Some(at) = sync.full_sync_at {
             tx.execute(
-                "INSERT INTO sync_state (calendar_id, last_full_sync_ms) VALUES (?1, ?2)
-                 ON CONFLICT(calendar_id) DO UPDATE SET last_full_sync_ms = excluded.last_full_sync_ms",
-                params![sync.calendar_id, at],
+                "INSERT INTO sync_state (account, calendar_id, last_full_sync_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(account, calendar_id)
+                 DO UPDATE SET last_full_sync_ms = excluded.last_full_sync_ms",
+                params![sync.calendar.account, sync.calendar.calendar_id, at],
             )?;
         }
         tx.commit()?;
@@ -299,11 +305,20 @@ fn row_exists(conn: &Connection, table: &'static str, id: &str) -> Result<bool, 
     )?)
 }
 
-fn ensure_calendar(conn: &Connection, calendar_id: &str) -> Result<(), StoreError> {
-    if row_exists(conn, "calendars", calendar_id)? {
+/// Whether the calendar is stored.
+fn calendar_exists(conn: &Connection, key: &CalendarKey) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM calendars WHERE account = ?1 AND id = ?2)",
+        params![key.account, key.calendar_id],
+        |r| r.get(0),
+    )?)
+}
+
+fn ensure_calendar(conn: &Connection, key: &CalendarKey) -> Result<(), StoreError> {
+    if calendar_exists(conn, key)? {
         Ok(())
     } else {
-        Err(StoreError::UnknownCalendar(calendar_id.into()))
+        Err(StoreError::UnknownCalendar(key.to_string()))
     }
 }
 
@@ -354,14 +369,19 @@ mod tests {
 
         let store = Store::open(&path).expect("a v2 file upgrades");
 
-        let snapshots = store.snapshots("team@example.com").unwrap();
+        let snapshots = store
+            .snapshots(&CalendarKey::new("me@example.com", "team@example.com"))
+            .unwrap();
         let standup = snapshots.get("standup").expect("the snapshot row is kept");
         assert_eq!(standup.summary, "Standup");
         assert_eq!(
             standup.recurrence, None,
             "the rule was never stored: unknown, which is not the same as 'does not repeat'"
         );
-        let team = store.sync_state("team@example.com").unwrap().unwrap();
+        let team = store
+            .sync_state(&CalendarKey::new("me@example.com", "team@example.com"))
+            .unwrap()
+            .unwrap();
         assert_eq!(
             team.sync_token, None,
             "the next sync lists every event, so every rule is learnt at once"
@@ -369,7 +389,7 @@ mod tests {
         assert_eq!(team.last_full_sync_ms, Some(5), "only the token goes");
         assert_eq!(
             store
-                .sync_state("me@example.com")
+                .sync_state(&CalendarKey::new("me@example.com", "me@example.com"))
                 .unwrap()
                 .and_then(|s| s.sync_token)
                 .as_deref(),
@@ -412,7 +432,7 @@ mod tests {
         );
         assert_eq!(
             store
-                .sync_state("team@example.com")
+                .sync_state(&CalendarKey::new("me@example.com", "team@example.com"))
                 .unwrap()
                 .and_then(|s| s.sync_token)
                 .as_deref(),

@@ -18,10 +18,10 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::event::Report;
 use crate::google::{
-    too_many_pages, ClientCell, EventsPage, GoogleError, NotSignedIn, PageNext, MAX_PAGES,
+    too_many_pages, Clients, EventsPage, GoogleError, NotSignedIn, PageNext, MAX_PAGES,
 };
 use crate::notice::Change;
-use crate::store::{Store, StoreError, SyncCommit};
+use crate::store::{CalendarKey, Store, StoreError, SyncCommit};
 use crate::trigger::Trigger;
 
 pub use outbox::Outbox;
@@ -83,20 +83,22 @@ pub struct Syncer {
     /// Snapshots, sync tokens and the change history.
     store: Store,
     /// Who to ask Google as.
-    client: ClientCell,
+    client: Clients,
     /// Stamps full syncs.
     clock: Arc<dyn Clock>,
     /// Where committed changes go next.
     outbox: Arc<Outbox>,
     /// Where a worker reports a failed sync (once per failing streak).
     report: Report<SyncError>,
+    /// Where a worker reports a calendar Google answers 404 for (the engine lets it go).
+    gone: Option<tokio::sync::mpsc::UnboundedSender<CalendarKey>>,
 }
 
 impl Syncer {
     /// A syncer over these parts.
     pub fn new(
         store: Store,
-        client: ClientCell,
+        client: Clients,
         clock: Arc<dyn Clock>,
         outbox: Arc<Outbox>,
         report: Report<SyncError>,
@@ -107,6 +109,23 @@ impl Syncer {
             clock,
             outbox,
             report,
+            gone: None,
+        }
+    }
+
+    /// This syncer, telling `gone` of calendars Google no longer knows for their account.
+    pub fn with_gone(mut self, gone: tokio::sync::mpsc::UnboundedSender<CalendarKey>) -> Self {
+        self.gone = Some(gone);
+        self
+    }
+
+    /// Tells the engine Google answered 404 for the calendar: it is gone for its account.
+    pub fn calendar_gone(&self, calendar: &CalendarKey) {
+        match &self.gone {
+            Some(gone) => {
+                let _ = gone.send(calendar.clone());
+            }
+            None => self.report(SyncError::Google(GoogleError::NotFound)),
         }
     }
 
@@ -129,13 +148,14 @@ impl Syncer {
     /// notifier once, at the end (or when the sync fails part-way, for what it found).
     pub async fn sync(
         &self,
-        calendar_id: &str,
+        calendar: &CalendarKey,
         trigger: Trigger,
     ) -> Result<SyncOutcome, SyncError> {
         let mut found = Found::default();
-        let result = self.list(calendar_id, trigger, &mut found).await;
+        let result = self.list(calendar, trigger, &mut found).await;
         tracing::debug!(
-            calendar = calendar_id,
+            calendar = %crate::account::log_label(&calendar.calendar_id),
+            account = %crate::account::log_label(&calendar.account),
             changes = found.changes.len(),
             ok = result.is_ok(),
             "sync committed"
@@ -156,25 +176,28 @@ impl Syncer {
     /// was a full listing.
     async fn list(
         &self,
-        calendar_id: &str,
+        key: &CalendarKey,
         trigger: Trigger,
         found: &mut Found,
     ) -> Result<bool, SyncError> {
-        let client = self.client.get()?;
-        let state = self.store.sync_state(calendar_id)?;
+        let calendar_id = key.calendar_id.as_str();
+        // The calendar's own account asks: a calendar shared with two accounts is read by
+        // each with its own tokens.
+        let client = self.client.get(&key.account)?;
+        let state = self.store.sync_state(key)?;
         let mut token = state.as_ref().and_then(|s| s.sync_token.clone());
         // A sync state is written with the last page of the first listing: until then
         // the listing is the silent baseline, also when an earlier one was cut short and
         // some of its pages are stored. Afterwards a full list (after a 410, or a reset
         // state) is diffed against the snapshot, never a baseline.
         let diffed = state.is_some();
-        let name = self.calendar_name(calendar_id);
+        let name = self.calendar_name(key);
         let calendar = CalendarRef {
             id: calendar_id,
             name: &name,
         };
         if token.is_none() {
-            self.store.begin_listing(calendar_id)?;
+            self.store.begin_listing(key)?;
         }
         let mut page_token: Option<String> = None;
         // Series told as added by an earlier page: their rows are stored by now, but their
@@ -193,7 +216,7 @@ impl Syncer {
                     tracing::info!(calendar = %crate::account::log_label(calendar_id), "sync token expired; full resync");
                     token = None;
                     page_token = None;
-                    self.store.begin_listing(calendar_id)?;
+                    self.store.begin_listing(key)?;
                     continue;
                 }
                 Err(e) => return Err(e.into()),
@@ -217,13 +240,13 @@ impl Syncer {
                     })
                     .map(|e| e.id.as_str())
                     .collect();
-                let known = self.store.snapshots_of(calendar_id, &wanted, &series)?;
+                let known = self.store.snapshots_of(key, &wanted, &series)?;
                 let page = classify::classify_page(calendar, &known, &new_series, &events);
                 new_series.extend(page.new_series.iter().cloned());
                 page
             };
             if full {
-                self.store.mark_listed(calendar_id, &ids)?;
+                self.store.mark_listed(key, &ids)?;
             }
             let next_token = match &next {
                 PageNext::Page(next) => {
@@ -235,7 +258,7 @@ impl Syncer {
             if full && next_token.is_some() {
                 // The rows this listing never showed were deleted meanwhile: told after a
                 // 410, dropped silently when a baseline cut short left them behind.
-                let missing = self.store.unlisted_snapshots(calendar_id)?;
+                let missing = self.store.unlisted_snapshots(key)?;
                 if diffed {
                     let gone = classify::classify_missing(calendar, &missing);
                     classified.removed.extend(gone.removed);
@@ -247,9 +270,12 @@ impl Syncer {
             let Classified {
                 upserts,
                 removed,
-                changes,
+                mut changes,
                 ..
             } = classified;
+            for change in &mut changes {
+                change.account.clone_from(&key.account);
+            }
             if next_token.is_some()
                 || !upserts.is_empty()
                 || !removed.is_empty()
@@ -257,7 +283,7 @@ impl Syncer {
             {
                 let now = self.clock.now_ms();
                 let ids = self.store.commit(&SyncCommit {
-                    calendar_id,
+                    calendar: key,
                     upserts: &upserts,
                     removed: &removed,
                     changes: &changes,
@@ -271,7 +297,7 @@ impl Syncer {
             }
             if next_token.is_some() {
                 if full {
-                    self.store.end_listing(calendar_id)?;
+                    self.store.end_listing(key)?;
                 }
                 return Ok(full);
             }
@@ -279,10 +305,25 @@ impl Syncer {
         Err(too_many_pages().into())
     }
 
-    fn calendar_name(&self, calendar_id: &str) -> String {
-        match self.store.calendar(calendar_id) {
-            Ok(Some(c)) => c.display_name().to_string(),
-            _ => calendar_id.to_string(),
+    /// The calendar's name as a toast and the history say it: with its account added when
+    /// another account has a calendar of the same name (two "Work" calendars, or two
+    /// accounts' own calendars, would otherwise read the same).
+    fn calendar_name(&self, key: &CalendarKey) -> String {
+        let calendars = match self.store.calendars() {
+            Ok(calendars) => calendars,
+            Err(_) => return key.calendar_id.clone(),
+        };
+        let Some(calendar) = calendars.iter().find(|c| c.key() == *key) else {
+            return key.calendar_id.clone();
+        };
+        let name = calendar.display_name();
+        let confusable = calendars
+            .iter()
+            .any(|other| other.account != key.account && other.display_name() == name);
+        if confusable {
+            format!("{name} ({})", key.account)
+        } else {
+            name.to_string()
         }
     }
 }

@@ -32,11 +32,11 @@ pub fn for_notice(notice: &Notice) -> Vec<ToastAction> {
         return Vec::new();
     };
     let mut actions = Vec::new();
-    if let Some(link) = &change.html_link {
+    if let Some(link) = event_link(change) {
         actions.push(ToastAction {
             id: OPEN_ACTION,
             label: "Open",
-            click: ToastClick::OpenLink(link.clone()),
+            click: ToastClick::OpenLink(link),
         });
     }
     if let Some(meeting) = &change.facts.meeting_link {
@@ -62,29 +62,14 @@ pub fn chosen(toast: &Toast, id: &str) -> Option<ToastClick> {
         .map(|a| a.click.clone())
 }
 
-/// `url` opened as `email`: Google Calendar's `authuser` picks the account when the
-/// browser is signed in to several. The link is otherwise kept exactly as Google wrote it
-/// (its `eid` is base64, which re-encoding would change); an `authuser` already in it is
-/// replaced.
-pub fn in_account(url: &str, email: &str) -> String {
-    let account: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
-    let (base, fragment) = match url.split_once('#') {
-        Some((base, fragment)) => (base, Some(fragment)),
-        None => (url, None),
-    };
-    let (path, query) = base.split_once('?').unwrap_or((base, ""));
-    let mut pairs: Vec<&str> = query
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("authuser="))
-        .collect();
-    let added = format!("authuser={account}");
-    pairs.push(&added);
-    let mut out = format!("{path}?{}", pairs.join("&"));
-    if let Some(fragment) = fragment {
-        out.push('#');
-        out.push_str(fragment);
-    }
-    out
+/// `url` opened as `email` (Google Calendar's `authuser`); see [`Change::event_link`].
+///
+/// [`Change::event_link`]: calwatch_core::notice::Change::event_link
+pub use calwatch_core::notice::in_account;
+
+/// The event's link in Google Calendar, opened as the account whose calendar it is.
+pub fn event_link(change: &calwatch_core::notice::Change) -> Option<String> {
+    change.event_link()
 }
 
 #[cfg(test)]
@@ -95,6 +80,7 @@ mod tests {
 
     fn added(link: Option<&str>, meeting: Option<&str>) -> Notice {
         Notice::Single(Change {
+            account: String::new(),
             calendar_id: "work".into(),
             calendar_name: "Work".into(),
             event_id: "e1".into(),

@@ -27,6 +27,7 @@ export function installDemo(variant: string | null): void {
   let state: AppState = {
     clientSecret: firstRun ? { imported: false, clientId: null } : { imported: true, clientId: 'calwatch-demo.apps.googleusercontent.com' },
     account: firstRun ? null : { email, status: 'signed_in' },
+    accounts: firstRun ? [] : [{ email, status: 'signed_in' }],
     signingIn: false,
     callbackUrl: firstRun ? null : 'https://calwatch.example.net/notifications',
     allowHttpCallback: false,
@@ -54,23 +55,23 @@ export function installDemo(variant: string | null): void {
     pushHealth: { state: 'unknown', reason: null, checkedAt: null, pollingEveryMinutes: null, lastDeliveries: [] },
   };
   let calendars: CalendarView[] = [
-    { id: email, summary: 'Work', color: '#039be5', primary: true, watched: true, accessRole: 'owner', gone: false, rules: defaultCalendarRules() },
-    { id: 'family@group.calendar.google.com', summary: 'Family', color: '#33b679', primary: false, watched: true, accessRole: 'owner', gone: false, rules: defaultCalendarRules() },
-    { id: 'holidays@group.v.calendar.google.com', summary: 'Holidays in Germany', color: '#e67c73', primary: false, watched: false, accessRole: 'reader', gone: false, rules: defaultCalendarRules() },
-    { id: 'boss@example.com', summary: 'Boss', color: '#8e24aa', primary: false, watched: false, accessRole: 'freeBusyReader', gone: false, rules: defaultCalendarRules() },
+    { account: email, id: email, summary: 'Work', color: '#039be5', primary: true, watched: true, accessRole: 'owner', gone: false, goneReason: null, rules: defaultCalendarRules() },
+    { account: email, id: 'family@group.calendar.google.com', summary: 'Family', color: '#33b679', primary: false, watched: true, accessRole: 'owner', gone: false, goneReason: null, rules: defaultCalendarRules() },
+    { account: email, id: 'holidays@group.v.calendar.google.com', summary: 'Holidays in Germany', color: '#e67c73', primary: false, watched: false, accessRole: 'reader', gone: false, goneReason: null, rules: defaultCalendarRules() },
+    { account: email, id: 'boss@example.com', summary: 'Boss', color: '#8e24aa', primary: false, watched: false, accessRole: 'freeBusyReader', gone: false, goneReason: null, rules: defaultCalendarRules() },
   ];
   let channels: ChannelView[] = firstRun
     ? []
     : [
-        { id: 'c-work', calendarId: email, calendarName: 'Work', createdAt: now - 2 * HOUR, expiresAt: now + 7 * DAY - 2 * HOUR, state: 'active', error: null, lastMessage: 14 },
-        { id: 'c-family', calendarId: 'family@group.calendar.google.com', calendarName: 'Family', createdAt: now - 6 * DAY, expiresAt: now + 4 * HOUR + 12 * MINUTE, state: 'expiring_soon', error: null, lastMessage: 3 },
+        { id: 'c-work', account: email, calendarId: email, calendarName: 'Work', createdAt: now - 2 * HOUR, expiresAt: now + 7 * DAY - 2 * HOUR, state: 'active', error: null, lastMessage: 14 },
+        { id: 'c-family', account: email, calendarId: 'family@group.calendar.google.com', calendarName: 'Family', createdAt: now - 6 * DAY, expiresAt: now + 4 * HOUR + 12 * MINUTE, state: 'expiring_soon', error: null, lastMessage: 3 },
       ];
   let changes: ChangeView[] = firstRun
     ? []
     : [
-        { id: 4, calendarId: email, calendarName: 'Work', kind: 'updated', headline: 'Team sync moved', body: 'Tue 3 Dec 10:00 → 11:00 · Work', diffs: [{ field: 'time', before: 'Tue 3 Dec 10:00', after: 'Tue 3 Dec 11:00' }, { field: 'place', before: 'Room 1', after: 'Room 4' }], receivedAt: now - 2 * MINUTE, htmlLink: 'https://www.google.com/calendar/event?eid=demo4', silenced: null, silencedWhy: null },
-        { id: 3, calendarId: email, calendarName: 'Work', kind: 'created', headline: 'Design review added', body: 'Wed 4 Dec 14:00 · Work', diffs: [], receivedAt: now - 40 * MINUTE, htmlLink: 'https://www.google.com/calendar/event?eid=demo3', silenced: null, silencedWhy: null },
-        { id: 2, calendarId: 'family@group.calendar.google.com', calendarName: 'Family', kind: 'cancelled', headline: 'Dentist cancelled', body: 'Mon 2 Dec 09:00 · Family', diffs: [], receivedAt: now - 3 * HOUR, htmlLink: null, silenced: null, silencedWhy: null },
+        { id: 4, account: email, calendarId: email, calendarName: 'Work', kind: 'updated', headline: 'Team sync moved', body: 'Tue 3 Dec 10:00 → 11:00 · Work', diffs: [{ field: 'time', before: 'Tue 3 Dec 10:00', after: 'Tue 3 Dec 11:00' }, { field: 'place', before: 'Room 1', after: 'Room 4' }], receivedAt: now - 2 * MINUTE, htmlLink: 'https://www.google.com/calendar/event?eid=demo4', silenced: null, silencedWhy: null },
+        { id: 3, account: email, calendarId: email, calendarName: 'Work', kind: 'created', headline: 'Design review added', body: 'Wed 4 Dec 14:00 · Work', diffs: [], receivedAt: now - 40 * MINUTE, htmlLink: 'https://www.google.com/calendar/event?eid=demo3', silenced: null, silencedWhy: null },
+        { id: 2, account: email, calendarId: 'family@group.calendar.google.com', calendarName: 'Family', kind: 'cancelled', headline: 'Dentist cancelled', body: 'Mon 2 Dec 09:00 · Family', diffs: [], receivedAt: now - 3 * HOUR, htmlLink: null, silenced: null, silencedWhy: null },
       ];
   let events: SandboxEvent[] = [
     { id: 'e1', calendarId: email, summary: 'Team sync', start: iso(now + DAY), end: iso(now + DAY + HOUR), allDay: false, location: 'Room 4' },
@@ -100,12 +101,12 @@ export function installDemo(variant: string | null): void {
           state = { ...state, signingIn: true };
           await publish();
           await new Promise((r) => setTimeout(r, 2500));
-          state = { ...state, signingIn: false, account: { email, status: 'signed_in' } };
+          state = { ...state, signingIn: false, account: { email, status: 'signed_in' }, accounts: [{ email, status: 'signed_in' }] };
           return state;
         case 'cancel_sign_in':
           return null;
         case 'sign_out':
-          state = { ...state, account: null, watchedCount: 0 };
+          state = { ...state, account: null, accounts: [], watchedCount: 0 };
           channels = [];
           if (args.deleteHistory) changes = [];
           return state;
@@ -136,7 +137,7 @@ export function installDemo(variant: string | null): void {
           if (cal.accessRole === 'reader')
             return fail('callback_rejected', 'Google refused to send notices for this calendar to your callback address.');
           calendars = calendars.map((c) => (c === cal ? { ...c, watched: true } : c));
-          const ch: ChannelView = { id: `c-${nextId++}`, calendarId: cal.id, calendarName: cal.summary, createdAt: Date.now(), expiresAt: Date.now() + 7 * DAY, state: 'active', error: null, lastMessage: 0 };
+          const ch: ChannelView = { id: `c-${nextId++}`, account: email, calendarId: cal.id, calendarName: cal.summary, createdAt: Date.now(), expiresAt: Date.now() + 7 * DAY, state: 'active', error: null, lastMessage: 0 };
           channels = [...channels, ch];
           return ch;
         }
@@ -190,10 +191,10 @@ export function installDemo(variant: string | null): void {
           window.open(String(args.url), '_blank', 'noopener');
           return null;
         case 'sandbox_start':
-          state = { ...state, sandbox: true, account: { email, status: 'signed_in' } };
+          state = { ...state, sandbox: true, account: { email, status: 'signed_in' }, accounts: [{ email, status: 'signed_in' }] };
           return state;
         case 'sandbox_stop':
-          state = { ...state, sandbox: false, account: null };
+          state = { ...state, sandbox: false, account: null, accounts: [] };
           return state;
         case 'sandbox_events':
           return events;
@@ -228,7 +229,7 @@ export function installDemo(variant: string | null): void {
   if (view) setTimeout(() => emit('calwatch://navigate', view), 300);
 
   function announce(headline: string) {
-    const change: ChangeView = { id: nextId++, calendarId: email, calendarName: 'Work', kind: 'updated', headline, body: 'Sandbox · Work', diffs: [], receivedAt: Date.now(), htmlLink: null, silenced: null, silencedWhy: null };
+    const change: ChangeView = { id: nextId++, account: email, calendarId: email, calendarName: 'Work', kind: 'updated', headline, body: 'Sandbox · Work', diffs: [], receivedAt: Date.now(), htmlLink: null, silenced: null, silencedWhy: null };
     changes = [change, ...changes];
     setTimeout(() => emit('calwatch://changes', [change]), 600);
   }

@@ -58,12 +58,15 @@ export const importClientSecret = (path: string) => call<AppState>('import_clien
 export const pickClientSecret = () => call<AppState>('pick_client_secret');
 export const signIn = () => call<AppState>('sign_in');
 export const cancelSignIn = () => call<void>('cancel_sign_in');
-export const signOut = (deleteHistory: boolean) => call<AppState>('sign_out', { deleteHistory });
+export const signOut = (deleteHistory: boolean, account?: string) =>
+  call<AppState>('sign_out', { deleteHistory, account });
 export const setCallbackUrl = (url: string) => call<AppState>('set_callback_url', { url });
 export const checkCallback = () => call<ProbeReport>('check_callback');
 export const listCalendars = () => call<CalendarView[]>('list_calendars');
-export const watchCalendar = (calendarId: string) => call<ChannelView>('watch_calendar', { calendarId });
-export const unwatchCalendar = (calendarId: string) => call<void>('unwatch_calendar', { calendarId });
+export const watchCalendar = (account: string, calendarId: string) =>
+  call<ChannelView>('watch_calendar', { account, calendarId });
+export const unwatchCalendar = (account: string, calendarId: string) =>
+  call<void>('unwatch_calendar', { account, calendarId });
 export const listChannels = () => call<ChannelView[]>('list_channels');
 export const renewChannel = (channelId: string) => call<ChannelView>('renew_channel', { channelId });
 export const stopChannel = (channelId: string) => call<void>('stop_channel', { channelId });
@@ -73,8 +76,8 @@ export const updateSettings = (settings: Partial<Settings>) =>
   call<AppState>('update_settings', { settings });
 export const pause = (length: PauseFor) => call<AppState>('pause', { length });
 export const resume = () => call<AppState>('resume');
-export const setCalendarRules = (calendarId: string, rules: CalendarRules) =>
-  call<CalendarView[]>('set_calendar_rules', { calendarId, rules });
+export const setCalendarRules = (account: string, calendarId: string, rules: CalendarRules) =>
+  call<CalendarView[]>('set_calendar_rules', { account, calendarId, rules });
 export const openLink = (url: string) => call<void>('open_link', { url });
 export const sandboxStart = () => call<AppState>('sandbox_start');
 export const sandboxStop = () => call<AppState>('sandbox_stop');

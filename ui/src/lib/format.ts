@@ -220,3 +220,17 @@ export function untilTime(at: number, now: number): string {
   if (when.toDateString() === new Date(now).toDateString()) return time;
   return `${when.toLocaleDateString('en-GB', { weekday: 'short' })} ${time}`;
 }
+
+/**
+ * The calendar's name as a list shows it: with its account added when another account has
+ * a calendar of the same name in `all` (two "Work" calendars would otherwise be confused).
+ */
+export function calendarLabel(
+  item: { calendarName: string; account: string },
+  all: ReadonlyArray<{ calendarName: string; account: string }>,
+): string {
+  const confusable = all.some(
+    (other) => other.calendarName === item.calendarName && other.account !== item.account && other.account !== '',
+  );
+  return confusable && item.account ? `${item.calendarName} (${item.account})` : item.calendarName;
+}

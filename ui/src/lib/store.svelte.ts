@@ -167,9 +167,12 @@ export class AppStore {
   }
 
   /** Marks a calendar watched or not without waiting for the shell's next list. */
-  markWatched(calendarId: string, watched: boolean): void {
-    this.calendars = this.calendars.map((c) => (c.id === calendarId ? { ...c, watched } : c));
-    if (!watched) this.channels = this.channels.filter((c) => c.calendarId !== calendarId);
+  markWatched(account: string, calendarId: string, watched: boolean): void {
+    this.calendars = this.calendars.map((c) =>
+      c.account === account && c.id === calendarId ? { ...c, watched } : c,
+    );
+    if (!watched)
+      this.channels = this.channels.filter((c) => !(c.account === account && c.calendarId === calendarId));
   }
 
   pushError(error: UiError): void {

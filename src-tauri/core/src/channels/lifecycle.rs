@@ -14,11 +14,11 @@ use tokio_util::sync::CancellationToken;
 use super::timing::expiring_soon;
 use crate::clock::Clock;
 use crate::event::{EngineEvent, Report};
-use crate::google::{ClientCell, GoogleError, NotSignedIn, WatchRequest};
+use crate::google::{Clients, GoogleError, NotSignedIn, WatchRequest};
 use crate::poison::{lock, read, write};
 use crate::receiver::{ChannelRegistry, RegisteredChannel};
 use crate::secrets::Sensitive;
-use crate::store::{ChannelRecord, ChannelState, Store, StoreError};
+use crate::store::{CalendarKey, ChannelRecord, ChannelState, Store, StoreError};
 
 /// Random bytes in a channel token (URL-safe base64 without padding: 43 characters).
 const TOKEN_BYTES: usize = 32;
@@ -82,7 +82,7 @@ struct Inner {
     /// Channel rows: the source of truth across restarts.
     store: Store,
     /// Who to ask Google as.
-    client: ClientCell,
+    client: Clients,
     /// The receiver's view of live channels (token, resource id, last message number).
     registry: ChannelRegistry,
     /// Wall-clock "now" for comparing stored expirations.
@@ -105,7 +105,7 @@ struct Inner {
     report: Report<ChannelError>,
     /// Calendars that went unwatched for a while (a channel expired before it could be
     /// replaced): the engine catches them up.
-    gaps: mpsc::UnboundedSender<String>,
+    gaps: mpsc::UnboundedSender<CalendarKey>,
 }
 
 impl Channels {
@@ -113,14 +113,14 @@ impl Channels {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Store,
-        client: ClientCell,
+        client: Clients,
         registry: ChannelRegistry,
         clock: Arc<dyn Clock>,
         settings: ChannelSettings,
         cancel: CancellationToken,
         events: broadcast::Sender<EngineEvent>,
         report: Report<ChannelError>,
-        gaps: mpsc::UnboundedSender<String>,
+        gaps: mpsc::UnboundedSender<CalendarKey>,
     ) -> Self {
         Channels {
             inner: Arc::new(Inner {
@@ -150,23 +150,29 @@ impl Channels {
         *write(&self.inner.settings) = settings;
     }
 
-    /// Creates a channel for `calendar_id` and arms its renewal.
+    /// Creates a channel for `calendar` with its account's tokens and arms its renewal.
     ///
     /// The row is stored and the receiver told about it *before* `events.watch` is called,
     /// because Google's `sync` message can arrive before the watch response.
-    pub async fn open(&self, calendar_id: &str) -> Result<ChannelRecord, ChannelError> {
-        self.open_as(calendar_id, uuid::Uuid::new_v4().to_string())
+    pub async fn open(&self, calendar: &CalendarKey) -> Result<ChannelRecord, ChannelError> {
+        self.open_as(calendar, uuid::Uuid::new_v4().to_string())
             .await
     }
 
     /// [`Channels::open`] with the channel id chosen by the caller.
-    async fn open_as(&self, calendar_id: &str, id: String) -> Result<ChannelRecord, ChannelError> {
+    async fn open_as(
+        &self,
+        calendar: &CalendarKey,
+        id: String,
+    ) -> Result<ChannelRecord, ChannelError> {
+        let calendar_id = calendar.calendar_id.as_str();
         let settings = self.settings();
         let address = settings.callback_url.ok_or(ChannelError::NoCallback)?;
-        let client = self.inner.client.get()?;
+        let client = self.inner.client.get(&calendar.account)?;
         let now = self.inner.clock.now_ms();
         let mut record = ChannelRecord {
             id,
+            account: calendar.account.clone(),
             calendar_id: calendar_id.to_string(),
             resource_id: None,
             token: Sensitive::new(new_token()),
@@ -279,7 +285,11 @@ impl Channels {
     /// `channels.stop` for a channel marked stopped; its row goes once Google confirmed.
     async fn tell_google_stopped(&self, record: &ChannelRecord) {
         // An expired one answers 404, which counts as stopped too.
-        let told = match (record.resource_id.as_deref(), self.inner.client.get()) {
+        // Only the account that created a channel may stop it: its own tokens.
+        let told = match (
+            record.resource_id.as_deref(),
+            self.inner.client.get(&record.account),
+        ) {
             (Some(resource_id), Ok(client)) => client
                 .stop(&record.id, resource_id)
                 .await
@@ -323,10 +333,10 @@ impl Channels {
             .flatten()
     }
 
-    /// Stops every live channel of `calendar_id`.
-    pub async fn stop_calendar(&self, calendar_id: &str) -> Result<(), ChannelError> {
+    /// Stops every live channel of `calendar`.
+    pub async fn stop_calendar(&self, calendar: &CalendarKey) -> Result<(), ChannelError> {
         for record in self.inner.store.channels()? {
-            if record.calendar_id == calendar_id && record.state.is_live() {
+            if record.calendar() == *calendar && record.state.is_live() {
                 match self.stop(&record.id).await {
                     // Stopped meanwhile by another unwatch (Google's `not_exists` and the
                     // user's click at once): gone is what was asked for.
@@ -377,7 +387,7 @@ impl Channels {
             let channels: Vec<ChannelRecord> = self
                 .inner
                 .store
-                .channels_for_calendar(&renewing.calendar_id)?
+                .channels_for_calendar(&renewing.calendar())?
                 .into_iter()
                 .filter(|c| c.state.is_live())
                 .collect();
@@ -412,7 +422,7 @@ impl Channels {
             let watched = self
                 .inner
                 .store
-                .calendar(&record.calendar_id)?
+                .calendar(&record.calendar())?
                 .is_some_and(|c| c.watched);
             if !watched {
                 tracing::info!(channel = %record.id, "stopping a channel of a calendar that is not watched");

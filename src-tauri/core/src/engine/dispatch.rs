@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 
 use super::{lock, EngineError, EngineEvent, Inner};
 use crate::receiver::Delivery;
+use crate::store::CalendarKey;
 
 impl Inner {
     pub(super) fn on_delivery(self: &Arc<Self>, delivery: Delivery) {
@@ -19,25 +20,39 @@ impl Inner {
         {
             tracing::warn!(error = %e, "could not record a message number");
         }
+        // The channel's row names the account that created it: the calendar is that
+        // account's (the same calendar id may be watched by two accounts, each its own
+        // channel), and its sync and Google calls use that account's tokens.
+        let calendar = match self.store.channel(&channel_id) {
+            Ok(Some(record)) => record.calendar(),
+            Ok(None) => {
+                tracing::debug!(channel = %channel_id, "delivery for a channel already forgotten");
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the channel of a delivery");
+                return;
+            }
+        };
         match delivery {
-            Delivery::Exists { calendar_id, .. } => self.calendar_changed(&calendar_id),
+            Delivery::Exists { .. } => self.calendar_changed(&calendar),
             Delivery::Sync {
                 channel_id,
                 resource_id,
                 ..
             } => self.channels.confirmed(&channel_id, &resource_id),
-            Delivery::NotExists { calendar_id, .. } => {
+            Delivery::NotExists { .. } => {
                 // Whoever holds the channel token (the tunnel sees it) can send this: only
                 // Google's own 404 lets the calendar go; anything else syncs as `exists`.
                 let this = Arc::clone(self);
                 tokio::spawn(async move {
-                    let exists = match this.client.get() {
-                        Ok(client) => client.calendar_exists(&calendar_id).await,
+                    let exists = match this.client.get(&calendar.account) {
+                        Ok(client) => client.calendar_exists(&calendar.calendar_id).await,
                         Err(_) => Ok(true),
                     };
                     match exists {
-                        Ok(false) => this.calendar_gone(&calendar_id),
-                        Ok(true) | Err(_) => this.calendar_changed(&calendar_id),
+                        Ok(false) => this.calendar_gone(&calendar),
+                        Ok(true) | Err(_) => this.calendar_changed(&calendar),
                     }
                 });
             }
@@ -45,20 +60,21 @@ impl Inner {
     }
 
     /// Something in a watched calendar changed: its worker syncs (coalesced).
-    fn calendar_changed(&self, calendar_id: &str) {
-        let worker = lock(&self.workers).get(calendar_id).cloned();
+    fn calendar_changed(&self, calendar: &CalendarKey) {
+        let worker = lock(&self.workers).get(calendar).cloned();
         match worker {
             Some(worker) => worker.notify(),
             None => {
-                tracing::debug!(calendar = %calendar_id, "notification for a calendar not watched")
+                tracing::debug!(calendar = %crate::account::log_label(&calendar.calendar_id), "notification for a calendar not watched")
             }
         }
     }
 
     /// Google says a watched calendar no longer exists (deleted, or no longer shared):
     /// stop watching it, keep its history, tell the user once.
-    pub(super) fn calendar_gone(self: &Arc<Self>, calendar_id: &str) {
-        let known = match self.store.calendar(calendar_id) {
+    pub(super) fn calendar_gone(self: &Arc<Self>, calendar: &CalendarKey) {
+        let calendar_id = calendar.calendar_id.as_str();
+        let known = match self.store.calendar(calendar) {
             Ok(Some(calendar)) => calendar,
             Ok(None) => return,
             Err(e) => {
@@ -71,21 +87,23 @@ impl Inner {
             return;
         }
         tracing::info!(calendar = %crate::account::log_label(calendar_id), "Google says the calendar no longer exists");
-        if let Err(e) = self.store.mark_gone(calendar_id) {
-            tracing::warn!(error = %e, "could not mark a calendar gone");
-        }
         let name = if known.summary.trim().is_empty() {
             calendar_id.to_string()
         } else {
             known.summary.clone()
         };
-        self.emit(EngineEvent::Error(EngineError::NotFound(format!(
-            "The calendar “{name}” no longer exists or is no longer shared with you, so CalWatch stopped watching it."
-        ))));
+        let sentence = format!(
+            "The calendar “{name}” no longer exists or is no longer shared with {}, so CalWatch stopped watching it.",
+            calendar.account
+        );
+        if let Err(e) = self.store.mark_gone_because(calendar, Some(&sentence)) {
+            tracing::warn!(error = %e, "could not mark a calendar gone");
+        }
+        self.emit(EngineEvent::Error(EngineError::NotFound(sentence)));
         let this = Arc::clone(self);
-        let calendar_id = calendar_id.to_string();
+        let calendar = calendar.clone();
         tokio::spawn(async move {
-            if let Err(e) = this.unwatch(&calendar_id).await {
+            if let Err(e) = this.unwatch(&calendar).await {
                 tracing::warn!(error = %e, "could not stop watching a calendar that is gone");
             }
         });
@@ -105,8 +123,21 @@ pub(super) async fn dispatch(inner: Arc<Inner>, mut deliveries: mpsc::UnboundedR
     }
 }
 
+/// Sync → channels: calendars Google answers 404 for are let go, once each.
+pub(super) async fn let_go(inner: Arc<Inner>, mut gone: mpsc::UnboundedReceiver<CalendarKey>) {
+    loop {
+        tokio::select! {
+            () = inner.cancel.cancelled() => return,
+            calendar = gone.recv() => match calendar {
+                Some(calendar) => inner.calendar_gone(&calendar),
+                None => return,
+            },
+        }
+    }
+}
+
 /// Channels → sync: calendars nothing watched for a while are caught up.
-pub(super) async fn fill_gaps(inner: Arc<Inner>, mut gaps: mpsc::UnboundedReceiver<String>) {
+pub(super) async fn fill_gaps(inner: Arc<Inner>, mut gaps: mpsc::UnboundedReceiver<CalendarKey>) {
     loop {
         tokio::select! {
             () = inner.cancel.cancelled() => return,

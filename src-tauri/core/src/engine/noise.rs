@@ -60,13 +60,13 @@ impl Inner {
 
     pub(super) fn set_calendar_rules(
         &self,
-        calendar_id: &str,
+        calendar: &crate::store::CalendarKey,
         rules: CalendarRules,
     ) -> Result<(), EngineError> {
         if let Some(problem) = rules.problem() {
             return Err(EngineError::InvalidSetting(problem.to_string()));
         }
-        self.store.set_calendar_rules(calendar_id, &rules)?;
+        self.store.set_calendar_rules(calendar, &rules)?;
         self.emit(EngineEvent::Calendars);
         Ok(())
     }

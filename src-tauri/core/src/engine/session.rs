@@ -1,5 +1,6 @@
-//! The signed-in account: importing the OAuth client, signing in and out, restoring the
-//! sign-in a previous run left (also from a keyring unlocked late).
+//! The signed-in accounts: importing the OAuth client, signing in (which adds an account)
+//! and out (one account at a time), restoring every sign-in a previous run left (also
+//! from a keyring unlocked late).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use crate::google::{CalendarClient, TokenSource};
 use crate::secrets::SecretsError;
 use crate::store::AccountRecord;
 
-/// The signed-in account and its refreshing tokens.
+/// A signed-in account and its refreshing tokens.
 pub(super) struct Session {
     /// The account label: the primary calendar's id (the user's address).
     pub(super) account: String,
@@ -43,7 +44,9 @@ impl Inner {
     }
 
     /// Signs in through the system browser (`opener` opens the URL), names the account by
-    /// its primary calendar, keeps the tokens in the token store.
+    /// its primary calendar, keeps the tokens in the token store under that name. Another
+    /// account is added beside those held; the same account again gets fresh tokens and
+    /// keeps everything else.
     pub(super) async fn sign_in(
         self: &Arc<Self>,
         opener: Arc<auth::Opener>,
@@ -77,24 +80,25 @@ impl Inner {
         let signed = result?;
         let account =
             auth::primary_calendar_id(&app, &api_base, &signed.tokens.access_token).await?;
-        // Saved first: a keyring that refuses fails the sign-in before the account held so
-        // far is touched.
+        // Saved first: a keyring that refuses fails the sign-in before anything held is
+        // touched.
         inner.token_store.save(&account, &signed.tokens).await?;
-        // CalWatch holds one account at a time: another account chosen in Google's
-        // chooser replaces the one held, which is signed out as `sign_out` does (else its
-        // channels would go on posting here and a restart would load it again). The same
-        // account again keeps everything.
-        inner.sign_out_all_but(&account).await?;
+        let previous = write(&inner.sessions).remove(&account);
+        if let Some(previous) = previous {
+            // Signed in again as an account held already: its old tokens must not save
+            // over the new ones from a refresh still in flight.
+            previous.tokens.forget().await;
+        }
         inner.install_session(inner.session_for(app, &account, signed.tokens))?;
         inner
             .store
             .upsert_account(&account, AccountStatus::SignedIn, inner.clock.now_ms())?;
         tracing::info!(account = %log_label(&account), "signed in");
-        if let Err(e) = inner.refresh_calendars().await {
+        if let Err(e) = inner.refresh_calendars_of(&account).await {
             tracing::warn!(error = %e, "calendar list after sign-in failed");
         }
         // Anything missed while the sign-in was dead is caught up now.
-        inner.catch_up_all();
+        inner.catch_up_account(&account);
         inner.emit(EngineEvent::State);
         Ok(())
     }
@@ -106,28 +110,49 @@ impl Inner {
         }
     }
 
-    /// Stops every channel, revokes the grant (best effort), deletes the keyring entry;
-    /// also deletes the account's change history when asked.
+    /// Signs every account out (see [`Inner::sign_out_one`]).
     pub(super) async fn sign_out(&self, delete_history: bool) -> Result<(), EngineError> {
-        let inner = self;
-        let session = write(&inner.session).take();
-        let account = match &session {
-            Some(session) => session.account.clone(),
-            // Signed in before, but its tokens were not loaded (the keyring entry was
-            // gone or locked at start, or an earlier sign-out failed half-way): the window
-            // still shows the account, so signing out must still forget it.
-            None => match inner.stored_account()? {
-                Some(account) => account.id,
-                None => return Ok(()),
-            },
-        };
-        if delete_history {
-            inner.store.delete_account_history(&account)?;
+        for account in self.known_accounts()? {
+            self.sign_out_one(&account, delete_history).await?;
         }
-        inner.sign_out_account(session, &account).await?;
-        inner.emit(EngineEvent::State);
-        inner.emit(EngineEvent::Calendars);
         Ok(())
+    }
+
+    /// Signs `account` out: stops its channels with its own tokens, revokes its grant
+    /// (best effort), deletes its keyring entry and forgets its calendars; also deletes
+    /// its change history when asked. Every other account is left as it is.
+    pub(super) async fn sign_out_one(
+        &self,
+        account: &str,
+        delete_history: bool,
+    ) -> Result<(), EngineError> {
+        let session = write(&self.sessions).remove(account);
+        // Signed in before, but its tokens were not loaded (the keyring entry was gone or
+        // locked at start, or an earlier sign-out failed half-way): the window still shows
+        // the account, so signing out must still forget it.
+        if session.is_none() && self.store.account(account)?.is_none() {
+            return Err(EngineError::NotFound(format!(
+                "CalWatch holds no account {account}."
+            )));
+        }
+        if delete_history {
+            self.store.delete_account_history(account)?;
+        }
+        self.sign_out_account(session, account).await?;
+        self.emit(EngineEvent::State);
+        self.emit(EngineEvent::Calendars);
+        Ok(())
+    }
+
+    /// Every account the app holds: signed in now, or stored (its tokens not loaded).
+    pub(super) fn known_accounts(&self) -> Result<Vec<String>, EngineError> {
+        let mut accounts: Vec<String> = self.store.accounts()?.into_iter().map(|a| a.id).collect();
+        for held in read(&self.sessions).keys() {
+            if !accounts.contains(held) {
+                accounts.push(held.clone());
+            }
+        }
+        Ok(accounts)
     }
 
     pub(super) fn oauth_app(&self) -> Result<OAuthApp, EngineError> {
@@ -159,27 +184,27 @@ impl Inner {
         }
     }
 
-    /// Makes `session` the signed-in account: its Calendar client is used from now on,
-    /// and its status changes are recorded and broadcast.
+    /// Adds `session` to the signed-in accounts: its Calendar client is used for its own
+    /// calendars from now on, and its status changes are recorded and broadcast. A dead
+    /// refresh token marks only this account.
     pub(super) fn install_session(self: &Arc<Self>, session: Session) -> Result<(), EngineError> {
-        self.client.set(Some(self.client_for(&session)?));
+        self.client
+            .set(&session.account, Some(self.client_for(&session)?));
         let mut status = session.tokens.status();
         let account = session.account.clone();
-        *write(&self.session) = Some(session);
+        write(&self.sessions).insert(account.clone(), session);
         let this = Arc::downgrade(self);
         let cancel = self.cancel.clone();
         tokio::spawn(async move {
             loop {
                 tokio::select! {
                     () = cancel.cancelled() => return,
+                    // Ends when the session is dropped (signed out or replaced).
                     changed = status.changed() => if changed.is_err() { return },
                 }
                 let now = *status.borrow_and_update();
                 let Some(inner) = this.upgrade() else { return };
-                if let Err(e) = inner
-                    .store
-                    .upsert_account(&account, now, inner.clock.now_ms())
-                {
+                if let Err(e) = inner.store.set_account_status(&account, now) {
                     tracing::warn!(error = %e, "could not record the account status");
                 }
                 if now == AccountStatus::NeedsSignIn {
@@ -189,15 +214,6 @@ impl Inner {
             }
         });
         Ok(())
-    }
-
-    /// The account the app holds: the most recently signed-in one. Only an older version
-    /// could leave several rows (it kept the previous account when another signed in);
-    /// start-up signs those out, and until that succeeds every reader ignores them the same
-    /// way. The newest `created_ms` is the account that version signed in last (it never
-    /// recorded signing in again as a known account).
-    pub(super) fn stored_account(&self) -> Result<Option<AccountRecord>, EngineError> {
-        Ok(self.store.accounts()?.into_iter().next_back())
     }
 
     /// The session `account` would have, from the token store; None if its tokens cannot
@@ -214,61 +230,31 @@ impl Inner {
         }
     }
 
-    /// Signs out every account but `keep`: the one held now, and any older row.
-    pub(super) async fn sign_out_all_but(&self, keep: &str) -> Result<(), EngineError> {
-        let mut held = {
-            let mut session = write(&self.session);
-            match session.as_ref() {
-                Some(s) if s.account != keep => session.take(),
-                _ => None,
-            }
-        };
-        let mut others: Vec<String> = self
-            .store
-            .accounts()?
-            .into_iter()
-            .map(|a| a.id)
-            .filter(|id| id != keep)
-            .collect();
-        if let Some(s) = &held {
-            if !others.contains(&s.account) {
-                others.push(s.account.clone());
-            }
-        }
-        for account in others {
-            let session = match held.take() {
-                Some(s) if s.account == account => Some(s),
-                other => {
-                    held = other;
-                    self.load_session(&account).await
-                }
-            };
-            tracing::info!(account = %log_label(&account), replaced_by = %log_label(keep), "signing out the account replaced");
-            self.sign_out_account(session, &account).await?;
-        }
-        Ok(())
-    }
-
     /// Signs `account` out: stops its channels at Google with its own tokens when they
     /// could be loaded (only the user who created a channel can stop it), revokes its
     /// grant (best effort), deletes its keyring entry, and forgets its calendars and watch
-    /// state. The change history is kept. `session` must not be the installed one any more.
+    /// state. The change history is kept. `session` must not be installed any more.
     pub(super) async fn sign_out_account(
         &self,
         session: Option<Session>,
         account: &str,
     ) -> Result<(), EngineError> {
+        let session = match session {
+            Some(session) => Some(session),
+            // The keyring may answer now: stop its channels with what it holds.
+            None => self.load_session(account).await,
+        };
         let client = match &session {
             Some(session) => Some(self.client_for(session)?),
             None => None,
         };
-        self.client.set(client);
+        self.client.set(account, client);
         for calendar in self.store.calendars_of(account)? {
             if calendar.watched {
-                self.unwatch(&calendar.id).await?;
+                self.unwatch(&calendar.key()).await?;
             }
         }
-        self.client.set(None);
+        self.client.set(account, None);
         match session {
             Some(session) => {
                 // A refresh still in flight must not save its tokens after the entry is deleted.
@@ -276,7 +262,6 @@ impl Inner {
                 auth::sign_out(&session.app, &*self.token_store, account).await?;
             }
             None => match self.oauth_app() {
-                // The keyring may answer now: revoke what it holds, then delete it.
                 Ok(app) => {
                     auth::sign_out(&app, &*self.token_store, account).await?;
                 }
@@ -284,6 +269,7 @@ impl Inner {
             },
         }
         self.store.delete_account(account)?;
+        tracing::info!(account = %log_label(account), "signed out");
         Ok(())
     }
 
@@ -298,22 +284,19 @@ impl Inner {
         Ok(Arc::new(client))
     }
 
-    /// Restores the account a previous run signed in, from the token store; older account
-    /// rows (see [`Inner::stored_account`]) are signed out first.
-    pub(super) async fn restore_session(self: &Arc<Self>) {
-        let account = match self.stored_account() {
-            Ok(Some(account)) => account,
-            Ok(None) => return,
+    /// Restores every account a previous run signed in, from the token store. A keyring
+    /// that is locked is waited for, for each account; one account's missing entry marks
+    /// only that account.
+    pub(super) async fn restore_sessions(self: &Arc<Self>) {
+        let accounts: Vec<AccountRecord> = match self.store.accounts() {
+            Ok(accounts) => accounts,
             Err(e) => {
-                tracing::warn!(error = %e, "could not read the account");
+                tracing::warn!(error = %e, "could not read the accounts");
                 return;
             }
         };
-        if let Err(e) = self.sign_out_all_but(&account.id).await {
-            // They stay ignored (stored_account picks the newest) and are tried again at
-            // the next start.
-            tracing::warn!(error = %e, "could not sign out an older account");
-            self.emit(EngineEvent::Error(e));
+        if accounts.is_empty() {
+            return;
         }
         let app = match self.oauth_app() {
             Ok(app) => app,
@@ -323,32 +306,41 @@ impl Inner {
                 return;
             }
         };
-        match self.token_store.load(&account.id).await {
-            Ok(Some(tokens)) => {
-                if let Err(e) = self.install_session(self.session_for(app, &account.id, tokens)) {
-                    self.emit(EngineEvent::Error(e));
+        let mut told_locked = false;
+        for account in accounts {
+            match self.token_store.load(&account.id).await {
+                Ok(Some(tokens)) => {
+                    if let Err(e) =
+                        self.install_session(self.session_for(app.clone(), &account.id, tokens))
+                    {
+                        self.emit(EngineEvent::Error(e));
+                    }
                 }
-            }
-            Ok(None) => {
-                let _ = self
-                    .store
-                    .set_account_status(&account.id, AccountStatus::NeedsSignIn);
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read the saved sign-in");
-                let locked = matches!(e, SecretsError::Unavailable { .. });
-                self.emit(EngineEvent::Error(e.into()));
-                if locked {
-                    self.keep_trying_to_restore(account.id, app);
+                Ok(None) => {
+                    let _ = self
+                        .store
+                        .set_account_status(&account.id, AccountStatus::NeedsSignIn);
+                }
+                Err(e) => {
+                    tracing::warn!(account = %log_label(&account.id), error = %e, "could not read the saved sign-in");
+                    let locked = matches!(e, SecretsError::Unavailable { .. });
+                    // One message for a locked keyring, however many accounts wait on it.
+                    if !(locked && told_locked) {
+                        self.emit(EngineEvent::Error(e.into()));
+                    }
+                    if locked {
+                        told_locked = true;
+                        self.keep_trying_to_restore(account.id, app.clone());
+                    }
                 }
             }
         }
     }
 
     /// The keyring was locked or not running yet at start (an automatic login can start
-    /// CalWatch before the keyring is unlocked): keep trying to read the sign-in, so that
-    /// unlocking the keyring is enough and nobody has to sign in with Google again. What
-    /// changed meanwhile is then caught up.
+    /// CalWatch before the keyring is unlocked): keep trying to read `account`'s sign-in,
+    /// so that unlocking the keyring is enough and nobody has to sign in with Google
+    /// again. What changed meanwhile is then caught up.
     pub(super) fn keep_trying_to_restore(self: &Arc<Self>, account: String, app: OAuthApp) {
         let this = Arc::clone(self);
         tokio::spawn(async move {
@@ -358,9 +350,9 @@ impl Inner {
                     () = this.cancel.cancelled() => return,
                     () = tokio::time::sleep(wait) => {}
                 }
-                let held = read(&this.session).is_some();
-                let still = this.stored_account().ok().flatten().map(|a| a.id);
-                if held || still.as_deref() != Some(account.as_str()) {
+                let held = read(&this.sessions).contains_key(&account);
+                let still = matches!(this.store.account(&account), Ok(Some(_)));
+                if held || !still {
                     // Signed in (or out) meanwhile: that decided it.
                     return;
                 }
@@ -374,7 +366,7 @@ impl Inner {
                             return;
                         }
                         this.emit(EngineEvent::State);
-                        this.catch_up_all();
+                        this.catch_up_account(&account);
                         return;
                     }
                     Ok(None) => {

@@ -16,8 +16,10 @@ use crate::store::ChannelState;
 pub struct EngineState {
     /// Whether an OAuth client file was imported.
     pub client_secret: ClientSecretState,
-    /// The signed-in account, if any.
+    /// The first account held, if any (the window's single-account places read it).
     pub account: Option<AccountState>,
+    /// Every account held, oldest first, each with how its sign-in is doing.
+    pub accounts: Vec<AccountState>,
     /// A browser sign-in is waiting for the user.
     pub signing_in: bool,
     /// The public callback URL, once set.
@@ -154,19 +156,35 @@ fn error_view<S: serde::Serializer>(error: &Option<EngineError>, s: S) -> Result
 }
 
 impl Inner {
+    /// Every account held, oldest first: the status its tokens report when loaded, else
+    /// "needs sign-in" (signed in before, but its tokens could not be loaded).
+    pub(super) fn account_states(&self) -> Vec<AccountState> {
+        let stored = self.store.accounts().unwrap_or_default();
+        let sessions = read(&self.sessions);
+        let mut states: Vec<AccountState> = stored
+            .into_iter()
+            .map(|a| AccountState {
+                status: sessions
+                    .get(&a.id)
+                    .map_or(AccountStatus::NeedsSignIn, |s| *s.tokens.status().borrow()),
+                email: a.id,
+            })
+            .collect();
+        for (email, session) in sessions.iter() {
+            if !states.iter().any(|s| &s.email == email) {
+                states.push(AccountState {
+                    email: email.clone(),
+                    status: *session.tokens.status().borrow(),
+                });
+            }
+        }
+        states
+    }
+
     pub(super) fn snapshot(&self) -> EngineState {
         let config = read(&self.config);
-        let account = read(&self.session).as_ref().map(|s| AccountState {
-            email: s.account.clone(),
-            status: *s.tokens.status().borrow(),
-        });
-        let account = account.or_else(|| {
-            // Signed in before but the tokens could not be loaded: ask to sign in again.
-            self.stored_account().ok().flatten().map(|a| AccountState {
-                email: a.id,
-                status: AccountStatus::NeedsSignIn,
-            })
-        });
+        let accounts = self.account_states();
+        let account = accounts.first().cloned();
         let receiver = lock(&self.receiver);
         let channels = self.live_channels().unwrap_or_default();
         let timings = &config.settings.timings;
@@ -188,6 +206,7 @@ impl Inner {
                 client_id: read(&self.client_id).clone(),
             },
             account,
+            accounts,
             signing_in: lock(&self.signing_in).is_some(),
             callback_url: config.settings.callback_url.clone(),
             allow_http_callback: config.allow_http_callback,

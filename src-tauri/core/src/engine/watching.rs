@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{lock, read, EngineError, EngineEvent, Inner};
-use crate::store::{CalendarRecord, ChannelRecord};
+use crate::store::{CalendarKey, CalendarRecord, ChannelRecord};
 use crate::sync::{CalendarWorker, SyncError};
 
 impl Inner {
@@ -26,7 +26,7 @@ impl Inner {
             .ok_or_else(|| EngineError::NotFound(format!("There is no channel {channel_id}.")))?;
         let replacement = inner.channels.replacement_of(channel_id);
         let others = inner.live_channels()?.into_iter().any(|c| {
-            c.calendar_id == record.calendar_id
+            c.calendar() == record.calendar()
                 && c.id != channel_id
                 && Some(&c.id) != replacement.as_ref()
         });
@@ -34,18 +34,32 @@ impl Inner {
             inner.channels.stop_with_replacement(channel_id).await?;
         } else {
             // The last one: this is an unwatch, done in its order (see `Inner::unwatch`).
-            inner.unwatch(&record.calendar_id).await?;
+            inner.unwatch(&record.calendar()).await?;
         }
         inner.emit(EngineEvent::State);
         Ok(())
     }
 
+    /// Reads every signed-in account's calendar list; the first failure is returned after
+    /// the others were read.
     pub(super) async fn refresh_calendars(&self) -> Result<(), EngineError> {
-        let client = self.client.get()?;
-        let account = read(&self.session)
-            .as_ref()
-            .map(|s| s.account.clone())
-            .ok_or(EngineError::NeedsSignIn)?;
+        let accounts: Vec<String> = read(&self.sessions).keys().cloned().collect();
+        if accounts.is_empty() {
+            return Err(EngineError::NeedsSignIn);
+        }
+        let mut first_error = None;
+        for account in accounts {
+            if let Err(e) = self.refresh_calendars_of(&account).await {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Reads `account`'s calendar list and stores it; calendars no longer listed are gone.
+    pub(super) async fn refresh_calendars_of(&self, account: &str) -> Result<(), EngineError> {
+        let client = self.client.get(account)?;
+        let account = account.to_string();
         let entries = client.calendar_list().await?;
         for entry in &entries {
             self.store.upsert_calendar(&CalendarRecord {
@@ -62,7 +76,7 @@ impl Inner {
         }
         for known in self.store.calendars_of(&account)? {
             if !known.gone && !entries.iter().any(|e| e.id == known.id) {
-                self.store.mark_gone(&known.id)?;
+                self.store.mark_gone(&known.key())?;
             }
         }
         self.emit(EngineEvent::Calendars);
@@ -71,12 +85,13 @@ impl Inner {
 
     pub(super) async fn watch(
         self: &Arc<Self>,
-        calendar_id: &str,
+        calendar: &CalendarKey,
     ) -> Result<ChannelRecord, EngineError> {
+        let calendar_id = calendar.calendar_id.as_str();
         if let Some(live) = self
             .live_channels()?
             .into_iter()
-            .find(|c| c.calendar_id == calendar_id)
+            .find(|c| c.calendar() == *calendar)
         {
             return Ok(live);
         }
@@ -85,17 +100,18 @@ impl Inner {
         };
         // A URL from the environment was never checked by set_callback_url.
         read(&self.config).validate_callback_url(&callback)?;
-        if self.store.calendar(calendar_id)?.is_none() {
-            self.refresh_calendars().await?;
-            if self.store.calendar(calendar_id)?.is_none() {
+        if self.store.calendar(calendar)?.is_none() {
+            self.refresh_calendars_of(&calendar.account).await?;
+            if self.store.calendar(calendar)?.is_none() {
                 return Err(EngineError::NotFound(format!(
-                    "Google does not list a calendar “{calendar_id}” for this account."
+                    "Google does not list a calendar “{calendar_id}” for {}.",
+                    calendar.account
                 )));
             }
         }
-        let record = self.channels.open(calendar_id).await?;
-        self.store.set_watched(calendar_id, true)?;
-        let worker = self.worker(calendar_id);
+        let record = self.channels.open(calendar).await?;
+        self.store.set_watched(calendar, true)?;
+        let worker = self.worker(calendar);
         // The baseline: a full list recorded silently (or, re-watching with a kept sync
         // token, an ordinary incremental sync).
         match worker.sync_now().await {
@@ -112,20 +128,20 @@ impl Inner {
         Ok(record)
     }
 
-    pub(super) async fn unwatch(&self, calendar_id: &str) -> Result<(), EngineError> {
+    pub(super) async fn unwatch(&self, calendar: &CalendarKey) -> Result<(), EngineError> {
         // In this order, so that a run killed half-way leaves what start-up finishes: no
         // sync any more, then the calendar marked unwatched, then its channels stopped (a
         // live channel of an unwatched calendar is stopped at the next start). Stopping
         // the channels first would leave, after a kill, a calendar marked watched with no
         // channel: silently without notifications.
-        let worker = lock(&self.workers).remove(calendar_id);
+        let worker = lock(&self.workers).remove(calendar);
         if let Some(worker) = worker {
             worker.stop().await;
         }
         // Unwatching also forgets the sync state and snapshot: a later watch starts
         // with a fresh, silent baseline.
-        self.store.set_watched(calendar_id, false)?;
-        self.channels.stop_calendar(calendar_id).await?;
+        self.store.set_watched(calendar, false)?;
+        self.channels.stop_calendar(calendar).await?;
         self.emit(EngineEvent::Calendars);
         self.emit(EngineEvent::State);
         Ok(())
@@ -141,26 +157,26 @@ impl Inner {
             .collect())
     }
 
-    /// The worker of `calendar_id`, started if needed.
-    pub(super) fn worker(&self, calendar_id: &str) -> Arc<CalendarWorker> {
+    /// The worker of `calendar`, started if needed.
+    pub(super) fn worker(&self, calendar: &CalendarKey) -> Arc<CalendarWorker> {
         let mut workers = lock(&self.workers);
-        if let Some(worker) = workers.get(calendar_id) {
+        if let Some(worker) = workers.get(calendar) {
             return Arc::clone(worker);
         }
         let worker = Arc::new(CalendarWorker::spawn(
-            calendar_id,
+            calendar,
             Arc::clone(&self.syncer),
             self.timings.subscribe(),
             &self.cancel,
         ));
-        workers.insert(calendar_id.to_string(), Arc::clone(&worker));
+        workers.insert(calendar.clone(), Arc::clone(&worker));
         worker
     }
 
     pub(super) fn start_workers(&self) -> Result<(), EngineError> {
         for calendar in self.store.calendars()? {
             if calendar.watched {
-                self.worker(&calendar.id);
+                self.worker(&calendar.key());
             }
         }
         Ok(())
@@ -174,10 +190,22 @@ impl Inner {
         }
     }
 
-    /// Waits until the sync of `calendar_id` that starts next has finished (tests and
+    /// [`Inner::catch_up_all`] for one account's calendars (it was just signed in again).
+    pub(super) fn catch_up_account(&self, account: &str) {
+        let workers: Vec<Arc<CalendarWorker>> = lock(&self.workers)
+            .iter()
+            .filter(|(key, _)| key.account == account)
+            .map(|(_, worker)| Arc::clone(worker))
+            .collect();
+        for worker in workers {
+            worker.catch_up();
+        }
+    }
+
+    /// Waits until the sync of `calendar` that starts next has finished (tests and
     /// benches wait on it); returns how many changes it recorded.
-    pub(super) async fn sync_now(&self, calendar_id: &str) -> Result<usize, EngineError> {
-        let worker = self.worker(calendar_id);
+    pub(super) async fn sync_now(&self, calendar: &CalendarKey) -> Result<usize, EngineError> {
+        let worker = self.worker(calendar);
         Ok(worker.sync_now().await?.changes)
     }
 }

@@ -5,7 +5,7 @@
 //! - `errors`: [`GoogleError`] and how Google's JSON error bodies map onto it.
 //! - `retry`: [`RetryPolicy`], backoff with full jitter.
 //! - `fuzzing` (feature `fuzzing` only): the decoding and error mapping, for `fuzz/`.
-//! - this file: [`TokenSource`], and [`ClientCell`], the signed-in account's client.
+//! - this file: [`TokenSource`], and [`Clients`], the signed-in account's client.
 
 mod client;
 mod errors;
@@ -23,6 +23,7 @@ pub use types::{
     Person, WatchRequest,
 };
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::poison::{read, write};
@@ -33,27 +34,44 @@ use crate::secrets::Sensitive;
 #[error("sign in with Google first")]
 pub struct NotSignedIn;
 
-/// The Calendar client of the signed-in account, replaced on sign-in and sign-out.
+/// The Calendar client of each signed-in account, by the account's email: every call to
+/// Google about a calendar is made with its own account's tokens. Added on sign-in,
+/// removed on sign-out.
 #[derive(Clone, Default)]
-pub struct ClientCell {
-    /// `None` while signed out.
-    inner: Arc<RwLock<Option<Arc<CalendarClient>>>>,
+pub struct Clients {
+    /// Account email → its client; an account without one is signed out (or not loaded).
+    inner: Arc<RwLock<HashMap<String, Arc<CalendarClient>>>>,
 }
 
-impl ClientCell {
-    /// An empty cell (signed out).
+impl Clients {
+    /// No clients (nobody signed in).
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The current client, or [`NotSignedIn`].
-    pub fn get(&self) -> Result<Arc<CalendarClient>, NotSignedIn> {
-        read(&self.inner).clone().ok_or(NotSignedIn)
+    /// `account`'s client, or [`NotSignedIn`].
+    pub fn get(&self, account: &str) -> Result<Arc<CalendarClient>, NotSignedIn> {
+        read(&self.inner).get(account).cloned().ok_or(NotSignedIn)
     }
 
-    /// Installs (or, with `None`, removes) the client.
-    pub fn set(&self, client: Option<Arc<CalendarClient>>) {
-        *write(&self.inner) = client;
+    /// Installs (or, with `None`, removes) `account`'s client.
+    pub fn set(&self, account: &str, client: Option<Arc<CalendarClient>>) {
+        let mut clients = write(&self.inner);
+        match client {
+            Some(client) => {
+                clients.insert(account.to_string(), client);
+            }
+            None => {
+                clients.remove(account);
+            }
+        }
+    }
+
+    /// The accounts with a client.
+    pub fn accounts(&self) -> Vec<String> {
+        let mut accounts: Vec<String> = read(&self.inner).keys().cloned().collect();
+        accounts.sort();
+        accounts
     }
 }
 

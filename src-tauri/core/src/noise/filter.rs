@@ -180,6 +180,7 @@ mod tests {
 
     fn change(kind: ChangeKind, fields: &[Field], starts: &str) -> Change {
         Change {
+            account: "me@example.com".into(),
             calendar_id: "work".into(),
             calendar_name: "Work".into(),
             event_id: "e1".into(),

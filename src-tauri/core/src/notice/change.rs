@@ -105,6 +105,10 @@ impl FieldDiff {
 /// One change to one event, as found by a sync and recorded in the change history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
+    /// The account whose calendar it is (empty only in a change built outside a sync;
+    /// history from before accounts reads its account from the store's column).
+    #[serde(default)]
+    pub account: String,
     /// The calendar the event is in.
     pub calendar_id: String,
     /// The calendar's name at the time, so history still reads well after it is renamed.
@@ -129,6 +133,19 @@ pub struct Change {
     /// moves changes around without reading it, and a notice stays small.
     #[serde(default)]
     pub facts: Box<EventFacts>,
+}
+
+impl Change {
+    /// The event's link in Google Calendar, opened as the account whose calendar it is
+    /// (`authuser`), so a browser signed in to several accounts shows the right one.
+    pub fn event_link(&self) -> Option<String> {
+        let link = self.html_link.as_deref()?;
+        Some(if self.account.is_empty() {
+            link.to_string()
+        } else {
+            in_account(link, &self.account)
+        })
+    }
 }
 
 /// The event's people and meeting, as the filters ([`crate::noise`]) and a toast's Join
@@ -188,4 +205,29 @@ impl Span {
             _ => None,
         }
     }
+}
+
+/// `url` opened as `email`: Google Calendar's `authuser` picks the account when the
+/// browser is signed in to several. The link is otherwise kept exactly as Google wrote it
+/// (its `eid` is base64, which re-encoding would change); an `authuser` already in it is
+/// replaced.
+pub fn in_account(url: &str, email: &str) -> String {
+    let account: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    let (base, fragment) = match url.split_once('#') {
+        Some((base, fragment)) => (base, Some(fragment)),
+        None => (url, None),
+    };
+    let (path, query) = base.split_once('?').unwrap_or((base, ""));
+    let mut pairs: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("authuser="))
+        .collect();
+    let added = format!("authuser={account}");
+    pairs.push(&added);
+    let mut out = format!("{path}?{}", pairs.join("&"));
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
 }

@@ -1,9 +1,10 @@
-//! Calendars from the account's calendar list, and which of them are watched.
+//! Calendars from each account's calendar list, and which of them are watched.
 
 use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 
 use super::{row_exists, Store, StoreError};
+pub use crate::account::CalendarKey;
 
 /// A calendar from the account's calendar list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,11 +32,25 @@ pub struct CalendarRecord {
     pub gone: bool,
 }
 
+/// Why a calendar is gone, in a sentence for its row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoneCalendar {
+    /// The calendar.
+    pub key: CalendarKey,
+    /// Why, in words.
+    pub reason: String,
+}
+
 /// What the account's own calendar is called where Google names it after the account's
 /// address (as it does unless the person renamed it).
 pub const PRIMARY_NAME: &str = "Primary calendar";
 
 impl CalendarRecord {
+    /// Its key in the store.
+    pub fn key(&self) -> CalendarKey {
+        CalendarKey::new(&self.account, &self.id)
+    }
+
     /// The name a person reads in a toast: the calendar's own, except for the account's
     /// calendar when Google gives it the account's address as its name (an address says
     /// who, not which calendar).
@@ -65,9 +80,10 @@ impl Store {
             "INSERT INTO calendars (id, account, summary, color, time_zone, is_primary, watched, gone,
                  access_role)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             ON CONFLICT(id) DO UPDATE SET account = excluded.account, summary = excluded.summary,
+             ON CONFLICT(account, id) DO UPDATE SET summary = excluded.summary,
                  color = excluded.color, time_zone = excluded.time_zone,
-                 is_primary = excluded.is_primary, access_role = excluded.access_role, gone = 0",
+                 is_primary = excluded.is_primary, access_role = excluded.access_role, gone = 0,
+                 gone_reason = NULL",
             params![
                 calendar.id,
                 calendar.account,
@@ -107,7 +123,8 @@ impl Store {
     ) -> Result<Vec<CalendarRecord>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
-            "SELECT {} FROM calendars WHERE {condition} ORDER BY is_primary DESC, summary, id",
+            "SELECT {} FROM calendars WHERE {condition}
+             ORDER BY account, is_primary DESC, summary, id",
             Self::CALENDAR_COLUMNS
         ))?;
         let rows = stmt.query_map(args, Self::calendar_from_row)?;
@@ -115,11 +132,17 @@ impl Store {
     }
 
     /// One calendar.
-    pub fn calendar(&self, id: &str) -> Result<Option<CalendarRecord>, StoreError> {
-        Ok(self.calendars_where("id = ?1", &[&id])?.into_iter().next())
+    pub fn calendar(&self, key: &CalendarKey) -> Result<Option<CalendarRecord>, StoreError> {
+        Ok(self
+            .calendars_where(
+                "account = ?1 AND id = ?2",
+                &[&key.account, &key.calendar_id],
+            )?
+            .into_iter()
+            .next())
     }
 
-    /// Every calendar, primary first, then by name.
+    /// Every calendar, by account, then primary first, then by name.
     pub fn calendars(&self) -> Result<Vec<CalendarRecord>, StoreError> {
         self.calendars_where("1", &[])
     }
@@ -136,32 +159,63 @@ impl Store {
 
     /// Watches or unwatches a calendar. Unwatching forgets its sync state and snapshots
     /// (a later watch starts with a fresh, silent baseline); its history stays.
-    pub fn set_watched(&self, id: &str, watched: bool) -> Result<(), StoreError> {
+    pub fn set_watched(&self, key: &CalendarKey, watched: bool) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let n = tx.execute(
-            "UPDATE calendars SET watched = ?2 WHERE id = ?1",
-            params![id, watched],
+            "UPDATE calendars SET watched = ?3 WHERE account = ?1 AND id = ?2",
+            params![key.account, key.calendar_id, watched],
         )?;
         if n == 0 {
-            return Err(StoreError::UnknownCalendar(id.into()));
+            return Err(StoreError::UnknownCalendar(key.to_string()));
         }
         if !watched {
-            tx.execute("DELETE FROM sync_state WHERE calendar_id = ?1", params![id])?;
-            tx.execute("DELETE FROM snapshots WHERE calendar_id = ?1", params![id])?;
+            for table in ["sync_state", "snapshots"] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE account = ?1 AND calendar_id = ?2"),
+                    params![key.account, key.calendar_id],
+                )?;
+            }
         }
         tx.commit()?;
         Ok(())
     }
 
     /// Records that Google says the calendar no longer exists (or it left the list).
-    pub fn mark_gone(&self, id: &str) -> Result<(), StoreError> {
-        let n = self
-            .conn()
-            .execute("UPDATE calendars SET gone = 1 WHERE id = ?1", params![id])?;
+    pub fn mark_gone(&self, key: &CalendarKey) -> Result<(), StoreError> {
+        self.mark_gone_because(key, None)
+    }
+
+    /// [`Store::mark_gone`], keeping why in a sentence the window shows on its row.
+    pub fn mark_gone_because(
+        &self,
+        key: &CalendarKey,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let n = self.conn().execute(
+            "UPDATE calendars SET gone = 1, gone_reason = COALESCE(?3, gone_reason)
+             WHERE account = ?1 AND id = ?2",
+            params![key.account, key.calendar_id, reason],
+        )?;
         if n == 0 {
-            return Err(StoreError::UnknownCalendar(id.into()));
+            return Err(StoreError::UnknownCalendar(key.to_string()));
         }
         Ok(())
+    }
+
+    /// The sentence saying why each gone calendar left, for the ones that have one.
+    pub fn gone_reasons(&self) -> Result<Vec<GoneCalendar>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT account, id, gone_reason FROM calendars
+             WHERE gone = 1 AND gone_reason IS NOT NULL ORDER BY account, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(GoneCalendar {
+                key: CalendarKey::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                reason: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

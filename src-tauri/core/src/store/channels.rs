@@ -3,7 +3,7 @@
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::{ensure_calendar, message_number, row_exists, Store, StoreError};
+use super::{ensure_calendar, message_number, row_exists, CalendarKey, Store, StoreError};
 use crate::secrets::Sensitive;
 
 /// A channel's lifecycle state, shown in the window.
@@ -77,6 +77,8 @@ impl ChannelState {
 pub struct ChannelRecord {
     /// Our channel id (a uuid).
     pub id: String,
+    /// The account whose tokens created it (and must stop it).
+    pub account: String,
     /// The watched calendar.
     pub calendar_id: String,
     /// Google's id for the watched resource; known from the watch response or first message.
@@ -97,17 +99,25 @@ pub struct ChannelRecord {
     pub error: Option<String>,
 }
 
+impl ChannelRecord {
+    /// The watched calendar's key.
+    pub fn calendar(&self) -> CalendarKey {
+        CalendarKey::new(&self.account, &self.calendar_id)
+    }
+}
+
 impl Store {
     /// Stores a new channel (before `events.watch` is called).
     pub fn insert_channel(&self, channel: &ChannelRecord) -> Result<(), StoreError> {
         let conn = self.conn();
-        ensure_calendar(&conn, &channel.calendar_id)?;
+        ensure_calendar(&conn, &channel.calendar())?;
         conn.execute(
-            "INSERT INTO channels (id, calendar_id, resource_id, token, address, expiration_ms,
-                 state, last_message_number, created_ms, error)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO channels (id, account, calendar_id, resource_id, token, address,
+                 expiration_ms, state, last_message_number, created_ms, error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 channel.id,
+                channel.account,
                 channel.calendar_id,
                 channel.resource_id,
                 channel.token.expose(),
@@ -123,7 +133,7 @@ impl Store {
     }
 
     const CHANNEL_COLUMNS: &'static str = "id, calendar_id, resource_id, token, address, \
-        expiration_ms, state, last_message_number, created_ms, error";
+        expiration_ms, state, last_message_number, created_ms, error, account";
 
     fn channels_where(
         &self,
@@ -139,6 +149,7 @@ impl Store {
             Ok((
                 ChannelRecord {
                     id: r.get(0)?,
+                    account: r.get(10)?,
                     calendar_id: r.get(1)?,
                     resource_id: r.get(2)?,
                     token: Sensitive::new(r.get(3)?),
@@ -173,9 +184,12 @@ impl Store {
     /// The channels of one calendar (during renewal there are two), oldest first.
     pub fn channels_for_calendar(
         &self,
-        calendar_id: &str,
+        calendar: &CalendarKey,
     ) -> Result<Vec<ChannelRecord>, StoreError> {
-        self.channels_where("calendar_id = ?1", &[&calendar_id])
+        self.channels_where(
+            "account = ?1 AND calendar_id = ?2",
+            &[&calendar.account, &calendar.calendar_id],
+        )
     }
 
     /// Sets a channel's state. `error` is kept for the troubled states the window explains

@@ -44,6 +44,8 @@ pub struct Delivery {
 pub struct BatchSummary {
     /// The batch id ([`StoredChange::batch_id`]).
     pub id: i64,
+    /// The account whose calendar was synced (`None` in history older than accounts).
+    pub account: Option<String>,
     /// The calendar synced.
     pub calendar_id: String,
     /// Its name when the batch was recorded.
@@ -64,7 +66,8 @@ impl Store {
     ) -> Result<Vec<StoredChange>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT c.id, c.batch_id, b.away, c.received_ms, c.delivered, c.change, c.silenced
+            "SELECT c.id, c.batch_id, b.away, c.received_ms, c.delivered, c.change, c.silenced,
+                    c.account
              FROM changes c JOIN sync_batches b ON b.id = c.batch_id {tail}"
         ))?;
         let rows = stmt.query_map(args, |r| {
@@ -76,10 +79,16 @@ impl Store {
                 r.get::<_, bool>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
             ))
         })?;
         rows.map(|row| {
-            let (id, batch_id, away, received_ms, delivered, change, silenced) = row?;
+            let (id, batch_id, away, received_ms, delivered, change, silenced, account) = row?;
+            let mut change: Change = from_json(&change)?;
+            if change.account.is_empty() {
+                // Recorded before changes named their account: the column does (V5).
+                change.account = account.unwrap_or_default();
+            }
             Ok(StoredChange {
                 id,
                 batch_id,
@@ -89,7 +98,7 @@ impl Store {
                 // A reason a newer version wrote reads as told: it was shown there or not,
                 // the list still has the change.
                 silenced: silenced.as_deref().and_then(Silence::from_code),
-                change: from_json(&change)?,
+                change,
             })
         })
         .collect()
@@ -168,7 +177,8 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT b.id, b.calendar_id, b.at_ms, b.away, COUNT(c.id),
-                    (SELECT change FROM changes WHERE batch_id = b.id ORDER BY id LIMIT 1)
+                    (SELECT change FROM changes WHERE batch_id = b.id ORDER BY id LIMIT 1),
+                    b.account
              FROM sync_batches b JOIN changes c ON c.batch_id = b.id
              GROUP BY b.id ORDER BY b.id DESC LIMIT ?1",
         )?;
@@ -180,13 +190,15 @@ impl Store {
                 r.get::<_, bool>(3)?,
                 r.get::<_, i64>(4)?,
                 r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })?;
         rows.map(|row| {
-            let (id, calendar_id, at_ms, away, count, first) = row?;
+            let (id, calendar_id, at_ms, away, count, first, account) = row?;
             let first: Change = from_json(&first)?;
             Ok(BatchSummary {
                 id,
+                account,
                 calendar_id,
                 calendar_name: first.calendar_name,
                 at_ms,
@@ -215,20 +227,15 @@ impl Store {
         Ok(n)
     }
 
-    /// Deletes the change history of `account`'s calendars (called before the account
-    /// itself is deleted, while its calendars still say whose they are). Returns how many
-    /// changes went.
+    /// Deletes the change history of `account` (each change names its account, so a
+    /// calendar shared with another account keeps that account's history). Returns how
+    /// many changes went.
     pub fn delete_account_history(&self, account: &str) -> Result<usize, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let n = tx.execute(
-            "DELETE FROM changes WHERE calendar_id IN
-                 (SELECT id FROM calendars WHERE account = ?1)",
-            params![account],
-        )?;
+        let n = tx.execute("DELETE FROM changes WHERE account = ?1", params![account])?;
         tx.execute(
-            "DELETE FROM sync_batches WHERE calendar_id IN
-                 (SELECT id FROM calendars WHERE account = ?1)",
+            "DELETE FROM sync_batches WHERE account = ?1",
             params![account],
         )?;
         tx.commit()?;
@@ -258,22 +265,25 @@ pub(super) fn write_changes(
         return Ok(Vec::new());
     }
     tx.execute(
-        "INSERT INTO sync_batches (calendar_id, at_ms, away) VALUES (?1, ?2, ?3)",
+        "INSERT INTO sync_batches (account, calendar_id, at_ms, away) VALUES (?1, ?2, ?3, ?4)",
         params![
-            sync.calendar_id,
+            sync.calendar.account,
+            sync.calendar.calendar_id,
             sync.received_ms,
             sync.trigger.told_as_away()
         ],
     )?;
     let batch_id = tx.last_insert_rowid();
     let mut insert = tx.prepare_cached(
-        "INSERT INTO changes (batch_id, calendar_id, event_id, kind, change, received_ms, delivered)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
+        "INSERT INTO changes (batch_id, account, calendar_id, event_id, kind, change,
+             received_ms, delivered)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)",
     )?;
     let mut ids = Vec::with_capacity(sync.changes.len());
     for change in sync.changes {
         insert.execute(params![
             batch_id,
+            sync.calendar.account,
             change.calendar_id,
             change.event_id,
             kind_name(change.kind),

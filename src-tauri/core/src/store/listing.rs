@@ -10,13 +10,14 @@ use std::collections::HashMap;
 
 use rusqlite::params;
 
-use super::{EventSnapshot, Store, StoreError};
+use super::{CalendarKey, EventSnapshot, Store, StoreError};
 
 /// Creates the marks table on first use (TEMP tables belong to the connection).
 const CREATE_MARKS: &str = "CREATE TEMP TABLE IF NOT EXISTS listing_seen (
+    account     TEXT NOT NULL,
     calendar_id TEXT NOT NULL,
     event_id    TEXT NOT NULL,
-    PRIMARY KEY (calendar_id, event_id)
+    PRIMARY KEY (account, calendar_id, event_id)
 ) WITHOUT ROWID";
 
 impl Store {
@@ -24,22 +25,22 @@ impl Store {
     /// `series_ids` (a cancelled series takes its instances with it), by event id.
     pub fn snapshots_of(
         &self,
-        calendar_id: &str,
+        calendar: &CalendarKey,
         event_ids: &[&str],
         series_ids: &[&str],
     ) -> Result<HashMap<String, EventSnapshot>, StoreError> {
         let ids = super::to_json(&event_ids)?;
         // By primary key: a page costs what it holds, whatever the calendar's size.
         let mut rows = self.snapshots_matching(
-            calendar_id,
-            "AND event_id IN (SELECT value FROM json_each(?2))",
+            calendar,
+            "AND event_id IN (SELECT value FROM json_each(?3))",
             &[&ids],
         )?;
         if !series_ids.is_empty() {
             let series = super::to_json(&series_ids)?;
             rows.extend(self.snapshots_matching(
-                calendar_id,
-                "AND recurring_event_id IN (SELECT value FROM json_each(?2))",
+                calendar,
+                "AND recurring_event_id IN (SELECT value FROM json_each(?3))",
                 &[&series],
             )?);
         }
@@ -47,25 +48,29 @@ impl Store {
     }
 
     /// Starts a full listing of the calendar: no row is seen yet.
-    pub fn begin_listing(&self, calendar_id: &str) -> Result<(), StoreError> {
+    pub fn begin_listing(&self, calendar: &CalendarKey) -> Result<(), StoreError> {
         let conn = self.conn();
         conn.execute(CREATE_MARKS, [])?;
         conn.execute(
-            "DELETE FROM temp.listing_seen WHERE calendar_id = ?1",
-            params![calendar_id],
+            "DELETE FROM temp.listing_seen WHERE account = ?1 AND calendar_id = ?2",
+            params![calendar.account, calendar.calendar_id],
         )?;
         Ok(())
     }
 
     /// Marks events as seen in the current full listing of the calendar.
-    pub fn mark_listed(&self, calendar_id: &str, event_ids: &[&str]) -> Result<(), StoreError> {
+    pub fn mark_listed(
+        &self,
+        calendar: &CalendarKey,
+        event_ids: &[&str],
+    ) -> Result<(), StoreError> {
         let ids = super::to_json(&event_ids)?;
         let conn = self.conn();
         conn.execute(CREATE_MARKS, [])?;
         conn.execute(
-            "INSERT OR IGNORE INTO temp.listing_seen (calendar_id, event_id)
-             SELECT ?1, value FROM json_each(?2)",
-            params![calendar_id, ids],
+            "INSERT OR IGNORE INTO temp.listing_seen (account, calendar_id, event_id)
+             SELECT ?1, ?2, value FROM json_each(?3)",
+            params![calendar.account, calendar.calendar_id, ids],
         )?;
         Ok(())
     }
@@ -74,18 +79,19 @@ impl Store {
     /// deleted while nothing listened (Google's full list leaves them out).
     pub fn unlisted_snapshots(
         &self,
-        calendar_id: &str,
+        calendar: &CalendarKey,
     ) -> Result<HashMap<String, EventSnapshot>, StoreError> {
         self.conn().execute(CREATE_MARKS, [])?;
         self.snapshots_matching(
-            calendar_id,
-            "AND event_id NOT IN (SELECT event_id FROM temp.listing_seen WHERE calendar_id = ?1)",
+            calendar,
+            "AND event_id NOT IN (SELECT event_id FROM temp.listing_seen
+                                  WHERE account = ?1 AND calendar_id = ?2)",
             &[],
         )
     }
 
     /// Ends the calendar's full listing, dropping its marks.
-    pub fn end_listing(&self, calendar_id: &str) -> Result<(), StoreError> {
-        self.begin_listing(calendar_id)
+    pub fn end_listing(&self, calendar: &CalendarKey) -> Result<(), StoreError> {
+        self.begin_listing(calendar)
     }
 }

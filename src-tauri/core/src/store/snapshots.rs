@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::{from_json, to_json, Store, StoreError, SyncCommit};
+use super::{from_json, to_json, CalendarKey, Store, StoreError, SyncCommit};
 use crate::notice::{Change, ChangeKind, EventFacts, EventTime, FieldDiff};
 
 /// What CalWatch remembers of an event: the fields a person cares about, to diff against.
@@ -67,6 +67,7 @@ impl EventSnapshot {
         diffs: Vec<FieldDiff>,
     ) -> Change {
         Change {
+            account: String::new(),
             calendar_id: self.calendar_id.clone(),
             calendar_name: calendar_name.to_string(),
             event_id: self.event_id.clone(),
@@ -90,17 +91,17 @@ impl Store {
     /// The calendar's snapshots, by event id.
     pub fn snapshots(
         &self,
-        calendar_id: &str,
+        calendar: &CalendarKey,
     ) -> Result<HashMap<String, EventSnapshot>, StoreError> {
-        self.snapshots_matching(calendar_id, "", &[])
+        self.snapshots_matching(calendar, "", &[])
     }
 
     /// The calendar's snapshots that also match `and_sql` (a condition starting with
-    /// `AND`, its parameters numbered from `?2`), by event id: a sync reads only the rows
-    /// a page of Google's events concerns.
+    /// `AND`, its parameters numbered from `?3`; `?1` is the account, `?2` the calendar
+    /// id), by event id: a sync reads only the rows a page of Google's events concerns.
     pub(super) fn snapshots_matching(
         &self,
-        calendar_id: &str,
+        calendar: &CalendarKey,
         and_sql: &str,
         extra: &[&dyn rusqlite::ToSql],
     ) -> Result<HashMap<String, EventSnapshot>, StoreError> {
@@ -109,9 +110,9 @@ impl Store {
             "SELECT calendar_id, event_id, summary, start_time, end_time, all_day, location,
                     description, status, self_response, recurring_event_id, original_start,
                     html_link, recurrence, people, meeting_link
-             FROM snapshots WHERE calendar_id = ?1 {and_sql}"
+             FROM snapshots WHERE account = ?1 AND calendar_id = ?2 {and_sql}"
         ))?;
-        let mut bound: Vec<&dyn rusqlite::ToSql> = vec![&calendar_id];
+        let mut bound: Vec<&dyn rusqlite::ToSql> = vec![&calendar.account, &calendar.calendar_id];
         bound.extend_from_slice(extra);
         let rows = stmt.query_map(bound.as_slice(), |r| {
             Ok((
@@ -185,13 +186,14 @@ pub(super) fn write_snapshots(
     sync: &SyncCommit<'_>,
 ) -> Result<(), StoreError> {
     let mut upsert = tx.prepare_cached(
-        "INSERT OR REPLACE INTO snapshots (calendar_id, event_id, summary, start_time, end_time,
-             all_day, location, description, status, self_response, recurring_event_id,
-             original_start, html_link, recurrence, people, meeting_link)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "INSERT OR REPLACE INTO snapshots (account, calendar_id, event_id, summary, start_time,
+             end_time, all_day, location, description, status, self_response,
+             recurring_event_id, original_start, html_link, recurrence, people, meeting_link)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
     for s in sync.upserts {
         upsert.execute(params![
+            sync.calendar.account,
             s.calendar_id,
             s.event_id,
             s.summary,
@@ -210,10 +212,15 @@ pub(super) fn write_snapshots(
             s.meeting_link
         ])?;
     }
-    let mut remove =
-        tx.prepare_cached("DELETE FROM snapshots WHERE calendar_id = ?1 AND event_id = ?2")?;
+    let mut remove = tx.prepare_cached(
+        "DELETE FROM snapshots WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3",
+    )?;
     for event_id in sync.removed {
-        remove.execute(params![sync.calendar_id, event_id])?;
+        remove.execute(params![
+            sync.calendar.account,
+            sync.calendar.calendar_id,
+            event_id
+        ])?;
     }
     Ok(())
 }

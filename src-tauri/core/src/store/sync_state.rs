@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::{ensure_calendar, Store, StoreError};
+use super::{ensure_calendar, CalendarKey, Store, StoreError};
 
 /// Where incremental sync of a calendar stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,12 +16,13 @@ pub struct SyncState {
 
 impl Store {
     /// A calendar's sync state; `None` if it was never synced (or was reset).
-    pub fn sync_state(&self, calendar_id: &str) -> Result<Option<SyncState>, StoreError> {
+    pub fn sync_state(&self, calendar: &CalendarKey) -> Result<Option<SyncState>, StoreError> {
         Ok(self
             .conn()
             .query_row(
-                "SELECT sync_token, last_full_sync_ms FROM sync_state WHERE calendar_id = ?1",
-                params![calendar_id],
+                "SELECT sync_token, last_full_sync_ms FROM sync_state
+                 WHERE account = ?1 AND calendar_id = ?2",
+                params![calendar.account, calendar.calendar_id],
                 |r| {
                     Ok(SyncState {
                         sync_token: r.get(0)?,
@@ -33,14 +34,24 @@ impl Store {
     }
 
     /// Replaces a calendar's sync state (outside a sync; a sync uses [`Store::commit`]).
-    pub fn set_sync_state(&self, calendar_id: &str, state: &SyncState) -> Result<(), StoreError> {
+    pub fn set_sync_state(
+        &self,
+        calendar: &CalendarKey,
+        state: &SyncState,
+    ) -> Result<(), StoreError> {
         let conn = self.conn();
-        ensure_calendar(&conn, calendar_id)?;
+        ensure_calendar(&conn, calendar)?;
         conn.execute(
-            "INSERT INTO sync_state (calendar_id, sync_token, last_full_sync_ms) VALUES (?1, ?2, ?3)
-             ON CONFLICT(calendar_id) DO UPDATE SET sync_token = excluded.sync_token,
+            "INSERT INTO sync_state (account, calendar_id, sync_token, last_full_sync_ms)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(account, calendar_id) DO UPDATE SET sync_token = excluded.sync_token,
                  last_full_sync_ms = excluded.last_full_sync_ms",
-            params![calendar_id, state.sync_token, state.last_full_sync_ms],
+            params![
+                calendar.account,
+                calendar.calendar_id,
+                state.sync_token,
+                state.last_full_sync_ms
+            ],
         )?;
         Ok(())
     }

@@ -15,7 +15,7 @@ use crate::event::EngineEvent;
 use crate::noise::{self, CalendarRules, Hold, NoticeRules, Silence};
 use crate::notice::{self, Change, Notifier};
 use crate::poison::{read, write};
-use crate::store::{Delivery, Store, StoredChange};
+use crate::store::{CalendarKey, Delivery, Store, StoredChange};
 use crate::trigger::Trigger;
 
 /// The noise settings the outbox follows: the pause and the rules everywhere.
@@ -117,13 +117,15 @@ impl Outbox {
         let now = self.clock.now_ms();
         let rules = read(&self.noise).rules.clone();
         let hold = self.hold_at(now);
-        let mut calendars: HashMap<&str, CalendarRules> = HashMap::new();
+        let mut calendars: HashMap<(&str, &str), CalendarRules> = HashMap::new();
         let mut told = Vec::with_capacity(changes.len());
         let mut deliveries = Vec::with_capacity(changes.len());
         for (id, change) in ids.iter().zip(changes) {
             let calendar = calendars
-                .entry(change.calendar_id.as_str())
-                .or_insert_with(|| self.calendar_rules(&change.calendar_id));
+                .entry((change.account.as_str(), change.calendar_id.as_str()))
+                .or_insert_with(|| {
+                    self.calendar_rules(&CalendarKey::new(&change.account, &change.calendar_id))
+                });
             let silenced = noise::decide(change, calendar, &rules, now).or(match hold {
                 Hold::None => None,
                 Hold::Paused { .. } => Some(Silence::Paused),
@@ -153,8 +155,8 @@ impl Outbox {
 
     /// A calendar's rules; the defaults (tell everything) when they cannot be read, so a
     /// database hiccup never silences a change.
-    fn calendar_rules(&self, calendar_id: &str) -> CalendarRules {
-        self.store.calendar_rules(calendar_id).unwrap_or_else(|e| {
+    fn calendar_rules(&self, calendar: &CalendarKey) -> CalendarRules {
+        self.store.calendar_rules(calendar).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "could not read a calendar's noise rules");
             CalendarRules::default()
         })

@@ -13,7 +13,9 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::{SyncError, SyncOutcome, Syncer};
+use crate::google::GoogleError;
 use crate::poison::lock;
+use crate::store::CalendarKey;
 use crate::trigger::Trigger;
 
 /// The timings a worker follows; changed at run time through a `watch` channel.
@@ -81,9 +83,9 @@ pub struct CalendarWorker {
 }
 
 impl CalendarWorker {
-    /// Starts the worker for `calendar_id`; it stops when `parent` is cancelled.
+    /// Starts the worker for `calendar`; it stops when `parent` is cancelled.
     pub fn spawn(
-        calendar_id: &str,
+        calendar: &CalendarKey,
         syncer: Arc<Syncer>,
         timings: watch::Receiver<WorkerTimings>,
         parent: &CancellationToken,
@@ -94,7 +96,7 @@ impl CalendarWorker {
         });
         let cancel = parent.child_token();
         let task = tokio::spawn(run(
-            calendar_id.to_string(),
+            calendar.clone(),
             syncer,
             timings,
             Arc::clone(&shared),
@@ -158,7 +160,7 @@ impl Drop for CalendarWorker {
 }
 
 async fn run(
-    calendar_id: String,
+    calendar: CalendarKey,
     syncer: Arc<Syncer>,
     mut timings: watch::Receiver<WorkerTimings>,
     shared: Arc<Shared>,
@@ -225,16 +227,23 @@ async fn run(
         // set `notified` again and earn one trailing sync.
         let result = tokio::select! {
             () = cancel.cancelled() => return,
-            result = syncer.sync(&calendar_id, trigger) => result,
+            result = syncer.sync(&calendar, trigger) => result,
         };
         last_sync = Instant::now();
         last_end = Some(last_sync);
         match &result {
             Ok(_) => retry = None,
+            Err(SyncError::Google(GoogleError::NotFound)) => {
+                // Google no longer lists the calendar for this account (removed,
+                // unsubscribed, unshared): retrying would fail for ever. The engine lets it
+                // go (stops its channel, marks its row, tells once), which stops this worker.
+                retry = None;
+                syncer.calendar_gone(&calendar);
+            }
             Err(e) => {
                 let wait =
                     retry.map_or(current.retry_first, |(_, w)| (w * 2).min(current.retry_max));
-                tracing::warn!(calendar = %crate::account::log_label(&calendar_id), error = %e, retry_in = ?wait, "sync failed");
+                tracing::warn!(calendar = %crate::account::log_label(&calendar.calendar_id), error = %e, retry_in = ?wait, "sync failed");
                 if retry.is_none() {
                     // Once per failing streak: the window shows it, the log has every retry.
                     syncer.report(e.clone());

@@ -434,7 +434,7 @@ async fn unwatch_stops_channels_and_a_later_watch_starts_a_silent_baseline() {
         "2026-12-16T11:00:00+00:00",
     );
     h.notifier.wait_for(1).await;
-    h.engine.unwatch(&h.calendar).await.expect("unwatch works");
+    h.engine.unwatch(&h.key).await.expect("unwatch works");
     assert!(nothing_live_at_google(&h));
     h.insert(
         "While unwatched",
@@ -456,7 +456,7 @@ async fn google_refusing_the_callback_is_a_sentence_and_leaves_no_channel() {
     h.control.set_faults(refusing_callbacks());
     let err = h
         .engine
-        .watch(&h.calendar)
+        .watch(&h.key)
         .await
         .expect_err("Google refuses the callback");
     assert_eq!(err.code(), "callback_unauthorized");
@@ -534,7 +534,7 @@ async fn unwatching_while_a_renewal_waits_for_its_sync_message_stops_both_quietl
     let (h, _) = watching().await;
     let mut events = h.engine.subscribe();
     into_renewal(&h, slow_deliveries()).await;
-    h.engine.unwatch(&h.calendar).await.expect("unwatch works");
+    h.engine.unwatch(&h.key).await.expect("unwatch works");
     tokio::time::sleep(Duration::from_secs(600)).await;
 
     let live = live_at_google(&h);
@@ -562,7 +562,7 @@ async fn unwatching_while_google_is_still_creating_the_new_channel_leaves_nothin
         },
     )
     .await;
-    h.engine.unwatch(&h.calendar).await.expect("unwatch works");
+    h.engine.unwatch(&h.key).await.expect("unwatch works");
     tokio::time::sleep(Duration::from_secs(600)).await;
 
     let live = live_at_google(&h);
@@ -642,6 +642,7 @@ async fn quitting_while_google_creates_a_renewal_leaves_one_channel_after_restar
     store
         .insert_channel(&ChannelRecord {
             id: "unanswered-renewal".into(),
+            account: h.calendar.clone(),
             calendar_id: h.calendar.clone(),
             resource_id: None,
             token: calwatch_core::secrets::Sensitive::new("t".repeat(43)),
@@ -757,8 +758,7 @@ async fn two_unwatches_at_once_both_succeed() {
     // A renewal waiting for its sync message: two channels to stop.
     into_renewal(&h, slow_deliveries()).await;
     // The user's Unwatch while Google's not_exists (the calendar was deleted) unwatches it.
-    let (user, automatic) =
-        tokio::join!(h.engine.unwatch(&h.calendar), h.engine.unwatch(&h.calendar));
+    let (user, automatic) = tokio::join!(h.engine.unwatch(&h.key), h.engine.unwatch(&h.key));
     user.expect("the user's unwatch succeeds");
     automatic.expect("so does the other one");
     tokio::time::sleep(Duration::from_secs(600)).await;
@@ -876,6 +876,7 @@ fn leftover_replacement(
     store
         .insert_channel(&ChannelRecord {
             id: channel.id.clone(),
+            account: h.calendar.clone(),
             calendar_id: h.calendar.clone(),
             resource_id: Some(channel.resource_id.clone()),
             token: calwatch_core::secrets::Sensitive::new("t".repeat(43)),

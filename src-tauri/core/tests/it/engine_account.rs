@@ -9,6 +9,7 @@ use calwatch_core::auth::AccountStatus;
 use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::Notice;
 use calwatch_core::secrets::TokenStore;
+use calwatch_core::store::CalendarKey;
 use fake_google::{ChannelState as GoogleState, Faults};
 
 /// Waits for an error event with `code`.
@@ -245,7 +246,7 @@ async fn deleted_calendar_is_let_go_with_one_message() {
     h.engine.refresh_calendars().await.expect("calendar list");
     let channel = h
         .engine
-        .watch("team@example.com")
+        .watch(&CalendarKey::new(&h.calendar, "team@example.com"))
         .await
         .expect("watching a second calendar works");
     let mut events = h.engine.subscribe();
@@ -412,43 +413,19 @@ async fn refresh_works(h: &Harness, tokens: &calwatch_core::secrets::TokenSet) -
         .is_success()
 }
 
-/// Waits until fake-google has no live channel of `calendar`.
-async fn no_live_channel_at_google(h: &Harness, calendar: &str) -> bool {
-    tokio::time::timeout(PATIENCE, async {
-        while h
-            .control
-            .channels()
-            .iter()
-            .any(|c| c.calendar_id == calendar && c.state == GoogleState::Live)
-        {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await
-    .is_ok()
-}
-
 #[tokio::test(start_paused = true)]
-async fn signing_in_as_another_account_replaces_the_old_one() {
+async fn signing_in_as_another_account_adds_it_and_signing_one_out_leaves_the_other() {
     let mut h = Harness::start(quick).await;
     let first = h.calendar.clone();
-    let old_channel = h.watch().await;
-    h.insert(
-        "Seen while the first account was signed in",
-        "2026-12-20T10:00:00+00:00",
-        "2026-12-20T11:00:00+00:00",
-    );
-    h.notifier.wait_for(1).await;
-    let history = h.engine.recent_changes(10).expect("history");
-    assert_eq!(history.len(), 1);
-    let old_tokens = h
+    let first_channel = h.watch().await;
+    let first_tokens = h
         .tokens
         .load(&first)
         .await
         .expect("keyring")
         .expect("the first account's tokens");
 
-    // "Sign in again", and the user picks another account in Google's chooser.
+    // "Add another Google account": the user picks another account in Google's chooser.
     h.control.add_user(OTHER);
     h.engine
         .sign_in(crate::engine_support::browser_as(OTHER))
@@ -456,92 +433,280 @@ async fn signing_in_as_another_account_replaces_the_old_one() {
         .expect("signing in as another account works");
 
     let state = h.engine.snapshot();
-    let account = state.account.expect("an account is shown");
+    let mut accounts: Vec<(String, AccountStatus)> = state
+        .accounts
+        .iter()
+        .map(|a| (a.email.clone(), a.status))
+        .collect();
+    accounts.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(
-        account.email, OTHER,
-        "the window shows the account just chosen"
+        accounts,
+        vec![
+            (OTHER.to_string(), AccountStatus::SignedIn),
+            (first.clone(), AccountStatus::SignedIn),
+        ],
+        "both accounts are held, each signed in"
     );
-    assert_eq!(account.status, AccountStatus::SignedIn);
+    let other_channel = h
+        .engine
+        .watch(&CalendarKey::new(OTHER, OTHER))
+        .await
+        .expect("watching the second account's calendar works");
+    assert_eq!(h.engine.snapshot().watched_count, 2);
     assert_eq!(
-        state.watched_count, 0,
-        "the old account's calendars are not watched"
+        h.google_channel(&first_channel.id).state,
+        GoogleState::Live,
+        "the first account's channel is untouched by the second sign-in"
     );
-    assert!(
-        h.engine.channels().expect("channels").is_empty(),
-        "no channel of the old account is left"
+    let mut keyring = h.tokens.accounts();
+    keyring.sort();
+    let mut both = vec![first.clone(), OTHER.to_string()];
+    both.sort();
+    assert_eq!(keyring, both, "one keyring entry per account");
+
+    // A change in each account's calendar is told, each routed by its own channel.
+    h.insert(
+        "In the first account",
+        "2026-12-20T10:00:00+00:00",
+        "2026-12-20T11:00:00+00:00",
     );
+    h.control.insert_event(
+        OTHER,
+        serde_json::json!({
+            "summary": "In the second account",
+            "start": {"dateTime": "2026-12-20T12:00:00+00:00"},
+            "end": {"dateTime": "2026-12-20T13:00:00+00:00"},
+        }),
+    );
+    let notices = h.notifier.wait_for(2).await;
+    let mut told: Vec<(String, String)> = h
+        .notifier
+        .changes()
+        .into_iter()
+        .map(|c| (c.account, c.title))
+        .collect();
+    told.sort();
     assert_eq!(
-        h.google_channel(&old_channel.id).state,
+        told,
+        vec![
+            (OTHER.to_string(), "In the second account".to_string()),
+            (first.clone(), "In the first account".to_string()),
+        ],
+        "each change is told once, as its own account's: {notices:?}"
+    );
+    let mut names: Vec<String> = h
+        .notifier
+        .changes()
+        .into_iter()
+        .map(|c| c.calendar_name)
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            format!("Primary calendar ({OTHER})"),
+            format!("Primary calendar ({first})"),
+        ],
+        "two calendars of the same name are told apart by their account"
+    );
+
+    // Sign out the first account only.
+    h.engine
+        .sign_out_account(&first, false)
+        .await
+        .expect("signing one account out works");
+    assert_eq!(
+        h.google_channel(&first_channel.id).state,
         GoogleState::Stopped,
-        "the old account's channel is stopped at Google, not left posting to the receiver"
+        "the first account's channel is stopped at Google with its own tokens"
+    );
+    assert_eq!(
+        h.google_channel(&other_channel.id).state,
+        GoogleState::Live,
+        "the other account's channel stays live at Google"
     );
     assert_eq!(
         h.tokens.accounts(),
         vec![OTHER.to_string()],
-        "the old account's keyring entry is deleted"
+        "only the signed-out account's keyring entry is deleted"
     );
     assert!(
-        !refresh_works(&h, &old_tokens).await,
-        "the old account's grant is revoked at Google"
+        !refresh_works(&h, &first_tokens).await,
+        "the signed-out account's grant is revoked at Google"
     );
-    let calendars = h.engine.calendars().expect("calendar list");
-    assert!(
-        calendars.iter().all(|c| c.account == OTHER) && calendars.iter().any(|c| c.id == OTHER),
-        "only the new account's calendars are listed: {calendars:?}"
-    );
+    let state = h.engine.snapshot();
     assert_eq!(
-        h.engine.recent_changes(10).expect("history"),
-        history,
-        "the change history is kept"
+        state
+            .accounts
+            .iter()
+            .map(|a| a.email.as_str())
+            .collect::<Vec<_>>(),
+        vec![OTHER]
     );
-    h.insert(
-        "Made in the old account after the switch",
-        "2026-12-21T10:00:00+00:00",
-        "2026-12-21T11:00:00+00:00",
-    );
-    h.control.wait_for_deliveries_idle().await;
-
-    // After a restart the new account is the one loaded.
-    let clock = std::sync::Arc::clone(&h.clock);
-    h.restart(clock).await;
-    let account = h.engine.snapshot().account.expect("an account is loaded");
-    assert_eq!(
-        account.email, OTHER,
-        "the new account comes back, not the old one"
-    );
-    assert_eq!(account.status, AccountStatus::SignedIn);
     assert!(
-        !h.engine
+        h.engine
             .calendars()
             .expect("calendar list")
             .iter()
-            .any(|c| c.id == first),
-        "the old account's calendars stay forgotten"
+            .all(|c| c.account == OTHER),
+        "the signed-out account's calendars leave the list"
     );
+    h.control.insert_event(
+        OTHER,
+        serde_json::json!({
+            "summary": "After the other signed out",
+            "start": {"dateTime": "2026-12-21T12:00:00+00:00"},
+            "end": {"dateTime": "2026-12-21T13:00:00+00:00"},
+        }),
+    );
+    let notices = h.notifier.wait_for(3).await;
+    assert_eq!(notices[2].headline(), "After the other signed out added");
 
-    // Signing in again as the new account keeps what it watches.
-    let channel = h
-        .engine
-        .watch(OTHER)
-        .await
-        .expect("watching the new account's calendar works");
+    // After a restart the remaining account is loaded, still watching.
+    let clock = std::sync::Arc::clone(&h.clock);
+    h.restart(clock).await;
+    let state = h.engine.snapshot();
+    assert_eq!(
+        state
+            .accounts
+            .iter()
+            .map(|a| (a.email.as_str(), a.status))
+            .collect::<Vec<_>>(),
+        vec![(OTHER, AccountStatus::SignedIn)]
+    );
+    assert_eq!(state.watched_count, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_calendar_shared_with_two_accounts_is_two_watches_each_told_once() {
+    let h = Harness::start(quick).await;
+    let first = h.calendar.clone();
+    h.control.add_user(OTHER);
+    h.control.share_calendar(&first, OTHER, "reader");
     h.engine
         .sign_in(crate::engine_support::browser_as(OTHER))
         .await
-        .expect("signing in again as the same account works");
-    let live = h.engine.channels().expect("channels");
+        .expect("the second account signs in");
+    let mut listed: Vec<(String, String)> = h
+        .engine
+        .calendars()
+        .expect("calendar list")
+        .into_iter()
+        .filter(|c| c.id == first)
+        .map(|c| (c.account, c.id))
+        .collect();
+    listed.sort();
     assert_eq!(
-        live.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
-        vec![channel.id.as_str()],
-        "the same account's channel is kept"
+        listed,
+        vec![
+            (OTHER.to_string(), first.clone()),
+            (first.clone(), first.clone())
+        ],
+        "the shared calendar is listed under each account"
     );
-    assert_eq!(h.google_channel(&channel.id).state, GoogleState::Live);
-    assert_eq!(h.engine.snapshot().watched_count, 1);
-    assert_eq!(h.tokens.accounts(), vec![OTHER.to_string()]);
+    let mine = h.watch().await;
+    let shared = h
+        .engine
+        .watch(&CalendarKey::new(OTHER, &first))
+        .await
+        .expect("the second account watches the shared calendar");
+    assert_ne!(
+        mine.id, shared.id,
+        "each account-calendar pair is its own channel"
+    );
+    assert_eq!(
+        (mine.account.as_str(), shared.account.as_str()),
+        (first.as_str(), OTHER),
+        "each channel belongs to the account that made it"
+    );
+
+    h.insert(
+        "Shared change",
+        "2026-12-20T10:00:00+00:00",
+        "2026-12-20T11:00:00+00:00",
+    );
+    h.notifier.wait_for(2).await;
+    h.settle().await;
+    h.engine
+        .sync_now(&CalendarKey::new(OTHER, &first))
+        .await
+        .expect("the shared calendar syncs as the second account");
+    let mut told: Vec<String> = h
+        .notifier
+        .changes()
+        .into_iter()
+        .map(|c| c.account)
+        .collect();
+    told.sort();
+    assert_eq!(
+        told,
+        vec![OTHER.to_string(), first.clone()],
+        "the change is told once per account-calendar pair, routed by each channel"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_calendar_google_answers_404_for_is_let_go_once_without_retrying() {
+    let h = Harness::start(quick).await;
+    let first = h.calendar.clone();
+    h.control.add_user(OTHER);
+    h.control.share_calendar(&first, OTHER, "reader");
+    h.engine
+        .sign_in(crate::engine_support::browser_as(OTHER))
+        .await
+        .expect("the second account signs in");
+    let mine = h.watch().await;
+    let shared = CalendarKey::new(OTHER, &first);
+    let theirs = h.engine.watch(&shared).await.expect("shared watch");
+    let mut events = h.engine.subscribe();
+
+    // The second account unsubscribes at Google: its events.list answers 404 from now on.
+    h.control.remove_from_calendar_list(OTHER, &first);
+    let found = h.engine.sync_now(&shared).await;
+    assert!(found.is_err(), "the sync meets Google's 404");
+    let error = error_event(&mut events, "not_found").await;
     assert!(
-        h.notifier.notices().is_empty(),
-        "nothing from the old account is shown: {:?}",
-        h.notifier.notices()
+        error.to_string().contains(OTHER) && error.to_string().contains("stopped watching"),
+        "one sentence says which calendar of which account went: {error}"
+    );
+    let gone = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let calendar = h.store().calendar(&shared).expect("read").expect("kept");
+            if calendar.gone && !calendar.watched {
+                return calendar;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the calendar is let go");
+    assert!(gone.gone, "its row is marked gone");
+    let reasons = h.store().gone_reasons().expect("reasons");
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(reasons[0].key, shared);
+    let live: Vec<String> = h
+        .engine
+        .channels()
+        .expect("channels")
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(
+        live,
+        vec![mine.id.clone()],
+        "only its channel went: {theirs:?}"
+    );
+    let lists = h.list_calls();
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(
+        h.list_calls(),
+        lists,
+        "no retry loop: nothing asks Google about the gone calendar again"
+    );
+    assert_eq!(
+        h.google_channel(&mine.id).state,
+        GoogleState::Live,
+        "the first account's own watch of the calendar goes on"
     );
 }
 
@@ -588,116 +753,70 @@ async fn signing_in_again_as_the_same_account_keeps_everything() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn with_two_stored_accounts_the_newest_is_loaded_and_the_other_signed_out() {
-    // An older version left a second account beside the first when the user signed in
-    // as someone else.
+async fn one_accounts_dead_refresh_token_marks_only_that_account() {
     let mut h = Harness::start(quick).await;
     let first = h.calendar.clone();
-    let old_channel = h.watch().await;
-    h.control.add_user(OTHER);
-    h.engine.shutdown().await;
-    let secret = fake_google::Options::default();
-    let app = calwatch_core::auth::OAuthApp::from_parts(
-        &secret.client_id,
-        &calwatch_core::secrets::Sensitive::new(secret.client_secret.clone()),
-        &h.fake.auth_url(),
-        &h.fake.token_url(),
-        &h.fake.revoke_url(),
-    )
-    .expect("an OAuth client");
-    let signed = calwatch_core::auth::sign_in(
-        &app,
-        &*crate::engine_support::browser_as(OTHER),
-        tokio_util::sync::CancellationToken::new(),
-        PATIENCE,
-    )
-    .await
-    .expect("the other account signs in");
-    h.tokens
-        .save(OTHER, &signed.tokens)
-        .await
-        .expect("tokens saved");
-    let store = calwatch_core::store::Store::open(
-        &h.dir
-            .path()
-            .join("data")
-            .join(calwatch_core::config::DATABASE_FILE),
-    )
-    .expect("the database opens");
-    let first_row = store.account(&first).expect("read").expect("stored");
-    store
-        .upsert_account(OTHER, AccountStatus::SignedIn, first_row.created_ms + 1_000)
-        .expect("second row");
-    drop(store);
-
-    let clock = std::sync::Arc::clone(&h.clock);
-    h.restart(clock).await;
-    let account = h.engine.snapshot().account.expect("an account is loaded");
-    assert_eq!(
-        account.email, OTHER,
-        "the most recently signed-in account wins"
-    );
-    assert_eq!(account.status, AccountStatus::SignedIn);
-    assert_eq!(h.engine.snapshot().watched_count, 0);
-    assert!(h.engine.channels().expect("channels").is_empty());
-    assert!(
-        no_live_channel_at_google(&h, &first).await,
-        "the older account's channel is stopped at Google"
-    );
-    assert_eq!(
-        h.google_channel(&old_channel.id).state,
-        GoogleState::Stopped
-    );
-    assert_eq!(h.tokens.accounts(), vec![OTHER.to_string()]);
-}
-
-#[tokio::test(start_paused = true)]
-async fn another_account_replaces_one_whose_sign_in_died() {
-    let h = Harness::start(quick).await;
-    let first = h.calendar.clone();
     h.watch().await;
-    let mut events = h.engine.subscribe();
-    // The first account's refresh token died; the user clicks "Sign in again" and picks
-    // another account.
-    h.control.revoke_all_tokens();
-    h.insert(
-        "Made while the sign-in was dead",
-        "2026-12-20T10:00:00+00:00",
-        "2026-12-20T11:00:00+00:00",
-    );
-    error_event(&mut events, "needs_sign_in").await;
     h.control.add_user(OTHER);
     h.engine
         .sign_in(crate::engine_support::browser_as(OTHER))
         .await
-        .expect("signing in as another account works even though the old sign-in is dead");
-
-    let state = h.engine.snapshot();
-    assert_eq!(state.account.expect("account").email, OTHER);
-    assert_eq!(state.watched_count, 0);
-    assert!(h.engine.channels().expect("channels").is_empty());
-    assert_eq!(h.tokens.accounts(), vec![OTHER.to_string()]);
-    // Only the first account could stop its channel at Google and its tokens are dead:
-    // the channel runs out by itself, and what it still delivers is refused.
-    h.insert(
-        "Made after the switch",
-        "2026-12-21T10:00:00+00:00",
-        "2026-12-21T11:00:00+00:00",
+        .expect("the second account signs in");
+    h.engine
+        .watch(&CalendarKey::new(OTHER, OTHER))
+        .await
+        .expect("watching the second account's calendar works");
+    // The first account's grant dies (revoked at Google, or expired): its keyring entry
+    // holds tokens Google no longer takes; the second's are fine.
+    h.engine.shutdown().await;
+    let mut dead = h
+        .tokens
+        .load(&first)
+        .await
+        .expect("keyring")
+        .expect("the first account's tokens");
+    dead.access_token = calwatch_core::secrets::Sensitive::new("dead-access".into());
+    dead.refresh_token = Some(calwatch_core::secrets::Sensitive::new(
+        "dead-refresh".into(),
+    ));
+    dead.expires_at_ms = 0;
+    h.tokens.save(&first, &dead).await.expect("saved");
+    let clock = std::sync::Arc::clone(&h.clock);
+    h.restart(clock).await;
+    // Start-up loads both; the first one's catch-up meets invalid_grant.
+    h.engine
+        .sync_now(&h.key)
+        .await
+        .expect_err("the dead account cannot sync");
+    let mut states: Vec<(String, AccountStatus)> = h
+        .engine
+        .snapshot()
+        .accounts
+        .iter()
+        .map(|a| (a.email.clone(), a.status))
+        .collect();
+    states.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        states,
+        vec![
+            (OTHER.to_string(), AccountStatus::SignedIn),
+            (first.clone(), AccountStatus::NeedsSignIn),
+        ],
+        "only the account whose refresh token died needs signing in again"
     );
-    h.control.wait_for_deliveries_idle().await;
-    tokio::time::sleep(Duration::from_secs(60)).await;
-    assert!(
-        h.notifier.notices().is_empty(),
-        "nothing of the replaced account is shown: {:?}",
-        h.notifier.notices()
+    h.control.insert_event(
+        OTHER,
+        serde_json::json!({
+            "summary": "Still told",
+            "start": {"dateTime": "2026-12-21T12:00:00+00:00"},
+            "end": {"dateTime": "2026-12-21T13:00:00+00:00"},
+        }),
     );
-    assert!(
-        !h.engine
-            .calendars()
-            .expect("calendar list")
-            .iter()
-            .any(|c| c.id == first),
-        "the replaced account's calendars are not listed"
+    let notices = h.notifier.wait_for(1).await;
+    assert_eq!(
+        notices.last().expect("a notice").headline(),
+        "Still told added",
+        "the other account goes on working"
     );
 }
 
@@ -812,13 +931,10 @@ async fn a_sync_cut_short_by_unwatching_is_not_reported_as_a_store_failure() {
         "2026-12-21T11:00:00+00:00",
     );
     let engine = h.engine.clone();
-    let calendar = h.calendar.clone();
+    let calendar = h.key.clone();
     let sync = tokio::spawn(async move { engine.sync_now(&calendar).await });
     h.notifier.wait_for_hang().await;
-    h.engine
-        .unwatch(&h.calendar)
-        .await
-        .expect("unwatching works");
+    h.engine.unwatch(&h.key).await.expect("unwatching works");
     let cut_short = tokio::time::timeout(PATIENCE, sync)
         .await
         .expect("the waiting caller is answered")
@@ -850,14 +966,14 @@ async fn a_sync_token_google_cannot_read_leads_to_one_quiet_full_sync() {
     // A token Google cannot read: it answers 400 "Invalid sync token value.".
     h.store()
         .set_sync_state(
-            &h.calendar,
+            &h.key,
             &calwatch_core::store::SyncState {
                 sync_token: Some("damaged-token".into()),
                 last_full_sync_ms: None,
             },
         )
         .expect("the damaged token is stored");
-    let found = tokio::time::timeout(PATIENCE, h.engine.sync_now(&h.calendar))
+    let found = tokio::time::timeout(PATIENCE, h.engine.sync_now(&h.key))
         .await
         .expect("the sync worker answers")
         .expect("the sync recovers with a full list instead of failing");
@@ -865,7 +981,7 @@ async fn a_sync_token_google_cannot_read_leads_to_one_quiet_full_sync() {
     assert_eq!(h.notifier.notices().len(), 1, "no toast storm");
     let token = h
         .store()
-        .sync_state(&h.calendar)
+        .sync_state(&h.key)
         .expect("readable")
         .and_then(|s| s.sync_token);
     assert!(

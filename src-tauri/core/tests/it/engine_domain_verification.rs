@@ -40,7 +40,7 @@ async fn an_unverified_domain_is_refused_in_words_then_verified_through_the_tunn
 
     let refused = h
         .engine
-        .watch(&h.calendar)
+        .watch(&h.key)
         .await
         .expect_err("Google refuses an unverified domain");
     assert_eq!(refused.code(), "callback_unauthorized");

@@ -114,7 +114,7 @@ async fn a_muted_calendar_records_its_changes_with_the_reason_and_unmuting_tells
     h.watch().await;
     h.engine
         .set_calendar_rules(
-            &h.calendar,
+            &h.key,
             CalendarRules {
                 muted: true,
                 ..CalendarRules::default()
@@ -139,7 +139,7 @@ async fn a_muted_calendar_records_its_changes_with_the_reason_and_unmuting_tells
     );
 
     h.engine
-        .set_calendar_rules(&h.calendar, CalendarRules::default())
+        .set_calendar_rules(&h.key, CalendarRules::default())
         .expect("unmuting works");
     insert_in(&h, "Loud standup", 6);
     let notices = h.notifier.wait_for(1).await;
@@ -158,7 +158,7 @@ async fn a_filtered_change_never_suppresses_an_unfiltered_one_in_the_same_sync()
     h.watch().await;
     h.engine
         .set_calendar_rules(
-            &h.calendar,
+            &h.key,
             CalendarRules {
                 within_days: Some(7),
                 ..CalendarRules::default()

@@ -112,7 +112,7 @@ async fn sign_out_stops_channels_and_keeps_history() {
     );
     let err = h
         .engine
-        .watch(&h.calendar)
+        .watch(&h.key)
         .await
         .expect_err("nothing can be watched signed out");
     assert_eq!(err.code(), "needs_sign_in");
@@ -219,7 +219,10 @@ async fn bad_inputs_come_back_with_codes_and_sentences() {
     assert_eq!(err.code(), "bad_client_secret");
 
     let err = engine
-        .watch("someone@example.com")
+        .watch(&calwatch_core::store::CalendarKey::new(
+            "someone@example.com",
+            "someone@example.com",
+        ))
         .await
         .expect_err("signed out");
     assert_eq!(err.code(), "no_callback");

@@ -21,6 +21,7 @@ fn on(text: &str) -> EventTime {
 
 fn change(kind: ChangeKind, title: &str, start: EventTime, end: EventTime) -> Change {
     Change {
+        account: "me@example.com".into(),
         calendar_id: "work@example.com".into(),
         calendar_name: "Work 팀".into(),
         event_id: "ev1".into(),

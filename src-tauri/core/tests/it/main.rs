@@ -41,6 +41,7 @@ mod secrets_token_set;
 mod store_catalog;
 mod store_schema;
 mod store_sync;
+mod store_upgrade;
 mod sync_changes;
 mod sync_coalescing;
 mod sync_deliveries;

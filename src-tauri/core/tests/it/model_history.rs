@@ -459,7 +459,7 @@ struct Outcome {
 async fn settle(h: &Harness) {
     h.control.wait_for_deliveries_idle().await;
     for _ in 0..5 {
-        match tokio::time::timeout(PATIENCE, h.engine.sync_now(&h.calendar)).await {
+        match tokio::time::timeout(PATIENCE, h.engine.sync_now(&h.key)).await {
             Ok(Ok(_)) => return,
             Ok(Err(e)) => eprintln!("a sync failed, trying again: {e}"),
             Err(_) => panic!("the sync worker does not answer"),

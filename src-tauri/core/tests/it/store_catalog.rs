@@ -1,6 +1,6 @@
 //! Accounts, calendars and channels: what the window lists and what restarts re-arm.
 
-use crate::support::store::{calendar, store_with_account, ME};
+use crate::support::store::{calendar, key, store_with_account, ME};
 use calwatch_core::notice::{Change, ChangeKind};
 use calwatch_core::secrets::Sensitive;
 use calwatch_core::store::{
@@ -21,6 +21,7 @@ fn fixture() -> (TempDir, Store) {
 fn channel(id: &str, calendar_id: &str, state: ChannelState) -> ChannelRecord {
     ChannelRecord {
         id: id.into(),
+        account: ME.into(),
         calendar_id: calendar_id.into(),
         resource_id: None,
         token: Sensitive::new(format!("token-of-{id}")),
@@ -46,6 +47,7 @@ fn snapshot(calendar_id: &str) -> EventSnapshot {
 
 fn created(calendar_id: &str) -> Change {
     Change {
+        account: ME.into(),
         calendar_id: calendar_id.into(),
         calendar_name: "Work".into(),
         event_id: "ev1".into(),
@@ -95,7 +97,7 @@ fn account_status_changes_and_unknown_accounts_are_refused() {
 #[test]
 fn calendars_list_primary_first_and_relisting_keeps_watched() {
     let (_dir, store) = fixture();
-    store.set_watched("work@example.com", true).unwrap();
+    store.set_watched(&key("work@example.com"), true).unwrap();
     // The calendar list is read again: it is renamed, and the listing says watched: false.
     store
         .upsert_calendar(&calendar("work@example.com", "Work (team)"))
@@ -114,8 +116,8 @@ fn calendars_list_primary_first_and_relisting_keeps_watched() {
     assert_eq!(store.watched_calendars().unwrap().len(), 1);
     assert_eq!(store.calendars_of(ME).unwrap().len(), 2);
     assert_eq!(
-        store.set_watched("nope", true),
-        Err(StoreError::UnknownCalendar("nope".into()))
+        store.set_watched(&key("nope"), true),
+        Err(StoreError::UnknownCalendar(key("nope").to_string()))
     );
 }
 
@@ -131,7 +133,7 @@ fn relisting_records_the_access_role_google_gives_now() {
         .unwrap();
     assert_eq!(
         store
-            .calendar(work)
+            .calendar(&key(work))
             .unwrap()
             .unwrap()
             .access_role
@@ -146,7 +148,7 @@ fn relisting_records_the_access_role_google_gives_now() {
         .unwrap();
     assert_eq!(
         store
-            .calendar(work)
+            .calendar(&key(work))
             .unwrap()
             .unwrap()
             .access_role
@@ -159,9 +161,15 @@ fn relisting_records_the_access_role_google_gives_now() {
 #[test]
 fn gone_calendar_is_not_watched_until_listed_again() {
     let (_dir, store) = fixture();
-    store.set_watched("work@example.com", true).unwrap();
-    store.mark_gone("work@example.com").unwrap();
-    assert!(store.calendar("work@example.com").unwrap().unwrap().gone);
+    store.set_watched(&key("work@example.com"), true).unwrap();
+    store.mark_gone(&key("work@example.com")).unwrap();
+    assert!(
+        store
+            .calendar(&key("work@example.com"))
+            .unwrap()
+            .unwrap()
+            .gone
+    );
     assert!(
         store.watched_calendars().unwrap().is_empty(),
         "a gone calendar is not synced"
@@ -180,10 +188,10 @@ fn gone_calendar_is_not_watched_until_listed_again() {
 fn unwatching_forgets_sync_state_and_snapshots_but_not_history() {
     let (_dir, store) = fixture();
     let work = "work@example.com";
-    store.set_watched(work, true).unwrap();
+    store.set_watched(&key(work), true).unwrap();
     store
         .commit_sync(
-            work,
+            &key(work),
             &[snapshot(work)],
             &[],
             &[created(work)],
@@ -191,10 +199,10 @@ fn unwatching_forgets_sync_state_and_snapshots_but_not_history() {
             Some(5),
         )
         .unwrap();
-    store.set_watched(work, false).unwrap();
-    assert_eq!(store.sync_state(work).unwrap(), None);
+    store.set_watched(&key(work), false).unwrap();
+    assert_eq!(store.sync_state(&key(work)).unwrap(), None);
     assert!(
-        store.snapshots(work).unwrap().is_empty(),
+        store.snapshots(&key(work)).unwrap().is_empty(),
         "a later watch starts a fresh baseline"
     );
     assert_eq!(
@@ -209,16 +217,21 @@ fn sync_state_set_and_reset_keeps_snapshots_for_the_resync_diff() {
     let (_dir, store) = fixture();
     let work = "work@example.com";
     store
-        .commit_sync(work, &[snapshot(work)], &[], &[], Some("t1"), Some(5))
+        .commit_sync(&key(work), &[snapshot(work)], &[], &[], Some("t1"), Some(5))
         .unwrap();
-    store.set_sync_state(work, &SyncState::default()).unwrap();
+    store
+        .set_sync_state(&key(work), &SyncState::default())
+        .unwrap();
     assert_eq!(
-        store.sync_state(work).unwrap().and_then(|s| s.sync_token),
+        store
+            .sync_state(&key(work))
+            .unwrap()
+            .and_then(|s| s.sync_token),
         None,
         "next sync is a full one"
     );
     assert_eq!(
-        store.snapshots(work).unwrap().len(),
+        store.snapshots(&key(work)).unwrap().len(),
         1,
         "the full sync diffs against these"
     );
@@ -226,8 +239,8 @@ fn sync_state_set_and_reset_keeps_snapshots_for_the_resync_diff() {
         sync_token: Some("t9".into()),
         last_full_sync_ms: Some(77),
     };
-    store.set_sync_state(work, &state).unwrap();
-    assert_eq!(store.sync_state(work).unwrap(), Some(state));
+    store.set_sync_state(&key(work), &state).unwrap();
+    assert_eq!(store.sync_state(&key(work)).unwrap(), Some(state));
 }
 
 #[test]
@@ -239,7 +252,7 @@ fn signing_out_removes_the_account_but_keeps_change_history() {
         .unwrap();
     store
         .commit_sync(
-            work,
+            &key(work),
             &[snapshot(work)],
             &[],
             &[created(work)],
@@ -251,8 +264,8 @@ fn signing_out_removes_the_account_but_keeps_change_history() {
     assert_eq!(store.account(ME).unwrap(), None);
     assert!(store.calendars().unwrap().is_empty());
     assert!(store.channels().unwrap().is_empty());
-    assert_eq!(store.sync_state(work).unwrap(), None);
-    assert!(store.snapshots(work).unwrap().is_empty());
+    assert_eq!(store.sync_state(&key(work)).unwrap(), None);
+    assert!(store.snapshots(&key(work)).unwrap().is_empty());
     let history = store.recent_changes(10).unwrap();
     assert_eq!(history.len(), 1, "signing out must not erase what happened");
     assert_eq!(history[0].change.title, "Offsite");
@@ -306,7 +319,7 @@ fn channel_lifecycle_is_recorded() {
     );
     assert_eq!(
         store.insert_channel(&channel("c2", "nope", ChannelState::Pending)),
-        Err(StoreError::UnknownCalendar("nope".into()))
+        Err(StoreError::UnknownCalendar(key("nope").to_string()))
     );
 }
 
@@ -376,7 +389,7 @@ fn live_channels_are_the_ones_not_stopped_and_expired_ones_stay_live() {
         ["current", "lapsed", "mine", "renewing", "troubled"],
         "an expired channel is live until its renewal replaces it; a stopped one is not"
     );
-    assert_eq!(store.channels_for_calendar(work).unwrap().len(), 5);
+    assert_eq!(store.channels_for_calendar(&key(work)).unwrap().len(), 5);
     store.delete_channel("old").unwrap();
-    assert_eq!(store.channels_for_calendar(work).unwrap().len(), 4);
+    assert_eq!(store.channels_for_calendar(&key(work)).unwrap().len(), 4);
 }

@@ -98,6 +98,7 @@ fn reopen_keeps_everything() {
     };
     let channel = ChannelRecord {
         id: "9d2f6b8e-channel".into(),
+        account: ME.into(),
         calendar_id: calendar.id.clone(),
         resource_id: Some("res-1".into()),
         token: Sensitive::new("per-channel-token".into()),
@@ -126,6 +127,7 @@ fn reopen_keeps_everything() {
         .recurrence(&["RRULE:FREQ=WEEKLY;WKST=SU;BYDAY=TU"])
         .build();
     let change = Change {
+        account: ME.into(),
         calendar_id: calendar.id.clone(),
         calendar_name: "Work".into(),
         event_id: "ev1".into(),
@@ -141,7 +143,7 @@ fn reopen_keeps_everything() {
     store.insert_channel(&channel).unwrap();
     store
         .commit_sync(
-            &calendar.id,
+            &calendar.key(),
             std::slice::from_ref(&snapshot),
             &[],
             std::slice::from_ref(&change),
@@ -159,13 +161,13 @@ fn reopen_keeps_everything() {
     assert_eq!(store.channel(&channel.id).unwrap(), Some(channel.clone()));
     assert_eq!(store.channels().unwrap(), vec![channel]);
     assert_eq!(
-        store.sync_state(&calendar.id).unwrap(),
+        store.sync_state(&calendar.key()).unwrap(),
         Some(SyncState {
             sync_token: Some("sync-token-1".into()),
             last_full_sync_ms: Some(1_733_300_000_500),
         })
     );
-    let snapshots = store.snapshots(&calendar.id).unwrap();
+    let snapshots = store.snapshots(&calendar.key()).unwrap();
     assert_eq!(
         snapshots.get("ev1"),
         Some(&snapshot),

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::store::{at, calendar, raw, store_with_account};
+use crate::support::store::{at, calendar, key, raw, store_with_account};
 use calwatch_core::notice::{Change, ChangeKind};
 use calwatch_core::store::{CalendarRecord, EventSnapshot, Store, StoreError, SyncCommit};
 use calwatch_core::trigger::Trigger;
@@ -32,6 +32,7 @@ fn snapshot(event_id: &str, summary: &str, start: &str, end: &str) -> EventSnaps
 
 fn change(event_id: &str, title: &str, kind: ChangeKind) -> Change {
     Change {
+        account: crate::support::store::ME.into(),
         calendar_id: WORK.into(),
         calendar_name: "Work".into(),
         event_id: event_id.into(),
@@ -46,7 +47,10 @@ fn change(event_id: &str, title: &str, kind: ChangeKind) -> Change {
 }
 
 fn token(store: &Store) -> Option<String> {
-    store.sync_state(WORK).unwrap().and_then(|s| s.sync_token)
+    store
+        .sync_state(&key(WORK))
+        .unwrap()
+        .and_then(|s| s.sync_token)
 }
 
 /// Baseline: one event known, sync token "t1", nothing to deliver.
@@ -59,7 +63,7 @@ fn baseline(store: &Store) -> EventSnapshot {
     );
     store
         .commit_sync(
-            WORK,
+            &key(WORK),
             std::slice::from_ref(&team_sync),
             &[],
             &[],
@@ -92,7 +96,7 @@ fn failing_change_insert_rolls_back_snapshots_and_token() {
 
     let err = store
         .commit_sync(
-            WORK,
+            &key(WORK),
             std::slice::from_ref(&moved),
             &[],
             &[change("ev1", "Team sync", ChangeKind::Updated)],
@@ -108,7 +112,7 @@ fn failing_change_insert_rolls_back_snapshots_and_token() {
         "the token must not pass an unrecorded change"
     );
     assert_eq!(
-        store.snapshots(WORK).unwrap().get("ev1"),
+        store.snapshots(&key(WORK)).unwrap().get("ev1"),
         Some(&team_sync),
         "the snapshot update is rolled back with the failed change"
     );
@@ -117,7 +121,7 @@ fn failing_change_insert_rolls_back_snapshots_and_token() {
     add_trigger(&path, "DROP TRIGGER fail_changes;");
     store
         .commit_sync(
-            WORK,
+            &key(WORK),
             std::slice::from_ref(&moved),
             &[],
             &[change("ev1", "Team sync", ChangeKind::Updated)],
@@ -126,7 +130,10 @@ fn failing_change_insert_rolls_back_snapshots_and_token() {
         )
         .expect("the retried sync commits");
     assert_eq!(token(&store).as_deref(), Some("t2"));
-    assert_eq!(store.snapshots(WORK).unwrap().get("ev1"), Some(&moved));
+    assert_eq!(
+        store.snapshots(&key(WORK)).unwrap().get("ev1"),
+        Some(&moved)
+    );
     assert_eq!(store.undelivered_changes().unwrap().len(), 1);
 }
 
@@ -146,7 +153,7 @@ fn failing_token_write_rolls_back_the_changes() {
     );
     store
         .commit_sync(
-            WORK,
+            &key(WORK),
             &[lunch],
             &["ev1".to_string()],
             &[change("ev2", "Lunch", ChangeKind::Created)],
@@ -158,7 +165,7 @@ fn failing_token_write_rolls_back_the_changes() {
         store.undelivered_changes().unwrap().is_empty(),
         "changes recorded without their token would be reported twice"
     );
-    let snapshots = store.snapshots(WORK).unwrap();
+    let snapshots = store.snapshots(&key(WORK)).unwrap();
     assert!(snapshots.contains_key("ev1"), "the removal is rolled back");
     assert!(!snapshots.contains_key("ev2"), "the insert is rolled back");
     assert_eq!(store.recent_changes(10).unwrap(), vec![]);
@@ -176,7 +183,7 @@ fn commit_applies_upserts_removals_changes_and_token() {
     );
     let ids = store
         .commit_sync(
-            WORK,
+            &key(WORK),
             std::slice::from_ref(&lunch),
             &["ev1".to_string()],
             &[
@@ -189,10 +196,10 @@ fn commit_applies_upserts_removals_changes_and_token() {
         .unwrap();
     assert_eq!(ids.len(), 2);
     assert!(ids[0] < ids[1], "ids follow the order of the changes");
-    let snapshots = store.snapshots(WORK).unwrap();
+    let snapshots = store.snapshots(&key(WORK)).unwrap();
     assert_eq!(snapshots.len(), 1);
     assert_eq!(snapshots.get("ev2"), Some(&lunch));
-    let state = store.sync_state(WORK).unwrap().unwrap();
+    let state = store.sync_state(&key(WORK)).unwrap().unwrap();
     assert_eq!(state.sync_token.as_deref(), Some("t2"));
     assert_eq!(
         state.last_full_sync_ms,
@@ -205,7 +212,9 @@ fn commit_applies_upserts_removals_changes_and_token() {
 fn commit_without_token_keeps_the_stored_one() {
     let (_dir, _path, store) = fixture();
     baseline(&store);
-    store.commit_sync(WORK, &[], &[], &[], None, None).unwrap();
+    store
+        .commit_sync(&key(WORK), &[], &[], &[], None, None)
+        .unwrap();
     assert_eq!(token(&store).as_deref(), Some("t1"));
 }
 
@@ -213,11 +222,11 @@ fn commit_without_token_keeps_the_stored_one() {
 fn commit_for_an_unknown_calendar_or_a_stray_snapshot_is_refused() {
     let (_dir, _path, store) = fixture();
     let err = store
-        .commit_sync("nobody@example.com", &[], &[], &[], Some("t"), None)
+        .commit_sync(&key("nobody@example.com"), &[], &[], &[], Some("t"), None)
         .unwrap_err();
     assert_eq!(
         err,
-        StoreError::UnknownCalendar("nobody@example.com".into())
+        StoreError::UnknownCalendar(key("nobody@example.com").to_string())
     );
     let mut stray = snapshot(
         "ev9",
@@ -227,7 +236,7 @@ fn commit_for_an_unknown_calendar_or_a_stray_snapshot_is_refused() {
     );
     stray.calendar_id = "home@example.com".into();
     let err = store
-        .commit_sync(WORK, &[stray], &[], &[], Some("t"), None)
+        .commit_sync(&key(WORK), &[stray], &[], &[], Some("t"), None)
         .unwrap_err();
     assert_eq!(err.code(), "store_invalid");
     assert_eq!(token(&store), None, "nothing was written");
@@ -239,7 +248,7 @@ fn undelivered_changes_survive_a_restart_until_marked() {
     baseline(&store);
     let ids = store
         .commit_sync(
-            WORK,
+            &key(WORK),
             &[],
             &[],
             &[
@@ -283,7 +292,7 @@ fn recent_changes_are_newest_first_and_limited() {
     for (i, title) in ["First", "Second", "Third"].iter().enumerate() {
         store
             .commit(&SyncCommit {
-                calendar_id: WORK,
+                calendar: &key(WORK),
                 upserts: &[],
                 removed: &[],
                 changes: &[change(&format!("ev{i}"), title, ChangeKind::Created)],
@@ -305,7 +314,7 @@ fn catch_up_changes_are_kept_as_an_away_batch() {
     let (_dir, path, store) = fixture();
     store
         .commit(&SyncCommit {
-            calendar_id: WORK,
+            calendar: &key(WORK),
             upserts: &[],
             removed: &[],
             changes: &[
@@ -320,7 +329,7 @@ fn catch_up_changes_are_kept_as_an_away_batch() {
         .unwrap();
     store
         .commit_sync(
-            WORK,
+            &key(WORK),
             &[],
             &[],
             &[change("ev3", "Review", ChangeKind::Created)],
@@ -359,7 +368,7 @@ fn prune_keeps_undelivered_history() {
     let (_dir, _path, store) = fixture();
     let old = store
         .commit(&SyncCommit {
-            calendar_id: WORK,
+            calendar: &key(WORK),
             upserts: &[],
             removed: &[],
             changes: &[
@@ -401,7 +410,7 @@ fn many_snapshots_commit_and_read_back() {
         })
         .collect();
     store
-        .commit_sync(WORK, &events, &[], &[], Some("t-full"), Some(42))
+        .commit_sync(&key(WORK), &events, &[], &[], Some("t-full"), Some(42))
         .unwrap();
-    assert_eq!(store.snapshots(WORK).unwrap().len(), 2000);
+    assert_eq!(store.snapshots(&key(WORK)).unwrap().len(), 2000);
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::engine_support::{kinds, quick, Harness};
 use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::{ChangeKind, Notice};
+use calwatch_core::store::CalendarKey;
 use fake_google::Faults;
 use serde_json::json;
 
@@ -247,7 +248,10 @@ async fn the_window_hears_of_every_change_while_another_calendar_records_many() 
     let team = "team@group.calendar.google.com";
     h.control.add_calendar(team, "Team", "Europe/London");
     h.watch().await;
-    h.engine.watch(team).await.expect("watching Team works");
+    h.engine
+        .watch(&CalendarKey::new(&h.calendar, team))
+        .await
+        .expect("watching Team works");
     let mut window = h.engine.subscribe();
     // The toast for the first change takes its time…
     h.notifier.hold_from_now();
@@ -277,7 +281,10 @@ async fn the_window_hears_of_every_change_while_another_calendar_records_many() 
     .expect("the burst is recorded");
     h.notifier.release();
     h.settle().await;
-    h.engine.sync_now(team).await.expect("Team syncs");
+    h.engine
+        .sync_now(&CalendarKey::new(&h.calendar, team))
+        .await
+        .expect("Team syncs");
     let mut heard = HashSet::new();
     while let Ok(event) = window.try_recv() {
         if let EngineEvent::Changes(changes) = event {

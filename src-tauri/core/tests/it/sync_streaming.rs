@@ -33,17 +33,17 @@ async fn nine_events_and_a_ghost() -> (Harness, String) {
     h.settle().await;
     let store = h.store();
     let mut ghost = store
-        .snapshots(&h.calendar)
+        .snapshots(&h.key)
         .expect("snapshots")
         .remove("ev0004")
         .expect("the baseline stored every event");
     ghost.event_id = "ev9999".into();
     ghost.summary = "Ghost".into();
     store
-        .commit_sync(&h.calendar, &[ghost], &[], &[], None, None)
+        .commit_sync(&h.key, &[ghost], &[], &[], None, None)
         .expect("the ghost row is stored");
     let token = store
-        .sync_state(&h.calendar)
+        .sync_state(&h.key)
         .expect("sync state")
         .and_then(|s| s.sync_token)
         .expect("the baseline stored a sync token");
@@ -53,7 +53,7 @@ async fn nine_events_and_a_ghost() -> (Harness, String) {
 /// The stored sync token.
 fn token_of(h: &Harness) -> Option<String> {
     h.store()
-        .sync_state(&h.calendar)
+        .sync_state(&h.key)
         .expect("sync state")
         .and_then(|s| s.sync_token)
 }
@@ -117,7 +117,7 @@ async fn a_full_resync_in_pages_finds_absences_in_the_store_and_tells_each_chang
         "the two renames on the first and last page, and the row Google no longer lists"
     );
     assert_eq!(told(&h.notifier.notices()), 3, "each change told once");
-    let stored = h.store().snapshots(&h.calendar).expect("snapshots");
+    let stored = h.store().snapshots(&h.key).expect("snapshots");
     assert!(
         !stored.contains_key("ev9999"),
         "the absent row is forgotten"

@@ -40,6 +40,7 @@ export type CalendarRules = {
 };
 
 export type CalendarView = {
+  account: string;
   id: string;
   summary: string;
   color: string | null;
@@ -47,6 +48,7 @@ export type CalendarView = {
   watched: boolean;
   accessRole: string;
   gone: boolean;
+  goneReason: string | null;
   rules: CalendarRules;
 };
 
@@ -54,6 +56,7 @@ export type ChangeKind = 'created' | 'updated' | 'cancelled';
 
 export type ChangeView = {
   id: number;
+  account: string;
   calendarId: string;
   calendarName: string;
   kind: ChangeKind;
@@ -82,6 +85,7 @@ export type ChannelState =
 
 export type ChannelView = {
   id: string;
+  account: string;
   calendarId: string;
   calendarName: string;
   createdAt: number;
@@ -112,6 +116,7 @@ export type EngineSettings = {
 export type EngineState = {
   clientSecret: ClientSecretState;
   account: AccountState | null;
+  accounts: AccountState[];
   signingIn: boolean;
   callbackUrl: string | null;
   allowHttpCallback: boolean;

@@ -35,7 +35,7 @@ impl Channels {
         if let Some(replacement) = lock(&self.inner.replacing).get_mut(&old.id) {
             *replacement = Some(id.clone());
         }
-        let new = self.open_as(&old.calendar_id, id).await?;
+        let new = self.open_as(&old.calendar(), id).await?;
         if self.live(&old.id).is_err() {
             // Stopped while Google was creating the new one, before it could be stopped
             // along with it.
@@ -56,14 +56,14 @@ impl Channels {
         }
         if expired && self.live(&new.id).is_ok() {
             // Nothing watched the calendar between the expiry and now.
-            let _ = self.inner.gaps.send(old.calendar_id.clone());
+            let _ = self.inner.gaps.send(old.calendar());
         }
         Ok(new)
     }
 
     /// The resource another live channel of `record`'s calendar watches, if there is one.
     pub(super) fn watched_resource(&self, record: &ChannelRecord) -> Option<String> {
-        match self.inner.store.channels_for_calendar(&record.calendar_id) {
+        match self.inner.store.channels_for_calendar(&record.calendar()) {
             Ok(channels) => channels
                 .into_iter()
                 .filter(|c| c.id != record.id && c.state.is_live())

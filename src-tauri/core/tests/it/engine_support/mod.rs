@@ -152,6 +152,8 @@ pub struct Harness {
     pub receiver: SocketAddr,
     /// The primary calendar's id (the signed-in user's address).
     pub calendar: String,
+    /// The primary calendar's key: the signed-in account's own calendar.
+    pub key: calwatch_core::store::CalendarKey,
     /// The clock the engine was started with.
     pub clock: Arc<dyn Clock>,
     /// Changes to the config before start (timings).
@@ -227,6 +229,7 @@ impl Harness {
             notifier,
             tokens,
             receiver,
+            key: calwatch_core::store::CalendarKey::new(&calendar, &calendar),
             calendar,
             clock,
             tune,
@@ -236,7 +239,7 @@ impl Harness {
     /// Watches the primary calendar.
     pub async fn watch(&self) -> calwatch_core::store::ChannelRecord {
         self.engine
-            .watch(&self.calendar)
+            .watch(&self.key)
             .await
             .expect("watching the primary calendar works")
     }
@@ -269,7 +272,7 @@ impl Harness {
     /// finished the syncs they caused (a sync requested now runs after them).
     pub async fn settle(&self) {
         self.control.wait_for_deliveries_idle().await;
-        tokio::time::timeout(PATIENCE, self.engine.sync_now(&self.calendar))
+        tokio::time::timeout(PATIENCE, self.engine.sync_now(&self.key))
             .await
             .expect("the sync worker answers")
             .expect("a sync succeeds");

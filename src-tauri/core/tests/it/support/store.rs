@@ -46,3 +46,8 @@ pub fn at(text: &str) -> EventTime {
 pub fn raw(path: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(path).expect("raw connection opens")
 }
+
+/// The key of [`ME`]'s calendar `calendar_id`.
+pub fn key(calendar_id: &str) -> calwatch_core::store::CalendarKey {
+    calwatch_core::store::CalendarKey::new(ME, calendar_id)
+}
