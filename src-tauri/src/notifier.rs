@@ -59,9 +59,10 @@ impl Toast {
     /// The toast for one notice; times in `tz`. The words are the engine's.
     pub fn new(notice: &Notice, tz: chrono_tz::Tz) -> Self {
         let on_click = match notice {
-            Notice::Single(change) => {
-                actions::event_link(change).map_or(ToastClick::ShowActivity, ToastClick::OpenLink)
-            }
+            // The link already names the account whose calendar it is (`authuser`).
+            Notice::Single(change) => change
+                .event_link()
+                .map_or(ToastClick::ShowActivity, ToastClick::OpenLink),
             Notice::Summary { .. } => ToastClick::ShowActivity,
             Notice::Digest { change_ids, .. } => ToastClick::ShowChanges(change_ids.clone()),
         };
@@ -158,16 +159,10 @@ fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
             let Some(active) = app.try_state::<ActiveEngine>() else {
                 return;
             };
-            // The event opens in the account whose calendar it is (its link says so), not
-            // whichever the browser signed in to first; a meeting link opens as it is.
-            let url = match (click, &active.app_state().engine.account) {
-                (ToastClick::OpenLink(_), Some(account)) if !url.contains("authuser=") => {
-                    actions::in_account(url, &account.email)
-                }
-                _ => url.clone(),
-            };
-            if crate::commands::is_https(&url) {
-                if let Err(err) = active.desktop().open_url(&url) {
+            // An event's link already names its account (`Change::event_link`); a meeting
+            // link opens as it is.
+            if crate::commands::is_https(url) {
+                if let Err(err) = active.desktop().open_url(url) {
                     tracing::warn!(error = %err, "the link could not be opened");
                 }
             }

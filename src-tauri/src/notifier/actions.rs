@@ -32,7 +32,7 @@ pub fn for_notice(notice: &Notice) -> Vec<ToastAction> {
         return Vec::new();
     };
     let mut actions = Vec::new();
-    if let Some(link) = event_link(change) {
+    if let Some(link) = change.event_link() {
         actions.push(ToastAction {
             id: OPEN_ACTION,
             label: "Open",
@@ -62,19 +62,9 @@ pub fn chosen(toast: &Toast, id: &str) -> Option<ToastClick> {
         .map(|a| a.click.clone())
 }
 
-/// `url` opened as `email` (Google Calendar's `authuser`); see [`Change::event_link`].
-///
-/// [`Change::event_link`]: calwatch_core::notice::Change::event_link
-pub use calwatch_core::notice::in_account;
-
-/// The event's link in Google Calendar, opened as the account whose calendar it is.
-pub fn event_link(change: &calwatch_core::notice::Change) -> Option<String> {
-    change.event_link()
-}
-
 #[cfg(test)]
 mod tests {
-    use calwatch_core::notice::{Change, ChangeKind, EventFacts};
+    use calwatch_core::notice::{in_account, Change, ChangeKind, EventFacts};
 
     use super::*;
 
