@@ -16,10 +16,8 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::http::{HeaderMap, StatusCode};
 use calwatch_core::config::Timings;
 use calwatch_core::engine::{CalendarRules, NoticeRules, SettingsPatch};
 use calwatch_core::noise::{Kinds, QuietHours};
@@ -27,7 +25,7 @@ use calwatch_core::store::CalendarKey;
 use chrono::Timelike;
 use fake_google::{FakeGoogle, Options};
 use serde_json::json;
-use support::{engine_against, load_average, percentile, runtime, verdict};
+use support::{engine_against, load_average, percentile, runtime, verdict, Forwarder};
 
 const WARMUP: usize = 20;
 /// Samples with the window at 0 (no quiet spell needed between them).
@@ -52,46 +50,10 @@ async fn run(window: Duration, samples: usize) {
     })
     .await;
     // The tunnel: forwards POSTs to the receiver, noting when each was handed over.
-    let arrived: Arc<Mutex<Option<Instant>>> = Arc::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let tunnel_url = format!("http://{}/notifications", listener.local_addr().unwrap());
-    let target = format!("http://{}/notifications", bench.receiver);
-    let client = reqwest::Client::new();
-    let stamp = Arc::clone(&arrived);
-    let app = axum::Router::new().route(
-        "/notifications",
-        axum::routing::post(move |headers: HeaderMap| {
-            let client = client.clone();
-            let target = target.clone();
-            let stamp = Arc::clone(&stamp);
-            async move {
-                let mut request = client.post(&target);
-                for (name, value) in headers.iter() {
-                    if name.as_str().starts_with("x-goog-") {
-                        request = request.header(name.as_str(), value.as_bytes());
-                    }
-                }
-                if headers
-                    .get("x-goog-resource-state")
-                    .is_some_and(|v| v == "exists")
-                {
-                    *stamp.lock().unwrap() = Some(Instant::now());
-                }
-                match request.send().await {
-                    Ok(r) => StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::OK),
-                    Err(_) => StatusCode::BAD_GATEWAY,
-                }
-            }
-        }),
-    );
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let forwarder = Forwarder::start_to(bench.receiver).await;
     bench
         .engine
-        .set_callback_url(&tunnel_url)
+        .set_callback_url(&forwarder.url)
         .await
         .expect("tunnel URL");
 
@@ -131,7 +93,7 @@ async fn run(window: Duration, samples: usize) {
         }
         let label = format!("calendar with {size} other events");
         measure(
-            &bench, &control, &calendar, &label, &arrived, window, samples,
+            &bench, &control, &calendar, &label, &forwarder, window, samples,
         )
         .await;
     }
@@ -139,7 +101,7 @@ async fn run(window: Duration, samples: usize) {
     let label = format!("calendar with 0 other events, {rules} noise rules active");
     let calendar = control.user_email();
     measure(
-        &bench, &control, &calendar, &label, &arrived, window, samples,
+        &bench, &control, &calendar, &label, &forwarder, window, samples,
     )
     .await;
     bench.engine.shutdown().await;
@@ -221,7 +183,7 @@ async fn measure(
     control: &fake_google::Control,
     calendar: &str,
     label: &str,
-    arrived: &Mutex<Option<Instant>>,
+    forwarder: &Forwarder,
     window: Duration,
     sample_count: usize,
 ) {
@@ -248,7 +210,7 @@ async fn measure(
             tokio::time::sleep(window + Duration::from_millis(100)).await;
         }
         let before = *bench.notifier.count.borrow();
-        *arrived.lock().unwrap() = None;
+        forwarder.forget();
         control.update_event(
             calendar,
             &event_id,
@@ -263,7 +225,7 @@ async fn measure(
             continue;
         }
         let notified = bench.notifier.calls.lock().unwrap()[before].0;
-        let Some(start) = *arrived.lock().unwrap() else {
+        let Some(start) = forwarder.arrived() else {
             lost += 1;
             continue;
         };

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -82,41 +83,11 @@ pub struct Bench {
 /// default one), signs in through the browser flow and lists calendars.
 pub async fn engine_against(base_url: &str, tune: impl Fn(&mut Config)) -> Bench {
     let dir = tempfile::tempdir().expect("temp dir");
-    let secret = dir.path().join("client_secret.json");
-    std::fs::write(
-        &secret,
-        serde_json::json!({"installed": {
-            "client_id": "calwatch-test.apps.googleusercontent.com",
-            "client_secret": "fake-client-secret",
-            "auth_uri": format!("{base_url}/o/oauth2/v2/auth"),
-            "token_uri": format!("{base_url}/token"),
-            "redirect_uris": ["http://localhost"],
-        }})
-        .to_string(),
-    )
-    .expect("client secret written");
     let receiver = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
         l.local_addr().expect("address")
     };
-    let env = [
-        ("CALWATCH_AUTH_URL", format!("{base_url}/o/oauth2/v2/auth")),
-        ("CALWATCH_TOKEN_URL", format!("{base_url}/token")),
-        ("CALWATCH_REVOKE_URL", format!("{base_url}/revoke")),
-        ("CALWATCH_API_BASE", format!("{base_url}/calendar/v3")),
-        ("CALWATCH_CLIENT_SECRET_FILE", secret.display().to_string()),
-        ("CALWATCH_ALLOW_HTTP_CALLBACK", "1".to_string()),
-        (
-            "CALWATCH_DATA_DIR",
-            dir.path().join("data").display().to_string(),
-        ),
-        ("CALWATCH_RECEIVER_ADDR", receiver.to_string()),
-    ];
-    let mut config = Config::load_from(&|name: &str| {
-        env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
-    })
-    .expect("config");
-    config.settings.timings.backstop_interval = Duration::ZERO;
+    let mut config = config_against(base_url, dir.path(), receiver);
     tune(&mut config);
     let notifier = TimedNotifier::default();
     let engine = Engine::start(
@@ -129,13 +100,7 @@ pub async fn engine_against(base_url: &str, tune: impl Fn(&mut Config)) -> Bench
     .await
     .expect("engine starts");
     engine
-        .sign_in(Arc::new(|url: &str| {
-            let url = url.to_string();
-            tokio::spawn(async move {
-                let _ = reqwest::get(&url).await;
-            });
-            Ok(())
-        }))
+        .sign_in(browser_opener())
         .await
         .expect("sign-in against the fake");
     engine
@@ -148,6 +113,135 @@ pub async fn engine_against(base_url: &str, tune: impl Fn(&mut Config)) -> Bench
         notifier,
         receiver,
         dir,
+    }
+}
+
+/// The configuration of an engine against the fake Google at `base_url`, with its data
+/// (and the default OAuth client's secret file) under `dir` and its receiver on
+/// `receiver`; no backstop sync, so only deliveries and catch-up cause syncs.
+pub fn config_against(base_url: &str, dir: &Path, receiver: SocketAddr) -> Config {
+    let secret = dir.join("client_secret.json");
+    std::fs::write(
+        &secret,
+        serde_json::json!({"installed": {
+            "client_id": "calwatch-test.apps.googleusercontent.com",
+            "client_secret": "fake-client-secret",
+            "auth_uri": format!("{base_url}/o/oauth2/v2/auth"),
+            "token_uri": format!("{base_url}/token"),
+            "redirect_uris": ["http://localhost"],
+        }})
+        .to_string(),
+    )
+    .expect("client secret written");
+    let env = [
+        ("CALWATCH_AUTH_URL", format!("{base_url}/o/oauth2/v2/auth")),
+        ("CALWATCH_TOKEN_URL", format!("{base_url}/token")),
+        ("CALWATCH_REVOKE_URL", format!("{base_url}/revoke")),
+        ("CALWATCH_API_BASE", format!("{base_url}/calendar/v3")),
+        ("CALWATCH_CLIENT_SECRET_FILE", secret.display().to_string()),
+        ("CALWATCH_ALLOW_HTTP_CALLBACK", "1".to_string()),
+        ("CALWATCH_DATA_DIR", dir.join("data").display().to_string()),
+        ("CALWATCH_RECEIVER_ADDR", receiver.to_string()),
+    ];
+    let mut config = Config::load_from(&|name: &str| {
+        env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
+    })
+    .expect("config");
+    config.settings.timings.backstop_interval = Duration::ZERO;
+    config
+}
+
+/// The person's browser for sign-in: fetches the authorization URL, which fake-google
+/// answers by redirecting to CalWatch's loopback listener with a code.
+pub fn browser_opener() -> Arc<calwatch_core::auth::Opener> {
+    Arc::new(|url: &str| {
+        let url = url.to_string();
+        tokio::spawn(async move {
+            let _ = reqwest::get(&url).await;
+        });
+        Ok(())
+    })
+}
+
+/// The person's tunnel: forwards Google's POSTs to the receiver on a free port, noting
+/// when it handed over the last `exists` message, so latency is counted from the moment
+/// the receiver could first see the message.
+pub struct Forwarder {
+    /// The callback URL to give the engine (the tunnel's public end).
+    pub url: String,
+    /// The address the engine's receiver must listen on.
+    pub receiver: SocketAddr,
+    /// When the last `exists` was handed to the receiver.
+    arrived: Arc<Mutex<Option<Instant>>>,
+}
+
+impl Forwarder {
+    /// Starts forwarding to a receiver address chosen now (the engine binds it later).
+    pub async fn start() -> Forwarder {
+        let receiver = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+            l.local_addr().expect("address")
+        };
+        Self::start_to(receiver).await
+    }
+
+    /// Starts forwarding to the receiver at `receiver`.
+    pub async fn start_to(receiver: SocketAddr) -> Forwarder {
+        use axum::http::{HeaderMap, StatusCode};
+        let arrived: Arc<Mutex<Option<Instant>>> = Arc::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/notifications", listener.local_addr().unwrap());
+        let target = format!("http://{receiver}/notifications");
+        let client = reqwest::Client::new();
+        let stamp = Arc::clone(&arrived);
+        let app = axum::Router::new().route(
+            "/notifications",
+            axum::routing::post(move |headers: HeaderMap| {
+                let client = client.clone();
+                let target = target.clone();
+                let stamp = Arc::clone(&stamp);
+                async move {
+                    let mut request = client.post(&target);
+                    for (name, value) in headers.iter() {
+                        if name.as_str().starts_with("x-goog-") {
+                            request = request.header(name.as_str(), value.as_bytes());
+                        }
+                    }
+                    if headers
+                        .get("x-goog-resource-state")
+                        .is_some_and(|v| v == "exists")
+                    {
+                        *stamp.lock().unwrap() = Some(Instant::now());
+                    }
+                    match request.send().await {
+                        Ok(r) => {
+                            StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::OK)
+                        }
+                        Err(_) => StatusCode::BAD_GATEWAY,
+                    }
+                }
+            }),
+        );
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Forwarder {
+            url,
+            receiver,
+            arrived,
+        }
+    }
+
+    /// Forgets the last arrival, before a new sample.
+    pub fn forget(&self) {
+        *self.arrived.lock().unwrap() = None;
+    }
+
+    /// When the last `exists` was handed to the receiver, if one was since `forget`.
+    pub fn arrived(&self) -> Option<Instant> {
+        *self.arrived.lock().unwrap()
     }
 }
 
