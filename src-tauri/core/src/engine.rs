@@ -183,6 +183,8 @@ impl Engine {
             events.clone(),
             Arc::clone(&options.clock),
             options.time_zone,
+            // A catch-up's findings are gathered as a burst of notifications is.
+            settings.timings.coalesce_window,
         ));
         let (gone_tx, gone_rx) = mpsc::unbounded_channel();
         let syncer = Arc::new(
@@ -458,6 +460,7 @@ impl Engine {
     pub async fn shutdown(&self) {
         let inner = &self.inner;
         inner.cancel.cancel();
+        inner.outbox.close();
         inner.stop_receiver().await;
         let workers: Vec<Arc<CalendarWorker>> =
             lock(&inner.workers).drain().map(|(_, w)| w).collect();

@@ -142,13 +142,17 @@ pub fn notices(changes: &[Change], threshold: usize, trigger: Trigger) -> Vec<No
     out
 }
 
-/// The one digest of the changes held back by quiet hours or a pause, `(id, change)` in
-/// the order they were recorded; `None` when there are none.
+/// The one digest of the changes held back by quiet hours or a pause, or found in several
+/// calendars by one catch-up, `(id, change)` in the order they were recorded; `None` when
+/// there are none. A calendar listed under two accounts counts as two.
 pub fn digest(held: &[(i64, &Change)]) -> Option<Notice> {
     if held.is_empty() {
         return None;
     }
-    let mut calendars: Vec<&str> = held.iter().map(|(_, c)| c.calendar_id.as_str()).collect();
+    let mut calendars: Vec<(&str, &str)> = held
+        .iter()
+        .map(|(_, c)| (c.account.as_str(), c.calendar_id.as_str()))
+        .collect();
     calendars.sort_unstable();
     calendars.dedup();
     Some(Notice::Digest {

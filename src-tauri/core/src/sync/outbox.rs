@@ -3,10 +3,16 @@
 //! reason it stayed silent — in that order, so a crash in between shows them after a
 //! restart instead of losing them. What quiet hours or a pause held back is told in one
 //! digest when they end ([`Outbox::release_digest`]).
+//!
+//! A catch-up (start, wake, sign-in) syncs every watched calendar at once, and each may
+//! find something: what they find is gathered for a moment and told in one toast, so ten
+//! accounts coming back from a night's sleep say "While you were away: 37 changes in 12
+//! calendars" once instead of raising a toast per calendar.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use tokio::sync::{broadcast, Mutex};
 
@@ -14,7 +20,7 @@ use crate::clock::Clock;
 use crate::event::EngineEvent;
 use crate::noise::{self, CalendarRules, Hold, NoticeRules, Silence};
 use crate::notice::{self, Change, Notifier};
-use crate::poison::{read, write};
+use crate::poison::{lock, read, write};
 use crate::store::{CalendarKey, Delivery, Store, StoredChange};
 use crate::trigger::Trigger;
 
@@ -48,6 +54,34 @@ pub struct Outbox {
     /// Keeps notices in commit order when several calendars sync at once, and keeps the
     /// start-up redelivery from racing a fresh sync over the same rows.
     order: Mutex<()>,
+    /// What catch-ups found and have not told yet.
+    gathered: std::sync::Mutex<Gathered>,
+    /// Set when the engine stops: what is gathered then stays undelivered and is told at
+    /// the next start, rather than raising a toast while quitting.
+    closed: std::sync::atomic::AtomicBool,
+    /// How long the catch-ups must have found nothing before their findings are told.
+    gather_quiet: Duration,
+}
+
+/// A catch-up's findings are told once no other calendar's catch-up has found anything
+/// for the coalescing window (every calendar is caught up at once, so their syncs end
+/// close together), but never sooner than this.
+pub const GATHER_QUIET_LEAST: Duration = Duration::from_millis(20);
+
+/// ... or this long after the first finding, whatever still comes in: a slow calendar
+/// must not hold the others' news back for long.
+pub const GATHER_LONGEST: Duration = Duration::from_secs(5);
+
+/// Changes found by catch-ups, to be told together; not yet marked delivered, so a quit
+/// before they are told shows them again at the next start.
+#[derive(Default)]
+struct Gathered {
+    /// (history id, change), in the order they were committed.
+    changes: Vec<(i64, Change)>,
+    /// Bumped by each finding: the teller waits until it stops moving.
+    generation: u64,
+    /// Whether a teller is waiting to tell them.
+    scheduled: bool,
 }
 
 impl Outbox {
@@ -60,6 +94,7 @@ impl Outbox {
         events: broadcast::Sender<EngineEvent>,
         clock: Arc<dyn Clock>,
         tz: chrono_tz::Tz,
+        gather_quiet: Duration,
     ) -> Self {
         Outbox {
             store,
@@ -70,7 +105,15 @@ impl Outbox {
             threshold: AtomicUsize::new(threshold),
             events,
             order: Mutex::new(()),
+            gathered: std::sync::Mutex::default(),
+            closed: std::sync::atomic::AtomicBool::new(false),
+            gather_quiet: gather_quiet.max(GATHER_QUIET_LEAST),
         }
+    }
+
+    /// Tells nothing more that was gathered (the engine is stopping).
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
     }
 
     /// Follows new noise settings from now on.
@@ -112,7 +155,9 @@ impl Outbox {
     /// pause hold it back. All are recorded as delivered with the reason they stayed
     /// silent. Held by quiet hours or a pause with an end: told in the digest when it
     /// ends. Paused until resumed: never replayed as a backlog of toasts (as before).
-    pub async fn deliver(&self, ids: &[i64], changes: &[Change], trigger: Trigger) {
+    /// What a catch-up finds to tell is gathered with the other calendars' findings and
+    /// told in one toast a moment later (see `gather_quiet`).
+    pub async fn deliver(self: &Arc<Self>, ids: &[i64], changes: &[Change], trigger: Trigger) {
         let _order = self.order.lock().await;
         let now = self.clock.now_ms();
         let rules = read(&self.noise).rules.clone();
@@ -134,7 +179,11 @@ impl Outbox {
             let held =
                 matches!(silenced, Some(Silence::Paused | Silence::QuietHours)) && hold.digests();
             if silenced.is_none() {
-                told.push(change.clone());
+                told.push((*id, change.clone()));
+                if trigger.told_as_away() {
+                    // Marked delivered when the gathered toast is shown.
+                    continue;
+                }
             }
             deliveries.push(Delivery {
                 id: *id,
@@ -142,15 +191,100 @@ impl Outbox {
                 held,
             });
         }
-        if !told.is_empty() {
+        if trigger.told_as_away() {
+            self.gather(told);
+        } else if !told.is_empty() {
+            let told: Vec<Change> = told.into_iter().map(|(_, c)| c).collect();
             let notices = notice::notices(&told, self.threshold.load(Ordering::SeqCst), trigger);
             self.notifier.notify(&notices).await;
         }
-        if let Err(e) = self.store.record_deliveries(&deliveries) {
-            // Not marked: they are shown again after a restart, which beats losing them.
+        self.record(&deliveries);
+        self.announce(ids);
+    }
+
+    /// Records what became of changes; a failure leaves them to be shown again after a
+    /// restart, which beats losing them.
+    fn record(&self, deliveries: &[Delivery]) {
+        if deliveries.is_empty() {
+            return;
+        }
+        if let Err(e) = self.store.record_deliveries(deliveries) {
             tracing::warn!(error = %e, "could not mark changes delivered");
         }
-        self.announce(ids);
+    }
+
+    /// Adds a catch-up's findings to those waiting to be told, and starts the teller if
+    /// none is waiting.
+    fn gather(self: &Arc<Self>, found: Vec<(i64, Change)>) {
+        if found.is_empty() {
+            return;
+        }
+        let start = {
+            let mut gathered = lock(&self.gathered);
+            gathered.changes.extend(found);
+            gathered.generation += 1;
+            !std::mem::replace(&mut gathered.scheduled, true)
+        };
+        if start {
+            let outbox = Arc::clone(self);
+            tokio::spawn(async move { outbox.tell_gathered().await });
+        }
+    }
+
+    /// Waits until the catch-ups have stopped finding things (or [`GATHER_LONGEST`]),
+    /// then tells everything gathered: one calendar's findings as its "while you were
+    /// away" summary, several calendars' as one digest whose click shows just these.
+    async fn tell_gathered(&self) {
+        let started = tokio::time::Instant::now();
+        let mut seen = lock(&self.gathered).generation;
+        loop {
+            let left = GATHER_LONGEST.saturating_sub(started.elapsed());
+            tokio::time::sleep(self.gather_quiet.min(left)).await;
+            let now = lock(&self.gathered).generation;
+            if now == seen || started.elapsed() >= GATHER_LONGEST {
+                break;
+            }
+            seen = now;
+        }
+        let _order = self.order.lock().await;
+        if self.closed.load(Ordering::SeqCst) {
+            return;
+        }
+        let found = {
+            let mut gathered = lock(&self.gathered);
+            gathered.scheduled = false;
+            std::mem::take(&mut gathered.changes)
+        };
+        if found.is_empty() {
+            return;
+        }
+        let mut calendars: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(_, c)| (c.account.as_str(), c.calendar_id.as_str()))
+            .collect();
+        calendars.sort_unstable();
+        calendars.dedup();
+        let notices = if calendars.len() == 1 {
+            let changes: Vec<Change> = found.iter().map(|(_, c)| c.clone()).collect();
+            notice::notices(
+                &changes,
+                self.threshold.load(Ordering::SeqCst),
+                Trigger::CatchUp,
+            )
+        } else {
+            let pairs: Vec<(i64, &Change)> = found.iter().map(|(id, c)| (*id, c)).collect();
+            notice::digest(&pairs).into_iter().collect()
+        };
+        self.notifier.notify(&notices).await;
+        let deliveries: Vec<Delivery> = found
+            .iter()
+            .map(|(id, _)| Delivery {
+                id: *id,
+                silenced: None,
+                held: false,
+            })
+            .collect();
+        self.record(&deliveries);
     }
 
     /// A calendar's rules; the defaults (tell everything) when they cannot be read, so a
@@ -187,7 +321,7 @@ impl Outbox {
 
     /// Delivers what a previous run recorded but did not get to show (a crash between
     /// commit and notifier). Returns how many changes that was.
-    pub async fn deliver_undelivered(&self) -> usize {
+    pub async fn deliver_undelivered(self: &Arc<Self>) -> usize {
         let pending = match self.store.undelivered_changes() {
             Ok(pending) => pending,
             Err(e) => {

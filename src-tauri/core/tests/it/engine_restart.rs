@@ -269,3 +269,143 @@ async fn history_older_than_the_retention_is_forgotten_at_start() {
         "a change older than the retention is forgotten, so the database stays bounded"
     );
 }
+
+/// A catch-up finds changes in every calendar at once (a night's sleep, three accounts'
+/// worth of calendars): the person hears of them in one toast, not one per calendar, and
+/// its click shows just those changes.
+#[tokio::test(start_paused = true)]
+async fn a_catch_up_across_calendars_is_one_toast() {
+    let mut h = Harness::start(quick).await;
+    h.watch().await;
+    for (id, name) in [("team@example.com", "Team"), ("home@example.com", "Home")] {
+        h.control.add_calendar(id, name, "Europe/London");
+    }
+    h.engine.refresh_calendars().await.expect("calendar list");
+    for id in ["team@example.com", "home@example.com"] {
+        h.engine
+            .watch(&calwatch_core::store::CalendarKey::new(&h.calendar, id))
+            .await
+            .expect("watch");
+    }
+    h.engine.shutdown().await;
+    // While CalWatch is not running: two changes in one calendar, one in each other.
+    h.insert(
+        "Standup",
+        "2026-12-17T10:00:00+00:00",
+        "2026-12-17T11:00:00+00:00",
+    );
+    h.insert(
+        "Retro",
+        "2026-12-18T10:00:00+00:00",
+        "2026-12-18T11:00:00+00:00",
+    );
+    for id in ["team@example.com", "home@example.com"] {
+        h.control.insert_event(
+            id,
+            serde_json::json!({"summary": format!("Made in {id}"),
+                "start": {"dateTime": "2026-12-19T10:00:00Z"},
+                "end": {"dateTime": "2026-12-19T11:00:00Z"}}),
+        );
+    }
+
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    let notices = h
+        .notifier
+        .wait_until("the catch-up's toast", |n| !n.is_empty())
+        .await;
+    // Nothing else comes later: every calendar's catch-up was folded into that toast.
+    tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    assert_eq!(h.notifier.notices(), notices, "one toast, nothing after it");
+    let [Notice::Digest {
+        count,
+        calendars,
+        change_ids,
+        ..
+    }] = &notices[..]
+    else {
+        panic!("expected one digest, got {notices:#?}");
+    };
+    assert_eq!((*count, *calendars), (4, 3), "4 changes in 3 calendars");
+    assert_eq!(
+        notices[0].headline(),
+        "While you were away: 4 changes in 3 calendars"
+    );
+    let history = h.engine.recent_changes(10).expect("history");
+    let mut recorded: Vec<i64> = history.iter().map(|c| c.id).collect();
+    let mut clicked = change_ids.clone();
+    recorded.sort_unstable();
+    clicked.sort_unstable();
+    assert_eq!(clicked, recorded, "its click shows exactly these changes");
+    assert!(
+        history.iter().all(|c| c.delivered),
+        "all are marked told: {history:#?}"
+    );
+
+    // A catch-up that finds changes in one calendar only keeps its own summary.
+    h.engine.shutdown().await;
+    h.insert(
+        "Planning",
+        "2026-12-20T10:00:00+00:00",
+        "2026-12-20T11:00:00+00:00",
+    );
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    let notices = h
+        .notifier
+        .wait_until("the second catch-up's toast", |n| !n.is_empty())
+        .await;
+    assert!(
+        matches!(
+            &notices[..],
+            [Notice::Summary {
+                count: 1,
+                away: true,
+                ..
+            }]
+        ),
+        "{notices:#?}"
+    );
+}
+
+/// Quitting while a catch-up's findings wait to be told loses nothing: they are told at
+/// the next start.
+#[tokio::test(start_paused = true)]
+async fn quitting_before_a_catch_up_is_told_tells_it_at_the_next_start() {
+    let mut h = Harness::start(quick).await;
+    h.watch().await;
+    h.engine.shutdown().await;
+    h.insert(
+        "Made while away",
+        "2026-12-17T10:00:00+00:00",
+        "2026-12-17T11:00:00+00:00",
+    );
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    // The catch-up commits the change; quit before its toast is due.
+    tokio::time::timeout(crate::engine_support::PATIENCE, async {
+        while h.engine.recent_changes(10).expect("history").is_empty() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the catch-up commits the change");
+    h.engine.shutdown().await;
+    tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    assert!(
+        h.notifier.notices().is_empty(),
+        "no toast while quitting: {:?}",
+        h.notifier.notices()
+    );
+    let clock = Arc::clone(&h.clock);
+    h.restart(clock).await;
+    let notices = h
+        .notifier
+        .wait_until("the toast owed from the last run", |n| !n.is_empty())
+        .await;
+    assert!(
+        matches!(&notices[..], [Notice::Summary { count: 1, away: true, first, .. }]
+            if first == &vec!["Made while away added".to_string()]),
+        "{notices:#?}"
+    );
+}

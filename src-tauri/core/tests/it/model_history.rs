@@ -505,7 +505,18 @@ async fn play(rounds: &[Round]) -> (Model, Outcome) {
         h.control.reset_faults();
     }
     settle(&h).await;
-    let history = h.engine.recent_changes(100_000).expect("the history reads");
+    // What a catch-up found is told a moment after the catch-ups stop finding things.
+    let history = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let history = h.engine.recent_changes(100_000).expect("the history reads");
+            if history.iter().all(|c| c.delivered) {
+                return history;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| h.engine.recent_changes(100_000).expect("the history reads"));
     let outcome = Outcome {
         undelivered: history.iter().filter(|c| !c.delivered).count(),
         recorded: history

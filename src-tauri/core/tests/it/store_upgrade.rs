@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::engine_support::{free_port, quick, RecordingNotifier, PATIENCE};
 use calwatch_core::config::Config;
 use calwatch_core::engine::{Engine, EngineDeps, EngineOptions, TokioClock};
-use calwatch_core::notice::ChangeKind;
+use calwatch_core::notice::{ChangeKind, Notice};
 use calwatch_core::secrets::{MemoryTokenStore, Sensitive, TokenSet, TokenStore};
 use calwatch_core::store::{AccountStatus, CalendarKey, ChannelState, Store, SCHEMA_VERSION};
 use fake_google::{FakeGoogle, Options};
@@ -190,8 +190,6 @@ async fn a_020_channel_keeps_delivering_without_a_new_watch() {
         .await
         .expect("the worker answers")
         .expect("the primary calendar syncs");
-    let before = notifier.notices().len();
-
     control.insert_event(
         ME,
         serde_json::json!({
@@ -220,7 +218,12 @@ async fn a_020_channel_keeps_delivering_without_a_new_watch() {
         status, 200,
         "the upgraded channel is still known to the receiver"
     );
-    let notices = notifier.wait_for(before + 1).await;
+    let board_meeting = |n: &Notice| matches!(n, Notice::Single(c) if c.title == "Board meeting");
+    let notices = notifier
+        .wait_until("the Board meeting toast", |all| {
+            all.iter().any(board_meeting)
+        })
+        .await;
     let told: Vec<_> = notifier
         .changes()
         .into_iter()

@@ -92,6 +92,25 @@ impl RecordingNotifier {
             .collect()
     }
 
+    /// Waits until the notices shown so far satisfy `done` (`what` names it on failure).
+    pub async fn wait_until(&self, what: &str, done: impl Fn(&[Notice]) -> bool) -> Vec<Notice> {
+        let mut rx = self.calls.subscribe();
+        let reached = tokio::time::timeout(PATIENCE, async {
+            loop {
+                if done(&self.notices()) {
+                    return;
+                }
+                if rx.changed().await.is_err() {
+                    return;
+                }
+            }
+        })
+        .await;
+        let notices = self.notices();
+        assert!(reached.is_ok(), "{what} never came: {notices:#?}");
+        notices
+    }
+
     /// Waits until at least `n` notices were shown.
     pub async fn wait_for(&self, n: usize) -> Vec<Notice> {
         let mut rx = self.calls.subscribe();
