@@ -12,8 +12,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,8 +21,8 @@ use calwatch_core::store::CalendarKey;
 use fake_google::{FakeGoogle, Options, CONTROL_SECRET_HEADER};
 use serde_json::{json, Value};
 use support::{
-    browser_opener, config_against, cpu_seconds, load_average, percentile, runtime, status_kib,
-    Forwarder, TimedNotifier,
+    browser_opener, config_against, cpu_seconds, fake_google_child, load_average, percentile,
+    runtime, status_kib, Forwarder, TimedNotifier,
 };
 
 const ACCOUNTS: usize = 10;
@@ -95,12 +93,16 @@ struct Control {
 }
 
 impl Control {
-    async fn post(&self, path: &str, body: Value) -> Value {
-        let response = self
+    /// Sends `body` to `/control/{path}`; the answer's JSON (`null` when it has none).
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self
             .http
-            .post(format!("{}/control/{path}", self.base))
-            .header(CONTROL_SECRET_HEADER, CONTROL_SECRET)
-            .json(&body)
+            .request(method, format!("{}/control/{path}", self.base))
+            .header(CONTROL_SECRET_HEADER, CONTROL_SECRET);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
             .send()
             .await
             .expect("control API")
@@ -109,28 +111,16 @@ impl Control {
         response.json().await.unwrap_or(Value::Null)
     }
 
-    async fn get(&self, path: &str) -> Value {
-        self.http
-            .get(format!("{}/control/{path}", self.base))
-            .header(CONTROL_SECRET_HEADER, CONTROL_SECRET)
-            .send()
-            .await
-            .expect("control API")
-            .json()
-            .await
-            .expect("control JSON")
+    async fn post(&self, path: &str, body: Value) -> Value {
+        self.send(reqwest::Method::POST, path, Some(body)).await
     }
 
     async fn patch(&self, path: &str, body: Value) {
-        self.http
-            .patch(format!("{}/control/{path}", self.base))
-            .header(CONTROL_SECRET_HEADER, CONTROL_SECRET)
-            .json(&body)
-            .send()
-            .await
-            .expect("control API")
-            .error_for_status()
-            .unwrap_or_else(|e| panic!("control {path}: {e}"));
+        self.send(reqwest::Method::PATCH, path, Some(body)).await;
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        self.send(reqwest::Method::GET, path, None).await
     }
 }
 
@@ -141,21 +131,10 @@ fn event(summary: &str) -> Value {
 }
 
 async fn run() {
-    let exe = std::env::current_exe().expect("own path");
-    let mut child = Command::new(exe)
-        .env("CALWATCH_BENCH_FAKE", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("fake-google child starts");
-    let mut base = String::new();
-    BufReader::new(child.stdout.take().expect("child stdout"))
-        .read_line(&mut base)
-        .expect("child prints its URL");
+    let (mut child, base) = fake_google_child("1");
     let google = Control {
         http: reqwest::Client::new(),
-        base: base.trim().to_string(),
+        base,
     };
     let first = google.get("user").await["email"]
         .as_str()

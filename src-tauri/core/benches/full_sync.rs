@@ -9,7 +9,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -17,7 +16,8 @@ use calwatch_core::store::CalendarKey;
 use fake_google::{FakeGoogle, Options, USER_EMAIL};
 use serde_json::json;
 use support::{
-    cpu_seconds, cpu_seconds_of, engine_against, load_average, runtime, status_kib, verdict,
+    cpu_seconds, cpu_seconds_of, engine_against, fake_google_child, load_average, runtime,
+    status_kib, verdict,
 };
 
 /// The calendar sizes measured.
@@ -109,19 +109,7 @@ async fn serve_fake(events: usize) {
 }
 
 async fn run(events: usize) {
-    let exe = std::env::current_exe().expect("own path");
-    let mut child = Command::new(exe)
-        .env("CALWATCH_BENCH_FAKE", events.to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("fake-google child starts");
-    let mut base_url = String::new();
-    BufReader::new(child.stdout.take().expect("child stdout"))
-        .read_line(&mut base_url)
-        .expect("child prints its URL");
-    let base_url = base_url.trim().to_string();
+    let (mut child, base_url) = fake_google_child(&events.to_string());
     // The child has seeded its events by the time it prints its URL.
     let child_pid = child.id().to_string();
     let seeding_cpu = cpu_seconds_of(&child_pid);

@@ -42,7 +42,7 @@ use crate::poison::{lock, read, write};
 use crate::receiver::{ChannelRegistry, Delivery, ProbeReport, SiteVerification};
 use crate::secrets::TokenStore;
 use crate::store::{CalendarKey, CalendarRecord, ChannelRecord, Store, StoredChange};
-use crate::sync::{CalendarWorker, Outbox, Syncer, WorkerTimings};
+use crate::sync::{CalendarWorker, Grouping, Outbox, Syncer, WorkerTimings};
 
 pub use crate::clock::{Clock, SystemClock, TokioClock};
 pub use crate::error::EngineError;
@@ -179,12 +179,14 @@ impl Engine {
             store.clone(),
             deps.notifier,
             noise::noise_settings(&settings),
-            settings.summary_threshold,
+            Grouping {
+                summary_threshold: settings.summary_threshold,
+                // A catch-up's findings are gathered as a burst of notifications is.
+                gather_quiet: settings.timings.coalesce_window,
+            },
             events.clone(),
             Arc::clone(&options.clock),
             options.time_zone,
-            // A catch-up's findings are gathered as a burst of notifications is.
-            settings.timings.coalesce_window,
         ));
         let (gone_tx, gone_rx) = mpsc::unbounded_channel();
         let syncer = Arc::new(

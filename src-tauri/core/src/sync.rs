@@ -24,7 +24,7 @@ use crate::notice::Change;
 use crate::store::{CalendarKey, Store, StoreError, SyncCommit};
 use crate::trigger::Trigger;
 
-pub use outbox::Outbox;
+pub use outbox::{Grouping, Outbox};
 pub use worker::{CalendarWorker, WorkerTimings};
 
 use classify::{CalendarRef, Classified};

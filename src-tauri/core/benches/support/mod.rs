@@ -322,3 +322,24 @@ pub fn load_average() -> String {
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|| "unknown".to_owned())
 }
+
+/// Starts this bench binary again as fake-google's process (`CALWATCH_BENCH_FAKE=<value>`
+/// tells it to serve), so the parent's memory figures are the engine's alone. Returns the
+/// child and the base URL it printed once seeded; closing its stdin ends it.
+pub fn fake_google_child(value: &str) -> (std::process::Child, String) {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::{Command, Stdio};
+    let exe = std::env::current_exe().expect("own path");
+    let mut child = Command::new(exe)
+        .env("CALWATCH_BENCH_FAKE", value)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("fake-google child starts");
+    let mut base_url = String::new();
+    BufReader::new(child.stdout.take().expect("child stdout"))
+        .read_line(&mut base_url)
+        .expect("child prints its URL");
+    (child, base_url.trim().to_string())
+}

@@ -84,17 +84,26 @@ struct Gathered {
     scheduled: bool,
 }
 
+/// How changes are grouped into toasts.
+#[derive(Debug, Clone, Copy)]
+pub struct Grouping {
+    /// More changes than this in one sync of one calendar become one summary.
+    pub summary_threshold: usize,
+    /// How long the catch-ups must have found nothing before their findings are told
+    /// (at least [`GATHER_QUIET_LEAST`]).
+    pub gather_quiet: Duration,
+}
+
 impl Outbox {
     /// An outbox delivering to `notifier`.
     pub fn new(
         store: Store,
         notifier: Arc<dyn Notifier>,
         noise: NoiseSettings,
-        threshold: usize,
+        grouping: Grouping,
         events: broadcast::Sender<EngineEvent>,
         clock: Arc<dyn Clock>,
         tz: chrono_tz::Tz,
-        gather_quiet: Duration,
     ) -> Self {
         Outbox {
             store,
@@ -102,12 +111,12 @@ impl Outbox {
             noise: RwLock::new(noise),
             clock,
             tz,
-            threshold: AtomicUsize::new(threshold),
+            threshold: AtomicUsize::new(grouping.summary_threshold),
             events,
             order: Mutex::new(()),
             gathered: std::sync::Mutex::default(),
             closed: std::sync::atomic::AtomicBool::new(false),
-            gather_quiet: gather_quiet.max(GATHER_QUIET_LEAST),
+            gather_quiet: grouping.gather_quiet.max(GATHER_QUIET_LEAST),
         }
     }
 
