@@ -34,8 +34,12 @@ describe('Sandbox panel', () => {
     render(Sandbox, { props: { store: sandboxStore() } });
 
     await fireEvent.input(screen.getByTestId('sandbox-add-title'), { target: { value: 'Design review' } });
-    await fireEvent.input(screen.getByTestId('sandbox-add-date'), { target: { value: '2026-12-04' } });
-    await fireEvent.input(screen.getByTestId('sandbox-add-time'), { target: { value: '14:30' } });
+    // British order: day, month, year; a 24-hour clock.
+    await fireEvent.input(screen.getByTestId('sandbox-add-date-day'), { target: { value: '4' } });
+    await fireEvent.input(screen.getByTestId('sandbox-add-date-month'), { target: { value: '12' } });
+    await fireEvent.input(screen.getByTestId('sandbox-add-date-year'), { target: { value: '2026' } });
+    await fireEvent.input(screen.getByTestId('sandbox-add-time-hour'), { target: { value: '14' } });
+    await fireEvent.input(screen.getByTestId('sandbox-add-time-minute'), { target: { value: '30' } });
     await fireEvent.change(screen.getByTestId('sandbox-add-duration'), { target: { value: '30' } });
     await fireEvent.click(screen.getByTestId('sandbox-add'));
 

@@ -18,6 +18,7 @@ import type {
   UiError,
   ViewName,
 } from './types';
+import { t } from './i18n.svelte';
 
 /** True inside the CalWatch window; false in a plain browser (e.g. `npm run dev`). */
 export function isConnected(): boolean {
@@ -25,10 +26,7 @@ export function isConnected(): boolean {
   return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
 }
 
-const NOT_CONNECTED: UiError = {
-  code: 'internal',
-  message: 'Not connected to CalWatch: this page is open outside the app.',
-};
+const notConnected = (): UiError => ({ code: 'internal', message: t('error-not-connected') });
 
 /** Narrows anything a rejected command produced to a UiError the window can show. */
 export function toUiError(err: unknown): UiError {
@@ -45,7 +43,7 @@ export function toUiError(err: unknown): UiError {
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  if (!isConnected()) throw NOT_CONNECTED;
+  if (!isConnected()) throw notConnected();
   try {
     return await invoke<T>(command, args);
   } catch (err) {

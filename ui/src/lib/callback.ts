@@ -1,5 +1,6 @@
 // What the callback step says about the saved address: decided from the last Test, never
 // from the address merely being saved.
+import { t } from './i18n.svelte';
 import type { ProbeReport } from './types';
 
 /** `none`: nothing saved; `untested`: saved, not tested since; `failing`; `passed`. */
@@ -21,11 +22,9 @@ export function isPlainHttp(url: string): boolean {
 
 /** The sentence over a Test's result: only an https address is "from the internet". */
 export function probeHeadline(url: string, ok: boolean): string {
-  if (!ok) return 'Not reachable yet.';
-  if (isPlainHttp(url)) {
-    return 'Reachable at this local http address — not from the internet: Google delivers only to https.';
-  }
-  return 'Reachable from the internet.';
+  if (!ok) return t('probe-not-reachable');
+  if (isPlainHttp(url)) return t('probe-local-http');
+  return t('probe-reachable');
 }
 
 /** The Google Cloud console pages the first steps need. */

@@ -1,4 +1,5 @@
 // What the window offers next to an error, decided by its code (never by its text).
+import { t } from './i18n.svelte';
 import type { ErrorCode, ViewName } from './types';
 
 /** A way out of an error: a button that takes the person where it can be fixed. */
@@ -8,16 +9,16 @@ export type ErrorRemedy = { label: string; view: ViewName };
 export function remedyFor(code: ErrorCode): ErrorRemedy | null {
   switch (code) {
     case 'needs_sign_in':
-      return { label: 'Sign in again', view: 'setup' };
+      return { label: t('remedy-sign-in-again'), view: 'setup' };
     case 'no_client_secret':
-      return { label: 'Import a client secret', view: 'setup' };
+      return { label: t('remedy-import-secret'), view: 'setup' };
     case 'no_callback':
     case 'callback_rejected':
-      return { label: 'Set the callback URL', view: 'setup' };
+      return { label: t('remedy-set-callback'), view: 'setup' };
     case 'callback_unauthorized':
-      return { label: 'Verify the domain', view: 'setup' };
+      return { label: t('remedy-verify-domain'), view: 'setup' };
     case 'port_in_use':
-      return { label: 'Change the receiver port', view: 'settings' };
+      return { label: t('remedy-change-port'), view: 'settings' };
     default:
       return null;
   }

@@ -1,7 +1,7 @@
 // Pure presentation rules: how times, countdowns and states read in the window.
 // Nothing here looks at the clock; the caller passes `now` in.
 import type { ChannelState, ChannelView, ChangeKind, DiffField } from './types';
-import { dateTag, fullDate, hourCycleOptions, t } from './i18n.svelte';
+import { dateTag, dayTime, fullDate, hourCycleOptions, t } from './i18n.svelte';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -62,19 +62,20 @@ export function absoluteTime(at: number, timeZone?: string): string {
 /** How a channel's state is shown: the words and the colour family of its badge. */
 export type Badge = { label: string; tone: 'ok' | 'busy' | 'warn' | 'bad' | 'muted' };
 
-const BADGES: Record<ChannelState, Badge> = {
-  active: { label: 'active', tone: 'ok' },
-  renewing: { label: 'renewing', tone: 'busy' },
-  expiring_soon: { label: 'expiring soon', tone: 'warn' },
-  expired: { label: 'expired', tone: 'bad' },
-  error: { label: 'error', tone: 'bad' },
-  pending: { label: 'pending', tone: 'busy' },
-  stopped: { label: 'stopped', tone: 'muted' },
+const TONES: Record<ChannelState, Badge['tone']> = {
+  active: 'ok',
+  renewing: 'busy',
+  expiring_soon: 'warn',
+  expired: 'bad',
+  error: 'bad',
+  pending: 'busy',
+  stopped: 'muted',
 };
 
-/** The badge for a channel state. */
+/** The badge for a channel state (its words read when called, so they follow the language). */
 export function stateBadge(state: ChannelState): Badge {
-  return BADGES[state] ?? { label: state, tone: 'muted' };
+  if (!Object.hasOwn(TONES, state)) return { label: state, tone: 'muted' };
+  return { label: t(`badge-${state.replace('_', '-')}`), tone: TONES[state] };
 }
 
 /**
@@ -83,22 +84,16 @@ export function stateBadge(state: ChannelState): Badge {
  */
 export function channelBadge(channel: Pick<ChannelView, 'state' | 'expiresAt'>, now: number): Badge {
   const stillLive = channel.state === 'active' || channel.state === 'expiring_soon';
-  if (stillLive && channel.expiresAt <= now) return BADGES.expired;
+  if (stillLive && channel.expiresAt <= now) return stateBadge('expired');
   return stateBadge(channel.state);
 }
 
 /** The note on a calendar the account can't fully read or edit: the words and their tooltip. */
 export type AccessBadge = { label: string; title: string };
 
-const ACCESS_BADGES: Record<string, AccessBadge> = {
-  reader: {
-    label: 'read-only',
-    title: 'You can see the events in this calendar but not change them.',
-  },
-  freeBusyReader: {
-    label: 'free/busy only',
-    title: 'You can only see when this calendar is busy; CalWatch can tell you that something changed, not what.',
-  },
+const ACCESS_BADGES: Record<string, string> = {
+  reader: 'access-reader',
+  freeBusyReader: 'access-free-busy',
 };
 
 /**
@@ -106,24 +101,26 @@ const ACCESS_BADGES: Record<string, AccessBadge> = {
  * and writers have full access, and an unknown role ("") is not worth a guess.
  */
 export function accessBadge(accessRole: string): AccessBadge | null {
-  return Object.hasOwn(ACCESS_BADGES, accessRole) ? ACCESS_BADGES[accessRole] : null;
+  if (!Object.hasOwn(ACCESS_BADGES, accessRole)) return null;
+  const id = ACCESS_BADGES[accessRole];
+  return { label: t(id), title: t(`${id}-title`) };
 }
 
-const FIELD_LABELS: Record<DiffField, string> = {
-  time: 'Time',
-  all_day: 'All day',
-  title: 'Title',
-  place: 'Place',
-  status: 'Status',
-  response: 'Your response',
-  description: 'Description',
-  repeats: 'Repeats',
-  replies: 'Replies',
-};
+const FIELDS: ReadonlySet<string> = new Set([
+  'time',
+  'all_day',
+  'title',
+  'place',
+  'status',
+  'response',
+  'description',
+  'repeats',
+  'replies',
+]);
 
 /** The row label for a changed field. */
 export function fieldLabel(field: DiffField): string {
-  return FIELD_LABELS[field] ?? field;
+  return FIELDS.has(field) ? t(`field-${field.replace('_', '-')}`) : field;
 }
 
 /** A short word for the kind of change, used as the row's marker. */
@@ -174,28 +171,26 @@ export function shiftIso(iso: string, ms: number): string | null {
   return Number.isNaN(at) ? null : localIso(at + ms);
 }
 
-/** When a sandbox event happens, in words: "Thu 3 Dec, 10:00–11:00" or "Thu 3 Dec, all day". */
+/**
+ * When a sandbox event happens, as the toasts write its start: "Thu 3 Dec, 10:00–11:00" or
+ * "Thu 3 Dec, all day" (en-GB), "12월 3일 (목) 오전 10:00~오전 11:00" (Korean).
+ */
 export function eventWhen(start: string, end: string, allDay: boolean, timeZone?: string): string {
-  const day = (at: number) =>
-    new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone })
-      .format(at)
-      .replace(',', '');
-  const clock = (at: number) =>
-    new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
   if (allDay) {
     // A bare date is that calendar day wherever you are: format it in UTC, where it was parsed.
     const at = Date.parse(`${start.slice(0, 10)}T00:00:00Z`);
     if (Number.isNaN(at)) return start;
-    const date = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
+    const date = new Intl.DateTimeFormat(dateTag(), { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
       .format(at)
       .replace(',', '');
-    return `${date}, all day`;
+    return t('sandbox-all-day', { date });
   }
   const s = Date.parse(start);
   const e = Date.parse(end);
   if (Number.isNaN(s)) return start;
-  if (Number.isNaN(e)) return `${day(s)}, ${clock(s)}`;
-  return `${day(s)}, ${clock(s)}–${clock(e)}`;
+  if (Number.isNaN(e)) return dayTime(s, timeZone);
+  const clock = new Intl.DateTimeFormat(dateTag(), { hour: 'numeric', minute: '2-digit', timeZone, ...hourCycleOptions() });
+  return t('span-times', { start: dayTime(s, timeZone), end: clock.format(e) });
 }
 
 export { SECOND, MINUTE, HOUR, DAY };
@@ -216,9 +211,16 @@ export function timeToMinutes(text: string): number | null {
 /** "15:30" today, "Tue 08:00" on another day: when a pause or the quiet hours end. */
 export function untilTime(at: number, now: number): string {
   const when = new Date(at);
-  const time = `${pad(when.getHours())}:${pad(when.getMinutes())}`;
-  if (when.toDateString() === new Date(now).toDateString()) return time;
-  return `${when.toLocaleDateString('en-GB', { weekday: 'short' })} ${time}`;
+  const sameDay = when.toDateString() === new Date(now).toDateString();
+  // The locale's clock and weekday, as the toasts: "Tue 08:00", "(화) 오전 8:00".
+  return new Intl.DateTimeFormat(dateTag(), {
+    weekday: sameDay ? undefined : 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    ...hourCycleOptions(),
+  })
+    .format(at)
+    .replace(',', '');
 }
 
 /**
