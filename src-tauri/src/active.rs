@@ -135,9 +135,11 @@ impl ActiveEngine {
             Err(err) => {
                 tracing::warn!(error = %err, "the sandbox engine did not start; back to the real one");
                 self.restart_real(real).await?;
+                let reason = err.message();
                 return Err(UiError::new(
                     "sandbox",
-                    format!("The sandbox could not start: {err}"),
+                    calwatch_core::locale::current()
+                        .text("shell-sandbox-cannot-start", &[("reason", reason.into())]),
                 ));
             }
         };

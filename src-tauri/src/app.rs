@@ -145,7 +145,7 @@ fn cannot_start<R: Runtime>(app: &AppHandle<R>, err: &anyhow::Error) {
     let quit = app.clone();
     app.dialog()
         .message(err.to_string())
-        .title("CalWatch cannot start")
+        .title(calwatch_core::locale::current().text("shell-cannot-start", &[]))
         .kind(MessageDialogKind::Error)
         .show(move |_| quit.exit(1));
 }

@@ -83,7 +83,14 @@ pub async fn pick_client_secret(active: State<'_, ActiveEngine>) -> Result<AppSt
     let desktop = std::sync::Arc::clone(active.desktop());
     let picked = tauri::async_runtime::spawn_blocking(move || desktop.pick_client_secret())
         .await
-        .map_err(|e| UiError::new("internal", format!("The file picker failed: {e}")))?;
+        .map_err(|e| {
+            let reason = e.to_string();
+            UiError::new(
+                "internal",
+                calwatch_core::locale::current()
+                    .text("shell-picker-failed", &[("reason", reason.into())]),
+            )
+        })?;
     if let Some(path) = picked {
         active.engine().import_client_secret(&path).await?;
     }
@@ -444,7 +451,7 @@ pub async fn open_link(active: State<'_, ActiveEngine>, url: String) -> Result<(
     if !is_https(&url) {
         return Err(UiError::new(
             "internal",
-            "Only https links are opened from CalWatch.",
+            calwatch_core::locale::current().text("shell-https-only", &[]),
         ));
     }
     active
@@ -522,7 +529,7 @@ fn running(active: &ActiveEngine) -> Result<std::sync::Arc<Sandbox>> {
     active.sandbox().ok_or_else(|| {
         UiError::new(
             "sandbox",
-            "The sandbox is not running: choose “Try it without a Google account” first.",
+            calwatch_core::locale::current().text("shell-sandbox-not-running", &[]),
         )
     })
 }

@@ -45,8 +45,11 @@ impl<R: Runtime> Desktop for TauriDesktop<R> {
         self.app
             .dialog()
             .file()
-            .set_title("Choose the client secret file you downloaded from Google Cloud")
-            .add_filter("OAuth client (JSON)", &["json"])
+            .set_title(calwatch_core::locale::current().text("shell-picker-title", &[]))
+            .add_filter(
+                calwatch_core::locale::current().text("shell-picker-filter", &[]),
+                &["json"],
+            )
             .blocking_pick_file()
             .and_then(|p| p.into_path().ok())
     }
@@ -57,10 +60,17 @@ impl<R: Runtime> Desktop for TauriDesktop<R> {
                 .arg(url)
                 .spawn()
                 .map(drop)
-                .map_err(|e| format!("The browser command could not start: {e}"));
+                .map_err(|e| {
+                    let reason = e.to_string();
+                    calwatch_core::locale::current()
+                        .text("shell-browser-command-failed", &[("reason", reason.into())])
+                });
         }
-        tauri_plugin_opener::open_url(url, None::<&str>)
-            .map_err(|e| format!("The browser could not be opened: {e}"))
+        tauri_plugin_opener::open_url(url, None::<&str>).map_err(|e| {
+            let reason = e.to_string();
+            calwatch_core::locale::current()
+                .text("shell-browser-failed", &[("reason", reason.into())])
+        })
     }
 
     #[cfg(target_os = "linux")]
@@ -87,6 +97,10 @@ impl<R: Runtime> Desktop for TauriDesktop<R> {
     fn set_start_at_login(&self, on: bool) -> Result<(), String> {
         let login = self.app.autolaunch();
         let result = if on { login.enable() } else { login.disable() };
-        result.map_err(|e| format!("Start at login could not be changed: {e}"))
+        result.map_err(|e| {
+            let reason = e.to_string();
+            calwatch_core::locale::current()
+                .text("shell-login-item-failed", &[("reason", reason.into())])
+        })
     }
 }

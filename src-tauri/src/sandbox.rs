@@ -41,11 +41,11 @@ fn control_error(err: ControlError) -> UiError {
     match err {
         ControlError::UnknownEvent(_) => UiError::new(
             "not_found",
-            "This event is no longer in the sandbox: it was deleted meanwhile. The list shows what is there now.",
+            calwatch_core::locale::current().text("shell-sandbox-event-gone", &[]),
         ),
         ControlError::UnknownCalendar(_) => UiError::new(
             "not_found",
-            "This calendar is no longer in the sandbox. The list shows what is there now.",
+            calwatch_core::locale::current().text("shell-sandbox-calendar-gone", &[]),
         ),
         ControlError::Refused(why) => sandbox_error("refused the change", why),
     }
@@ -259,7 +259,8 @@ fn google_time(text: &str, all_day: bool) -> Result<Value, UiError> {
     let bad = || {
         UiError::new(
             "sandbox",
-            format!("“{text}” is not a date or time the sandbox understands."),
+            calwatch_core::locale::current()
+                .text("shell-sandbox-bad-time", &[("text", text.into())]),
         )
     };
     if all_day {

@@ -162,9 +162,12 @@ impl Engine {
         options: EngineOptions,
     ) -> Result<Engine, EngineError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            EngineError::Store(format!(
-                "CalWatch could not create its data folder {}: {e}.",
-                config.data_dir.display()
+            EngineError::Store(crate::error::Sentence::of(
+                "error-data-folder",
+                vec![
+                    ("path", config.data_dir.display().to_string().into()),
+                    ("reason", e.to_string().into()),
+                ],
             ))
         })?;
         // Toasts of the changes a previous run left unshown already speak the chosen language.

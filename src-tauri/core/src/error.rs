@@ -4,8 +4,11 @@
 //! modules below map onto it here, those of sync and channels in the engine.
 
 use crate::auth::AuthError;
+use crate::config::client_secret::MAX_CLIENT_SECRET_BYTES;
 use crate::config::{ClientSecretError, ConfigError};
 use crate::google::{CallbackRejection, GoogleError, NotSignedIn, TokenError};
+use crate::locale::catalogue::Arg;
+use crate::locale::Locale;
 use crate::secrets::SecretsError;
 use crate::store::StoreError;
 
@@ -17,13 +20,13 @@ use crate::store::StoreError;
 pub enum EngineError {
     /// The chosen file is not a Desktop-app OAuth client; the sentence says why.
     #[error("{0}")]
-    BadClientSecret(String),
+    BadClientSecret(Sentence),
     /// Sign-in was attempted before a client secret file was imported.
     #[error("Import your Google OAuth client file (client_secret_….json, a \"Desktop app\" client) before signing in.")]
     NoClientSecret,
-    /// The browser flow failed (denied, wrong state, timeout…).
+    /// The browser flow failed (denied, wrong state, timeout…); the reason's sentence.
     #[error("Sign-in failed: {0}")]
-    SignInFailed(String),
+    SignInFailed(Sentence),
     /// The user cancelled the sign-in.
     #[error("Sign-in was cancelled.")]
     SignInCancelled,
@@ -32,23 +35,23 @@ pub enum EngineError {
     NeedsSignIn,
     /// The callback URL is not a usable address.
     #[error("{0}")]
-    CallbackInvalid(String),
+    CallbackInvalid(Sentence),
     /// The callback URL is not https.
     #[error("{0}")]
-    CallbackNotHttps(String),
+    CallbackNotHttps(Sentence),
     /// Google refused to deliver to the callback URL.
     #[error("{0}")]
-    CallbackRejected(String),
+    CallbackRejected(Sentence),
     /// Google refused the callback as unauthorized (`push.webhookUrlUnauthorized`): the
     /// address's domain must be verified; the sentence says how.
     #[error("{0}")]
-    CallbackUnauthorized(String),
+    CallbackUnauthorized(Sentence),
     /// Watch was asked for before a callback URL was set.
     #[error("Set the public callback URL (your tunnel's https address) in Setup before watching a calendar.")]
     NoCallback,
     /// The OS keyring is locked or missing.
     #[error("{0}")]
-    KeyringUnavailable(String),
+    KeyringUnavailable(Sentence),
     /// The receiver's port is taken by another program.
     #[error("Port {port} is already in use by another program. Choose another port in Settings, and point your tunnel at it.")]
     PortInUse {
@@ -57,29 +60,121 @@ pub enum EngineError {
     },
     /// Google could not be reached.
     #[error("{0}")]
-    Offline(String),
+    Offline(Sentence),
     /// Google's rate limit: CalWatch retries later.
     #[error("{0}")]
-    RateLimited(String),
+    RateLimited(Sentence),
     /// No such calendar or channel.
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Sentence),
     /// What was asked is already under way (a channel being renewed).
     #[error("{0}")]
-    Busy(String),
+    Busy(Sentence),
     /// A sync was stopped before it finished (the calendar was unwatched, the account
     /// signed out, CalWatch quit): not a failure, never shown as one.
     #[error("The sync was stopped before it finished, because the calendar is no longer watched or CalWatch is stopping.")]
     SyncStopped,
     /// A setting from the window is out of range; the sentence says what is allowed.
     #[error("{0}")]
-    InvalidSetting(String),
+    InvalidSetting(Sentence),
     /// The local database failed.
     #[error("{0}")]
-    Store(String),
+    Store(Sentence),
     /// Anything else; the sentence still says what happened.
     #[error("{0}")]
-    Internal(String),
+    Internal(Sentence),
+}
+
+/// One value of a [`Sentence`]: text shown as it is, or a number (plurals choose by it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Text from elsewhere (a name, an address, a reason a library gave): never translated.
+    Text(String),
+    /// A count or a number to show.
+    Number(i64),
+}
+
+impl From<String> for Value {
+    fn from(text: String) -> Self {
+        Value::Text(text)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(text: &str) -> Self {
+        Value::Text(text.to_string())
+    }
+}
+
+/// What an error says: a message of errors.ftl with its values, put into words in the
+/// language in effect when it is shown (so a language change reaches errors already made);
+/// or, for text made outside CalWatch's catalogue, that text as it is. `Display` is the
+/// English sentence, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// The catalogue message; `None` for text kept as it is.
+    id: Option<&'static str>,
+    /// The message's values.
+    args: Vec<(&'static str, Value)>,
+    /// The text itself when there is no message.
+    verbatim: String,
+}
+
+impl Sentence {
+    /// The message `id` of errors.ftl with `args`.
+    pub fn of(id: &'static str, args: Vec<(&'static str, Value)>) -> Sentence {
+        Sentence {
+            id: Some(id),
+            args,
+            verbatim: String::new(),
+        }
+    }
+
+    /// Text that has no message (a reason from a library, a sentence from elsewhere).
+    pub fn verbatim(text: impl Into<String>) -> Sentence {
+        Sentence {
+            id: None,
+            args: Vec::new(),
+            verbatim: text.into(),
+        }
+    }
+
+    /// The sentence in `locale`'s language.
+    pub fn in_(&self, locale: &Locale) -> String {
+        let Some(id) = self.id else {
+            return self.verbatim.clone();
+        };
+        let args: Vec<(&str, Arg<'_>)> = self
+            .args
+            .iter()
+            .map(|(name, value)| {
+                let arg = match value {
+                    Value::Text(text) => Arg::from(text),
+                    Value::Number(n) => Arg::Number(*n),
+                };
+                (*name, arg)
+            })
+            .collect();
+        locale.text(id, &args)
+    }
+}
+
+impl std::fmt::Display for Sentence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_(&Locale::default()))
+    }
+}
+
+impl From<String> for Sentence {
+    fn from(text: String) -> Self {
+        Sentence::verbatim(text)
+    }
+}
+
+impl From<&str> for Sentence {
+    fn from(text: &str) -> Self {
+        Sentence::verbatim(text)
+    }
 }
 
 impl EngineError {
@@ -119,9 +214,10 @@ impl EngineError {
         let say = |id: &str| locale.text(id, &[]);
         match self {
             EngineError::NoClientSecret => say("error-no-client-secret"),
-            EngineError::SignInFailed(reason) => {
-                locale.text("error-sign-in-failed", &[("reason", reason.into())])
-            }
+            EngineError::SignInFailed(reason) => locale.text(
+                "error-sign-in-failed",
+                &[("reason", reason.in_(locale).into())],
+            ),
             EngineError::SignInCancelled => say("error-sign-in-cancelled"),
             EngineError::NeedsSignIn => say("error-needs-sign-in"),
             EngineError::NoCallback => say("error-no-callback"),
@@ -129,7 +225,19 @@ impl EngineError {
                 locale.text("error-port-in-use", &[("port", port.to_string().into())])
             }
             EngineError::SyncStopped => say("error-sync-stopped"),
-            _ => self.to_string(),
+            EngineError::BadClientSecret(s)
+            | EngineError::CallbackInvalid(s)
+            | EngineError::CallbackNotHttps(s)
+            | EngineError::CallbackRejected(s)
+            | EngineError::CallbackUnauthorized(s)
+            | EngineError::KeyringUnavailable(s)
+            | EngineError::Offline(s)
+            | EngineError::RateLimited(s)
+            | EngineError::NotFound(s)
+            | EngineError::Busy(s)
+            | EngineError::InvalidSetting(s)
+            | EngineError::Store(s)
+            | EngineError::Internal(s) => s.in_(locale),
         }
     }
 
@@ -174,26 +282,52 @@ pub(crate) fn sentence(text: impl std::fmt::Display) -> String {
     out
 }
 
+/// Google's errors in the catalogue's words; the rest as their English sentence.
+fn google_sentence(e: &GoogleError) -> Sentence {
+    match e {
+        GoogleError::Network(reason) => Sentence::of(
+            "error-google-unreachable",
+            vec![("reason", reason.as_str().into())],
+        ),
+        GoogleError::Token(TokenError::Offline(reason)) => Sentence::of(
+            "error-google-offline",
+            vec![("reason", reason.as_str().into())],
+        ),
+        GoogleError::Server { status } => Sentence::of(
+            "error-google-server",
+            vec![("status", status.to_string().into())],
+        ),
+        GoogleError::RateLimited { reason, attempts } => Sentence::of(
+            "error-google-rate-limited",
+            vec![
+                ("reason", reason.as_str().into()),
+                ("attempts", attempts.to_string().into()),
+            ],
+        ),
+        GoogleError::NotFound => Sentence::of("error-google-not-found", vec![]),
+        _ => Sentence::verbatim(sentence(e)),
+    }
+}
+
 impl From<GoogleError> for EngineError {
     fn from(e: GoogleError) -> Self {
+        let said = google_sentence(&e);
         match &e {
             GoogleError::Unauthorized | GoogleError::Token(TokenError::NeedsSignIn) => {
                 EngineError::NeedsSignIn
             }
             GoogleError::Token(TokenError::Offline(_))
             | GoogleError::Network(_)
-            | GoogleError::Server { .. } => EngineError::Offline(sentence(&e)),
-            GoogleError::Token(TokenError::Keyring(_)) => {
-                EngineError::KeyringUnavailable(sentence(&e))
-            }
-            GoogleError::RateLimited { .. } => EngineError::RateLimited(sentence(&e)),
-            GoogleError::NotFound => EngineError::NotFound(sentence(&e)),
+            | GoogleError::Server { .. } => EngineError::Offline(said),
+            GoogleError::Token(TokenError::Keyring(_)) => EngineError::KeyringUnavailable(said),
+            GoogleError::RateLimited { .. } => EngineError::RateLimited(said),
+            GoogleError::NotFound => EngineError::NotFound(said),
             GoogleError::CallbackRejected {
                 reason: CallbackRejection::Unauthorized,
                 ..
-            } => EngineError::CallbackUnauthorized(sentence(&e)),
-            GoogleError::CallbackRejected { .. } => EngineError::CallbackRejected(sentence(&e)),
-            _ => EngineError::Internal(sentence(&e)),
+            } => EngineError::CallbackUnauthorized(said),
+            GoogleError::CallbackRejected { .. } => EngineError::CallbackRejected(said),
+            _ => EngineError::Internal(said),
         }
     }
 }
@@ -206,27 +340,66 @@ impl From<NotSignedIn> for EngineError {
 
 impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
-        EngineError::Store(sentence(e))
+        EngineError::Store(sentence(e).into())
     }
 }
 
 impl From<ConfigError> for EngineError {
     fn from(e: ConfigError) -> Self {
         match &e {
-            ConfigError::CallbackNotHttps { .. } => EngineError::CallbackNotHttps(sentence(&e)),
-            ConfigError::CallbackNotUrl { .. } | ConfigError::CallbackNoHost { .. } => {
-                EngineError::CallbackInvalid(sentence(&e))
+            ConfigError::CallbackNotHttps { .. } => {
+                EngineError::CallbackNotHttps(Sentence::of("error-callback-not-https", vec![]))
             }
-            _ => EngineError::Internal(sentence(&e)),
+            ConfigError::CallbackNotUrl { url, reason } => {
+                EngineError::CallbackInvalid(Sentence::of(
+                    "error-callback-not-url",
+                    vec![
+                        ("url", url.as_str().into()),
+                        ("reason", reason.as_str().into()),
+                    ],
+                ))
+            }
+            ConfigError::CallbackNoHost { url } => EngineError::CallbackInvalid(Sentence::of(
+                "error-callback-no-host",
+                vec![("url", url.as_str().into())],
+            )),
+            _ => EngineError::Internal(sentence(&e).into()),
         }
     }
 }
 
 impl From<ClientSecretError> for EngineError {
     fn from(e: ClientSecretError) -> Self {
+        let path = |p: &std::path::Path| -> Value { p.display().to_string().into() };
+        let said = match &e {
+            ClientSecretError::NotJson => Sentence::of("error-secret-not-json", vec![]),
+            ClientSecretError::WebClient => Sentence::of("error-secret-web-client", vec![]),
+            ClientSecretError::NotAnOAuthClient => {
+                Sentence::of("error-secret-not-oauth-client", vec![])
+            }
+            ClientSecretError::MissingField(field) => Sentence::of(
+                "error-secret-missing-field",
+                vec![("field", (*field).into())],
+            ),
+            ClientSecretError::TooLarge { path: p, .. } => Sentence::of(
+                "error-secret-too-large",
+                vec![
+                    ("path", path(p)),
+                    ("bytes", MAX_CLIENT_SECRET_BYTES.to_string().into()),
+                ],
+            ),
+            ClientSecretError::NotAFile { path: p } => {
+                Sentence::of("error-secret-not-a-file", vec![("path", path(p))])
+            }
+            ClientSecretError::Unreadable { path: p, reason } => Sentence::of(
+                "error-secret-unreadable",
+                vec![("path", path(p)), ("reason", reason.as_str().into())],
+            ),
+            _ => Sentence::verbatim(sentence(&e)),
+        };
         match &e {
-            ClientSecretError::NotSaved { .. } => EngineError::Store(sentence(&e)),
-            _ => EngineError::BadClientSecret(sentence(&e)),
+            ClientSecretError::NotSaved { .. } => EngineError::Store(said),
+            _ => EngineError::BadClientSecret(said),
         }
     }
 }
@@ -235,7 +408,11 @@ impl From<SecretsError> for EngineError {
     fn from(e: SecretsError) -> Self {
         match &e {
             SecretsError::Unreadable { .. } => EngineError::NeedsSignIn,
-            _ => EngineError::KeyringUnavailable(sentence(&e)),
+            SecretsError::Unavailable { reason } => EngineError::KeyringUnavailable(Sentence::of(
+                "error-keyring-unavailable",
+                vec![("reason", reason.as_str().into())],
+            )),
+            _ => EngineError::KeyringUnavailable(sentence(&e).into()),
         }
     }
 }
@@ -244,8 +421,31 @@ impl From<AuthError> for EngineError {
     fn from(e: AuthError) -> Self {
         match &e {
             AuthError::Cancelled => EngineError::SignInCancelled,
-            AuthError::Network { .. } => EngineError::Offline(sentence(&e)),
-            _ => EngineError::SignInFailed(e.to_string()),
+            AuthError::Network { reason } => EngineError::Offline(Sentence::of(
+                "error-google-unreachable",
+                vec![("reason", reason.as_str().into())],
+            )),
+            AuthError::AccessDenied => {
+                EngineError::SignInFailed(Sentence::of("error-sign-in-access-denied", vec![]))
+            }
+            AuthError::StateMismatch => {
+                EngineError::SignInFailed(Sentence::of("error-sign-in-wrong-state", vec![]))
+            }
+            AuthError::TimedOut { after } => EngineError::SignInFailed(Sentence::of(
+                "error-sign-in-timed-out",
+                vec![(
+                    "minutes",
+                    Value::Number(after.as_secs().div_ceil(60) as i64),
+                )],
+            )),
+            AuthError::NoRefreshToken => {
+                EngineError::SignInFailed(Sentence::of("error-sign-in-no-refresh-token", vec![]))
+            }
+            AuthError::ScopesNotGranted { missing } => EngineError::SignInFailed(Sentence::of(
+                "error-sign-in-scopes",
+                vec![("missing", missing.join(", ").into())],
+            )),
+            _ => EngineError::SignInFailed(e.to_string().into()),
         }
     }
 }
@@ -267,7 +467,7 @@ mod tests {
     /// One error of each variant; `variant_index` makes a new variant a compile error
     /// until it is counted, and the test below then fails until it is listed here.
     fn one_of_each() -> Vec<EngineError> {
-        let s = String::new;
+        let s = || Sentence::verbatim("");
         vec![
             EngineError::BadClientSecret(s()),
             EngineError::NoClientSecret,

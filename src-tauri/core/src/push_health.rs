@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::locale::catalogue::Arg;
 use crate::receiver::{ProbeReport, ProbeStepCode};
 
 /// Whether push works.
@@ -67,19 +68,27 @@ impl PushHealth {
 
     /// The tray's line: `None` unless push is down.
     pub fn tray_text(&self) -> Option<String> {
+        self.tray_text_in(&crate::locale::current())
+    }
+
+    /// The tray's line in `locale`'s language; `None` unless push is down.
+    pub fn tray_text_in(&self, locale: &crate::locale::Locale) -> Option<String> {
         if !self.is_down() {
             return None;
         }
-        let reason = self
-            .reason
-            .as_deref()
-            .unwrap_or("the public address does not answer");
+        let reason = match self.reason.as_deref() {
+            Some(reason) => reason.to_string(),
+            None => locale.text("push-reason-no-answer", &[]),
+        };
         Some(match self.polling_every_minutes {
-            Some(1) => format!("Push is down: {reason} — checking Google every minute meanwhile"),
-            Some(m) => {
-                format!("Push is down: {reason} — checking Google every {m} minutes meanwhile")
-            }
-            None => format!("Push is down: {reason}"),
+            Some(m) => locale.text(
+                "push-down-polling",
+                &[
+                    ("reason", reason.into()),
+                    ("minutes", Arg::Number(i64::try_from(m).unwrap_or(i64::MAX))),
+                ],
+            ),
+            None => locale.text("push-down", &[("reason", reason.into())]),
         })
     }
 }
@@ -87,24 +96,21 @@ impl PushHealth {
 /// Why push is down, from a failed probe's report; `None` when the probe passed.
 pub fn down_reason(report: &ProbeReport) -> Option<String> {
     let failed = report.failure()?;
-    let reason = match failed.code {
-        ProbeStepCode::Address => "the callback URL is not a usable address",
-        ProbeStepCode::Dns => "the public address's name cannot be found",
-        ProbeStepCode::Connection => "the public address does not answer",
-        ProbeStepCode::Tls => "the public address's certificate is not accepted",
+    let id = match failed.code {
+        ProbeStepCode::Address => "push-reason-not-an-address",
+        ProbeStepCode::Dns => "push-reason-no-name",
+        ProbeStepCode::Connection => "push-reason-no-answer",
+        ProbeStepCode::Tls => "push-reason-certificate",
         // 502/503/504/530: what a tunnel answers when it cannot reach the receiver.
-        ProbeStepCode::Receiver if failed.detail.contains("(HTTP 5") => {
-            "the tunnel answers but does not reach CalWatch"
-        }
+        ProbeStepCode::Receiver if failed.detail.contains("(HTTP 5") => "push-reason-tunnel-only",
         ProbeStepCode::Receiver if failed.detail.starts_with("something answered") => {
-            "the public address leads somewhere other than CalWatch"
+            "push-reason-elsewhere"
         }
-        ProbeStepCode::Receiver if failed.detail.contains("redirects") => {
-            "the public address redirects elsewhere"
-        }
-        ProbeStepCode::Receiver => "the public address does not answer",
+        ProbeStepCode::Receiver if failed.detail.contains("redirects") => "push-reason-redirects",
+        ProbeStepCode::Receiver => "push-reason-no-answer",
     };
-    Some(reason.to_string())
+    // Worded when the probe fails, in the language then in effect.
+    Some(crate::locale::current().text(id, &[]))
 }
 
 #[cfg(test)]

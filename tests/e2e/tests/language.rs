@@ -1,7 +1,9 @@
-//! The person's language in the real window and toasts: with `LANG=ko_KR.UTF-8` Setup,
-//! Calendars, Channels (with its countdown), Activity and a toast are Korean, dates in
-//! Korean order; and in the pseudo-locale (accented, 40 % longer) no text in any view is
-//! cut off or spills out of its box. Screenshots land in target/e2e-artifacts.
+//! The person's language in the real window and toasts: with `LANG=ko_KR.UTF-8` Setup
+//! (with its forms), Calendars, Channels (with its countdown), Activity, Settings, the
+//! Sandbox and a toast are Korean, with no English word left beyond names, dates in Korean
+//! order and the window's date for an event the toast's; and in the pseudo-locale
+//! (accented, 40 % longer) no text in any view is cut off or spills out of its box.
+//! Screenshots land in target/e2e-artifacts.
 
 use e2e::{free_port, App, NotifyLog};
 
@@ -44,6 +46,119 @@ fn korean_day_time(text: &str) -> bool {
         && (meridiem == "오전" || meridiem == "오후")
 }
 
+/// Every visible piece of text a person reads: text nodes outside `code` (commands and
+/// file names), and the placeholders, labels and tooltips of visible elements.
+const VISIBLE_TEXT: &str = r#"
+const out = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const el = n.parentElement;
+  if (!el || el.closest('code, script, style')) continue;
+  // Hidden (a closed <details>, an unchosen <option>): not read. Screen-reader text is.
+  if (!el.getClientRects().length && !el.closest('.sr-only, .visually-hidden')) continue;
+  out.push(n.textContent);
+}
+for (const el of document.querySelectorAll('[placeholder], [aria-label], [title]')) {
+  if (!el.getClientRects().length) continue;
+  for (const a of ['placeholder', 'aria-label', 'title']) out.push(el.getAttribute(a) || '');
+}
+return out.join('\n');
+"#;
+
+/// Words that stay as they are in Korean: names of products and tools, protocol words, and
+/// what fake-google serves (calendar names, event titles, places).
+const NOT_TRANSLATED: &[&str] = &[
+    "Google",
+    "CalWatch",
+    "URL",
+    "HTTPS",
+    "HTTP",
+    "OAuth",
+    "JSON",
+    "API",
+    "ID",
+    "HTML",
+    "Cloud",
+    "Search",
+    "Console",
+    "Tailscale",
+    "Funnel",
+    "ngrok",
+    "cloudflared",
+    "Cloudflare",
+    "tailnet",
+    "GNOME",
+    "KWallet",
+    "English",
+    "ko",
+    "KR",
+    "client",
+    "secret",
+    "json",
+    "home",
+    "Work",
+    "Family",
+    "Dentist",
+];
+
+/// Phrases from Google quoted whole: what fake-google's events and places are called, an
+/// API's name and an error Google shows in its own words.
+const GOOGLE_PHRASES: &[&str] = &[
+    "Google Calendar API",
+    "Unauthorized WebHook callback channel",
+    "Mum's birthday",
+    "12 High Street, London",
+    "Team sync",
+    "Quarterly planning",
+    "Room 4B, 200 Park Ave, New York",
+    "Half term",
+    "School play",
+    "St Mary's Primary School hall",
+];
+
+/// The English words left in `view` of the window, beyond names, addresses and the above.
+async fn english_words(app: &App) -> anyhow::Result<Vec<String>> {
+    let mut text = app
+        .script(VISIBLE_TEXT)
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    for phrase in GOOGLE_PHRASES {
+        text = text.replace(phrase, " ");
+    }
+    let mut left = Vec::new();
+    for word in text.split_whitespace() {
+        // Addresses and e-mail addresses are names, not sentences.
+        if word.contains("://") || word.contains('@') || word.starts_with('/') {
+            continue;
+        }
+        // So are file names (an example of the verification file's).
+        if word
+            .rsplit_once('.')
+            .is_some_and(|(stem, ext)| !stem.is_empty() && matches!(ext, "html" | "json"))
+        {
+            continue;
+        }
+        for run in word.split(|c: char| !c.is_ascii_alphabetic()) {
+            if run.len() >= 2 && !NOT_TRANSLATED.contains(&run) && !left.iter().any(|w| w == run) {
+                left.push(run.to_string());
+            }
+        }
+    }
+    Ok(left)
+}
+
+/// Fails with the English words found in `view`.
+async fn all_korean(app: &App, view: &str) -> anyhow::Result<()> {
+    let left = english_words(app).await?;
+    anyhow::ensure!(
+        left.is_empty(),
+        "English left in the Korean {view} view: {left:?}"
+    );
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_a_korean_locale_the_window_and_the_toasts_speak_korean() -> anyhow::Result<()> {
     e2e::require_desktop_session()?;
@@ -52,11 +167,25 @@ async fn with_a_korean_locale_the_window_and_the_toasts_speak_korean() -> anyhow
     let app = App::launch("language-ko", &env(&dir, "ko_KR.UTF-8")).await?;
 
     app.wait_text("view-title", "설정하기").await?;
+    // Setup's forms: the client file, sign-in, the callback URL, the tunnel offer.
+    app.find("client-secret-path").await?;
+    app.find("callback-url").await?;
+    app.find("tunnel-offer").await?;
     app.screenshot("setup").await?;
+    all_korean(&app, "Setup").await?;
+    app.click("nav-settings").await?;
+    app.wait_text("view-title", "설정").await?;
+    app.find("settings-language").await?;
+    app.screenshot("settings").await?;
+    all_korean(&app, "Settings").await?;
+    app.click("nav-setup").await?;
+    app.find("try-sandbox").await?;
     sandbox_with_work_watched(&app).await?;
     app.click("nav-calendars").await?;
     app.wait_text("view-title", "캘린더").await?;
+    app.find("calendar-rules").await?;
     app.screenshot("calendars").await?;
+    all_korean(&app, "Calendars").await?;
 
     app.click("nav-channels").await?;
     app.wait_text("view-title", "채널").await?;
@@ -71,6 +200,7 @@ async fn with_a_korean_locale_the_window_and_the_toasts_speak_korean() -> anyhow
         "the expiry date is written year first, with 오전/오후: {expires:?}"
     );
     app.screenshot("channels").await?;
+    all_korean(&app, "Channels").await?;
 
     app.click("nav-sandbox").await?;
     app.find("sandbox-event-row").await?;
@@ -82,12 +212,30 @@ async fn with_a_korean_locale_the_window_and_the_toasts_speak_korean() -> anyhow
         "the toast's time is in Korean order: {:?}",
         toast.body
     );
+    // The window writes the same event's day and time as the toast did.
+    let toast_when = toast.body.split(" · ").next().unwrap_or_default();
+    let window_when = app
+        .script(
+            r#"const row = [...document.querySelectorAll('[data-testid="sandbox-event-row"]')]
+                 .find((r) => r.querySelector('[data-testid="sandbox-event-title"]').textContent === '팀 회의');
+               return row ? row.querySelector('[data-testid="sandbox-event-when"]').textContent : '';"#,
+        )
+        .await?;
+    let window_when = window_when.as_str().unwrap_or_default();
+    anyhow::ensure!(
+        window_when.replace('\u{202f}', " ") == toast_when.replace('\u{202f}', " "),
+        "the window's date for the event ({window_when:?}) is the toast's ({:?})",
+        toast.body
+    );
+    app.screenshot("sandbox").await?;
+    all_korean(&app, "Sandbox").await?;
 
     app.click("nav-activity").await?;
     app.wait_text("view-title", "활동").await?;
     app.wait_text("change-kind", "추가됨").await?;
     app.wait_text("change-headline", "새 일정: 팀 회의").await?;
     app.screenshot("activity").await?;
+    all_korean(&app, "Activity").await?;
     app.quit().await;
     Ok(())
 }

@@ -9,3 +9,66 @@ error-needs-sign-in = Your Google sign-in has expired or is missing. Sign in wit
 error-no-callback = Set the public callback URL (your tunnel's https address) in Setup before watching a calendar.
 error-port-in-use = Port { $port } is already in use by another program. Choose another port in Settings, and point your tunnel at it.
 error-sync-stopped = The sync was stopped before it finished, because the calendar is no longer watched or CalWatch is stopping.
+
+## Google, the connection and its answers
+error-google-unreachable = Google could not be reached: { $reason }.
+error-google-offline = Google could not be reached ({ $reason }); CalWatch will retry.
+error-google-server = Google had a server error (HTTP { $status }); CalWatch will try again later.
+error-google-rate-limited = Google's rate limit was still exceeded ({ $reason }) after { $attempts } attempts; CalWatch will try again later.
+error-google-not-found = Google does not know this calendar or channel (404).
+
+## The callback URL
+error-callback-not-https = The callback URL must start with https:// — Google only delivers to HTTPS. Use the https address your tunnel (Tailscale Funnel, ngrok, cloudflared) gives you.
+error-callback-not-url = “{ $url }” is not a complete web address ({ $reason }). Enter the full https:// address your tunnel gives you, e.g. https://my-laptop.example.ts.net/notifications.
+error-callback-no-host = The callback URL “{ $url }” has no host name. Enter the full address your tunnel gives you, e.g. https://my-laptop.example.ts.net/notifications.
+
+## The OAuth client file
+error-secret-unreadable = CalWatch could not read { $path }: { $reason }. Check the file is there and readable, or download the client JSON again from Google Cloud Console → APIs & Services → Credentials.
+error-secret-too-large = { $path } is larger than an OAuth client file ({ $bytes } bytes at most), so CalWatch did not read it. In Google Cloud Console → APIs & Services → Credentials, create an OAuth client ID of type “Desktop app” and download its JSON, then choose that file.
+error-secret-not-a-file = { $path } is not an ordinary file (it is a folder, device or pipe), so CalWatch did not read it. In Google Cloud Console → APIs & Services → Credentials, create an OAuth client ID of type “Desktop app” and download its JSON, then choose that file.
+error-secret-not-json = This file is not JSON, so it is not a Google OAuth client file. In Google Cloud Console → APIs & Services → Credentials, create an OAuth client ID of type “Desktop app” and download its JSON (the download button next to the client), then choose that file.
+error-secret-web-client = This is a “Web application” OAuth client; CalWatch signs in as a desktop app and needs a “Desktop app” client. In Google Cloud Console → APIs & Services → Credentials, create an OAuth client ID of type “Desktop app” and download its JSON.
+error-secret-not-oauth-client = This JSON file is not an OAuth client (it has no “installed” section; perhaps it is a service-account key or another download). In Google Cloud Console → APIs & Services → Credentials, create an OAuth client ID of type “Desktop app” and download its JSON.
+error-secret-missing-field = The OAuth client file has no “{ $field }”, so it cannot be used; it may have been edited or cut short. Download the Desktop app client's JSON again from Google Cloud Console → APIs & Services → Credentials.
+
+## The keyring and the sign-in
+error-keyring-unavailable = The system keyring is locked / not available: { $reason }. Unlock your keyring (or start one, such as GNOME Keyring or KWallet) and try again; CalWatch keeps your Google sign-in only there, never in a file.
+# Reasons, shown after "Sign-in failed: ".
+error-sign-in-access-denied = access was not granted in the browser (access_denied); sign in again and allow CalWatch to see your calendars
+error-sign-in-wrong-state = the browser returned a sign-in answer CalWatch did not ask for (wrong state); nothing was saved; start the sign-in again
+error-sign-in-timed-out = the sign-in was not finished within { $minutes } minutes; start it again
+error-sign-in-no-refresh-token = Google did not grant offline access (no refresh token); sign in again
+error-sign-in-scopes = CalWatch needs permission to see your calendars and their events; sign in again and tick every box (missing: { $missing })
+
+## Channels, calendars, accounts, the receiver and the data
+error-no-channel = There is no channel { $id }.
+error-no-active-channel = There is no active channel { $id }.
+error-channel-renewing = This channel is being renewed right now; its replacement shows up here in a moment.
+error-database = The local database failed: { $reason }.
+error-calendar-not-listed = Google does not list a calendar “{ $calendar }” for { $account }.
+error-calendar-gone = The calendar “{ $calendar }” no longer exists or is no longer shared with { $account }, so CalWatch stopped watching it.
+error-no-account = CalWatch holds no account { $account }.
+error-receiver-not-running = The local receiver is not running.
+error-receiver-bind = The receiver could not listen on { $address }: { $reason }. Choose another port in Settings.
+error-data-folder = CalWatch could not create its data folder { $path }: { $reason }.
+
+## Settings the window sends
+error-setting-threshold = The summary threshold must be 1 or more: with 0, even a single change would be folded into a summary.
+error-setting-backstop = The backstop interval must be from 0 (off) to 1440 minutes (a day).
+error-setting-port = The receiver port must be from 1 to 65535: port 0 would listen somewhere new at every start, and your tunnel could not follow it.
+error-setting-poll = The interval for checking Google while push is down must be from 1 to 60 minutes.
+
+## The app around the engine: dialogs, links, the sandbox
+shell-cannot-start = CalWatch cannot start
+shell-picker-title = Choose the client secret file you downloaded from Google Cloud
+shell-picker-filter = OAuth client (JSON)
+shell-picker-failed = The file picker failed: { $reason }
+shell-https-only = Only https links are opened from CalWatch.
+shell-browser-command-failed = The browser command could not start: { $reason }
+shell-browser-failed = The browser could not be opened: { $reason }
+shell-login-item-failed = Start at login could not be changed: { $reason }
+shell-sandbox-not-running = The sandbox is not running: choose “Try it without a Google account” first.
+shell-sandbox-cannot-start = The sandbox could not start: { $reason }
+shell-sandbox-event-gone = This event is no longer in the sandbox: it was deleted meanwhile. The list shows what is there now.
+shell-sandbox-calendar-gone = This calendar is no longer in the sandbox. The list shows what is there now.
+shell-sandbox-bad-time = “{ $text }” is not a date or time the sandbox understands.

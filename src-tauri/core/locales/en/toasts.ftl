@@ -124,3 +124,21 @@ nth-weekday-from-last = the { $n ->
 } from last { $day }
 month-day-last = last
 month-day-from-last = { $n } from last
+
+## Why a change was recorded without a toast (the Activity list)
+silence-muted-calendar = muted calendar
+silence-kind-off = this kind of change is off for the calendar
+silence-too-far-ahead = further ahead than the calendar's days
+silence-declined-event = declined event
+silence-only-attendee = no other guests
+silence-guest-replies = guests' replies are off
+silence-quiet-hours = quiet hours
+silence-paused = paused
+
+## The account's own calendar when Google names it after the address
+primary-calendar = Primary calendar
+
+## Other guests' replies, joined with commas: "Ana accepted, Bo declined"
+guest-accepted = { $name } accepted
+guest-declined = { $name } declined
+guest-maybe = { $name } said maybe to

@@ -30,3 +30,17 @@ menu-pause-until-resumed = Until I resume
 menu-resume = Resume notifications
 menu-start-at-login = Start at login
 menu-quit = Quit
+
+## Push down, the tray's line and its reasons (also shown in Setup)
+push-down = Push is down: { $reason }
+push-down-polling = Push is down: { $reason } — checking Google every { $minutes ->
+    [one] minute
+   *[other] { $minutes } minutes
+} meanwhile
+push-reason-not-an-address = the callback URL is not a usable address
+push-reason-no-name = the public address's name cannot be found
+push-reason-no-answer = the public address does not answer
+push-reason-certificate = the public address's certificate is not accepted
+push-reason-tunnel-only = the tunnel answers but does not reach CalWatch
+push-reason-elsewhere = the public address leads somewhere other than CalWatch
+push-reason-redirects = the public address redirects elsewhere

@@ -7,3 +7,65 @@ error-needs-sign-in = Google 로그인이 만료되었거나 없습니다. Googl
 error-no-callback = 캘린더를 지켜보기 전에 설정에서 공개 콜백 URL(터널의 https 주소)을 입력하세요.
 error-port-in-use = 포트 { $port }을(를) 다른 프로그램이 쓰고 있습니다. 설정에서 다른 포트를 고르고 터널이 그 포트를 가리키게 하세요.
 error-sync-stopped = 캘린더를 더 이상 지켜보지 않거나 CalWatch가 종료 중이어서 동기화가 끝나기 전에 멈췄습니다.
+
+## Google, 연결과 응답
+error-google-unreachable = Google에 연결할 수 없습니다: { $reason }.
+error-google-offline = Google에 연결할 수 없습니다({ $reason }). CalWatch가 다시 시도합니다.
+error-google-server = Google에 서버 오류가 났습니다(HTTP { $status }). CalWatch가 나중에 다시 시도합니다.
+error-google-rate-limited = { $attempts }번 시도한 뒤에도 Google의 요청 한도를 넘었습니다({ $reason }). CalWatch가 나중에 다시 시도합니다.
+error-google-not-found = Google이 이 캘린더나 채널을 모릅니다(404).
+
+## 콜백 URL
+error-callback-not-https = 콜백 URL은 https://로 시작해야 합니다 — Google은 HTTPS로만 보냅니다. 터널(Tailscale Funnel, ngrok, cloudflared)이 주는 https 주소를 쓰세요.
+error-callback-not-url = “{ $url }”은(는) 완전한 웹 주소가 아닙니다({ $reason }). 터널이 주는 https:// 주소 전체를 입력하세요. 예: https://my-laptop.example.ts.net/notifications.
+error-callback-no-host = 콜백 URL “{ $url }”에 호스트 이름이 없습니다. 터널이 주는 주소 전체를 입력하세요. 예: https://my-laptop.example.ts.net/notifications.
+
+## OAuth 클라이언트 파일
+error-secret-unreadable = CalWatch가 { $path }을(를) 읽지 못했습니다: { $reason }. 파일이 있고 읽을 수 있는지 확인하거나, Google Cloud 콘솔 → API 및 서비스 → 사용자 인증 정보에서 클라이언트 JSON을 다시 내려받으세요.
+error-secret-too-large = { $path }은(는) OAuth 클라이언트 파일보다 커서(최대 { $bytes }바이트) CalWatch가 읽지 않았습니다. Google Cloud 콘솔 → API 및 서비스 → 사용자 인증 정보에서 “데스크톱 앱” 유형의 OAuth 클라이언트 ID를 만들어 JSON을 내려받은 뒤 그 파일을 고르세요.
+error-secret-not-a-file = { $path }은(는) 보통 파일이 아니어서(폴더, 장치 또는 파이프) CalWatch가 읽지 않았습니다. Google Cloud 콘솔 → API 및 서비스 → 사용자 인증 정보에서 “데스크톱 앱” 유형의 OAuth 클라이언트 ID를 만들어 JSON을 내려받은 뒤 그 파일을 고르세요.
+error-secret-not-json = 이 파일은 JSON이 아니어서 Google OAuth 클라이언트 파일이 아닙니다. Google Cloud 콘솔 → API 및 서비스 → 사용자 인증 정보에서 “데스크톱 앱” 유형의 OAuth 클라이언트 ID를 만들어 JSON을 내려받은 뒤(클라이언트 옆의 다운로드 버튼) 그 파일을 고르세요.
+error-secret-web-client = 이것은 “웹 애플리케이션” OAuth 클라이언트입니다. CalWatch는 데스크톱 앱으로 로그인하므로 “데스크톱 앱” 클라이언트가 필요합니다. Google Cloud 콘솔 → API 및 서비스 → 사용자 인증 정보에서 “데스크톱 앱” 유형의 OAuth 클라이언트 ID를 만들어 JSON을 내려받으세요.
+error-secret-not-oauth-client = 이 JSON 파일은 OAuth 클라이언트가 아닙니다(“installed” 부분이 없습니다. 서비스 계정 키나 다른 다운로드일 수 있습니다). Google Cloud 콘솔 → API 및 서비스 → 사용자 인증 정보에서 “데스크톱 앱” 유형의 OAuth 클라이언트 ID를 만들어 JSON을 내려받으세요.
+error-secret-missing-field = OAuth 클라이언트 파일에 “{ $field }”이(가) 없어 쓸 수 없습니다. 편집되었거나 잘렸을 수 있습니다. Google Cloud 콘솔 → API 및 서비스 → 사용자 인증 정보에서 데스크톱 앱 클라이언트의 JSON을 다시 내려받으세요.
+
+## 키링과 로그인
+error-keyring-unavailable = 시스템 키링이 잠겨 있거나 쓸 수 없습니다: { $reason }. 키링의 잠금을 풀거나(GNOME 키링, KWallet 같은 키링을 시작하고) 다시 시도하세요. CalWatch는 Google 로그인을 그곳에만 보관하며 파일에는 절대 두지 않습니다.
+error-sign-in-access-denied = 브라우저에서 권한을 허용하지 않았습니다(access_denied). 다시 로그인하고 CalWatch가 캘린더를 보도록 허용하세요
+error-sign-in-wrong-state = 브라우저가 CalWatch가 요청하지 않은 로그인 응답을 보냈습니다(wrong state). 아무것도 저장하지 않았으니 로그인을 다시 시작하세요
+error-sign-in-timed-out = 로그인이 { $minutes }분 안에 끝나지 않았습니다. 다시 시작하세요
+error-sign-in-no-refresh-token = Google이 오프라인 접근을 허용하지 않았습니다(refresh token 없음). 다시 로그인하세요
+error-sign-in-scopes = CalWatch가 캘린더와 일정을 볼 권한이 필요합니다. 다시 로그인하고 모든 항목에 체크하세요(빠진 권한: { $missing })
+
+## 채널, 캘린더, 계정, 수신기, 데이터
+error-no-channel = 채널 { $id }이(가) 없습니다.
+error-no-active-channel = 활성 채널 { $id }이(가) 없습니다.
+error-channel-renewing = 이 채널은 지금 갱신 중입니다. 곧 새 채널이 여기에 나타납니다.
+error-database = 로컬 데이터베이스에 문제가 생겼습니다: { $reason }.
+error-calendar-not-listed = Google의 { $account } 목록에 캘린더 “{ $calendar }”이(가) 없습니다.
+error-calendar-gone = 캘린더 “{ $calendar }”이(가) 더 이상 없거나 { $account }와(과) 더 이상 공유되지 않아 CalWatch가 지켜보기를 멈췄습니다.
+error-no-account = CalWatch에 { $account } 계정이 없습니다.
+error-receiver-not-running = 로컬 수신기가 실행 중이 아닙니다.
+error-receiver-bind = 수신기가 { $address }에서 들을 수 없습니다: { $reason }. 설정에서 다른 포트를 고르세요.
+error-data-folder = CalWatch가 데이터 폴더 { $path }을(를) 만들지 못했습니다: { $reason }.
+
+## 창이 보낸 설정
+error-setting-threshold = 요약 기준은 1 이상이어야 합니다: 0이면 변경 하나도 요약으로 묶입니다.
+error-setting-backstop = 예비 동기화 간격은 0(끔)에서 1440분(하루)까지여야 합니다.
+error-setting-port = 수신기 포트는 1에서 65535까지여야 합니다: 0번 포트는 시작할 때마다 다른 곳에서 들어 터널이 따라갈 수 없습니다.
+error-setting-poll = 푸시가 중단된 동안 Google을 확인하는 간격은 1에서 60분까지여야 합니다.
+
+## 엔진 바깥의 앱: 대화상자, 링크, 샌드박스
+shell-cannot-start = CalWatch를 시작할 수 없습니다
+shell-picker-title = Google Cloud에서 내려받은 클라이언트 보안 비밀 파일을 고르세요
+shell-picker-filter = OAuth 클라이언트 (JSON)
+shell-picker-failed = 파일 선택 창에 문제가 생겼습니다: { $reason }
+shell-https-only = CalWatch에서는 https 링크만 엽니다.
+shell-browser-command-failed = 브라우저 명령을 시작할 수 없습니다: { $reason }
+shell-browser-failed = 브라우저를 열 수 없습니다: { $reason }
+shell-login-item-failed = 로그인할 때 시작 설정을 바꿀 수 없습니다: { $reason }
+shell-sandbox-not-running = 샌드박스가 실행 중이 아닙니다: 먼저 “Google 계정 없이 해 보기”를 고르세요.
+shell-sandbox-cannot-start = 샌드박스를 시작할 수 없습니다: { $reason }
+shell-sandbox-event-gone = 이 일정은 그사이 삭제되어 샌드박스에 더 이상 없습니다. 목록에 지금 있는 일정이 보입니다.
+shell-sandbox-calendar-gone = 이 캘린더는 샌드박스에 더 이상 없습니다. 목록에 지금 있는 캘린더가 보입니다.
+shell-sandbox-bad-time = “{ $text }”은(는) 샌드박스가 이해하는 날짜나 시간이 아닙니다.

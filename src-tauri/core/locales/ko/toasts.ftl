@@ -102,3 +102,21 @@ nth-weekday = { $n ->
 nth-weekday-from-last = 끝에서 { $n }번째 주 { $day }
 month-day-last = 마지막 날
 month-day-from-last = 끝에서 { $n }번째 날
+
+## 알림 없이 기록된 까닭 (활동 목록)
+silence-muted-calendar = 음소거된 캘린더
+silence-kind-off = 이 캘린더에서 꺼 둔 종류의 변경
+silence-too-far-ahead = 캘린더에 정한 날수보다 먼 일정
+silence-declined-event = 거절한 일정
+silence-only-attendee = 다른 참석자 없음
+silence-guest-replies = 참석자 응답 알림 꺼짐
+silence-quiet-hours = 방해 금지 시간
+silence-paused = 일시 중지됨
+
+## Google이 주소로 이름 붙인 계정의 기본 캘린더
+primary-calendar = 기본 캘린더
+
+## 다른 참석자의 응답, 쉼표로 이어짐
+guest-accepted = { $name } 수락
+guest-declined = { $name } 거절
+guest-maybe = { $name } 미정

@@ -28,3 +28,14 @@ menu-pause-until-resumed = 다시 켤 때까지
 menu-resume = 알림 다시 켜기
 menu-start-at-login = 로그인 시 시작
 menu-quit = 종료
+
+## 푸시 중단, 트레이 줄과 까닭 (설정하기에도 보임)
+push-down = 푸시 중단: { $reason }
+push-down-polling = 푸시 중단: { $reason } — 그동안 { $minutes }분마다 Google 확인
+push-reason-not-an-address = 콜백 URL이 쓸 수 있는 주소가 아닙니다
+push-reason-no-name = 공개 주소의 이름을 찾을 수 없습니다
+push-reason-no-answer = 공개 주소가 응답하지 않습니다
+push-reason-certificate = 공개 주소의 인증서를 받아들일 수 없습니다
+push-reason-tunnel-only = 터널은 응답하지만 CalWatch에 닿지 않습니다
+push-reason-elsewhere = 공개 주소가 CalWatch가 아닌 다른 곳으로 이어집니다
+push-reason-redirects = 공개 주소가 다른 곳으로 리디렉션됩니다

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use super::{lock, EngineError, EngineEvent, Inner};
+use crate::error::Sentence;
 use crate::receiver::Delivery;
 use crate::store::CalendarKey;
 
@@ -99,7 +100,13 @@ impl Inner {
         if let Err(e) = self.store.mark_gone_because(calendar, Some(&sentence)) {
             tracing::warn!(error = %e, "could not mark a calendar gone");
         }
-        self.emit(EngineEvent::Error(EngineError::NotFound(sentence)));
+        self.emit(EngineEvent::Error(EngineError::NotFound(Sentence::of(
+            "error-calendar-gone",
+            vec![
+                ("calendar", name.as_str().into()),
+                ("account", calendar.account.as_str().into()),
+            ],
+        ))));
         let this = Arc::clone(self);
         let calendar = calendar.clone();
         tokio::spawn(async move {

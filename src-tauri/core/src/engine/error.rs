@@ -1,7 +1,7 @@
 //! How the engine words what went wrong in sync and in the channel lifecycle.
 
 use crate::channels::ChannelError;
-use crate::error::{sentence, EngineError};
+use crate::error::{EngineError, Sentence};
 use crate::sync::SyncError;
 
 impl From<SyncError> for EngineError {
@@ -9,9 +9,7 @@ impl From<SyncError> for EngineError {
         match e {
             SyncError::NotSignedIn => EngineError::NeedsSignIn,
             SyncError::Google(g) => g.into(),
-            SyncError::Store(s) => {
-                EngineError::Store(sentence(format!("the local database failed: {s}")))
-            }
+            SyncError::Store(s) => EngineError::Store(database(s)),
             SyncError::Stopped => EngineError::SyncStopped,
         }
     }
@@ -23,17 +21,19 @@ impl From<ChannelError> for EngineError {
             ChannelError::NoCallback => EngineError::NoCallback,
             ChannelError::NotSignedIn => EngineError::NeedsSignIn,
             ChannelError::Google(g) => g.into(),
-            ChannelError::NotFound(id) => {
-                EngineError::NotFound(format!("There is no active channel {id}."))
+            ChannelError::NotFound(id) => EngineError::NotFound(Sentence::of(
+                "error-no-active-channel",
+                vec![("id", id.into())],
+            )),
+            ChannelError::Renewing(_) => {
+                EngineError::Busy(Sentence::of("error-channel-renewing", vec![]))
             }
-            ChannelError::Renewing(_) => EngineError::Busy(
-                "This channel is being renewed right now; its replacement shows up here in a \
-                 moment."
-                    .to_string(),
-            ),
-            ChannelError::Store(s) => {
-                EngineError::Store(sentence(format!("the local database failed: {s}")))
-            }
+            ChannelError::Store(s) => EngineError::Store(database(s)),
         }
     }
+}
+
+/// "The local database failed: …", the store's own words kept as the reason.
+fn database(e: impl std::fmt::Display) -> Sentence {
+    Sentence::of("error-database", vec![("reason", e.to_string().into())])
 }

@@ -64,7 +64,7 @@ impl Inner {
         rules: CalendarRules,
     ) -> Result<(), EngineError> {
         if let Some(problem) = rules.problem() {
-            return Err(EngineError::InvalidSetting(problem.to_string()));
+            return Err(EngineError::InvalidSetting(problem.to_string().into()));
         }
         self.store.set_calendar_rules(calendar, &rules)?;
         self.emit(EngineEvent::Calendars);

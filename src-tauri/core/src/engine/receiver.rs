@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::settings::channel_settings;
 use super::{lock, read, write, EngineError, EngineEvent, Inner};
+use crate::error::Sentence;
 use crate::receiver::{self, ProbeNonces, ProbeReport, ReceiverState};
 
 /// The receiver as it runs now.
@@ -89,7 +90,7 @@ impl Inner {
         match probes {
             Some(probes) => Ok(receiver::check_callback(&url, &probes, allow_http).await),
             None => Err(error.unwrap_or_else(|| {
-                EngineError::Internal("The local receiver is not running.".into())
+                EngineError::Internal(Sentence::of("error-receiver-not-running", vec![]))
             })),
         }
     }
@@ -145,8 +146,12 @@ impl Inner {
                         port: address.port(),
                     }
                 } else {
-                    EngineError::Internal(format!(
-                        "The receiver could not listen on {address}: {e}. Choose another port in Settings."
+                    EngineError::Internal(Sentence::of(
+                        "error-receiver-bind",
+                        vec![
+                            ("address", address.to_string().into()),
+                            ("reason", e.to_string().into()),
+                        ],
                     ))
                 };
                 tracing::warn!(%address, error = %e, "receiver could not bind");

@@ -9,6 +9,7 @@ use super::{lock, read, write, EngineError, EngineEvent, Inner};
 use crate::account::{log_label, AccountStatus};
 use crate::auth::{self, OAuthApp, OAuthTokens};
 use crate::config::ClientSecret;
+use crate::error::Sentence;
 use crate::google::{CalendarClient, TokenSource};
 use crate::secrets::SecretsError;
 use crate::store::AccountRecord;
@@ -30,7 +31,7 @@ impl Inner {
         let owned = path.to_path_buf();
         let text = tokio::task::spawn_blocking(move || crate::config::client_secret::read(&owned))
             .await
-            .map_err(|e| EngineError::Internal(e.to_string()))??;
+            .map_err(|e| EngineError::Internal(e.to_string().into()))??;
         let secret = {
             let mut config = write(&self.config);
             let secret = config.import_client_secret_text(&text)?;
@@ -131,8 +132,9 @@ impl Inner {
         // locked at start, or an earlier sign-out failed half-way): the window still shows
         // the account, so signing out must still forget it.
         if session.is_none() && self.store.account(account)?.is_none() {
-            return Err(EngineError::NotFound(format!(
-                "CalWatch holds no account {account}."
+            return Err(EngineError::NotFound(Sentence::of(
+                "error-no-account",
+                vec![("account", account.into())],
             )));
         }
         if delete_history {

@@ -3,6 +3,7 @@
 use super::{lock, write, EngineError, EngineEvent, Inner};
 use crate::channels::ChannelSettings;
 use crate::config::Config;
+use crate::error::Sentence;
 use crate::locale::{self, HourCycle, LanguageChoice};
 use crate::noise::NoticeRules;
 use crate::receiver::site_verification;
@@ -42,33 +43,32 @@ impl SettingsPatch {
     /// Refuses a value the engine cannot use, with a sentence saying what is allowed;
     /// nothing of a refused patch is applied or saved.
     pub fn validate(&self) -> Result<(), EngineError> {
-        let refuse = |sentence: &str| Err(EngineError::InvalidSetting(sentence.to_string()));
+        let refuse = |id: &'static str| Err(EngineError::InvalidSetting(Sentence::of(id, vec![])));
         if self.summary_threshold == Some(0) {
-            return refuse("The summary threshold must be 1 or more: with 0, even a single change would be folded into a summary.");
+            return refuse("error-setting-threshold");
         }
         if self
             .backstop_minutes
             .is_some_and(|m| m > MAX_BACKSTOP_MINUTES)
         {
-            return refuse("The backstop interval must be from 0 (off) to 1440 minutes (a day).");
+            return refuse("error-setting-backstop");
         }
         if let Some(problem) = self.notices.as_ref().and_then(NoticeRules::problem) {
-            return refuse(problem);
+            return Err(EngineError::InvalidSetting(problem.into()));
         }
         if self.receiver_port == Some(0) {
-            return refuse("The receiver port must be from 1 to 65535: port 0 would listen somewhere new at every start, and your tunnel could not follow it.");
+            return refuse("error-setting-port");
         }
         if self
             .push_down_poll_minutes
             .is_some_and(|m| m == 0 || m > MAX_PUSH_DOWN_POLL_MINUTES)
         {
-            return refuse(
-                "The interval for checking Google while push is down must be from 1 to 60 minutes.",
-            );
+            return refuse("error-setting-poll");
         }
         if let Some(name) = self.site_verification_file.as_deref() {
             if !name.trim().is_empty() {
-                site_verification::check_file_name(name).map_err(EngineError::InvalidSetting)?;
+                site_verification::check_file_name(name)
+                    .map_err(|s| EngineError::InvalidSetting(s.into()))?;
             }
         }
         Ok(())

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::{lock, read, EngineError, EngineEvent, Inner};
+use crate::error::Sentence;
 use crate::store::{CalendarKey, CalendarRecord, ChannelRecord};
 use crate::sync::{CalendarWorker, SyncError};
 
@@ -23,7 +24,12 @@ impl Inner {
             .store
             .channel(channel_id)?
             .filter(|c| c.state.is_live())
-            .ok_or_else(|| EngineError::NotFound(format!("There is no channel {channel_id}.")))?;
+            .ok_or_else(|| {
+                EngineError::NotFound(Sentence::of(
+                    "error-no-channel",
+                    vec![("id", channel_id.into())],
+                ))
+            })?;
         let replacement = inner.channels.replacement_of(channel_id);
         let others = inner.live_channels()?.into_iter().any(|c| {
             c.calendar() == record.calendar()
@@ -103,9 +109,12 @@ impl Inner {
         if self.store.calendar(calendar)?.is_none() {
             self.refresh_calendars_of(&calendar.account).await?;
             if self.store.calendar(calendar)?.is_none() {
-                return Err(EngineError::NotFound(format!(
-                    "Google does not list a calendar “{calendar_id}” for {}.",
-                    calendar.account
+                return Err(EngineError::NotFound(Sentence::of(
+                    "error-calendar-not-listed",
+                    vec![
+                        ("calendar", calendar_id.into()),
+                        ("account", calendar.account.as_str().into()),
+                    ],
                 )));
             }
         }

@@ -61,18 +61,14 @@ impl Silence {
         Silence::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// Why it was silent, as the Activity list says it.
-    pub fn words(self) -> &'static str {
-        match self {
-            Silence::MutedCalendar => "muted calendar",
-            Silence::KindOff => "this kind of change is off for the calendar",
-            Silence::TooFarAhead => "further ahead than the calendar's days",
-            Silence::DeclinedEvent => "declined event",
-            Silence::OnlyAttendee => "no other guests",
-            Silence::GuestReplies => "guests' replies are off",
-            Silence::QuietHours => "quiet hours",
-            Silence::Paused => "paused",
-        }
+    /// Why it was silent, as the Activity list says it, in the language in effect.
+    pub fn words(self) -> String {
+        self.words_in(&crate::locale::current())
+    }
+
+    /// Why it was silent, in `locale`'s language ("muted calendar", "음소거된 캘린더").
+    pub fn words_in(self, locale: &crate::locale::Locale) -> String {
+        locale.text(&format!("silence-{}", self.code().replace('_', "-")), &[])
     }
 }
 

@@ -42,7 +42,8 @@ pub struct GoneCalendar {
 }
 
 /// What the account's own calendar is called where Google names it after the account's
-/// address (as it does unless the person renamed it).
+/// address (as it does unless the person renamed it), in English; the toasts use the
+/// catalogue's `primary-calendar` in the language in effect.
 pub const PRIMARY_NAME: &str = "Primary calendar";
 
 impl CalendarRecord {
@@ -54,15 +55,17 @@ impl CalendarRecord {
     /// The name a person reads in a toast: the calendar's own, except for the account's
     /// calendar when Google gives it the account's address as its name (an address says
     /// who, not which calendar).
-    pub fn display_name(&self) -> &str {
+    pub fn display_name(&self) -> std::borrow::Cow<'_, str> {
         let name = self.summary.trim();
         if name.is_empty() || (self.primary && (name == self.id || name == self.account)) {
             if self.primary {
-                return PRIMARY_NAME;
+                return crate::locale::current()
+                    .text("primary-calendar", &[])
+                    .into();
             }
-            return &self.id;
+            return self.id.as_str().into();
         }
-        name
+        name.into()
     }
 }
 

@@ -116,13 +116,14 @@ fn replies(before: &People, after: &People) -> Option<String> {
         .iter()
         .filter(|(name, reply)| before.guests.get(*name).is_some_and(|was| was != *reply))
         .filter_map(|(name, reply)| {
-            let verb = match reply.as_str() {
-                "accepted" => "accepted",
-                "declined" => "declined",
-                "tentative" => "said maybe to",
+            let id = match reply.as_str() {
+                "accepted" => "guest-accepted",
+                "declined" => "guest-declined",
+                "tentative" => "guest-maybe",
                 _ => return None,
             };
-            Some(format!("{name} {verb}"))
+            // Worded when the change is found, in the language then in effect.
+            Some(crate::locale::current().text(id, &[("name", name.into())]))
         })
         .collect();
     (!answered.is_empty()).then(|| answered.join(", "))

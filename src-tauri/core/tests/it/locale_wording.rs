@@ -399,3 +399,135 @@ fn engine_errors_keep_their_code_and_speak_the_language() {
         "Google 로그인이 만료되었거나 없습니다. Google로 다시 로그인하세요."
     );
 }
+
+mod engine_errors {
+    //! The engine's error sentences per family, in English and in Korean: the code stays,
+    //! the sentence follows the language, and the log's `Display` stays English. Text
+    //! from elsewhere (an address, a reason a library gave) passes through untouched.
+
+    use calwatch_core::auth::AuthError;
+    use calwatch_core::channels::ChannelError;
+    use calwatch_core::config::{ClientSecretError, ConfigError};
+    use calwatch_core::engine::SettingsPatch;
+    use calwatch_core::error::EngineError;
+    use calwatch_core::google::GoogleError;
+    use calwatch_core::locale::Locale;
+    use calwatch_core::noise::Silence;
+    use calwatch_core::push_health::{PushHealth, PushState};
+    use calwatch_core::secrets::SecretsError;
+
+    fn en() -> Locale {
+        Locale::of_tag("en_GB.UTF-8")
+    }
+    fn ko() -> Locale {
+        Locale::of_tag("ko_KR.UTF-8")
+    }
+
+    /// (error, code, English, Korean), and `Display` is the English sentence.
+    fn says(e: EngineError, code: &str, english: &str, korean: &str) {
+        assert_eq!(e.code(), code, "the code never changes with the language");
+        assert_eq!(e.message_in(&en()), english);
+        assert_eq!(e.message_in(&ko()), korean);
+        assert_eq!(e.to_string(), english, "the log reads English");
+    }
+
+    #[test]
+    fn google_s_answers() {
+        says(
+            GoogleError::NotFound.into(),
+            "not_found",
+            "Google does not know this calendar or channel (404).",
+            "Google이 이 캘린더나 채널을 모릅니다(404).",
+        );
+        says(
+            GoogleError::Network("dns error".into()).into(),
+            "offline",
+            "Google could not be reached: dns error.",
+            "Google에 연결할 수 없습니다: dns error.",
+        );
+    }
+
+    #[test]
+    fn the_callback_url() {
+        says(
+            ConfigError::CallbackNoHost {
+                url: "https://".into(),
+            }
+            .into(),
+            "callback_invalid",
+            "The callback URL “https://” has no host name. Enter the full address your tunnel gives you, e.g. https://my-laptop.example.ts.net/notifications.",
+            "콜백 URL “https://”에 호스트 이름이 없습니다. 터널이 주는 주소 전체를 입력하세요. 예: https://my-laptop.example.ts.net/notifications.",
+        );
+    }
+
+    #[test]
+    fn the_client_file() {
+        let e: EngineError = ClientSecretError::NotJson.into();
+        assert_eq!(e.code(), "bad_client_secret");
+        assert!(e.message_in(&en()).starts_with("This file is not JSON"));
+        assert!(e.message_in(&ko()).starts_with("이 파일은 JSON이 아니어서"));
+    }
+
+    #[test]
+    fn the_keyring_and_the_sign_in() {
+        says(
+            SecretsError::Unavailable {
+                reason: "no D-Bus".into(),
+            }
+            .into(),
+            "keyring_unavailable",
+            "The system keyring is locked / not available: no D-Bus. Unlock your keyring (or start one, such as GNOME Keyring or KWallet) and try again; CalWatch keeps your Google sign-in only there, never in a file.",
+            "시스템 키링이 잠겨 있거나 쓸 수 없습니다: no D-Bus. 키링의 잠금을 풀거나(GNOME 키링, KWallet 같은 키링을 시작하고) 다시 시도하세요. CalWatch는 Google 로그인을 그곳에만 보관하며 파일에는 절대 두지 않습니다.",
+        );
+        says(
+            AuthError::AccessDenied.into(),
+            "sign_in_failed",
+            "Sign-in failed: access was not granted in the browser (access_denied); sign in again and allow CalWatch to see your calendars",
+            "로그인 실패: 브라우저에서 권한을 허용하지 않았습니다(access_denied). 다시 로그인하고 CalWatch가 캘린더를 보도록 허용하세요",
+        );
+    }
+
+    #[test]
+    fn channels_and_settings() {
+        says(
+            ChannelError::Renewing("c1".into()).into(),
+            "busy",
+            "This channel is being renewed right now; its replacement shows up here in a moment.",
+            "이 채널은 지금 갱신 중입니다. 곧 새 채널이 여기에 나타납니다.",
+        );
+        let refused = SettingsPatch {
+            receiver_port: Some(0),
+            ..SettingsPatch::default()
+        }
+        .validate()
+        .expect_err("port 0 is refused");
+        assert_eq!(refused.code(), "invalid_setting");
+        assert!(refused
+            .message_in(&ko())
+            .starts_with("수신기 포트는 1에서 65535까지"));
+        assert!(refused
+            .message_in(&en())
+            .starts_with("The receiver port must be from 1 to 65535"));
+    }
+
+    #[test]
+    fn silence_reasons_and_the_push_line() {
+        assert_eq!(Silence::QuietHours.words_in(&en()), "quiet hours");
+        assert_eq!(Silence::QuietHours.words_in(&ko()), "방해 금지 시간");
+        let down = PushHealth {
+            state: PushState::Down,
+            reason: None,
+            checked_at: Some(1),
+            polling_every_minutes: Some(1),
+            last_deliveries: Vec::new(),
+        };
+        assert_eq!(
+            down.tray_text_in(&en()).as_deref(),
+            Some("Push is down: the public address does not answer — checking Google every minute meanwhile")
+        );
+        assert_eq!(
+            down.tray_text_in(&ko()).as_deref(),
+            Some("푸시 중단: 공개 주소가 응답하지 않습니다 — 그동안 1분마다 Google 확인")
+        );
+    }
+}
