@@ -85,7 +85,7 @@ impl PushHealth {
                 "push-down-polling",
                 &[
                     ("reason", reason.into()),
-                    ("minutes", Arg::Number(i64::try_from(m).unwrap_or(i64::MAX))),
+                    ("minutes", Arg::Number(i64::from(m))),
                 ],
             ),
             None => locale.text("push-down", &[("reason", reason.into())]),
