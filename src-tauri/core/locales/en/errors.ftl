@@ -72,3 +72,18 @@ shell-sandbox-cannot-start = The sandbox could not start: { $reason }
 shell-sandbox-event-gone = This event is no longer in the sandbox: it was deleted meanwhile. The list shows what is there now.
 shell-sandbox-calendar-gone = This calendar is no longer in the sandbox. The list shows what is there now.
 shell-sandbox-bad-time = “{ $text }” is not a date or time the sandbox understands.
+
+## The callback test's steps (Setup)
+probe-step-address = Address
+probe-step-dns = Name lookup (DNS)
+probe-step-connection = Connection
+probe-step-tls = Certificate (TLS)
+probe-step-receiver = CalWatch answers
+
+## Noise rules the window sends
+error-rules-within-zero = “Only events within the next N days” needs at least 1 day; turn it off to hear about every event.
+error-rules-within-too-far = “Only events within the next N days” goes up to 3650 days (ten years).
+error-quiet-time-of-day = Quiet hours start and end between 00:00 and 23:59.
+error-quiet-seven-days = Quiet hours need a choice for each of the seven days of the week.
+error-quiet-same-time = Quiet hours must start and end at different times: pick when they end.
+error-quiet-no-day = Quiet hours need at least one day; turn them off to never be quiet.

@@ -69,3 +69,18 @@ shell-sandbox-cannot-start = 샌드박스를 시작할 수 없습니다: { $reas
 shell-sandbox-event-gone = 이 일정은 그사이 삭제되어 샌드박스에 더 이상 없습니다. 목록에 지금 있는 일정이 보입니다.
 shell-sandbox-calendar-gone = 이 캘린더는 샌드박스에 더 이상 없습니다. 목록에 지금 있는 캘린더가 보입니다.
 shell-sandbox-bad-time = “{ $text }”은(는) 샌드박스가 이해하는 날짜나 시간이 아닙니다.
+
+## 콜백 시험의 단계 (설정하기)
+probe-step-address = 주소
+probe-step-dns = 이름 조회(DNS)
+probe-step-connection = 연결
+probe-step-tls = 인증서(TLS)
+probe-step-receiver = CalWatch 응답
+
+## 창이 보낸 알림 규칙
+error-rules-within-zero = “앞으로 N일 안의 일정만”은 적어도 1일이어야 합니다. 모든 일정을 알림 받으려면 끄세요.
+error-rules-within-too-far = “앞으로 N일 안의 일정만”은 3650일(10년)까지입니다.
+error-quiet-time-of-day = 방해 금지 시간은 00:00에서 23:59 사이에 시작하고 끝나야 합니다.
+error-quiet-seven-days = 방해 금지 시간에는 일주일 일곱 날 각각의 선택이 필요합니다.
+error-quiet-same-time = 방해 금지 시간의 시작과 끝은 달라야 합니다: 끝나는 때를 고르세요.
+error-quiet-no-day = 방해 금지 시간에는 적어도 하루가 필요합니다. 조용한 때가 없게 하려면 끄세요.

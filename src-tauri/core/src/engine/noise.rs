@@ -64,7 +64,10 @@ impl Inner {
         rules: CalendarRules,
     ) -> Result<(), EngineError> {
         if let Some(problem) = rules.problem() {
-            return Err(EngineError::InvalidSetting(problem.to_string().into()));
+            return Err(EngineError::InvalidSetting(crate::error::Sentence::of(
+                problem,
+                vec![],
+            )));
         }
         self.store.set_calendar_rules(calendar, &rules)?;
         self.emit(EngineEvent::Calendars);

@@ -54,7 +54,7 @@ impl SettingsPatch {
             return refuse("error-setting-backstop");
         }
         if let Some(problem) = self.notices.as_ref().and_then(NoticeRules::problem) {
-            return Err(EngineError::InvalidSetting(problem.into()));
+            return Err(EngineError::InvalidSetting(Sentence::of(problem, vec![])));
         }
         if self.receiver_port == Some(0) {
             return refuse("error-setting-port");

@@ -102,11 +102,11 @@ pub struct NoticeRules {
 pub const MAX_WITHIN_DAYS: u32 = 3650;
 
 impl CalendarRules {
-    /// A sentence saying what is wrong, when something is.
+    /// The message (errors.ftl) saying what is wrong, when something is.
     pub fn problem(&self) -> Option<&'static str> {
         match self.within_days {
-            Some(0) => Some("“Only events within the next N days” needs at least 1 day; turn it off to hear about every event."),
-            Some(d) if d > MAX_WITHIN_DAYS => Some("“Only events within the next N days” goes up to 3650 days (ten years)."),
+            Some(0) => Some("error-rules-within-zero"),
+            Some(d) if d > MAX_WITHIN_DAYS => Some("error-rules-within-too-far"),
             _ => None,
         }
     }
@@ -124,20 +124,20 @@ impl CalendarRules {
 }
 
 impl NoticeRules {
-    /// A sentence saying what is wrong, when something is.
+    /// The message (errors.ftl) saying what is wrong, when something is.
     pub fn problem(&self) -> Option<&'static str> {
         let q = &self.quiet_hours;
         if q.start_minute >= 24 * 60 || q.end_minute >= 24 * 60 {
-            return Some("Quiet hours start and end between 00:00 and 23:59.");
+            return Some("error-quiet-time-of-day");
         }
         if q.days.len() != 7 {
-            return Some("Quiet hours need a choice for each of the seven days of the week.");
+            return Some("error-quiet-seven-days");
         }
         if q.enabled && q.start_minute == q.end_minute {
-            return Some("Quiet hours must start and end at different times: pick when they end.");
+            return Some("error-quiet-same-time");
         }
         if q.enabled && !q.days.iter().any(|d| *d) {
-            return Some("Quiet hours need at least one day; turn them off to never be quiet.");
+            return Some("error-quiet-no-day");
         }
         None
     }

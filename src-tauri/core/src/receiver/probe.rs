@@ -205,16 +205,17 @@ impl Steps {
     }
 
     fn push(&mut self, code: ProbeStepCode, ok: bool, detail: String) {
-        let name = match code {
-            ProbeStepCode::Address => "Address",
-            ProbeStepCode::Dns => "Name lookup (DNS)",
-            ProbeStepCode::Connection => "Connection",
-            ProbeStepCode::Tls => "Certificate (TLS)",
-            ProbeStepCode::Receiver => "CalWatch answers",
+        let id = match code {
+            ProbeStepCode::Address => "probe-step-address",
+            ProbeStepCode::Dns => "probe-step-dns",
+            ProbeStepCode::Connection => "probe-step-connection",
+            ProbeStepCode::Tls => "probe-step-tls",
+            ProbeStepCode::Receiver => "probe-step-receiver",
         };
+        let name = crate::locale::current().text(id, &[]);
         self.steps.push(ProbeStep {
             code,
-            name: name.to_owned(),
+            name,
             ok,
             detail,
         });
