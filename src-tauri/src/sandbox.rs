@@ -31,8 +31,13 @@ pub struct Sandbox {
     callback_url: String,
 }
 
+/// "The sandbox could not …: reason", the step's message (errors.ftl) with the reason.
 fn sandbox_error(what: &str, err: impl std::fmt::Display) -> UiError {
-    UiError::new("sandbox", format!("The sandbox {what}: {err}"))
+    let reason = err.to_string();
+    UiError::new(
+        "sandbox",
+        calwatch_core::locale::current().text(what, &[("reason", reason.into())]),
+    )
 }
 
 /// The panel acts on what it listed a moment ago: an event or calendar gone meanwhile is
@@ -47,7 +52,7 @@ fn control_error(err: ControlError) -> UiError {
             "not_found",
             calwatch_core::locale::current().text("shell-sandbox-calendar-gone", &[]),
         ),
-        ControlError::Refused(why) => sandbox_error("refused the change", why),
+        ControlError::Refused(why) => sandbox_error("shell-sandbox-refused", why),
     }
 }
 
@@ -59,11 +64,11 @@ impl Sandbox {
         if data_dir.exists() {
             tokio::fs::remove_dir_all(&data_dir)
                 .await
-                .map_err(|e| sandbox_error("could not clear its old data", e))?;
+                .map_err(|e| sandbox_error("shell-sandbox-clear-failed", e))?;
         }
         tokio::fs::create_dir_all(&data_dir)
             .await
-            .map_err(|e| sandbox_error("could not create its data folder", e))?;
+            .map_err(|e| sandbox_error("shell-sandbox-folder-failed", e))?;
 
         let fake = FakeGoogle::start(Options {
             allow_http: true,
@@ -71,15 +76,15 @@ impl Sandbox {
             ..Options::default()
         })
         .await
-        .map_err(|e| sandbox_error("server could not start", e))?;
+        .map_err(|e| sandbox_error("shell-sandbox-server-failed", e))?;
 
         let client_secret_path = data_dir.join("downloaded_client_secret.json");
         tokio::fs::write(&client_secret_path, fake.client_secret_json())
             .await
-            .map_err(|e| sandbox_error("could not write its client secret", e))?;
+            .map_err(|e| sandbox_error("shell-sandbox-secret-failed", e))?;
 
         let receiver_addr =
-            free_loopback_port().map_err(|e| sandbox_error("found no free local port", e))?;
+            free_loopback_port().map_err(|e| sandbox_error("shell-sandbox-no-port", e))?;
         let callback_url = format!("http://{receiver_addr}/notifications");
         Ok(Sandbox {
             control: fake.control(),
@@ -111,7 +116,7 @@ impl Sandbox {
             env.insert(key.to_string(), value);
         }
         let mut config = Config::load_from(&|key: &str| env.get(key).cloned())
-            .map_err(|e| sandbox_error("configuration is invalid", e))?;
+            .map_err(|e| sandbox_error("shell-sandbox-config-invalid", e))?;
         // The person's own choices still hold in the sandbox.
         config.settings.summary_threshold = real.settings.summary_threshold;
         // The sandbox speaks the person's language and writes their dates.

@@ -87,3 +87,12 @@ error-quiet-time-of-day = Quiet hours start and end between 00:00 and 23:59.
 error-quiet-seven-days = Quiet hours need a choice for each of the seven days of the week.
 error-quiet-same-time = Quiet hours must start and end at different times: pick when they end.
 error-quiet-no-day = Quiet hours need at least one day; turn them off to never be quiet.
+
+## The sandbox's own failures
+shell-sandbox-refused = The sandbox refused the change: { $reason }
+shell-sandbox-clear-failed = The sandbox could not clear its old data: { $reason }
+shell-sandbox-folder-failed = The sandbox could not create its data folder: { $reason }
+shell-sandbox-server-failed = The sandbox server could not start: { $reason }
+shell-sandbox-secret-failed = The sandbox could not write its client secret: { $reason }
+shell-sandbox-no-port = The sandbox found no free local port: { $reason }
+shell-sandbox-config-invalid = The sandbox configuration is invalid: { $reason }

@@ -84,3 +84,12 @@ error-quiet-time-of-day = 방해 금지 시간은 00:00에서 23:59 사이에 �
 error-quiet-seven-days = 방해 금지 시간에는 일주일 일곱 날 각각의 선택이 필요합니다.
 error-quiet-same-time = 방해 금지 시간의 시작과 끝은 달라야 합니다: 끝나는 때를 고르세요.
 error-quiet-no-day = 방해 금지 시간에는 적어도 하루가 필요합니다. 조용한 때가 없게 하려면 끄세요.
+
+## 샌드박스 자체의 실패
+shell-sandbox-refused = 샌드박스가 변경을 거부했습니다: { $reason }
+shell-sandbox-clear-failed = 샌드박스가 이전 데이터를 지우지 못했습니다: { $reason }
+shell-sandbox-folder-failed = 샌드박스가 데이터 폴더를 만들지 못했습니다: { $reason }
+shell-sandbox-server-failed = 샌드박스 서버를 시작할 수 없습니다: { $reason }
+shell-sandbox-secret-failed = 샌드박스가 클라이언트 보안 비밀을 쓰지 못했습니다: { $reason }
+shell-sandbox-no-port = 샌드박스가 비어 있는 로컬 포트를 찾지 못했습니다: { $reason }
+shell-sandbox-config-invalid = 샌드박스 설정이 올바르지 않습니다: { $reason }

@@ -93,20 +93,19 @@ impl Inner {
         } else {
             known.summary.clone()
         };
-        let sentence = format!(
-            "The calendar “{name}” no longer exists or is no longer shared with {}, so CalWatch stopped watching it.",
-            calendar.account
-        );
-        if let Err(e) = self.store.mark_gone_because(calendar, Some(&sentence)) {
-            tracing::warn!(error = %e, "could not mark a calendar gone");
-        }
-        self.emit(EngineEvent::Error(EngineError::NotFound(Sentence::of(
+        let gone = Sentence::of(
             "error-calendar-gone",
             vec![
                 ("calendar", name.as_str().into()),
                 ("account", calendar.account.as_str().into()),
             ],
-        ))));
+        );
+        // Kept with the calendar in the language then in effect (the Calendars row says it).
+        let sentence = gone.in_(&crate::locale::current());
+        if let Err(e) = self.store.mark_gone_because(calendar, Some(&sentence)) {
+            tracing::warn!(error = %e, "could not mark a calendar gone");
+        }
+        self.emit(EngineEvent::Error(EngineError::NotFound(gone)));
         let this = Arc::clone(self);
         let calendar = calendar.clone();
         tokio::spawn(async move {

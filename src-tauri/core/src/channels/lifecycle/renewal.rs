@@ -204,7 +204,9 @@ impl Channels {
                 Err(e) => {
                     let state = self.state_by_expiry(&old, &settings, ChannelState::Error);
                     tracing::warn!(channel = channel_id, error = %e, retry_in = ?backoff, "channel renewal failed");
-                    self.set_state(&old.id, state, Some(e.to_string()));
+                    // The row's reason is the error's sentence as the window words it.
+                    let said = crate::error::EngineError::from(e.clone()).message();
+                    self.set_state(&old.id, state, Some(said));
                     (self.inner.report)(e);
                     tokio::select! {
                         () = cancel.cancelled() => return,
