@@ -282,13 +282,17 @@ pub(crate) fn sentence(text: impl std::fmt::Display) -> String {
     out
 }
 
+/// Text that ends a catalogue sentence, without a full stop of its own (the message has one).
+pub(crate) fn ending(text: &str) -> Value {
+    text.strip_suffix('.').unwrap_or(text).into()
+}
+
 /// Google's errors in the catalogue's words; the rest as their English sentence.
 fn google_sentence(e: &GoogleError) -> Sentence {
     match e {
-        GoogleError::Network(reason) => Sentence::of(
-            "error-google-unreachable",
-            vec![("reason", reason.as_str().into())],
-        ),
+        GoogleError::Network(reason) => {
+            Sentence::of("error-google-unreachable", vec![("reason", ending(reason))])
+        }
         GoogleError::Token(TokenError::Offline(reason)) => Sentence::of(
             "error-google-offline",
             vec![("reason", reason.as_str().into())],
@@ -305,6 +309,33 @@ fn google_sentence(e: &GoogleError) -> Sentence {
             ],
         ),
         GoogleError::NotFound => Sentence::of("error-google-not-found", vec![]),
+        GoogleError::Forbidden { reason, message } => Sentence::of(
+            "error-google-forbidden",
+            vec![
+                ("reason", reason.as_str().into()),
+                ("message", ending(message)),
+            ],
+        ),
+        GoogleError::BadRequest { message } => Sentence::of(
+            "error-google-bad-request",
+            vec![("message", ending(message))],
+        ),
+        GoogleError::UnexpectedStatus { status, message } => Sentence::of(
+            "error-google-unexpected-status",
+            vec![
+                ("status", status.to_string().into()),
+                ("message", ending(message)),
+            ],
+        ),
+        GoogleError::CallbackRejected {
+            reason, address, ..
+        } => Sentence::of(
+            match reason {
+                CallbackRejection::NotHttps => "error-callback-refused-not-https",
+                CallbackRejection::Unauthorized => "error-callback-refused-unauthorized",
+            },
+            vec![("address", address.as_str().into())],
+        ),
         _ => Sentence::verbatim(sentence(e)),
     }
 }
@@ -423,7 +454,7 @@ impl From<AuthError> for EngineError {
             AuthError::Cancelled => EngineError::SignInCancelled,
             AuthError::Network { reason } => EngineError::Offline(Sentence::of(
                 "error-google-unreachable",
-                vec![("reason", reason.as_str().into())],
+                vec![("reason", ending(reason))],
             )),
             AuthError::AccessDenied => {
                 EngineError::SignInFailed(Sentence::of("error-sign-in-access-denied", vec![]))

@@ -96,3 +96,10 @@ shell-sandbox-server-failed = The sandbox server could not start: { $reason }
 shell-sandbox-secret-failed = The sandbox could not write its client secret: { $reason }
 shell-sandbox-no-port = The sandbox found no free local port: { $reason }
 shell-sandbox-config-invalid = The sandbox configuration is invalid: { $reason }
+
+## Google's refusals
+error-google-forbidden = Google refused access ({ $reason }): { $message }.
+error-google-bad-request = Google refused the request: { $message }.
+error-google-unexpected-status = Google answered with unexpected HTTP status { $status }: { $message }.
+error-callback-refused-not-https = Google refused the callback URL { $address }: it must be HTTPS with a valid certificate. Use the https address your tunnel gives you.
+error-callback-refused-unauthorized = Google refused to deliver to { $address }: Unauthorized WebHook callback channel (push.webhookUrlUnauthorized). Google wants the address's domain verified: in Setup, paste the name of the verification file Search Console offers (google….html), verify the domain in Search Console, add it in Google Cloud console under APIs & Services → Domain verification, then watch again.

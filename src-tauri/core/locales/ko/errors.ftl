@@ -93,3 +93,10 @@ shell-sandbox-server-failed = 샌드박스 서버를 시작할 수 없습니다:
 shell-sandbox-secret-failed = 샌드박스가 클라이언트 보안 비밀을 쓰지 못했습니다: { $reason }
 shell-sandbox-no-port = 샌드박스가 비어 있는 로컬 포트를 찾지 못했습니다: { $reason }
 shell-sandbox-config-invalid = 샌드박스 설정이 올바르지 않습니다: { $reason }
+
+## Google의 거부
+error-google-forbidden = Google이 접근을 거부했습니다({ $reason }): { $message }.
+error-google-bad-request = Google이 요청을 거부했습니다: { $message }.
+error-google-unexpected-status = Google이 예상하지 못한 HTTP 상태 { $status }(으)로 응답했습니다: { $message }.
+error-callback-refused-not-https = Google이 콜백 URL { $address }을(를) 거부했습니다: 유효한 인증서가 있는 HTTPS여야 합니다. 터널이 주는 https 주소를 쓰세요.
+error-callback-refused-unauthorized = Google이 { $address }(으)로 보내기를 거부했습니다: Unauthorized WebHook callback channel (push.webhookUrlUnauthorized). Google은 주소의 도메인 인증을 원합니다: 설정하기에서 Search Console이 제시한 인증 파일 이름(google….html)을 붙여 넣고, Search Console에서 도메인을 인증한 뒤, Google Cloud 콘솔의 API 및 서비스 → 도메인 인증에 추가하고 다시 지켜보세요.

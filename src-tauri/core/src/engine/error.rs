@@ -1,7 +1,7 @@
 //! How the engine words what went wrong in sync and in the channel lifecycle.
 
 use crate::channels::ChannelError;
-use crate::error::{EngineError, Sentence};
+use crate::error::{ending, EngineError, Sentence};
 use crate::sync::SyncError;
 
 impl From<SyncError> for EngineError {
@@ -35,5 +35,5 @@ impl From<ChannelError> for EngineError {
 
 /// "The local database failed: …", the store's own words kept as the reason.
 fn database(e: impl std::fmt::Display) -> Sentence {
-    Sentence::of("error-database", vec![("reason", e.to_string().into())])
+    Sentence::of("error-database", vec![("reason", ending(&e.to_string()))])
 }

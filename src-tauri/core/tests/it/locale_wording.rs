@@ -439,6 +439,19 @@ mod engine_errors {
             "Google does not know this calendar or channel (404).",
             "Google이 이 캘린더나 채널을 모릅니다(404).",
         );
+        let refused: EngineError = GoogleError::CallbackRejected {
+            reason: calwatch_core::google::CallbackRejection::NotHttps,
+            address: "https://a.example/notifications".into(),
+            message: "webhook URL not https".into(),
+        }
+        .into();
+        assert_eq!(refused.code(), "callback_rejected");
+        assert!(refused.message_in(&en()).starts_with(
+            "Google refused the callback URL https://a.example/notifications: it must be HTTPS"
+        ));
+        assert!(refused
+            .message_in(&ko())
+            .starts_with("Google이 콜백 URL https://a.example/notifications을(를) 거부했습니다"));
         says(
             GoogleError::Network("dns error".into()).into(),
             "offline",
