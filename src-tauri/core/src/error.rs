@@ -371,7 +371,24 @@ impl From<NotSignedIn> for EngineError {
 
 impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
-        EngineError::Store(sentence(e).into())
+        let said = match &e {
+            StoreError::Open { path, reason } => Sentence::of(
+                "error-store-open",
+                vec![
+                    ("path", path.display().to_string().into()),
+                    ("reason", reason.as_str().into()),
+                ],
+            ),
+            StoreError::NewerSchema { found, supported } => Sentence::of(
+                "error-store-newer",
+                vec![
+                    ("found", found.to_string().into()),
+                    ("supported", supported.to_string().into()),
+                ],
+            ),
+            _ => Sentence::verbatim(sentence(&e)),
+        };
+        EngineError::Store(said)
     }
 }
 
@@ -476,7 +493,30 @@ impl From<AuthError> for EngineError {
                 "error-sign-in-scopes",
                 vec![("missing", missing.join(", ").into())],
             )),
-            _ => EngineError::SignInFailed(e.to_string().into()),
+            AuthError::Setup { reason } => EngineError::SignInFailed(Sentence::of(
+                "error-sign-in-setup",
+                vec![("reason", reason.as_str().into())],
+            )),
+            AuthError::Loopback { reason } => EngineError::SignInFailed(Sentence::of(
+                "error-sign-in-loopback",
+                vec![("reason", reason.as_str().into())],
+            )),
+            AuthError::BrowserNotOpened { reason } => EngineError::SignInFailed(Sentence::of(
+                "error-sign-in-browser",
+                vec![("reason", reason.as_str().into())],
+            )),
+            AuthError::Refused { error } => EngineError::SignInFailed(Sentence::of(
+                "error-sign-in-refused",
+                vec![("error", error.as_str().into())],
+            )),
+            AuthError::Exchange { error } => EngineError::SignInFailed(Sentence::of(
+                "error-sign-in-exchange",
+                vec![("error", error.as_str().into())],
+            )),
+            AuthError::NoPrimaryCalendar { reason } => EngineError::SignInFailed(Sentence::of(
+                "error-sign-in-no-primary",
+                vec![("reason", reason.as_str().into())],
+            )),
         }
     }
 }

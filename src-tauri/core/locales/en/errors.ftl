@@ -103,3 +103,13 @@ error-google-bad-request = Google refused the request: { $message }.
 error-google-unexpected-status = Google answered with unexpected HTTP status { $status }: { $message }.
 error-callback-refused-not-https = Google refused the callback URL { $address }: it must be HTTPS with a valid certificate. Use the https address your tunnel gives you.
 error-callback-refused-unauthorized = Google refused to deliver to { $address }: Unauthorized WebHook callback channel (push.webhookUrlUnauthorized). Google wants the address's domain verified: in Setup, paste the name of the verification file Search Console offers (google….html), verify the domain in Search Console, add it in Google Cloud console under APIs & Services → Domain verification, then watch again.
+
+## More sign-in reasons, and the local data
+error-sign-in-setup = the Google sign-in settings are not usable: { $reason }
+error-sign-in-loopback = CalWatch could not listen for the browser's answer on 127.0.0.1: { $reason }
+error-sign-in-browser = the browser could not be opened: { $reason }
+error-sign-in-refused = Google refused the sign-in ({ $error })
+error-sign-in-exchange = Google did not accept the sign-in ({ $error }); start it again
+error-sign-in-no-primary = Google did not say which calendar is your primary one: { $reason }
+error-store-open = CalWatch could not open its data at { $path }: { $reason }. Check the folder is writable; if the file is damaged, move it away and CalWatch will start afresh.
+error-store-newer = This data was written by a newer version of CalWatch (schema { $found }; this version knows up to { $supported }). Update CalWatch to use it; the file has not been changed.

@@ -100,3 +100,13 @@ error-google-bad-request = Google이 요청을 거부했습니다: { $message }.
 error-google-unexpected-status = Google이 예상하지 못한 HTTP 상태 { $status }(으)로 응답했습니다: { $message }.
 error-callback-refused-not-https = Google이 콜백 URL { $address }을(를) 거부했습니다: 유효한 인증서가 있는 HTTPS여야 합니다. 터널이 주는 https 주소를 쓰세요.
 error-callback-refused-unauthorized = Google이 { $address }(으)로 보내기를 거부했습니다: Unauthorized WebHook callback channel (push.webhookUrlUnauthorized). Google은 주소의 도메인 인증을 원합니다: 설정하기에서 Search Console이 제시한 인증 파일 이름(google….html)을 붙여 넣고, Search Console에서 도메인을 인증한 뒤, Google Cloud 콘솔의 API 및 서비스 → 도메인 인증에 추가하고 다시 지켜보세요.
+
+## 그 밖의 로그인 실패 까닭과 로컬 데이터
+error-sign-in-setup = Google 로그인 설정을 쓸 수 없습니다: { $reason }
+error-sign-in-loopback = CalWatch가 127.0.0.1에서 브라우저의 응답을 기다릴 수 없습니다: { $reason }
+error-sign-in-browser = 브라우저를 열 수 없습니다: { $reason }
+error-sign-in-refused = Google이 로그인을 거부했습니다({ $error })
+error-sign-in-exchange = Google이 로그인을 받아들이지 않았습니다({ $error }). 다시 시작하세요
+error-sign-in-no-primary = Google이 기본 캘린더를 알려 주지 않았습니다: { $reason }
+error-store-open = CalWatch가 { $path }의 데이터를 열 수 없습니다: { $reason }. 폴더에 쓸 수 있는지 확인하세요. 파일이 손상되었다면 다른 곳으로 옮기면 CalWatch가 새로 시작합니다.
+error-store-newer = 이 데이터는 더 새 버전의 CalWatch가 썼습니다(스키마 { $found }, 이 버전은 { $supported }까지 압니다). 쓰려면 CalWatch를 업데이트하세요. 파일은 바뀌지 않았습니다.

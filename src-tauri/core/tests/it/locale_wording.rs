@@ -501,6 +501,20 @@ mod engine_errors {
     }
 
     #[test]
+    fn the_local_data() {
+        says(
+            calwatch_core::store::StoreError::NewerSchema {
+                found: 9,
+                supported: 5,
+            }
+            .into(),
+            "store",
+            "This data was written by a newer version of CalWatch (schema 9; this version knows up to 5). Update CalWatch to use it; the file has not been changed.",
+            "이 데이터는 더 새 버전의 CalWatch가 썼습니다(스키마 9, 이 버전은 5까지 압니다). 쓰려면 CalWatch를 업데이트하세요. 파일은 바뀌지 않았습니다.",
+        );
+    }
+
+    #[test]
     fn channels_and_settings() {
         says(
             ChannelError::Renewing("c1".into()).into(),
