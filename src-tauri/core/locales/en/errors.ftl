@@ -113,3 +113,4 @@ error-sign-in-exchange = Google did not accept the sign-in ({ $error }); start i
 error-sign-in-no-primary = Google did not say which calendar is your primary one: { $reason }
 error-store-open = CalWatch could not open its data at { $path }: { $reason }. Check the folder is writable; if the file is damaged, move it away and CalWatch will start afresh.
 error-store-newer = This data was written by a newer version of CalWatch (schema { $found }; this version knows up to { $supported }). Update CalWatch to use it; the file has not been changed.
+error-verification-file-name = “{ $text }” is not a verification file name. Paste the file name Search Console offers under “HTML file”: it looks like google1234abcd5678ef90.html.

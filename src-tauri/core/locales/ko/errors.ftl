@@ -110,3 +110,4 @@ error-sign-in-exchange = Google이 로그인을 받아들이지 않았습니다(
 error-sign-in-no-primary = Google이 기본 캘린더를 알려 주지 않았습니다: { $reason }
 error-store-open = CalWatch가 { $path }의 데이터를 열 수 없습니다: { $reason }. 폴더에 쓸 수 있는지 확인하세요. 파일이 손상되었다면 다른 곳으로 옮기면 CalWatch가 새로 시작합니다.
 error-store-newer = 이 데이터는 더 새 버전의 CalWatch가 썼습니다(스키마 { $found }, 이 버전은 { $supported }까지 압니다). 쓰려면 CalWatch를 업데이트하세요. 파일은 바뀌지 않았습니다.
+error-verification-file-name = “{ $text }”은(는) 인증 파일 이름이 아닙니다. Search Console이 “HTML 파일” 아래에 제시하는 파일 이름을 붙여 넣으세요: google1234abcd5678ef90.html 같은 모양입니다.

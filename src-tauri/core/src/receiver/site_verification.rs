@@ -61,10 +61,10 @@ pub fn check_file_name(pasted: &str) -> Result<String, String> {
         {
             Ok(name.to_string())
         }
-        _ => Err(format!(
-            "“{text}” is not a verification file name. Paste the file name Search Console \
-             offers under “HTML file”: it looks like google1234abcd5678ef90.html."
-        )),
+        _ => {
+            Err(crate::locale::current()
+                .text("error-verification-file-name", &[("text", text.into())]))
+        }
     }
 }
 
