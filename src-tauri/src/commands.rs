@@ -290,6 +290,8 @@ pub struct SettingsInput {
     pub language: Option<LanguageChoice>,
     /// `automatic`, `h12` or `h24`.
     pub hour_cycle: Option<HourCycle>,
+    /// Watch calendars newly shared with an account at once instead of offering them.
+    pub watch_new_calendars: Option<bool>,
 }
 
 #[tauri::command]
@@ -314,6 +316,7 @@ pub async fn update_settings(
         site_verification_file: settings.site_verification_file,
         language: settings.language,
         hour_cycle: settings.hour_cycle,
+        watch_new_calendars: settings.watch_new_calendars,
     };
     active.engine().update_settings(patch).await?;
     Ok(active.app_state())

@@ -73,6 +73,7 @@ fn full_engine_state() -> EngineState {
             notices: Default::default(),
             language: LanguageChoice::System,
             hour_cycle: HourCycle::Automatic,
+            watch_new_calendars: false,
         },
         watched_count: 0,
         next_renewal_at: Some(0),

@@ -1,8 +1,9 @@
 //! The engine's [`Notifier`] as native toasts (tauri-plugin-notification, from Rust).
 //! A click on a change's toast opens the event in the browser (in the signed-in
 //! account); a click on a summary opens the window's activity list, on a digest the
-//! activity list showing just the changes it counts — where the notification server
-//! reports clicks. Where the server shows actions, a change's toast offers **Open** and,
+//! activity list showing just the changes it counts, on a new calendar's offer the
+//! window's Calendars (where it can be watched) — where the notification server reports
+//! clicks. Where the server shows actions, a change's toast offers **Open** and,
 //! for an event with a meeting link, **Join** (see [`actions`]).
 
 use async_trait::async_trait;
@@ -39,6 +40,8 @@ pub enum ToastClick {
     ShowActivity,
     /// Show the activity list with just these changes (a digest's).
     ShowChanges(Vec<i64>),
+    /// Show the window's Calendars (a new calendar's offer to watch it).
+    ShowCalendars,
     /// Open a meeting link (Join).
     Join(String),
 }
@@ -65,6 +68,7 @@ impl Toast {
                 .map_or(ToastClick::ShowActivity, ToastClick::OpenLink),
             Notice::Summary { .. } => ToastClick::ShowActivity,
             Notice::Digest { change_ids, .. } => ToastClick::ShowChanges(change_ids.clone()),
+            Notice::NewCalendar { .. } => ToastClick::ShowCalendars,
         };
         Toast {
             title: notice.headline(),
@@ -129,6 +133,7 @@ impl<R: Runtime> ToastNotifier<R> {
             ToastClick::ShowActivity | ToastClick::ShowChanges(_) => {
                 builder.extra(NAVIGATE_KEY, "activity")
             }
+            ToastClick::ShowCalendars => builder.extra(NAVIGATE_KEY, "calendars"),
         };
         // `show` hands the toast to a background task; a missing notification server
         // is not reported here, only in the server's absence of a toast.
@@ -147,8 +152,13 @@ fn toast_clicked<R: Runtime>(app: &AppHandle<R>, performed: &ActionPerformed) {
     };
     if let Some(url) = extra.get(LINK_KEY).and_then(|v| v.as_str()) {
         clicked(app, &ToastClick::OpenLink(url.to_string()));
-    } else if extra.contains_key(NAVIGATE_KEY) {
-        clicked(app, &ToastClick::ShowActivity);
+    } else if let Some(view) = extra.get(NAVIGATE_KEY) {
+        let click = if view.as_str() == Some("calendars") {
+            ToastClick::ShowCalendars
+        } else {
+            ToastClick::ShowActivity
+        };
+        clicked(app, &click);
     }
 }
 
@@ -175,6 +185,10 @@ fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
             crate::tray::open_window(app);
             let _ = app.emit(crate::events::SHOW_CHANGES, ids);
             let _ = app.emit(crate::events::NAVIGATE, "activity");
+        }
+        ToastClick::ShowCalendars => {
+            crate::tray::open_window(app);
+            let _ = app.emit(crate::events::NAVIGATE, "calendars");
         }
     }
 }
@@ -233,5 +247,27 @@ mod tests {
         let toast = Toast::new(&summary, chrono_tz::UTC);
         assert_eq!(toast.title, "7 changes in Work");
         assert_eq!(toast.on_click, ToastClick::ShowActivity);
+    }
+
+    #[test]
+    fn a_new_calendar_toast_offers_to_watch_it_and_opens_calendars() {
+        let offer = Notice::NewCalendar {
+            account: "me@example.com".into(),
+            calendar_id: "offsite@group.calendar.google.com".into(),
+            calendar_name: "Team Offsite".into(),
+        };
+        let toast = Toast::new(&offer, chrono_tz::UTC);
+        assert_eq!(toast.title, "New calendar: Team Offsite — Watch?");
+        assert!(
+            toast.body.contains("me@example.com"),
+            "the body names the account it was shared with: {}",
+            toast.body
+        );
+        assert_eq!(
+            toast.on_click,
+            ToastClick::ShowCalendars,
+            "a click opens Calendars, where it can be watched"
+        );
+        assert!(toast.actions.is_empty(), "no event to open or join");
     }
 }

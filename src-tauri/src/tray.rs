@@ -477,6 +477,7 @@ mod tests {
                 notices: Default::default(),
                 language: calwatch_core::locale::LanguageChoice::System,
                 hour_cycle: calwatch_core::locale::HourCycle::Automatic,
+                watch_new_calendars: false,
             },
             watched_count: watched,
             next_renewal_at: Some(5 * DAY + 1000),

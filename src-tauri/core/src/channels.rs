@@ -3,9 +3,10 @@
 //!
 //! # Layout
 //! - [`timing`]: when to renew (pure arithmetic on stored wall-clock times).
-//! - `lifecycle`: watch, renew, stop, re-arm, and the renewal timers.
+//! - `lifecycle`: watch, renew, stop, re-arm, and the renewal timers; the same for each
+//!   account's calendar-list channel (`calendarList.watch`).
 
 mod lifecycle;
 pub mod timing;
 
-pub use lifecycle::{ChannelError, ChannelSettings, Channels};
+pub use lifecycle::{ChannelError, ChannelSettings, Channels, Followup};

@@ -173,6 +173,9 @@ pub struct Settings {
     pub language: LanguageChoice,
     /// Twelve or twenty-four hours: the locale's habit, or the person's choice.
     pub hour_cycle: HourCycle,
+    /// A calendar newly shared with an account is watched at once instead of offered in
+    /// a toast ("Watch new calendars automatically"); off unless chosen.
+    pub watch_new_calendars: bool,
 }
 
 impl Default for Settings {
@@ -190,6 +193,7 @@ impl Default for Settings {
             site_verification_file: None,
             language: LanguageChoice::System,
             hour_cycle: HourCycle::Automatic,
+            watch_new_calendars: false,
         }
     }
 }

@@ -5,7 +5,9 @@
 //! - this file: [`Engine`], the facade the shell calls, and the start-up order.
 //! - `session`: importing the OAuth client, signing in and out, restoring the sign-in.
 //! - `receiver`: binding the local receiver, the callback URL, the end-to-end probe.
-//! - `watching`: the calendar list, watching and unwatching, the sync workers.
+//! - `watching`: watching and unwatching calendars, the sync workers.
+//! - `calendar_list`: each account's calendar list, watched and followed (new, gone,
+//!   renamed calendars).
 //! - `dispatch`: deliveries to the workers; calendars Google says are gone.
 //! - `health`: push health — probing the public address, polling while push is down.
 //! - `noise`: pausing and resuming, each calendar's noise rules, and the task that tells
@@ -14,6 +16,7 @@
 //! - `state`: [`EngineState`], what the window's AppState is built from.
 //! - `error`: sync and channel failures worded as [`EngineError`]s.
 
+mod calendar_list;
 mod dispatch;
 mod error;
 mod health;
@@ -143,6 +146,12 @@ struct Inner {
     recheck: tokio::sync::Notify,
     /// Wakes the noise task when the pause or the quiet hours change.
     noise_changed: tokio::sync::Notify,
+    /// Calendars newly listed that the person chose to watch automatically.
+    to_watch: mpsc::UnboundedSender<CalendarKey>,
+    /// One calendar-list listing at a time (they share each account's list sync token).
+    list_sync: tokio::sync::Mutex<()>,
+    /// One calendar-list channel opened at a time (else two for one account).
+    list_watch: tokio::sync::Mutex<()>,
     /// Stops every background task.
     cancel: CancellationToken,
 }
@@ -225,6 +234,7 @@ impl Engine {
             }),
         );
         let (deliveries, deliveries_rx) = mpsc::unbounded_channel();
+        let (to_watch, to_watch_rx) = mpsc::unbounded_channel();
         let client_id = config.client_secret().ok().flatten().map(|c| c.client_id);
         let inner = Arc::new(Inner {
             receiver: Mutex::new(Receiver {
@@ -255,6 +265,9 @@ impl Engine {
             health: Mutex::new(health::Health::default()),
             recheck: tokio::sync::Notify::new(),
             noise_changed: tokio::sync::Notify::new(),
+            to_watch,
+            list_sync: tokio::sync::Mutex::new(()),
+            list_watch: tokio::sync::Mutex::new(()),
             cancel: cancel.clone(),
         });
         let engine = Engine {
@@ -264,15 +277,20 @@ impl Engine {
         tokio::spawn(dispatch::dispatch(Arc::clone(&inner), deliveries_rx));
         tokio::spawn(dispatch::fill_gaps(Arc::clone(&inner), gaps_rx));
         tokio::spawn(dispatch::let_go(Arc::clone(&inner), gone_rx));
+        tokio::spawn(dispatch::watch_new(Arc::clone(&inner), to_watch_rx));
         inner.restore_sessions().await;
         // What a previous run recorded but never showed goes first, before anything new.
         inner.outbox.deliver_undelivered().await;
         // The receiver must know the channels before it listens, or Google's first
         // deliveries after a restart would be refused as unknown.
         inner.channels.rearm()?;
+        inner.channels.rearm_lists()?;
         inner.start_workers()?;
         inner.bind_receiver(settings.receiver_addr).await;
         inner.catch_up_all();
+        // A calendar shared while CalWatch was not running is found by the list's
+        // incremental listing; an account whose list is not watched yet gets its channel.
+        inner.follow_calendar_lists();
         tokio::spawn(health::watch_health(Arc::clone(&inner)));
         tokio::spawn(noise::follow_holds(Arc::clone(&inner)));
         Ok(engine)
@@ -381,6 +399,15 @@ impl Engine {
         self.calendars()
     }
 
+    /// Lists what changed in `account`'s calendar list since last time and waits for it
+    /// (what a notification on its list channel starts): new calendars appear and are
+    /// offered, gone ones are let go.
+    pub async fn sync_calendar_list(&self, account: &str) -> Result<(), EngineError> {
+        self.inner
+            .list_calendars(account, calendar_list::Listing::Changes)
+            .await
+    }
+
     /// Watches a calendar: a push channel, then the silent baseline sync. Returns the
     /// channel; watching a calendar already watched returns its live channel.
     pub async fn watch(&self, calendar: &CalendarKey) -> Result<ChannelRecord, EngineError> {
@@ -455,6 +482,7 @@ impl Engine {
     pub async fn resumed(&self) {
         self.inner.channels.rearm_timers();
         self.inner.catch_up_all();
+        self.inner.follow_calendar_lists();
         // The tunnel may not have survived the sleep or the network change.
         self.inner.recheck.notify_one();
         // A pause or quiet hours may have ended while asleep: the digest comes now.

@@ -8,6 +8,7 @@
 //! change that was not recorded, and a recorded change not yet shown is shown after restart.
 
 mod accounts;
+mod calendar_list;
 mod calendars;
 mod channels;
 mod history;
@@ -27,6 +28,7 @@ use serde::Serialize;
 
 pub use crate::account::AccountStatus;
 pub use accounts::AccountRecord;
+pub use calendar_list::ListChannelRecord;
 pub use calendars::{CalendarKey, CalendarRecord, GoneCalendar, PRIMARY_NAME};
 pub use channels::{ChannelRecord, ChannelState};
 pub use history::{BatchSummary, Delivery, StoredChange};

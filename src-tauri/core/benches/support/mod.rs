@@ -53,6 +53,7 @@ impl TimedNotifier {
             .map(|n| match n {
                 Notice::Single(_) => 1,
                 Notice::Summary { count, .. } | Notice::Digest { count, .. } => *count,
+                Notice::NewCalendar { .. } => 0,
             })
             .sum()
     }

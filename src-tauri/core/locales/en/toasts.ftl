@@ -72,6 +72,10 @@ digest = { $calendars ->
 }
 and-more = and { $count } more
 
+## A calendar newly shared with an account (its name is Google's, never translated)
+new-calendar = New calendar: { $calendar } — Watch?
+new-calendar-body = Now in the calendar list of { $account }. Open Calendars to watch it.
+
 ## Series rules in words
 rule-none = does not repeat
 rule-daily = { $interval ->

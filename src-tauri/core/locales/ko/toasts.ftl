@@ -56,6 +56,10 @@ summary-away = 자리를 비운 동안 { $calendar }에서 { $count }건 변경
 digest = 자리를 비운 동안: 캘린더 { $calendars }개에서 { $count }건 변경
 and-more = 외 { $count }건
 
+## 계정에 새로 공유된 캘린더 (이름은 Google의 것이며 번역하지 않음)
+new-calendar = 새 캘린더: { $calendar } — 알림을 받을까요?
+new-calendar-body = { $account } 계정의 캘린더 목록에 추가되었습니다. 캘린더 화면에서 알림을 켤 수 있습니다.
+
 ## 반복 규칙
 rule-none = 반복 안 함
 rule-daily = { $interval ->

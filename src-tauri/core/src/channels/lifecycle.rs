@@ -1,5 +1,6 @@
 //! Watch, renew, stop and re-arm push channels.
 
+mod calendar_list;
 mod renewal;
 
 use std::collections::HashMap;
@@ -71,6 +72,18 @@ impl From<NotSignedIn> for ChannelError {
     }
 }
 
+/// What the channel lifecycle leaves to the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Followup {
+    /// Nothing watched the calendar for a while (its channel expired before it could be
+    /// replaced): catch it up.
+    CatchUp(CalendarKey),
+    /// Nothing watched the account's calendar list for a while: list what changed.
+    CatchUpList(String),
+    /// Google answered 404 to watching the calendar: the account cannot see it any more.
+    Gone(CalendarKey),
+}
+
 /// The channel lifecycle; cheap to clone.
 #[derive(Clone)]
 pub struct Channels {
@@ -103,9 +116,9 @@ struct Inner {
     events: broadcast::Sender<EngineEvent>,
     /// Where a failed renewal is reported (the engine words it).
     report: Report<ChannelError>,
-    /// Calendars that went unwatched for a while (a channel expired before it could be
-    /// replaced): the engine catches them up.
-    gaps: mpsc::UnboundedSender<CalendarKey>,
+    /// Calendars (and calendar lists) that went unwatched for a while, and calendars
+    /// Google says are gone: the engine catches them up or lets them go.
+    gaps: mpsc::UnboundedSender<Followup>,
 }
 
 impl Channels {
@@ -120,7 +133,7 @@ impl Channels {
         cancel: CancellationToken,
         events: broadcast::Sender<EngineEvent>,
         report: Report<ChannelError>,
-        gaps: mpsc::UnboundedSender<CalendarKey>,
+        gaps: mpsc::UnboundedSender<Followup>,
     ) -> Self {
         Channels {
             inner: Arc::new(Inner {
@@ -463,6 +476,8 @@ impl Channels {
             }
             if let Ok(record) = self.live(&id) {
                 self.arm(&record);
+            } else if let Ok(record) = self.live_list(&id) {
+                self.arm_list(&record);
             }
         }
     }
@@ -484,7 +499,8 @@ impl Channels {
                 }
                 self.changed();
             }
-            Ok(_) => {}
+            Ok(Some(_)) => {}
+            Ok(None) => self.list_confirmed(channel_id),
             Err(e) => tracing::warn!(error = %e, "could not read a confirmed channel"),
         }
     }

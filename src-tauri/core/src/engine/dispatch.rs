@@ -1,12 +1,13 @@
-//! Deliveries from the receiver to the sync workers, and the calendars the channel
-//! lifecycle found unwatched for a while.
+//! Deliveries from the receiver to the sync workers (and to the calendar-list sync), and
+//! the calendars the channel lifecycle found unwatched for a while or gone.
 
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
+use super::calendar_list::{display_name, Leaving};
 use super::{lock, EngineError, EngineEvent, Inner};
-use crate::error::Sentence;
+use crate::channels::Followup;
 use crate::receiver::Delivery;
 use crate::store::CalendarKey;
 
@@ -27,7 +28,7 @@ impl Inner {
         let calendar = match self.store.channel(&channel_id) {
             Ok(Some(record)) => record.calendar(),
             Ok(None) => {
-                tracing::debug!(channel = %channel_id, "delivery for a channel already forgotten");
+                self.on_list_delivery(delivery);
                 return;
             }
             Err(e) => {
@@ -60,6 +61,34 @@ impl Inner {
         }
     }
 
+    /// A delivery on a calendar-list channel (the receiver checked it as any other): the
+    /// channel's row names the account whose list changed.
+    fn on_list_delivery(self: &Arc<Self>, delivery: Delivery) {
+        let channel_id = delivery.channel_id().to_string();
+        let account = match self.store.list_channel(&channel_id) {
+            Ok(Some(record)) => record.account,
+            Ok(None) => {
+                tracing::debug!(channel = %channel_id, "delivery for a channel already forgotten");
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the channel of a delivery");
+                return;
+            }
+        };
+        match delivery {
+            Delivery::Sync {
+                channel_id,
+                resource_id,
+                ..
+            } => self.channels.confirmed(&channel_id, &resource_id),
+            // A list does not stop existing; whatever Google says, the listing tells.
+            Delivery::Exists { .. } | Delivery::NotExists { .. } => {
+                self.calendar_list_changed(&account)
+            }
+        }
+    }
+
     /// Something in a watched calendar changed: its worker syncs (coalesced).
     fn calendar_changed(&self, calendar: &CalendarKey) {
         let worker = lock(&self.workers).get(calendar).cloned();
@@ -74,6 +103,11 @@ impl Inner {
     /// Google says a watched calendar no longer exists (deleted, or no longer shared):
     /// stop watching it, keep its history, tell the user once.
     pub(super) fn calendar_gone(self: &Arc<Self>, calendar: &CalendarKey) {
+        self.calendar_gone_because(calendar, Leaving::NoLongerShared);
+    }
+
+    /// [`Inner::calendar_gone`], saying why it left.
+    pub(super) fn calendar_gone_because(self: &Arc<Self>, calendar: &CalendarKey, why: Leaving) {
         let calendar_id = calendar.calendar_id.as_str();
         let known = match self.store.calendar(calendar) {
             Ok(Some(calendar)) => calendar,
@@ -88,18 +122,7 @@ impl Inner {
             return;
         }
         tracing::info!(calendar = %crate::account::log_label(calendar_id), "Google says the calendar no longer exists");
-        let name = if known.summary.trim().is_empty() {
-            calendar_id.to_string()
-        } else {
-            known.summary.clone()
-        };
-        let gone = Sentence::of(
-            "error-calendar-gone",
-            vec![
-                ("calendar", name.as_str().into()),
-                ("account", calendar.account.as_str().into()),
-            ],
-        );
+        let gone = why.sentence(&display_name(&known), &calendar.account, true);
         // Kept with the calendar in the language then in effect (the Calendars row says it).
         let sentence = gone.in_(&crate::locale::current());
         if let Err(e) = self.store.mark_gone_because(calendar, Some(&sentence)) {
@@ -142,13 +165,43 @@ pub(super) async fn let_go(inner: Arc<Inner>, mut gone: mpsc::UnboundedReceiver<
     }
 }
 
-/// Channels → sync: calendars nothing watched for a while are caught up.
-pub(super) async fn fill_gaps(inner: Arc<Inner>, mut gaps: mpsc::UnboundedReceiver<CalendarKey>) {
+/// Channels → sync: calendars (and calendar lists) nothing watched for a while are caught
+/// up; calendars Google answers 404 to watching are let go.
+pub(super) async fn fill_gaps(inner: Arc<Inner>, mut gaps: mpsc::UnboundedReceiver<Followup>) {
     loop {
         tokio::select! {
             () = inner.cancel.cancelled() => return,
-            calendar = gaps.recv() => match calendar {
-                Some(calendar) => inner.worker(&calendar).catch_up(),
+            followup = gaps.recv() => match followup {
+                Some(Followup::CatchUp(calendar)) => inner.worker(&calendar).catch_up(),
+                Some(Followup::CatchUpList(account)) => inner.calendar_list_changed(&account),
+                Some(Followup::Gone(calendar)) => inner.calendar_gone(&calendar),
+                None => return,
+            },
+        }
+    }
+}
+
+/// Calendar lists → watching: new calendars the person chose to watch automatically.
+pub(super) async fn watch_new(
+    inner: Arc<Inner>,
+    mut to_watch: mpsc::UnboundedReceiver<CalendarKey>,
+) {
+    loop {
+        tokio::select! {
+            () = inner.cancel.cancelled() => return,
+            calendar = to_watch.recv() => match calendar {
+                Some(calendar) => {
+                    let inner = Arc::clone(&inner);
+                    tokio::spawn(async move {
+                        match inner.watch(&calendar).await {
+                            Ok(channel) => tracing::info!(channel = %channel.id, "a new calendar is watched automatically"),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "could not watch a new calendar");
+                                inner.emit(EngineEvent::Error(e));
+                            }
+                        }
+                    });
+                }
                 None => return,
             },
         }

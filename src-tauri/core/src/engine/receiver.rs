@@ -59,6 +59,12 @@ impl Inner {
                 }));
             }
         }
+        // Calendar lists move too (their timers replace them at once), and an account
+        // whose list was not watched for want of an address is watched now.
+        if let Err(e) = inner.channels.move_lists() {
+            tracing::warn!(error = %e, "could not move the calendar-list channels");
+        }
+        inner.follow_calendar_lists();
         inner.recheck.notify_one();
         if !moves.is_empty() {
             let this = Arc::clone(inner);

@@ -98,6 +98,8 @@ impl Inner {
         if let Err(e) = inner.refresh_calendars_of(&account).await {
             tracing::warn!(error = %e, "calendar list after sign-in failed");
         }
+        // From now on a calendar shared with the account shows up at once.
+        inner.follow_calendar_list(&account);
         // Anything missed while the sign-in was dead is caught up now.
         inner.catch_up_account(&account);
         inner.emit(EngineEvent::State);
@@ -251,6 +253,10 @@ impl Inner {
             None => None,
         };
         self.client.set(account, client);
+        if let Err(e) = self.channels.stop_list(account).await {
+            // Its row goes with the account; Google lets the channel expire on its own.
+            tracing::warn!(account = %log_label(account), error = %e, "could not stop the calendar-list channel");
+        }
         for calendar in self.store.calendars_of(account)? {
             if calendar.watched {
                 self.unwatch(&calendar.key()).await?;
@@ -369,6 +375,7 @@ impl Inner {
                         }
                         this.emit(EngineEvent::State);
                         this.catch_up_account(&account);
+                        this.follow_calendar_list(&account);
                         return;
                     }
                     Ok(None) => {

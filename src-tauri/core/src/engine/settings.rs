@@ -31,6 +31,8 @@ pub struct SettingsPatch {
     pub language: Option<LanguageChoice>,
     /// Twelve or twenty-four hours, or the locale's habit.
     pub hour_cycle: Option<HourCycle>,
+    /// Watch calendars newly shared with an account at once instead of offering them.
+    pub watch_new_calendars: Option<bool>,
 }
 
 /// The longest polling interval while push is down: an hour (the backstop covers longer).
@@ -105,6 +107,9 @@ impl Inner {
             }
             if patch.paused.is_some() || patch.notices.is_some() {
                 inner.noise_settings_changed(&config.settings);
+            }
+            if let Some(on) = patch.watch_new_calendars {
+                config.settings.watch_new_calendars = on;
             }
             if let Some(threshold) = patch.summary_threshold {
                 config.settings.summary_threshold = threshold;

@@ -125,6 +125,8 @@ pub struct EngineSettings {
     pub language: LanguageChoice,
     /// The 12/24-hour choice.
     pub hour_cycle: HourCycle,
+    /// Calendars newly shared with an account are watched at once.
+    pub watch_new_calendars: bool,
 }
 
 /// The locale in effect, so the window speaks and writes dates as the toasts do.
@@ -230,6 +232,7 @@ impl Inner {
                 notices: config.settings.notices.clone(),
                 language: config.settings.language,
                 hour_cycle: config.settings.hour_cycle,
+                watch_new_calendars: config.settings.watch_new_calendars,
             },
             watched_count: self
                 .store

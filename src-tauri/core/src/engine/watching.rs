@@ -3,9 +3,12 @@
 
 use std::sync::Arc;
 
+use super::calendar_list::{display_name, Leaving, Listing};
 use super::{lock, read, EngineError, EngineEvent, Inner};
+use crate::channels::ChannelError;
 use crate::error::Sentence;
-use crate::store::{CalendarKey, CalendarRecord, ChannelRecord};
+use crate::google::GoogleError;
+use crate::store::{CalendarKey, ChannelRecord};
 use crate::sync::{CalendarWorker, SyncError};
 
 impl Inner {
@@ -48,7 +51,7 @@ impl Inner {
 
     /// Reads every signed-in account's calendar list; the first failure is returned after
     /// the others were read.
-    pub(super) async fn refresh_calendars(&self) -> Result<(), EngineError> {
+    pub(super) async fn refresh_calendars(self: &Arc<Self>) -> Result<(), EngineError> {
         let accounts: Vec<String> = read(&self.sessions).keys().cloned().collect();
         if accounts.is_empty() {
             return Err(EngineError::NeedsSignIn);
@@ -62,31 +65,13 @@ impl Inner {
         first_error.map_or(Ok(()), Err)
     }
 
-    /// Reads `account`'s calendar list and stores it; calendars no longer listed are gone.
-    pub(super) async fn refresh_calendars_of(&self, account: &str) -> Result<(), EngineError> {
-        let client = self.client.get(account)?;
-        let account = account.to_string();
-        let entries = client.calendar_list().await?;
-        for entry in &entries {
-            self.store.upsert_calendar(&CalendarRecord {
-                id: entry.id.clone(),
-                account: account.clone(),
-                summary: entry.display_name().to_string(),
-                color: entry.background_color.clone(),
-                time_zone: entry.time_zone.clone(),
-                primary: entry.primary,
-                access_role: entry.access_role.clone(),
-                watched: false,
-                gone: false,
-            })?;
-        }
-        for known in self.store.calendars_of(&account)? {
-            if !known.gone && !entries.iter().any(|e| e.id == known.id) {
-                self.store.mark_gone(&known.key())?;
-            }
-        }
-        self.emit(EngineEvent::Calendars);
-        Ok(())
+    /// Reads `account`'s calendar list in full and stores it; calendars no longer listed
+    /// are gone (see [`Inner::list_calendars`]).
+    pub(super) async fn refresh_calendars_of(
+        self: &Arc<Self>,
+        account: &str,
+    ) -> Result<(), EngineError> {
+        self.list_calendars(account, Listing::Full).await
     }
 
     pub(super) async fn watch(
@@ -118,7 +103,23 @@ impl Inner {
                 )));
             }
         }
-        let record = self.channels.open(calendar).await?;
+        let record = match self.channels.open(calendar).await {
+            Ok(record) => record,
+            Err(ChannelError::Google(GoogleError::NotFound)) => {
+                // Google no longer lets this account see the calendar: its row says so,
+                // as after an events.list 404, and the person is told why in words.
+                let name = self
+                    .store
+                    .calendar(calendar)?
+                    .map_or_else(|| calendar_id.to_string(), |c| display_name(&c));
+                let gone = Leaving::NoLongerShared.sentence(&name, &calendar.account, false);
+                self.store
+                    .mark_gone_because(calendar, Some(&gone.in_(&crate::locale::current())))?;
+                self.emit(EngineEvent::Calendars);
+                return Err(EngineError::NotFound(gone));
+            }
+            Err(e) => return Err(e.into()),
+        };
         self.store.set_watched(calendar, true)?;
         let worker = self.worker(calendar);
         // The baseline: a full list recorded silently (or, re-watching with a kept sync

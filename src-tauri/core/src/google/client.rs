@@ -10,7 +10,8 @@ use url::Url;
 use super::errors::{classify, ErrorBody, GoogleError, Verdict};
 use super::retry::RetryPolicy;
 use super::types::{
-    wire, CalendarListEntry, Channel, EventsDelta, EventsPage, PageNext, WatchRequest,
+    wire, CalendarListDelta, CalendarListEntry, Channel, EventsDelta, EventsPage, PageNext,
+    WatchRequest,
 };
 use super::TokenSource;
 
@@ -144,6 +145,65 @@ impl CalendarClient {
         Err(too_many_pages())
     }
 
+    /// The calendar list with a sync token for next time: in full without `sync_token`
+    /// (hidden entries left out, as in Google's own list), else only the entries changed
+    /// since, removed and hidden ones included and marked.
+    ///
+    /// [`GoogleError::SyncTokenExpired`] means: forget the token and list in full.
+    pub async fn calendar_list_delta(
+        &self,
+        sync_token: Option<&str>,
+    ) -> Result<CalendarListDelta, GoogleError> {
+        let page_size = self.page_size(MAX_CALENDAR_LIST_PAGE);
+        let mut entries = Vec::new();
+        let mut page_token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let mut url = self.url(&["users", "me", "calendarList"]);
+            {
+                let mut query = url.query_pairs_mut();
+                query.append_pair("maxResults", &page_size.to_string());
+                if let Some(token) = sync_token {
+                    query.append_pair("syncToken", token);
+                }
+                if let Some(token) = &page_token {
+                    query.append_pair("pageToken", token);
+                }
+            }
+            let page: wire::CalendarListPage = match self.get_json(url).await {
+                Err(GoogleError::BadRequest { message })
+                    if sync_token.is_some() && message.contains(INVALID_SYNC_TOKEN) =>
+                {
+                    tracing::info!(%message, "Google cannot read the calendar list's sync token");
+                    return Err(GoogleError::SyncTokenExpired);
+                }
+                other => other?,
+            };
+            entries.extend(page.items);
+            match (page.next_page_token, page.next_sync_token) {
+                (Some(next), _) if !next.is_empty() => page_token = Some(next),
+                (_, Some(next_sync_token)) => {
+                    return Ok(CalendarListDelta {
+                        entries,
+                        next_sync_token,
+                    })
+                }
+                (_, None) => {
+                    return Err(GoogleError::Decode(
+                        "the last page of the calendar list carried no sync token".into(),
+                    ))
+                }
+            }
+        }
+        Err(too_many_pages())
+    }
+
+    /// Opens a push channel on the account's calendar list (calendars shared, removed,
+    /// renamed).
+    pub async fn calendar_list_watch(&self, req: &WatchRequest) -> Result<Channel, GoogleError> {
+        let url = self.url(&["users", "me", "calendarList", "watch"]);
+        self.watch_at(url, req).await
+    }
+
     /// Whether Google still lets this account read the calendar's events: `false` only on
     /// Google's own 404, the one answer that proves a `not_exists` delivery true.
     pub async fn calendar_exists(&self, calendar_id: &str) -> Result<bool, GoogleError> {
@@ -241,6 +301,11 @@ impl CalendarClient {
         req: &WatchRequest,
     ) -> Result<Channel, GoogleError> {
         let url = self.url(&["calendars", calendar_id, "events", "watch"]);
+        self.watch_at(url, req).await
+    }
+
+    /// `events.watch` and `calendarList.watch` take the same body and answer the same.
+    async fn watch_at(&self, url: Url, req: &WatchRequest) -> Result<Channel, GoogleError> {
         let body = wire::WatchBody {
             id: &req.id,
             kind: "web_hook",

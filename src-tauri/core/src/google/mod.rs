@@ -19,8 +19,8 @@ pub(crate) use client::{too_many_pages, MAX_PAGES};
 pub use errors::{CallbackRejection, GoogleError};
 pub use retry::RetryPolicy;
 pub use types::{
-    Attendee, CalendarListEntry, Channel, Event, EventDateTime, EventsDelta, EventsPage, PageNext,
-    Person, WatchRequest,
+    Attendee, CalendarListDelta, CalendarListEntry, Channel, Event, EventDateTime, EventsDelta,
+    EventsPage, PageNext, Person, WatchRequest,
 };
 
 use std::collections::HashMap;

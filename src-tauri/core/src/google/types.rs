@@ -52,6 +52,16 @@ pub struct CalendarListEntry {
     pub deleted: bool,
 }
 
+/// A calendar list as one listing returned it: every entry (a full list) or what changed
+/// since a sync token (removed entries marked `deleted`), and the token for next time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarListDelta {
+    /// The entries, across all pages.
+    pub entries: Vec<CalendarListEntry>,
+    /// The token the next incremental listing starts from.
+    pub next_sync_token: String,
+}
+
 impl CalendarListEntry {
     /// The name to show: the user's override, else the title, else the id.
     pub fn display_name(&self) -> &str {
@@ -310,6 +320,9 @@ pub(crate) mod wire {
         pub items: Vec<CalendarListEntry>,
         #[serde(default)]
         pub next_page_token: Option<String>,
+        /// On the last page only.
+        #[serde(default)]
+        pub next_sync_token: Option<String>,
     }
 
     /// One page of `events.list`.

@@ -39,6 +39,16 @@ pub enum Notice {
         /// Headlines of the first few changes.
         first: Vec<String>,
     },
+    /// A calendar newly shared with (or subscribed by) an account: "New calendar: Team
+    /// Offsite — Watch?". A click opens Calendars, where it can be watched.
+    NewCalendar {
+        /// The account whose list it appeared in.
+        account: String,
+        /// The calendar's id.
+        calendar_id: String,
+        /// Its name as Google lists it (never translated).
+        calendar_name: String,
+    },
 }
 
 /// How many headlines a summary carries.
@@ -50,6 +60,7 @@ impl Notice {
         match self {
             Notice::Single(_) => 1,
             Notice::Summary { count, .. } | Notice::Digest { count, .. } => *count,
+            Notice::NewCalendar { .. } => 0,
         }
     }
 
@@ -83,6 +94,9 @@ impl Notice {
                     ("calendars", (*calendars).into()),
                 ],
             ),
+            Notice::NewCalendar { calendar_name, .. } => {
+                locale.text("new-calendar", &[("calendar", calendar_name.into())])
+            }
         }
     }
 
@@ -102,6 +116,9 @@ impl Notice {
                     parts.push(locale.text("and-more", &[("count", rest.into())]));
                 }
                 join_parts(parts, locale)
+            }
+            Notice::NewCalendar { account, .. } => {
+                locale.text("new-calendar-body", &[("account", account.into())])
             }
         }
     }

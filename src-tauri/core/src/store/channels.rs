@@ -40,7 +40,7 @@ impl ChannelState {
         }
     }
 
-    fn parse(text: &str) -> Result<Self, StoreError> {
+    pub(super) fn parse(text: &str) -> Result<Self, StoreError> {
         Ok(match text {
             "pending" => ChannelState::Pending,
             "active" => ChannelState::Active,
@@ -244,7 +244,9 @@ impl Store {
         if row_exists(&conn, "channels", id)? {
             Ok(false)
         } else {
-            Err(StoreError::UnknownChannel(id.into()))
+            drop(conn);
+            // A calendar list's channel: numbered and checked the same way.
+            self.record_list_message_number(id, n)
         }
     }
 

@@ -2,7 +2,7 @@
 //! have run. Never edit a released migration: add the next one.
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The first schema.
 ///
@@ -247,4 +247,29 @@ UPDATE changes SET account = COALESCE(
     (SELECT account FROM calendars WHERE calendars.id = changes.calendar_id),
     (SELECT id FROM accounts ORDER BY created_ms DESC, id DESC LIMIT 1));
 CREATE INDEX changes_by_account ON changes(account);
+"#;
+
+/// Each account's calendar list is watched too (`calendarList.watch`), so a calendar shared
+/// with the person appears at once: one push channel per account (two while one is being
+/// replaced) and the list's own sync token. Both belong to the account and go with it.
+/// Nothing existing changes: an account from before has no list sync token yet, so its
+/// first list is a silent baseline, never a toast for every calendar it already had.
+const V6: &str = r#"
+CREATE TABLE calendar_list_channels (
+    id                   TEXT PRIMARY KEY,
+    account              TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    resource_id          TEXT,
+    token                TEXT NOT NULL,
+    address              TEXT NOT NULL,
+    expiration_ms        INTEGER NOT NULL,
+    state                TEXT NOT NULL,
+    last_message_number  INTEGER NOT NULL DEFAULT 0,
+    created_ms           INTEGER NOT NULL
+);
+CREATE INDEX calendar_list_channels_by_account ON calendar_list_channels(account);
+
+CREATE TABLE calendar_list_sync (
+    account     TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    sync_token  TEXT
+) WITHOUT ROWID;
 "#;

@@ -19,7 +19,7 @@ use tokio::sync::{broadcast, Mutex};
 use crate::clock::Clock;
 use crate::event::EngineEvent;
 use crate::noise::{self, CalendarRules, Hold, NoticeRules, Silence};
-use crate::notice::{self, Change, Notifier};
+use crate::notice::{self, Change, Notice, Notifier};
 use crate::poison::{lock, read, write};
 use crate::store::{CalendarKey, Delivery, Store, StoredChange};
 use crate::trigger::Trigger;
@@ -155,6 +155,18 @@ impl Outbox {
     /// Sets the summary threshold.
     pub fn set_threshold(&self, threshold: usize) {
         self.threshold.store(threshold, Ordering::SeqCst);
+    }
+
+    /// Offers a calendar newly shared with an account ([`Notice::NewCalendar`]). Quiet
+    /// hours and pauses hold it back like any toast, and it is not kept for the digest:
+    /// the calendar waits in the window's Calendars all the same.
+    pub async fn offer_calendar(&self, offer: Notice) {
+        let _order = self.order.lock().await;
+        if self.hold_at(self.clock.now_ms()) != Hold::None {
+            tracing::info!("a new calendar is not offered in a toast while notices are held");
+            return;
+        }
+        self.notifier.notify(&[offer]).await;
     }
 
     /// Delivers the changes just committed under `ids` (same order as `changes`).

@@ -16,11 +16,11 @@ type ChannelStates = Vec<(String, GoogleState)>;
 
 const WEEK: Duration = Duration::from_secs(7 * 24 * 3600);
 
-/// Waits until fake-google shows `pred` over its channels.
+/// Waits until fake-google shows `pred` over its calendar channels.
 async fn until_channels(h: &Harness, pred: impl Fn(&[fake_google::ChannelInfo]) -> bool) {
     let reached = tokio::time::timeout(PATIENCE, async {
         loop {
-            if pred(&h.control.channels()) {
+            if pred(&h.calendar_channels()) {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -30,7 +30,7 @@ async fn until_channels(h: &Harness, pred: impl Fn(&[fake_google::ChannelInfo]) 
     assert!(
         reached.is_ok(),
         "fake-google's channels never reached the expected state: {:#?}",
-        h.control.channels()
+        h.calendar_channels()
     );
 }
 
@@ -44,8 +44,7 @@ async fn into_renewal(h: &Harness, faults: Faults) {
 
 /// The channels live at fake-google now.
 fn live_at_google(h: &Harness) -> Vec<fake_google::ChannelInfo> {
-    h.control
-        .channels()
+    h.calendar_channels()
         .into_iter()
         .filter(|c| c.state == GoogleState::Live)
         .collect()
@@ -82,8 +81,7 @@ fn slow_deliveries() -> Faults {
 
 /// Nothing is live at fake-google.
 fn nothing_live_at_google(h: &Harness) -> bool {
-    h.control
-        .channels()
+    h.calendar_channels()
         .iter()
         .all(|c| c.state != GoogleState::Live)
 }
@@ -171,15 +169,18 @@ async fn renewal_at_ninety_percent_creates_the_new_channel_before_stopping_the_o
         let event = event.clone();
         Arc::new(move |seen: &Seen| {
             let first = first_id.lock().unwrap().clone();
-            let is_new = first.as_deref().is_some_and(|f| f != seen.channel_id);
+            // The calendar's channels only: the account's calendar list has its own.
+            let calendar_channels = || {
+                control
+                    .channels()
+                    .into_iter()
+                    .filter(|c| c.calendar_list_user.is_none())
+            };
+            let is_new = first.as_deref().is_some_and(|f| f != seen.channel_id)
+                && calendar_channels().any(|c| c.id == seen.channel_id);
             if seen.state == "sync" && is_new && at_new_sync.lock().unwrap().is_none() {
-                *at_new_sync.lock().unwrap() = Some(
-                    control
-                        .channels()
-                        .into_iter()
-                        .map(|c| (c.id, c.state))
-                        .collect(),
-                );
+                *at_new_sync.lock().unwrap() =
+                    Some(calendar_channels().map(|c| (c.id, c.state)).collect());
                 // A change during the overlap: both channels are live and both deliver it.
                 control.update_event(
                     &calendar,
@@ -201,7 +202,7 @@ async fn renewal_at_ninety_percent_creates_the_new_channel_before_stopping_the_o
     // Just before 90 % of a week nothing happens…
     tokio::time::sleep(WEEK.mul_f64(0.9) - Duration::from_secs(120)).await;
     assert_eq!(
-        h.control.channels().len(),
+        h.calendar_channels().len(),
         1,
         "no renewal before 90 % of the channel's life"
     );
@@ -233,7 +234,7 @@ async fn renewal_at_ninety_percent_creates_the_new_channel_before_stopping_the_o
     assert_eq!(live.len(), 1, "one channel is left: {live:?}");
     assert_ne!(live[0].id, first.id, "and it is the new one");
     assert_eq!(
-        state_of(&h.control.channels(), &live[0].id),
+        state_of(&h.calendar_channels(), &live[0].id),
         Some(GoogleState::Live)
     );
 
@@ -264,7 +265,7 @@ async fn failed_renewal_keeps_the_old_channel_and_retries() {
         "the failed renewal is visible as the channel's state",
     );
     assert_eq!(
-        state_of(&h.control.channels(), &first.id),
+        state_of(&h.calendar_channels(), &first.id),
         Some(GoogleState::Live),
         "a renewal that could not create the new channel never stops the old one"
     );
@@ -381,7 +382,7 @@ async fn renew_now_replaces_the_channel_and_stop_ends_watching() {
     assert_ne!(second.id, first.id);
     until_channels(&h, |c| state_of(c, &first.id) == Some(GoogleState::Stopped)).await;
     assert_eq!(
-        state_of(&h.control.channels(), &second.id),
+        state_of(&h.calendar_channels(), &second.id),
         Some(GoogleState::Live)
     );
     assert_eq!(h.engine.snapshot().watched_count, 1);
@@ -391,7 +392,7 @@ async fn renew_now_replaces_the_channel_and_stop_ends_watching() {
         .await
         .expect("stopping works");
     assert_eq!(
-        state_of(&h.control.channels(), &second.id),
+        state_of(&h.calendar_channels(), &second.id),
         Some(GoogleState::Stopped),
         "Google was told to stop the channel"
     );
@@ -617,7 +618,7 @@ async fn moving_channels_to_a_new_callback_url_is_retried_until_google_accepts()
     assert_eq!(channels[0].address, tunnel.url, "on the new address");
     assert_eq!(channels[0].state, ChannelState::Active);
     assert_eq!(
-        state_of(&h.control.channels(), &first.id),
+        state_of(&h.calendar_channels(), &first.id),
         Some(GoogleState::Stopped)
     );
     h.insert(
@@ -681,6 +682,15 @@ async fn renewal_waiting_for_google(h: &Harness, refuse: bool) {
 async fn stopping_a_channel_whose_renewal_google_then_refuses_stops_watching_the_calendar() {
     let (h, first) = watching().await;
     let mut events = h.engine.subscribe();
+    let live_list = || {
+        h.control
+            .channels()
+            .into_iter()
+            .find(|c| c.calendar_list_user.is_some() && c.state == GoogleState::Live)
+    };
+    until_channels(&h, |_| live_list().is_some()).await;
+    let original_list = live_list().expect("the calendar list is watched").id;
+    let list_watches = h.control.stats().calendar_list_watch_calls;
     renewal_waiting_for_google(&h, true).await;
     h.engine
         .stop_channel(&first.id)
@@ -695,10 +705,26 @@ async fn stopping_a_channel_whose_renewal_google_then_refuses_stops_watching_the
         "a calendar without a channel is not shown as watched"
     );
     assert!(nothing_live_at_google(&h));
+    // The account's calendar list is renewed at the same time and Google refuses that
+    // too, rightly reported each time; once Google accepts again it is renewed.
+    h.control.set_faults(Faults::default());
+    let renewed = tokio::time::timeout(Duration::from_secs(3600), async {
+        while live_list().is_none_or(|c| c.id == original_list) {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    })
+    .await;
+    assert!(
+        renewed.is_ok(),
+        "the calendar list is renewed once Google accepts"
+    );
+    let refused_list_renewals = h.control.stats().calendar_list_watch_calls - list_watches - 1;
+    let errors = errors_seen(&mut events);
     assert_eq!(
-        errors_seen(&mut events),
-        Vec::<String>::new(),
-        "the abandoned renewal is not an error"
+        errors.len() as u64,
+        refused_list_renewals,
+        "the abandoned renewal is not an error: every error is one of the calendar list's \
+         refused renewals"
     );
 }
 
@@ -745,7 +771,7 @@ async fn stopping_the_new_channel_while_its_renewal_waits_keeps_the_calendar_wat
         "and is kept: {channels:#?}"
     );
     assert_eq!(
-        state_of(&h.control.channels(), &first.id),
+        state_of(&h.calendar_channels(), &first.id),
         Some(GoogleState::Live),
         "a renewal whose new channel was stopped does not stop the old one"
     );
@@ -793,7 +819,7 @@ async fn quitting_while_a_renewal_waits_and_google_cannot_be_told_to_stop_the_ol
     h.engine.shutdown().await;
     tokio::time::sleep(Duration::from_secs(60)).await;
     assert_eq!(
-        state_of(&h.control.channels(), &first.id),
+        state_of(&h.calendar_channels(), &first.id),
         Some(GoogleState::Live),
         "Google was not told"
     );
@@ -801,7 +827,7 @@ async fn quitting_while_a_renewal_waits_and_google_cannot_be_told_to_stop_the_ol
     restart_and_wait(&mut h).await;
 
     assert_eq!(
-        state_of(&h.control.channels(), &first.id),
+        state_of(&h.calendar_channels(), &first.id),
         Some(GoogleState::Stopped),
         "the next start stops the old channel at Google rather than leave it posting until it expires"
     );
@@ -824,12 +850,12 @@ async fn quitting_while_google_stops_a_renewed_channel_stops_it_after_restart() 
     restart_and_wait(&mut h).await;
 
     assert_eq!(
-        state_of(&h.control.channels(), &first.id),
+        state_of(&h.calendar_channels(), &first.id),
         Some(GoogleState::Stopped),
         "the old channel is stopped at Google after the restart"
     );
     assert_eq!(
-        state_of(&h.control.channels(), "replacement"),
+        state_of(&h.calendar_channels(), "replacement"),
         Some(GoogleState::Live)
     );
     let channels = h.engine.channels().expect("channels");
@@ -917,7 +943,7 @@ async fn quitting_after_a_renewal_was_confirmed_but_before_the_old_channel_stopp
         "the confirmed replacement is kept"
     );
     assert_eq!(
-        state_of(&h.control.channels(), &first.id),
+        state_of(&h.calendar_channels(), &first.id),
         Some(GoogleState::Stopped),
         "the old channel is stopped at Google"
     );

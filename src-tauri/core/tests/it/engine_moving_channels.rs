@@ -138,12 +138,32 @@ async fn two_address_changes_in_quick_succession_end_with_one_channel_at_the_las
     .await
     .expect("the channel ends at the last address");
     let live: Vec<_> = h
-        .control
-        .channels()
+        .calendar_channels()
         .into_iter()
         .filter(|c| c.state == GoogleState::Live)
         .collect();
     assert_eq!(live.len(), 1, "one channel is live at Google: {live:#?}");
     assert_eq!(live[0].address, last);
     assert_eq!(h.google_channel(&first.id).state, GoogleState::Stopped);
+    // The account's calendar list moves with it, to one channel at the last address.
+    let lists = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let lists: Vec<_> = h
+                .control
+                .channels()
+                .into_iter()
+                .filter(|c| c.calendar_list_user.is_some() && c.state == GoogleState::Live)
+                .collect();
+            if lists.len() == 1 && lists[0].address == last {
+                return lists;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await;
+    assert!(
+        lists.is_ok(),
+        "the calendar list ends watched once, at the last address: {:#?}",
+        h.control.channels()
+    );
 }

@@ -12,6 +12,7 @@ mod channels_lifecycle;
 mod config_client_secret;
 mod config_settings;
 mod engine_account;
+mod engine_calendar_list;
 mod engine_domain_verification;
 mod engine_forged;
 mod engine_moving_channels;

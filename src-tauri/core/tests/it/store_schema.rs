@@ -38,6 +38,8 @@ fn fresh_file_gets_every_table_in_wal_mode() {
         tables,
         [
             "accounts",
+            "calendar_list_channels",
+            "calendar_list_sync",
             "calendar_rules",
             "calendars",
             "changes",

@@ -63,6 +63,12 @@ fn a_020_database_keeps_everything_under_its_account() {
         "what was watched stays watched, under its account"
     );
     assert_eq!(store.calendars().unwrap().len(), 3, "the unwatched one too");
+    assert!(
+        store.list_channels().unwrap().is_empty()
+            && store.calendar_list_sync_token(ME).unwrap().is_none(),
+        "schema 6 starts with no calendar-list channel and no list sync token: the first \
+         listing is a silent baseline"
+    );
 
     let channels = store.channels().unwrap();
     assert_eq!(channels.len(), 2);
@@ -232,10 +238,40 @@ async fn a_020_channel_keeps_delivering_without_a_new_watch() {
     assert_eq!(told.len(), 1, "the change is told once: {notices:?}");
     assert_eq!(told[0].kind, ChangeKind::Created);
     assert_eq!(told[0].account, ME);
+    let google = control.channels();
     assert!(
-        control.channels().is_empty(),
-        "no new events.watch was needed: {:?}",
-        control.channels()
+        google.iter().all(|c| c.calendar_list_user.is_some()),
+        "no new events.watch was needed: {google:?}"
+    );
+    // Schema 6: the upgraded account's calendar list is watched from this start on, and
+    // its first listing is a silent baseline: no toast for a calendar it already had.
+    let lists = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let lists: Vec<_> = control
+                .channels()
+                .into_iter()
+                .filter(|c| c.calendar_list_user.as_deref() == Some(ME))
+                .collect();
+            if !lists.is_empty() {
+                return lists;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the upgraded account's calendar list gets a channel");
+    assert_eq!(lists.len(), 1, "one list channel for the account");
+    engine
+        .sync_calendar_list(ME)
+        .await
+        .expect("the calendar list is read");
+    assert!(
+        notifier
+            .notices()
+            .iter()
+            .all(|n| !matches!(n, calwatch_core::notice::Notice::NewCalendar { .. })),
+        "nothing known before is offered as new: {:?}",
+        notifier.notices()
     );
     let channels = engine.channels().expect("channels");
     assert_eq!(

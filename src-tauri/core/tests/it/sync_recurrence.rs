@@ -197,7 +197,8 @@ async fn upgrading_a_database_without_rules_reports_nothing_then_sees_the_next_c
         .join(calwatch_core::config::DATABASE_FILE);
     let conn = rusqlite::Connection::open(&path).expect("the engine's database opens");
     conn.execute_batch(
-        "DROP INDEX changes_by_account; ALTER TABLE changes DROP COLUMN account;
+        "DROP TABLE calendar_list_channels; DROP TABLE calendar_list_sync;
+         DROP INDEX changes_by_account; ALTER TABLE changes DROP COLUMN account;
          ALTER TABLE sync_batches DROP COLUMN account; ALTER TABLE calendars DROP COLUMN gone_reason;
          DROP INDEX channels_by_calendar;
          DROP INDEX changes_held; ALTER TABLE changes DROP COLUMN held;

@@ -7,7 +7,8 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::super::timing::renew_at_ms;
-use super::{lock, ChannelError, Channels};
+use super::{lock, ChannelError, Channels, Followup};
+use crate::google::GoogleError;
 use crate::store::{ChannelRecord, ChannelState};
 
 /// How long a renewal waits for the new channel's `sync` message before stopping the old
@@ -56,7 +57,7 @@ impl Channels {
         }
         if expired && self.live(&new.id).is_ok() {
             // Nothing watched the calendar between the expiry and now.
-            let _ = self.inner.gaps.send(old.calendar());
+            let _ = self.inner.gaps.send(Followup::CatchUp(old.calendar()));
         }
         Ok(new)
     }
@@ -200,6 +201,17 @@ impl Channels {
                         () = cancel.cancelled() => return,
                         () = tokio::time::sleep(RENEW_RETRY_FIRST) => {}
                     }
+                }
+                Err(ChannelError::Google(GoogleError::NotFound)) => {
+                    // The account cannot see the calendar any more: retrying would fail
+                    // for ever. The engine lets it go, stopping this channel too.
+                    tracing::info!(
+                        channel = channel_id,
+                        "Google says the calendar of a channel being renewed is gone"
+                    );
+                    let _ = self.inner.gaps.send(Followup::Gone(old.calendar()));
+                    lock(&self.inner.timers).remove(channel_id);
+                    return;
                 }
                 Err(e) => {
                     let state = self.state_by_expiry(&old, &settings, ChannelState::Error);

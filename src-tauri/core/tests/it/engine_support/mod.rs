@@ -87,7 +87,7 @@ impl RecordingNotifier {
             .into_iter()
             .filter_map(|n| match n {
                 Notice::Single(c) => Some(c),
-                Notice::Summary { .. } | Notice::Digest { .. } => None,
+                Notice::Summary { .. } | Notice::Digest { .. } | Notice::NewCalendar { .. } => None,
             })
             .collect()
     }
@@ -311,6 +311,16 @@ impl Harness {
             .get(&self.calendar)
             .copied()
             .unwrap_or(0)
+    }
+
+    /// fake-google's calendar channels (`events.watch`), without the channels on the
+    /// accounts' calendar lists.
+    pub fn calendar_channels(&self) -> Vec<fake_google::ChannelInfo> {
+        self.control
+            .channels()
+            .into_iter()
+            .filter(|c| c.calendar_list_user.is_none())
+            .collect()
     }
 
     /// fake-google's view of one of the engine's channels.
