@@ -18,6 +18,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
       paused: false,
       language: 'system',
       hourCycle: 'automatic',
+      watchNewCalendars: false,
       summaryThreshold: 3,
       backstopMinutes: 15,
       receiverPort: 8765,

@@ -39,6 +39,7 @@ export function installDemo(variant: string | null): void {
       paused: false,
       language: 'system',
       hourCycle: 'automatic',
+      watchNewCalendars: false,
       summaryThreshold: 3,
       backstopMinutes: 15,
       receiverPort: 8765,

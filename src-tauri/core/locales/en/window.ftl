@@ -9,6 +9,8 @@ settings-hour-cycle = Clock
 settings-hour-cycle-automatic = Automatic
 settings-hour-cycle-h12 = 12-hour
 settings-hour-cycle-h24 = 24-hour
+settings-watch-new = Watch new calendars automatically
+settings-watch-new-hint = A calendar newly shared with one of your accounts is watched at once, instead of offered in a notification.
 
 ## Countdowns and relative times
 countdown-expired = expired

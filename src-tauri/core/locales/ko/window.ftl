@@ -9,6 +9,8 @@ settings-hour-cycle = 시계
 settings-hour-cycle-automatic = 자동
 settings-hour-cycle-h12 = 12시간
 settings-hour-cycle-h24 = 24시간
+settings-watch-new = 새 캘린더 자동으로 지켜보기
+settings-watch-new-hint = 계정에 새로 공유된 캘린더를 알림으로 묻지 않고 바로 지켜봅니다.
 
 ## 카운트다운과 상대 시간
 countdown-expired = 만료됨

@@ -111,6 +111,7 @@ export type EngineSettings = {
   notices: NoticeRules;
   language: LanguageChoice;
   hourCycle: HourCycle;
+  watchNewCalendars: boolean;
 };
 
 export type EngineState = {
