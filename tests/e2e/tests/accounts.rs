@@ -1,7 +1,8 @@
 //! Two Google accounts in the real window: the second is added through the browser
 //! sign-in, a calendar of each is watched, changes in both arrive as toasts naming their
-//! calendar, and signing one account out takes its calendars out of the window while the
-//! other goes on.
+//! calendar, a calendar shared with the second account appears in Calendars without a
+//! reload (with a toast offering it), and signing one account out takes its calendars out
+//! of the window while the other goes on.
 
 use std::time::{Duration, Instant};
 
@@ -12,6 +13,8 @@ use serde_json::json;
 
 /// The second account, picked in Google's chooser.
 const OTHER: &str = "other.account@example.com";
+/// A calendar made during the test, then shared with the second account.
+const OFFSITE: &str = "offsite@group.calendar.google.com";
 /// How long the window is given to show something.
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -84,6 +87,34 @@ async fn until_rows(
         anyhow::ensure!(
             Instant::now() < deadline,
             "{what}: the window shows {rows:?} (see {})",
+            app.save_evidence().await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until Calendars shows a row of `calendar` under `account` (the window is not
+/// reloaded: it follows the engine's calendar events).
+async fn until_calendar_row(app: &App, account: &str, calendar: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let found: anyhow::Result<bool> = async {
+            for row in app.all("calendar-row").await? {
+                if row.attr("data-account").await?.as_deref() == Some(account)
+                    && row.attr("data-calendar-id").await?.as_deref() == Some(calendar)
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        .await;
+        if let Ok(true) = found {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "Calendars shows no {calendar} under {account} ({found:?}; see {})",
             app.save_evidence().await
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -173,6 +204,20 @@ async fn a_second_account_is_added_watched_and_signed_out_alone() -> anyhow::Res
     toasts
         .wait_for("Dinner added", &format!("Primary calendar ({OTHER})"))
         .await?;
+
+    // A calendar is made, then shared with the second account: each list that gains it
+    // offers it in a toast, and it appears in Calendars at once, under each account.
+    control.add_calendar(OFFSITE, "Team Offsite", "UTC");
+    toasts
+        .wait_for("New calendar: Team Offsite — Watch?", &first)
+        .await?;
+    control.share_calendar(OFFSITE, OTHER, "reader");
+    toasts
+        .wait_for("New calendar: Team Offsite — Watch?", OTHER)
+        .await?;
+    until_calendar_row(&app, OTHER, OFFSITE).await?;
+    until_calendar_row(&app, &first, OFFSITE).await?;
+    app.screenshot("accounts-shared-calendar").await?;
 
     // Sign the second account out in Settings: its calendars leave the window.
     app.click("nav-settings").await?;
