@@ -280,3 +280,86 @@ async fn a_020_channel_keeps_delivering_without_a_new_watch() {
     );
     engine.shutdown().await;
 }
+
+/// A schema 5 file (accounts side by side, before calendar lists were watched) gains the
+/// calendar-list tables and keeps every row; the account starts with no list channel and
+/// no list sync token, so its first listing is a silent baseline.
+#[test]
+fn a_schema_5_file_gains_calendar_list_tables_and_keeps_everything() {
+    use crate::support::store::{calendar, key, raw, store_with_account, ME as OWNER};
+    use calwatch_core::secrets::Sensitive;
+    use calwatch_core::store::{ChannelRecord, ListChannelRecord};
+
+    let (_dir, path, store) = store_with_account(1_000);
+    let work = calendar("work@example.com", "Work");
+    store.upsert_calendar(&work).unwrap();
+    store.set_watched(&key(&work.id), true).unwrap();
+    let channel = ChannelRecord {
+        id: "schema5-channel".into(),
+        account: OWNER.into(),
+        calendar_id: work.id.clone(),
+        resource_id: Some("res-1".into()),
+        token: Sensitive::new("per-channel-token".into()),
+        address: "https://laptop.example.ts.net/notifications".into(),
+        expiration_ms: 2_000_000,
+        state: ChannelState::Active,
+        last_message_number: 7,
+        created_ms: 1_000,
+        error: None,
+    };
+    store.insert_channel(&channel).unwrap();
+    drop(store);
+    // What schema 5 wrote: no calendar-list tables.
+    raw(&path)
+        .execute_batch(
+            "DROP TABLE calendar_list_channels; DROP TABLE calendar_list_sync;
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+
+    let store = Store::open(&path).expect("a schema 5 file upgrades");
+    let version: i64 = raw(&path)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    assert!(store.calendar(&key(&work.id)).unwrap().unwrap().watched);
+    assert_eq!(store.channel(&channel.id).unwrap(), Some(channel));
+    assert!(store.list_channels().unwrap().is_empty());
+    assert_eq!(store.calendar_list_sync_token(OWNER).unwrap(), None);
+
+    // The new tables work, and go with their account.
+    store
+        .set_calendar_list_sync_token(OWNER, Some("list-token-1"))
+        .unwrap();
+    let list = ListChannelRecord {
+        id: "list-channel".into(),
+        account: OWNER.into(),
+        resource_id: None,
+        token: Sensitive::new("list-channel-token".into()),
+        address: "https://laptop.example.ts.net/notifications".into(),
+        expiration_ms: 2_000_000,
+        state: ChannelState::Pending,
+        last_message_number: 0,
+        created_ms: 1_500,
+    };
+    store.insert_list_channel(&list).unwrap();
+    assert!(
+        store.record_message_number(&list.id, 3).unwrap(),
+        "a list channel's message numbers are kept like any channel's"
+    );
+    assert_eq!(
+        store
+            .list_channel(&list.id)
+            .unwrap()
+            .unwrap()
+            .last_message_number,
+        3
+    );
+    assert_eq!(
+        store.calendar_list_sync_token(OWNER).unwrap().as_deref(),
+        Some("list-token-1")
+    );
+    store.delete_account(OWNER).unwrap();
+    assert!(store.list_channels().unwrap().is_empty());
+    assert_eq!(store.calendar_list_sync_token(OWNER).unwrap(), None);
+}
