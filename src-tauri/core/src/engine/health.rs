@@ -152,7 +152,8 @@ pub(super) fn minutes(poll: Duration) -> u32 {
 }
 
 /// Probes at start, then every check interval (every poll interval while down, so push
-/// is back as soon as the address works), and whenever [`Inner::recheck`] is notified.
+/// is back as soon as the address works, and each account's calendar list is read each
+/// time), and whenever [`Inner::recheck`] is notified.
 pub(super) async fn watch_health(inner: Arc<Inner>) {
     loop {
         let (interval, poll) = {
@@ -162,6 +163,11 @@ pub(super) async fn watch_health(inner: Arc<Inner>) {
         };
         if !interval.is_zero() {
             inner.check_push().await;
+            if inner.push_down() {
+                // The calendar lists' notifications do not come either: list what changed
+                // as often as the calendars are polled.
+                inner.follow_calendar_lists();
+            }
         }
         let wait = if interval.is_zero() {
             None

@@ -672,3 +672,43 @@ async fn a_calendar_google_answers_404_to_watching_is_let_go_with_a_sentence() {
         "asked once, never again"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn while_push_is_down_the_calendar_list_is_read_as_often_as_calendars_are_polled() {
+    let h = Harness::start(|config| {
+        quick(config);
+        config.settings.timings.push_check_interval = Duration::from_secs(10 * 60);
+        config.settings.timings.push_down_poll = Duration::from_secs(2 * 60);
+    })
+    .await;
+    let me = h.calendar.clone();
+    let relay = crate::engine_support::Relay::start(h.receiver).await;
+    h.engine
+        .set_callback_url(&relay.origin)
+        .await
+        .expect("the relay's address is accepted");
+    let address = format!("{}/notifications", relay.origin);
+    until(
+        "the calendar list is watched at the relay's address",
+        || live_list_channel(&h, &me).filter(|c| c.address == address),
+    )
+    .await;
+    settle_list(&h, &me).await;
+    // The tunnel breaks: Google's notifications no longer arrive.
+    relay.forward(false);
+    let health = h.engine.recheck_push().await;
+    assert_eq!(health.state, calwatch_core::engine::PushState::Down);
+
+    h.control
+        .add_calendar(OFFSITE, "Team Offsite", "Europe/London");
+
+    h.notifier.wait_for(1).await;
+    assert_eq!(
+        offers(&h.notifier)
+            .into_iter()
+            .map(|o| o.1)
+            .collect::<Vec<_>>(),
+        vec![OFFSITE.to_string()],
+        "found by reading the list, not by a notification"
+    );
+}
