@@ -28,10 +28,8 @@ impl Channels {
     /// The row is stored and the receiver told *before* `calendarList.watch` is called:
     /// Google's `sync` message can arrive before the watch response.
     pub async fn open_list(&self, account: &str) -> Result<ListChannelRecord, ChannelError> {
-        let record = self
-            .open_list_as(account, uuid::Uuid::new_v4().to_string())
-            .await?;
-        Ok(record)
+        self.open_list_as(account, uuid::Uuid::new_v4().to_string())
+            .await
     }
 
     async fn open_list_as(
