@@ -9,8 +9,6 @@ settings-hour-cycle = Clock
 settings-hour-cycle-automatic = Automatic
 settings-hour-cycle-h12 = 12-hour
 settings-hour-cycle-h24 = 24-hour
-settings-watch-new = Watch new calendars automatically
-settings-watch-new-hint = A calendar newly shared with one of your accounts is watched at once, instead of offered in a notification.
 
 ## Countdowns and relative times
 countdown-expired = expired
@@ -295,6 +293,8 @@ settings-pause = Pause notifications
 settings-pause-explain = Changes are still recorded in Activity; no pop-ups.
 settings-autostart = Start at login
 settings-autostart-explain = CalWatch waits in the tray from the moment you log in.
+settings-watch-new = Watch new calendars automatically
+settings-watch-new-explain = A calendar newly shared with one of your accounts is watched at once, instead of offered in a notification.
 settings-syncing = Syncing
 settings-threshold = Summary threshold
 settings-threshold-help = More changes than this in one sync become a single summary notification.

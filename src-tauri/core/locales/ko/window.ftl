@@ -9,8 +9,6 @@ settings-hour-cycle = 시계
 settings-hour-cycle-automatic = 자동
 settings-hour-cycle-h12 = 12시간
 settings-hour-cycle-h24 = 24시간
-settings-watch-new = 새 캘린더 자동으로 지켜보기
-settings-watch-new-hint = 계정에 새로 공유된 캘린더를 알림으로 묻지 않고 바로 지켜봅니다.
 
 ## 카운트다운과 상대 시간
 countdown-expired = 만료됨
@@ -283,6 +281,8 @@ settings-pause = 알림 일시 중지
 settings-pause-explain = 변경은 계속 활동에 기록되며, 팝업은 뜨지 않습니다.
 settings-autostart = 로그인할 때 시작
 settings-autostart-explain = 로그인하는 순간부터 CalWatch가 트레이에서 기다립니다.
+settings-watch-new = 새 캘린더 자동으로 지켜보기
+settings-watch-new-explain = 계정에 새로 공유된 캘린더를 알림으로 묻지 않고 바로 지켜봅니다.
 settings-syncing = 동기화
 settings-threshold = 요약 기준
 settings-threshold-help = 한 번의 동기화에서 이보다 많이 바뀌면 요약 알림 하나로 묶습니다.
