@@ -9,6 +9,8 @@ packages=(
   libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev pkg-config
   # the headless desktop session the tests run in
   xvfb dbus dbus-x11 gnome-keyring libsecret-tools dunst
+  # xprop: the tray test clears GTK's cached GL visuals so its app opens the display first
+  x11-utils
   # routes changing in a private network namespace (unshare comes with util-linux)
   iproute2 util-linux
   # driving the real window, screenshots and icon rendering

@@ -396,6 +396,7 @@ impl App {
     /// expected text appeared; the short pause lets the frame catch up with the DOM.
     pub async fn screenshot(&self, view: &str) -> anyhow::Result<PathBuf> {
         tokio::time::sleep(Duration::from_millis(500)).await;
+        self.bring_a_frame().await?;
         let png = self.client.screenshot().await?;
         let path = artifacts_dir().join(format!("{}-{view}.png", self.name));
         std::fs::write(&path, png)?;
@@ -410,9 +411,33 @@ impl App {
             .map(|(pid, _)| pid)
     }
 
+    /// WebKit answers a screenshot after the page's next frame, and without accelerated
+    /// compositing (the app turns it off) a page that is not changing draws none: the
+    /// request would wait forever. A transparent dot repainted for two seconds brings a
+    /// frame and changes no pixel.
+    async fn bring_a_frame(&self) -> anyhow::Result<()> {
+        self.client
+            .execute(
+                "const dot = document.createElement('div');
+                 dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;\
+                 pointer-events:none';
+                 document.body.append(dot);
+                 let n = 0;
+                 const nudge = setInterval(() => {
+                   dot.style.background = n++ % 2 ? 'transparent' : 'rgba(255,255,255,0)';
+                   if (n > 40) { clearInterval(nudge); dot.remove(); }
+                 }, 50);
+                 return null;",
+                vec![],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Saves what the window shows (screenshot and DOM) for a failed expectation.
     pub async fn save_evidence(&self) -> String {
         let base = artifacts_dir().join(format!("{}-failure", self.name));
+        let _ = self.bring_a_frame().await;
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(base.with_extension("png"), png);
         }

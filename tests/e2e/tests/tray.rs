@@ -46,6 +46,27 @@ fn launch_direct(env: &[(String, String)], args: &[&str]) -> anyhow::Result<Chil
     Ok(child)
 }
 
+/// The GL implementation's libraries the process has mapped: Mesa's GLX/EGL drivers, a DRI
+/// driver and the LLVM it compiles shaders with. (libGL/libEGL themselves are glvnd's small
+/// dispatch stubs WebKitGTK links against: mapped by the loader, whatever the app does.)
+fn gl_mapped(pid: u32) -> Vec<String> {
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap_or_default();
+    let mut found: Vec<String> = maps
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(5))
+        .filter(|path| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            name.starts_with("libLLVM")
+                || name.contains("_dri.so")
+                || name.starts_with("libGLX_mesa")
+                || name.starts_with("libEGL_mesa")
+        })
+        .map(str::to_string)
+        .collect();
+    found.dedup();
+    found
+}
+
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
         !stat
@@ -63,6 +84,14 @@ async fn a_second_launch_opens_the_window_of_the_running_tray_app() -> anyhow::R
     let dir = tempfile::tempdir()?;
     let env = env_for(dir.path());
 
+    // GTK opens GL only in the first process on a display and leaves the visuals it
+    // picked on the root window for the next ones: forget them, so this app is the first
+    // (as the login item's start may well be) and would open GL if it were going to.
+    let forgot = Command::new("xprop")
+        .args(["-root", "-remove", "GDK_VISUALS"])
+        .status()
+        .context("xprop (x11-utils) runs")?;
+    anyhow::ensure!(forgot.success(), "xprop could not clear GDK_VISUALS");
     // As the login item starts it: the tray only.
     let mut first = launch_direct(&env, &["--background"])?;
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -70,6 +99,11 @@ async fn a_second_launch_opens_the_window_of_the_running_tray_app() -> anyhow::R
         anyhow::ensure!(
             !has_web_engine(first.id()),
             "in the tray only, the app holds no web engine"
+        );
+        let gl = gl_mapped(first.id());
+        anyhow::ensure!(
+            gl.is_empty(),
+            "in the tray only, no GL driver is loaded (it costs ~29 MiB): {gl:?}"
         );
         let second = Command::new(app_binary()?)
             .envs(env.iter().cloned())
