@@ -3,8 +3,9 @@
 //! while the machine could not be reached, and a failing sync only retries every few
 //! minutes. The sign is the set of default routes changing to a non-empty set.
 //!
-//! Linux keeps its routing tables in /proc, so this needs no platform API and no extra
-//! dependency. Elsewhere nothing is known ([`Routes::current`] is `None`) and the sync's
+//! Linux keeps its routing tables in /proc, and says when they change over rtnetlink
+//! ([`RouteChanges`]): the routes are read again only then, so an idle CalWatch does not
+//! poll for them. Elsewhere nothing is known ([`Routes::current`] is `None`) and the sync's
 //! retries and the backstop timer do the work.
 
 use std::collections::BTreeSet;
@@ -76,6 +77,49 @@ fn up(flags: &str) -> bool {
 /// least one now. Losing the network is not a reason to sync (nothing could be reached).
 pub fn came_back(before: &Routes, now: &Routes) -> bool {
     !now.is_empty() && now != before
+}
+
+/// The kernel's word that a route was added or removed (a cable, Wi-Fi, a VPN, DHCP):
+/// wakes only then. Linux only.
+#[cfg(target_os = "linux")]
+pub struct RouteChanges(netlink_sys::TokioSocket);
+
+#[cfg(target_os = "linux")]
+impl RouteChanges {
+    /// `RTMGRP_IPV4_ROUTE` and `RTMGRP_IPV6_ROUTE` (linux/rtnetlink.h): the multicast groups
+    /// that carry route changes.
+    const GROUPS: u32 = 0x40 | 0x400;
+
+    /// Listens from now on; needs the tokio runtime.
+    pub fn subscribe() -> std::io::Result<RouteChanges> {
+        use netlink_sys::{AsyncSocket as _, SocketAddr, TokioSocket};
+        let mut socket = TokioSocket::new(netlink_sys::protocols::NETLINK_ROUTE)?;
+        socket
+            .socket_mut()
+            .bind(&SocketAddr::new(0, Self::GROUPS))?;
+        Ok(RouteChanges(socket))
+    }
+
+    /// Waits for the next change. A change often comes as a burst of messages (IPv4 and
+    /// IPv6, a route removed then added back): the burst is gathered until `quiet` passes
+    /// without another, and counts as one.
+    pub async fn next(&mut self, quiet: std::time::Duration) -> std::io::Result<()> {
+        self.message().await?;
+        while let Ok(message) = tokio::time::timeout(quiet, self.message()).await {
+            message?;
+        }
+        Ok(())
+    }
+
+    /// One message; its content does not matter (the routes are read from /proc). The
+    /// kernel dropping messages for a full buffer (ENOBUFS) also means "something changed".
+    async fn message(&mut self) -> std::io::Result<()> {
+        use netlink_sys::AsyncSocketExt as _;
+        match self.0.recv_from_full().await {
+            Err(err) if err.raw_os_error() != Some(libc::ENOBUFS) => Err(err),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -183,7 +227,24 @@ fd000000000000000000000000000000 40 00000000000000000000000000000000 00 00000000
             assert!(status.success(), "ip {args}");
         };
         let routes = || Routes::current().expect("the namespace's routes are readable");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let quiet = std::time::Duration::from_millis(200);
+        let told = |changes: &mut RouteChanges| {
+            runtime.block_on(async {
+                tokio::time::timeout(std::time::Duration::from_secs(1), changes.next(quiet)).await
+            })
+        };
 
+        let mut changes = runtime
+            .block_on(async { RouteChanges::subscribe() })
+            .expect("rtnetlink's route groups can be joined");
+        assert!(
+            told(&mut changes).is_err(),
+            "nothing changes in a new namespace, so nothing wakes the listener"
+        );
         let fresh = routes();
         assert!(
             fresh.is_empty(),
@@ -195,7 +256,13 @@ fd000000000000000000000000000000 40 00000000000000000000000000000000 00 00000000
         ip("addr add 192.0.2.2/24 dev cw0");
         assert!(routes().is_empty(), "a subnet of its own is not a way out");
 
+        // The link and its subnet told their own routes: gathered here, so what follows
+        // is told by the default route alone.
+        while matches!(told(&mut changes), Ok(Ok(()))) {}
         ip("route add default via 192.0.2.1");
+        told(&mut changes)
+            .expect("the kernel tells that a default route came")
+            .expect("its message is read");
         let online = routes();
         assert_eq!(online.0.iter().collect::<Vec<_>>(), ["cw0 via 010200C0"]);
         assert!(came_back(&fresh, &online), "the cable is plugged in");
@@ -209,8 +276,12 @@ fd000000000000000000000000000000 40 00000000000000000000000000000000 00 00000000
         );
         assert!(came_back(&online, &both), "IPv6 arrived too");
 
+        while matches!(told(&mut changes), Ok(Ok(()))) {}
         ip("route del default");
         ip("-6 route del default");
+        told(&mut changes)
+            .expect("the kernel tells that the default routes went")
+            .expect("its message is read");
         let pulled = routes();
         assert!(pulled.is_empty(), "the cable is pulled: {pulled:?}");
         assert!(!came_back(&both, &pulled));

@@ -220,6 +220,14 @@ pub async fn perform<R: Runtime>(app: &AppHandle<R>, action: MenuAction) {
         tracing::warn!(code = %err.code, error = %err.message, "a tray action failed");
         let _ = app.emit(crate::events::ERROR, err);
     }
+    // A click flips a check mark by itself, whatever came of the action: set every item
+    // from the truth again.
+    if let Some(checks) = app.try_state::<TrayChecks<R>>() {
+        *checks
+            .shown
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
     refresh(app).await;
 }
 
@@ -235,6 +243,22 @@ struct TrayChecks<R: Runtime> {
     pause: Submenu<R>,
     /// The fixed items and their catalogue ids, relabelled when the language changes.
     labelled: Vec<(MenuItem<R>, &'static str)>,
+    /// What the tray shows now: a refresh that would change nothing makes no call (each
+    /// is a round trip to the main thread, some 36 wake-ups for a whole refresh).
+    shown: std::sync::Mutex<Option<Shown>>,
+}
+
+/// Everything a refresh sets, to tell whether it would change anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shown {
+    /// The icon, tooltip and push line.
+    status: TrayStatus,
+    /// Whether "Resume notifications" is enabled.
+    paused: bool,
+    /// Whether "Start at login" is checked.
+    start_at_login: bool,
+    /// The language of the labels.
+    language: calwatch_core::locale::Language,
 }
 
 impl<R: Runtime> TrayChecks<R> {
@@ -314,6 +338,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             (quit, "menu-quit"),
         ],
         pause,
+        shown: std::sync::Mutex::new(None),
     };
     checks.label(&calwatch_core::locale::current());
     app.manage(checks);
@@ -366,20 +391,33 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
     let now_ms = chrono::Utc::now().timestamp_millis();
     let locale = calwatch_core::locale::current();
     let status = status(&state, &channels, now_ms, crate::views::local_tz(), &locale);
-    let applied = icon(status.look)
-        .and_then(|image| tray.set_icon(Some(image)))
-        .and_then(|()| tray.set_tooltip(Some(&status.tooltip)));
-    if let Some(checks) = app.try_state::<TrayChecks<R>>() {
-        let _ = checks.resume.set_enabled(state.engine.settings.paused);
-        let _ = checks
-            .start_at_login
-            .set_checked(state.shell.start_at_login);
-        let _ = checks.push.set_text(&status.push_line);
-        // A language chosen in Settings relabels the menu at once.
-        checks.label(&locale);
+    let Some(checks) = app.try_state::<TrayChecks<R>>() else {
+        return;
+    };
+    let now = Shown {
+        status,
+        paused: state.engine.settings.paused,
+        start_at_login: state.shell.start_at_login,
+        language: locale.language(),
+    };
+    let mut shown = checks
+        .shown
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if shown.as_ref() == Some(&now) {
+        return;
     }
-    if let Err(err) = applied {
-        tracing::debug!(error = %err, "the tray could not be updated");
+    let applied = icon(now.status.look)
+        .and_then(|image| tray.set_icon(Some(image)))
+        .and_then(|()| tray.set_tooltip(Some(&now.status.tooltip)));
+    let _ = checks.resume.set_enabled(now.paused);
+    let _ = checks.start_at_login.set_checked(now.start_at_login);
+    let _ = checks.push.set_text(&now.status.push_line);
+    // A language chosen in Settings relabels the menu at once.
+    checks.label(&locale);
+    match applied {
+        Ok(()) => *shown = Some(now),
+        Err(err) => tracing::debug!(error = %err, "the tray could not be updated"),
     }
 }
 
