@@ -51,6 +51,14 @@ fn main() -> anyhow::Result<()> {
     let window = e2e::tree_memory(app.id());
     stop(&mut app);
 
+    // GTK opens GL only in the first process on a display, and leaves the visuals it
+    // picked on the root window for the next: forget them, so the tray-only app is
+    // measured as the first (as a login item may well be).
+    let forgot = Command::new("xprop")
+        .args(["-root", "-remove", "GDK_VISUALS"])
+        .status()
+        .context("xprop (x11-utils) runs")?;
+    anyhow::ensure!(forgot.success(), "xprop could not clear GDK_VISUALS");
     let (mut app, _, _dir) = launch(&binary, &["--background"])?;
     std::thread::sleep(SETTLE);
     let tray = e2e::tree_memory(app.id());
