@@ -381,17 +381,22 @@ fn watching_a_calendar_lists_its_channel_and_changes_become_notices() {
         1,
         "one channel: {channels}"
     );
-    let live: Vec<_> = h
+    let (lists, live): (Vec<_>, Vec<_>) = h
         .fake
         .control()
         .channels()
         .into_iter()
         .filter(|c| c.state == ChannelState::Live)
-        .collect();
+        .partition(|c| c.calendar_list_user.is_some());
     assert_eq!(
         live.len(),
         1,
-        "Google has exactly the channel the window shows"
+        "Google has exactly the calendar channel the window shows"
+    );
+    assert_eq!(
+        lists.len(),
+        1,
+        "and the account's calendar-list channel: {lists:?}"
     );
     assert_eq!(live[0].id, channel["id"].as_str().unwrap());
     let state = h.ok("get_state", json!({}));
