@@ -82,6 +82,33 @@ probe-step-dns = Name lookup (DNS)
 probe-step-connection = Connection
 probe-step-tls = Certificate (TLS)
 probe-step-receiver = CalWatch answers
+# What each step found, or what is wrong and what to do (after the step's name).
+probe-not-a-url = this is not a web address ({ $reason })
+probe-http-refused = the address must start with https://: Google only delivers to HTTPS addresses
+probe-wrong-scheme = the address must start with https://, not { $scheme }://
+probe-no-host = the address has no host name
+probe-no-port = the address has no port
+probe-https = https address
+probe-plain-http = plain http, allowed for local testing only
+probe-ip-address = { $ip } is an IP address, no lookup needed
+probe-no-such-host = could not find { $host } (DNS): is the address spelled right and the tunnel running?
+probe-resolves = { $host } resolves to { $ip }
+probe-lookup-slow = looking up { $host } took longer than { $seconds } s
+probe-nothing-listens = nothing accepted a connection at { $host }:{ $port } ({ $reason }): is the tunnel running?
+probe-timed-out = timed out
+probe-connected = connected to { $address }
+probe-request-setup = could not set up the request: { $reason }
+probe-certificate-rejected = the tunnel's certificate was rejected: Google needs a valid certificate ({ $reason })
+probe-handshake-failed = the TLS handshake failed ({ $reason }): is the address really served over https?
+probe-no-answer = no answer within { $seconds } s
+probe-secure-connection-failed = the secure connection failed: { $reason }
+probe-request-failed = the request failed: { $reason }
+probe-certificate-accepted = certificate accepted
+probe-answered = CalWatch answered in { $ms } ms
+probe-receiver-address = CalWatch's receiver address
+probe-elsewhere = elsewhere
+probe-redirects = that address redirects (HTTP { $status }) to { $to }: Google does not follow redirects, use the final address
+probe-not-calwatch = something answered at that address (HTTP { $status }), but not CalWatch: is the tunnel forwarding to { $forward }?
 
 ## Noise rules the window sends
 error-rules-within-zero = “Only events within the next N days” needs at least 1 day; turn it off to hear about every event.

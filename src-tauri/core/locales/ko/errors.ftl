@@ -79,6 +79,33 @@ probe-step-dns = 이름 조회(DNS)
 probe-step-connection = 연결
 probe-step-tls = 인증서(TLS)
 probe-step-receiver = CalWatch 응답
+# 각 단계가 찾은 것, 또는 무엇이 잘못되었고 어떻게 할지 (단계 이름 뒤에).
+probe-not-a-url = 웹 주소가 아닙니다({ $reason })
+probe-http-refused = 주소는 https://로 시작해야 합니다. Google은 HTTPS 주소로만 보냅니다
+probe-wrong-scheme = 주소는 { $scheme }://가 아니라 https://로 시작해야 합니다
+probe-no-host = 주소에 호스트 이름이 없습니다
+probe-no-port = 주소에 포트가 없습니다
+probe-https = https 주소
+probe-plain-http = 일반 http, 로컬 시험에서만 허용됩니다
+probe-ip-address = { $ip }은(는) IP 주소라서 조회가 필요 없습니다
+probe-no-such-host = { $host }을(를) 찾을 수 없습니다(DNS). 주소의 철자가 맞는지, 터널이 실행 중인지 확인하세요
+probe-resolves = { $host }의 주소는 { $ip }입니다
+probe-lookup-slow = { $host } 조회가 { $seconds }초 넘게 걸렸습니다
+probe-nothing-listens = { $host }:{ $port }에서 연결을 받는 것이 없습니다({ $reason }). 터널이 실행 중인가요?
+probe-timed-out = 시간 초과
+probe-connected = { $address }에 연결했습니다
+probe-request-setup = 요청을 준비할 수 없습니다: { $reason }
+probe-certificate-rejected = 터널의 인증서가 거부되었습니다. Google에는 유효한 인증서가 필요합니다({ $reason })
+probe-handshake-failed = TLS 핸드셰이크에 실패했습니다({ $reason }). 이 주소가 정말 https로 제공되나요?
+probe-no-answer = { $seconds }초 안에 응답이 없습니다
+probe-secure-connection-failed = 보안 연결에 실패했습니다: { $reason }
+probe-request-failed = 요청에 실패했습니다: { $reason }
+probe-certificate-accepted = 인증서가 받아들여졌습니다
+probe-answered = CalWatch가 { $ms }ms 만에 응답했습니다
+probe-receiver-address = CalWatch 수신기의 주소
+probe-elsewhere = 다른 곳
+probe-redirects = 이 주소는 { $to }(으)로 넘겨 줍니다(HTTP { $status }). Google은 넘겨 주기를 따르지 않으니 최종 주소를 쓰세요
+probe-not-calwatch = 이 주소에서 무언가 응답했지만(HTTP { $status }) CalWatch가 아닙니다. 터널이 { $forward }(으)로 전달하고 있나요?
 
 ## 창이 보낸 알림 규칙
 error-rules-within-zero = “앞으로 N일 안의 일정만”은 적어도 1일이어야 합니다. 모든 일정을 알림 받으려면 끄세요.
