@@ -11,6 +11,7 @@ use crate::locale::catalogue::Arg;
 use crate::locale::Locale;
 use crate::secrets::SecretsError;
 use crate::store::StoreError;
+use crate::tunnel::{Ending, Todo, TunnelProblem};
 
 /// Why an engine operation failed.
 ///
@@ -265,6 +266,96 @@ impl EngineError {
             EngineError::Store(_) => "store",
             EngineError::Internal(_) => "internal",
         }
+    }
+}
+
+/// A tunnel's problem in `locale`'s words. The tunnel module has no catalogue (it depends on
+/// nothing of CalWatch's), so its codes are worded here, where they reach the window.
+pub fn tunnel_problem_in(problem: &TunnelProblem, locale: &Locale) -> String {
+    let ending_in = |ending: &Ending| match ending {
+        Ending::Exited { status } => status.clone(),
+        Ending::NoAddress { seconds } => locale.text(
+            "tunnel-ended-no-address",
+            &[("seconds", seconds.to_string().into())],
+        ),
+        Ending::NoAnswer { seconds } => locale.text(
+            "tunnel-ended-no-answer",
+            &[("seconds", seconds.to_string().into())],
+        ),
+        Ending::NotRun { reason } => {
+            locale.text("tunnel-ended-not-run", &[("reason", reason.into())])
+        }
+    };
+    match problem {
+        TunnelProblem::NotInstalled { tool } => locale.text(
+            "tunnel-not-installed",
+            &[
+                ("program", tool.program().into()),
+                ("url", tool.install_url().into()),
+            ],
+        ),
+        TunnelProblem::NotStarted { tool, reason } => locale.text(
+            "tunnel-not-started",
+            &[
+                ("program", tool.program().into()),
+                ("reason", reason.strip_suffix('.').unwrap_or(reason).into()),
+            ],
+        ),
+        TunnelProblem::Failed {
+            tool,
+            words,
+            ending: how,
+            todo,
+        } => {
+            let said = if words.is_empty() {
+                locale.text(
+                    "tunnel-silent",
+                    &[
+                        ("program", tool.program().into()),
+                        ("ending", ending_in(how).into()),
+                    ],
+                )
+            } else {
+                locale.text(
+                    "tunnel-said",
+                    &[("program", tool.program().into()), ("words", words.into())],
+                )
+            };
+            let todo = locale.text(
+                match todo {
+                    Todo::NgrokAuthtoken => "tunnel-todo-ngrok-authtoken",
+                    Todo::EnableFunnel => "tunnel-todo-enable-funnel",
+                    Todo::TailscaleUp => "tunnel-todo-tailscale-up",
+                    Todo::CheckConnection => "tunnel-todo-check-connection",
+                },
+                &[],
+            );
+            locale.text(
+                "tunnel-failed",
+                &[("said", said.into()), ("todo", todo.into())],
+            )
+        }
+        TunnelProblem::Restarting {
+            tool,
+            ending: how,
+            seconds,
+        } => locale.text(
+            "tunnel-restarting",
+            &[
+                ("program", tool.program().into()),
+                ("ending", ending_in(how).into()),
+                ("seconds", seconds.to_string().into()),
+            ],
+        ),
+        TunnelProblem::NoDnsName => locale.text("tunnel-no-dns-name", &[]),
+        TunnelProblem::NoAddressWithin { tool, seconds } => locale.text(
+            "tunnel-no-address-within",
+            &[
+                ("program", tool.program().into()),
+                ("seconds", seconds.to_string().into()),
+            ],
+        ),
+        TunnelProblem::StoppedEarly => locale.text("tunnel-stopped-early", &[]),
     }
 }
 

@@ -144,3 +144,22 @@ error-sign-in-no-primary = Google did not say which calendar is your primary one
 error-store-open = CalWatch could not open its data at { $path }: { $reason }. Check the folder is writable; if the file is damaged, move it away and CalWatch will start afresh.
 error-store-newer = This data was written by a newer version of CalWatch (schema { $found }; this version knows up to { $supported }). Update CalWatch to use it; the file has not been changed.
 error-verification-file-name = “{ $text }” is not a verification file name. Paste the file name Search Console offers under “HTML file”: it looks like google1234abcd5678ef90.html.
+
+## The tunnel CalWatch runs (Setup)
+tunnel-not-installed = { $program } is not on PATH: install it ({ $url }), then choose it again.
+tunnel-not-started = { $program } could not be started: { $reason }.
+# A tool that failed before it gave an address: what it said, then what to do.
+tunnel-failed = { $said } { $todo }
+tunnel-said = { $program } says: “{ $words }”.
+tunnel-silent = { $program } stopped ({ $ending }) without a word.
+tunnel-ended-no-address = no address after { $seconds } s
+tunnel-ended-no-answer = no answer after { $seconds } s
+tunnel-ended-not-run = it could not be run: { $reason }
+tunnel-todo-ngrok-authtoken = ngrok needs your account's authtoken: sign up at https://dashboard.ngrok.com/signup, run `ngrok config add-authtoken <your token>` (https://dashboard.ngrok.com/get-started/your-authtoken), then try again.
+tunnel-todo-enable-funnel = Enable Funnel for your tailnet at the link it gives (the admin console also asks to turn on HTTPS certificates), then try again.
+tunnel-todo-tailscale-up = Make sure Tailscale is running and signed in (`tailscale up`), that HTTPS certificates and Funnel are enabled for your tailnet, then try again.
+tunnel-todo-check-connection = Check this computer's internet connection, then try again; CalWatch's log has all its output.
+tunnel-restarting = { $program } stopped ({ $ending }); CalWatch starts it again in { $seconds } s.
+tunnel-no-dns-name = Funnel started, but `tailscale status --json` named no DNS name for this device: check `tailscale status`, then try again.
+tunnel-no-address-within = { $program } gave no public address within { $seconds } seconds; CalWatch's log has its output.
+tunnel-stopped-early = The tunnel stopped before it gave an address.

@@ -141,3 +141,22 @@ error-sign-in-no-primary = Google이 기본 캘린더를 알려 주지 않았습
 error-store-open = CalWatch가 { $path }의 데이터를 열 수 없습니다: { $reason }. 폴더에 쓸 수 있는지 확인하세요. 파일이 손상되었다면 다른 곳으로 옮기면 CalWatch가 새로 시작합니다.
 error-store-newer = 이 데이터는 더 새 버전의 CalWatch가 썼습니다(스키마 { $found }, 이 버전은 { $supported }까지 압니다). 쓰려면 CalWatch를 업데이트하세요. 파일은 바뀌지 않았습니다.
 error-verification-file-name = “{ $text }”은(는) 인증 파일 이름이 아닙니다. Search Console이 “HTML 파일” 아래에 제시하는 파일 이름을 붙여 넣으세요: google1234abcd5678ef90.html 같은 모양입니다.
+
+## CalWatch가 실행하는 터널 (설정하기)
+tunnel-not-installed = { $program }이(가) PATH에 없습니다. 설치한 뒤({ $url }) 다시 고르세요.
+tunnel-not-started = { $program }을(를) 시작할 수 없습니다: { $reason }.
+# 주소를 주기 전에 실패한 도구: 도구가 한 말, 그리고 할 일.
+tunnel-failed = { $said } { $todo }
+tunnel-said = { $program }의 말: “{ $words }”.
+tunnel-silent = { $program }이(가) 아무 말 없이 멈췄습니다({ $ending }).
+tunnel-ended-no-address = { $seconds }초 동안 주소가 없음
+tunnel-ended-no-answer = { $seconds }초 동안 응답이 없음
+tunnel-ended-not-run = 실행할 수 없음: { $reason }
+tunnel-todo-ngrok-authtoken = ngrok에는 계정의 authtoken이 필요합니다. https://dashboard.ngrok.com/signup 에서 가입하고 `ngrok config add-authtoken <토큰>`을 실행한 뒤(https://dashboard.ngrok.com/get-started/your-authtoken) 다시 시도하세요.
+tunnel-todo-enable-funnel = 도구가 알려 준 링크에서 tailnet의 Funnel을 켜고(관리 콘솔은 HTTPS 인증서도 켜라고 합니다) 다시 시도하세요.
+tunnel-todo-tailscale-up = Tailscale이 실행 중이고 로그인되어 있는지(`tailscale up`), tailnet에 HTTPS 인증서와 Funnel이 켜져 있는지 확인한 뒤 다시 시도하세요.
+tunnel-todo-check-connection = 이 컴퓨터의 인터넷 연결을 확인하고 다시 시도하세요. CalWatch 로그에 도구의 출력이 모두 있습니다.
+tunnel-restarting = { $program }이(가) 멈췄습니다({ $ending }). CalWatch가 { $seconds }초 뒤에 다시 시작합니다.
+tunnel-no-dns-name = Funnel은 시작했지만 `tailscale status --json`이 이 기기의 DNS 이름을 알려 주지 않았습니다. `tailscale status`를 확인한 뒤 다시 시도하세요.
+tunnel-no-address-within = { $program }이(가) { $seconds }초 안에 공개 주소를 주지 않았습니다. CalWatch 로그에 출력이 있습니다.
+tunnel-stopped-early = 터널이 주소를 주기 전에 멈췄습니다.

@@ -22,7 +22,7 @@ use subtle::ConstantTimeEq;
 use tokio::time::Instant;
 
 use crate::locale::catalogue::Arg;
-use crate::locale::Args;
+use crate::locale::{Args, Locale};
 
 /// The request header carrying the probe's nonce.
 pub const PROBE_HEADER: &str = "x-calwatch-probe";
@@ -196,6 +196,8 @@ impl ProbeReport {
 struct Steps {
     url: String,
     steps: Vec<ProbeStep>,
+    /// The language the steps are told in.
+    locale: Locale,
 }
 
 impl Steps {
@@ -216,7 +218,7 @@ impl Steps {
             ProbeStepCode::Tls => "probe-step-tls",
             ProbeStepCode::Receiver => "probe-step-receiver",
         };
-        let name = say(id, &[]);
+        let name = self.locale.text(id, &[]);
         self.steps.push(ProbeStep {
             code,
             name,
@@ -235,9 +237,8 @@ impl Steps {
     }
 }
 
-/// The catalogue's message `id`, in the language in effect.
-fn say(id: &str, args: &Args<'_>) -> String {
-    crate::locale::current().text(id, args)
+fn say(locale: &Locale, id: &str, args: &Args<'_>) -> String {
+    locale.text(id, args)
 }
 
 /// Checks that `public_url` leads to this receiver, the way Google will reach it.
@@ -248,10 +249,22 @@ pub async fn check_callback(
     probes: &ProbeNonces,
     allow_http: bool,
 ) -> ProbeReport {
+    check_callback_in(public_url, probes, allow_http, crate::locale::current()).await
+}
+
+/// [`check_callback`], its steps told in `locale`'s language.
+pub async fn check_callback_in(
+    public_url: &str,
+    probes: &ProbeNonces,
+    allow_http: bool,
+    locale: Locale,
+) -> ProbeReport {
     let mut steps = Steps {
         url: public_url.to_owned(),
         steps: Vec::new(),
+        locale: locale.clone(),
     };
+    let locale = &locale;
     use ProbeStepCode::*;
 
     // Address.
@@ -260,30 +273,35 @@ pub async fn check_callback(
         Err(e) => {
             return steps.fail(
                 Address,
-                say("probe-not-a-url", &[("reason", e.to_string().into())]),
+                say(
+                    locale,
+                    "probe-not-a-url",
+                    &[("reason", e.to_string().into())],
+                ),
             )
         }
     };
     let https = match url.scheme() {
         "https" => true,
         "http" if allow_http => false,
-        "http" => return steps.fail(Address, say("probe-http-refused", &[])),
+        "http" => return steps.fail(Address, say(locale, "probe-http-refused", &[])),
         other => {
             return steps.fail(
                 Address,
-                say("probe-wrong-scheme", &[("scheme", other.into())]),
+                say(locale, "probe-wrong-scheme", &[("scheme", other.into())]),
             )
         }
     };
     let Some(host) = url.host_str().map(str::to_owned) else {
-        return steps.fail(Address, say("probe-no-host", &[]));
+        return steps.fail(Address, say(locale, "probe-no-host", &[]));
     };
     let Some(port) = url.port_or_known_default() else {
-        return steps.fail(Address, say("probe-no-port", &[]));
+        return steps.fail(Address, say(locale, "probe-no-port", &[]));
     };
     steps.pass(
         Address,
         say(
+            locale,
             if https {
                 "probe-https"
             } else {
@@ -298,7 +316,7 @@ pub async fn check_callback(
     let addrs: Vec<SocketAddr> = if let Ok(ip) = bare_host.parse::<IpAddr>() {
         steps.pass(
             Dns,
-            say("probe-ip-address", &[("ip", ip.to_string().into())]),
+            say(locale, "probe-ip-address", &[("ip", ip.to_string().into())]),
         );
         vec![SocketAddr::new(ip, port)]
     } else {
@@ -306,11 +324,12 @@ pub async fn check_callback(
             Ok(Ok(found)) => {
                 let found: Vec<SocketAddr> = found.collect();
                 if found.is_empty() {
-                    return steps.fail(Dns, no_such_host(bare_host));
+                    return steps.fail(Dns, no_such_host(locale, bare_host));
                 }
                 steps.pass(
                     Dns,
                     say(
+                        locale,
                         "probe-resolves",
                         &[
                             ("host", bare_host.into()),
@@ -320,11 +339,12 @@ pub async fn check_callback(
                 );
                 found
             }
-            Ok(Err(_)) => return steps.fail(Dns, no_such_host(bare_host)),
+            Ok(Err(_)) => return steps.fail(Dns, no_such_host(locale, bare_host)),
             Err(_) => {
                 return steps.fail(
                     Dns,
                     say(
+                        locale,
                         "probe-lookup-slow",
                         &[
                             ("host", bare_host.into()),
@@ -346,13 +366,14 @@ pub async fn check_callback(
                 break;
             }
             Ok(Err(e)) => last_error = Some(e.to_string()),
-            Err(_) => last_error = Some(say("probe-timed-out", &[])),
+            Err(_) => last_error = Some(say(locale, "probe-timed-out", &[])),
         }
     }
     let Some(connected) = connected else {
         return steps.fail(
             Connection,
             say(
+                locale,
                 "probe-nothing-listens",
                 &[
                     ("host", Arg::from(&host)),
@@ -365,6 +386,7 @@ pub async fn check_callback(
     steps.pass(
         Connection,
         say(
+            locale,
             "probe-connected",
             &[("address", connected.to_string().into())],
         ),
@@ -381,7 +403,11 @@ pub async fn check_callback(
         Err(e) => {
             return steps.fail(
                 Connection,
-                say("probe-request-setup", &[("reason", e.to_string().into())]),
+                say(
+                    locale,
+                    "probe-request-setup",
+                    &[("reason", e.to_string().into())],
+                ),
             )
         }
     };
@@ -402,10 +428,12 @@ pub async fn check_callback(
             if let Some(tls) = tls_error(&e) {
                 let detail = match tls {
                     rustls::Error::InvalidCertificate(why) => say(
+                        locale,
                         "probe-certificate-rejected",
                         &[("reason", format!("{why:?}").into())],
                     ),
                     other => say(
+                        locale,
                         "probe-handshake-failed",
                         &[("reason", other.to_string().into())],
                     ),
@@ -416,6 +444,7 @@ pub async fn check_callback(
                 return steps.fail(
                     Receiver,
                     say(
+                        locale,
                         "probe-no-answer",
                         &[("seconds", REQUEST_TIMEOUT.as_secs().to_string().into())],
                     ),
@@ -425,6 +454,7 @@ pub async fn check_callback(
                 return steps.fail(
                     Tls,
                     say(
+                        locale,
                         "probe-secure-connection-failed",
                         &[("reason", chain(&e).into())],
                     ),
@@ -432,12 +462,16 @@ pub async fn check_callback(
             }
             return steps.fail(
                 Receiver,
-                say("probe-request-failed", &[("reason", chain(&e).into())]),
+                say(
+                    locale,
+                    "probe-request-failed",
+                    &[("reason", chain(&e).into())],
+                ),
             );
         }
     };
     if https {
-        steps.pass(Tls, say("probe-certificate-accepted", &[]));
+        steps.pass(Tls, say(locale, "probe-certificate-accepted", &[]));
     }
 
     let status = response.status();
@@ -451,14 +485,18 @@ pub async fn check_callback(
     if status.is_success() && proven {
         steps.pass(
             Receiver,
-            say("probe-answered", &[("ms", rtt_ms.to_string().into())]),
+            say(
+                locale,
+                "probe-answered",
+                &[("ms", rtt_ms.to_string().into())],
+            ),
         );
         return steps.finish(Some(rtt_ms));
     }
 
     let forward_to = match probes.receiver_addr() {
         Some(addr) => addr.to_string(),
-        None => say("probe-receiver-address", &[]),
+        None => say(locale, "probe-receiver-address", &[]),
     };
     let detail = if status.is_redirection() {
         let to = match response
@@ -467,9 +505,10 @@ pub async fn check_callback(
             .and_then(|v| v.to_str().ok())
         {
             Some(to) => to.to_owned(),
-            None => say("probe-elsewhere", &[]),
+            None => say(locale, "probe-elsewhere", &[]),
         };
         say(
+            locale,
             "probe-redirects",
             &[
                 ("status", status.as_u16().to_string().into()),
@@ -478,6 +517,7 @@ pub async fn check_callback(
         )
     } else {
         say(
+            locale,
             "probe-not-calwatch",
             &[
                 ("status", status.as_u16().to_string().into()),
@@ -488,8 +528,8 @@ pub async fn check_callback(
     steps.fail(Receiver, detail)
 }
 
-fn no_such_host(host: &str) -> String {
-    say("probe-no-such-host", &[("host", host.into())])
+fn no_such_host(locale: &Locale, host: &str) -> String {
+    say(locale, "probe-no-such-host", &[("host", host.into())])
 }
 
 /// The rustls error somewhere in a reqwest error's chain, if the failure was TLS.

@@ -558,3 +558,148 @@ mod engine_errors {
         );
     }
 }
+
+mod callback_test_and_tunnel {
+    //! The callback test's findings and the tunnel's problems, in English and in Korean:
+    //! what the tool or the system said passes through untouched.
+
+    use calwatch_core::error::tunnel_problem_in;
+    use calwatch_core::locale::Locale;
+    use calwatch_core::receiver::{check_callback_in, ProbeNonces, ProbeStepCode};
+    use calwatch_core::tunnel::{Ending, Todo, TunnelProblem, TunnelTool};
+
+    fn en() -> Locale {
+        Locale::of_tag("en_GB.UTF-8")
+    }
+    fn ko() -> Locale {
+        Locale::of_tag("ko_KR.UTF-8")
+    }
+
+    fn hangul(text: &str) -> bool {
+        text.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    }
+
+    #[tokio::test]
+    async fn the_callback_test_s_findings() {
+        let probes = ProbeNonces::new();
+        let step = |report: calwatch_core::receiver::ProbeReport| {
+            let failed = report.failure().expect("the address is refused").clone();
+            (failed.code, failed.name, failed.detail)
+        };
+        let english = step(check_callback_in("http://a.example/n", &probes, false, en()).await);
+        assert_eq!(
+            english,
+            (
+                ProbeStepCode::Address,
+                "Address".to_string(),
+                "the address must start with https://: Google only delivers to HTTPS addresses"
+                    .to_string()
+            )
+        );
+        let korean = step(check_callback_in("http://a.example/n", &probes, false, ko()).await);
+        assert_eq!(korean.0, ProbeStepCode::Address, "the step's code stays");
+        assert_eq!(
+            korean.2,
+            "주소는 https://로 시작해야 합니다. Google은 HTTPS 주소로만 보냅니다"
+        );
+
+        let korean = step(check_callback_in("ftp://a.example/n", &probes, false, ko()).await);
+        assert!(
+            hangul(&korean.2) && korean.2.contains("ftp://"),
+            "the scheme the person typed is kept: {}",
+            korean.2
+        );
+    }
+
+    #[tokio::test]
+    async fn a_callback_test_that_passes_in_korean() {
+        let probes = ProbeNonces::new();
+        let report = check_callback_in("http://127.0.0.1:9/n", &probes, true, ko()).await;
+        let passed: Vec<_> = report.steps.iter().filter(|s| s.ok).collect();
+        assert_eq!(passed[0].detail, "일반 http, 로컬 시험에서만 허용됩니다");
+        assert_eq!(
+            passed[1].detail,
+            "127.0.0.1은(는) IP 주소라서 조회가 필요 없습니다"
+        );
+        let failed = report.failure().expect("nothing listens on port 9");
+        assert_eq!(failed.code, ProbeStepCode::Connection);
+        assert!(
+            failed
+                .detail
+                .starts_with("127.0.0.1:9에서 연결을 받는 것이 없습니다"),
+            "{}",
+            failed.detail
+        );
+    }
+
+    #[test]
+    fn a_tunnel_that_failed() {
+        let problem = TunnelProblem::Failed {
+            tool: TunnelTool::Ngrok,
+            words: "ERR_NGROK_4018".into(),
+            ending: Ending::Exited {
+                status: "exit status: 1".into(),
+            },
+            todo: Todo::NgrokAuthtoken,
+        };
+        assert_eq!(
+            tunnel_problem_in(&problem, &en()),
+            "ngrok says: “ERR_NGROK_4018”. ngrok needs your account's authtoken: sign up at https://dashboard.ngrok.com/signup, run `ngrok config add-authtoken <your token>` (https://dashboard.ngrok.com/get-started/your-authtoken), then try again."
+        );
+        let korean = tunnel_problem_in(&problem, &ko());
+        assert!(
+            korean.starts_with(
+                "ngrok의 말: “ERR_NGROK_4018”. ngrok에는 계정의 authtoken이 필요합니다."
+            ),
+            "the tool's words stay as it said them: {korean}"
+        );
+
+        let silent = TunnelProblem::Failed {
+            tool: TunnelTool::Tailscale,
+            words: String::new(),
+            ending: Ending::NoAnswer { seconds: 30 },
+            todo: Todo::TailscaleUp,
+        };
+        assert!(tunnel_problem_in(&silent, &en())
+            .starts_with("tailscale stopped (no answer after 30 s) without a word. Make sure"));
+        assert!(tunnel_problem_in(&silent, &ko())
+            .starts_with("tailscale이(가) 아무 말 없이 멈췄습니다(30초 동안 응답이 없음)."));
+    }
+
+    #[test]
+    fn a_tunnel_starting_again_or_missing() {
+        let again = TunnelProblem::Restarting {
+            tool: TunnelTool::Cloudflared,
+            ending: Ending::NoAddress { seconds: 30 },
+            seconds: 4,
+        };
+        assert_eq!(
+            tunnel_problem_in(&again, &en()),
+            "cloudflared stopped (no address after 30 s); CalWatch starts it again in 4 s."
+        );
+        assert_eq!(
+            tunnel_problem_in(&again, &ko()),
+            "cloudflared이(가) 멈췄습니다(30초 동안 주소가 없음). CalWatch가 4초 뒤에 다시 시작합니다."
+        );
+        let missing = TunnelProblem::NotInstalled {
+            tool: TunnelTool::Tailscale,
+        };
+        assert_eq!(
+            tunnel_problem_in(&missing, &en()),
+            "tailscale is not on PATH: install it (https://tailscale.com/download), then choose it again."
+        );
+        assert!(hangul(&tunnel_problem_in(&missing, &ko())));
+        for problem in [
+            TunnelProblem::NoDnsName,
+            TunnelProblem::StoppedEarly,
+            TunnelProblem::NoAddressWithin {
+                tool: TunnelTool::Ngrok,
+                seconds: 45,
+            },
+        ] {
+            let english = tunnel_problem_in(&problem, &en());
+            let korean = tunnel_problem_in(&problem, &ko());
+            assert!(!hangul(&english) && hangul(&korean), "{english} / {korean}");
+        }
+    }
+}
