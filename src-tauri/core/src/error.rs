@@ -477,7 +477,27 @@ impl From<StoreError> for EngineError {
                     ("supported", supported.to_string().into()),
                 ],
             ),
-            _ => Sentence::verbatim(sentence(&e)),
+            StoreError::UnknownCalendar(id) => Sentence::of(
+                "error-store-unknown-calendar",
+                vec![("id", id.as_str().into())],
+            ),
+            StoreError::UnknownChannel(id) => Sentence::of(
+                "error-store-unknown-channel",
+                vec![("id", id.as_str().into())],
+            ),
+            StoreError::UnknownAccount(id) => Sentence::of(
+                "error-store-unknown-account",
+                vec![("id", id.as_str().into())],
+            ),
+            StoreError::Invalid(reason) => {
+                Sentence::of("error-store-invalid", vec![("reason", ending(reason))])
+            }
+            StoreError::Corrupt(reason) => {
+                Sentence::of("error-store-corrupt", vec![("reason", ending(reason))])
+            }
+            StoreError::Database(reason) => {
+                Sentence::of("error-store-database", vec![("reason", ending(reason))])
+            }
         };
         EngineError::Store(said)
     }
@@ -502,7 +522,40 @@ impl From<ConfigError> for EngineError {
                 "error-callback-no-host",
                 vec![("url", url.as_str().into())],
             )),
-            _ => EngineError::Internal(sentence(&e).into()),
+            ConfigError::NoDataDir => {
+                EngineError::Internal(Sentence::of("error-config-no-data-dir", vec![]))
+            }
+            ConfigError::InvalidEnv { var, value, reason } => EngineError::Internal(Sentence::of(
+                "error-config-invalid-env",
+                vec![
+                    ("var", (*var).into()),
+                    ("value", format!("{value:?}").into()),
+                    ("reason", reason.as_str().into()),
+                ],
+            )),
+            ConfigError::SettingsUnreadable { path, reason } => {
+                EngineError::Internal(Sentence::of(
+                    "error-config-settings-unreadable",
+                    vec![
+                        ("path", path.display().to_string().into()),
+                        ("reason", reason.as_str().into()),
+                    ],
+                ))
+            }
+            ConfigError::SettingsInvalid { path, reason } => EngineError::Internal(Sentence::of(
+                "error-config-settings-invalid",
+                vec![
+                    ("path", path.display().to_string().into()),
+                    ("reason", reason.as_str().into()),
+                ],
+            )),
+            ConfigError::SaveFailed { path, reason } => EngineError::Internal(Sentence::of(
+                "error-config-save-failed",
+                vec![
+                    ("path", path.display().to_string().into()),
+                    ("reason", reason.as_str().into()),
+                ],
+            )),
         }
     }
 }
@@ -534,7 +587,10 @@ impl From<ClientSecretError> for EngineError {
                 "error-secret-unreadable",
                 vec![("path", path(p)), ("reason", reason.as_str().into())],
             ),
-            _ => Sentence::verbatim(sentence(&e)),
+            ClientSecretError::NotSaved { path: p, reason } => Sentence::of(
+                "error-secret-not-saved",
+                vec![("path", path(p)), ("reason", reason.as_str().into())],
+            ),
         };
         match &e {
             ClientSecretError::NotSaved { .. } => EngineError::Store(said),
@@ -551,7 +607,21 @@ impl From<SecretsError> for EngineError {
                 "error-keyring-unavailable",
                 vec![("reason", reason.as_str().into())],
             )),
-            _ => EngineError::KeyringUnavailable(sentence(&e).into()),
+            SecretsError::Refused { action, reason } => {
+                EngineError::KeyringUnavailable(Sentence::of(
+                    "error-keyring-refused",
+                    vec![("action", (*action).into()), ("reason", ending(reason))],
+                ))
+            }
+            SecretsError::Crashed { action, reason } => {
+                EngineError::KeyringUnavailable(Sentence::of(
+                    "error-keyring-crashed",
+                    vec![
+                        ("action", (*action).into()),
+                        ("reason", reason.as_str().into()),
+                    ],
+                ))
+            }
         }
     }
 }

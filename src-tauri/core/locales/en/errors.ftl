@@ -163,3 +163,31 @@ tunnel-restarting = { $program } stopped ({ $ending }); CalWatch starts it again
 tunnel-no-dns-name = Funnel started, but `tailscale status --json` named no DNS name for this device: check `tailscale status`, then try again.
 tunnel-no-address-within = { $program } gave no public address within { $seconds } seconds; CalWatch's log has its output.
 tunnel-stopped-early = The tunnel stopped before it gave an address.
+
+## The local data, the settings file and the environment
+error-store-unknown-calendar = Calendar { $id } is not known to CalWatch.
+error-store-unknown-channel = Channel { $id } is not known to CalWatch.
+error-store-unknown-account = Account { $id } is not known to CalWatch.
+error-store-invalid = Refused to store inconsistent data: { $reason }.
+error-store-corrupt = CalWatch's data contains a value it cannot read: { $reason }.
+error-store-database = CalWatch could not use its database: { $reason }.
+error-config-no-data-dir = CalWatch could not find a folder for its data. Set CALWATCH_DATA_DIR to a folder it may write to.
+error-config-invalid-env = { $var } is set to { $value }, which CalWatch cannot use: { $reason }. Fix or unset it and start CalWatch again.
+error-config-settings-unreadable = CalWatch could not read its settings at { $path }: { $reason }. Check the file's permissions.
+error-config-settings-invalid = CalWatch's settings at { $path } are damaged ({ $reason }). Fix the file or move it away to start with default settings.
+error-config-save-failed = CalWatch could not save its settings to { $path }: { $reason }. Check there is free space and the folder is writable.
+error-secret-not-saved = The OAuth client is fine, but CalWatch could not save a copy to { $path }: { $reason }. Check there is free space and the folder is writable.
+# $action is read, save or delete.
+error-keyring-refused = { $action ->
+    [read] The system keyring refused to read the CalWatch sign-in: { $reason }.
+    [delete] The system keyring refused to delete the CalWatch sign-in: { $reason }.
+   *[save] The system keyring refused to save the CalWatch sign-in: { $reason }.
+}
+error-keyring-crashed = { $action ->
+    [read] The system keyring refused to read the CalWatch sign-in: the keyring call failed unexpectedly ({ $reason }).
+    [delete] The system keyring refused to delete the CalWatch sign-in: the keyring call failed unexpectedly ({ $reason }).
+   *[save] The system keyring refused to save the CalWatch sign-in: the keyring call failed unexpectedly ({ $reason }).
+}
+error-task-failed = CalWatch's background task failed: { $reason }.
+error-settings-unknown-keys = { $file } has settings CalWatch does not know, which it ignores: { $keys }. The file is left as it is; fix it and restart CalWatch.
+error-settings-unknown-keys-timings = { $file } has settings CalWatch does not know, which it ignores: { $keys }. { $timings } belongs under “timings”. The file is left as it is; fix it and restart CalWatch.

@@ -160,3 +160,31 @@ tunnel-restarting = { $program }이(가) 멈췄습니다({ $ending }). CalWatch�
 tunnel-no-dns-name = Funnel은 시작했지만 `tailscale status --json`이 이 기기의 DNS 이름을 알려 주지 않았습니다. `tailscale status`를 확인한 뒤 다시 시도하세요.
 tunnel-no-address-within = { $program }이(가) { $seconds }초 안에 공개 주소를 주지 않았습니다. CalWatch 로그에 출력이 있습니다.
 tunnel-stopped-early = 터널이 주소를 주기 전에 멈췄습니다.
+
+## 로컬 데이터, 설정 파일과 환경 변수
+error-store-unknown-calendar = CalWatch가 모르는 캘린더입니다: { $id }.
+error-store-unknown-channel = CalWatch가 모르는 채널입니다: { $id }.
+error-store-unknown-account = CalWatch가 모르는 계정입니다: { $id }.
+error-store-invalid = 앞뒤가 맞지 않는 데이터라서 저장하지 않았습니다: { $reason }.
+error-store-corrupt = CalWatch의 데이터에 읽을 수 없는 값이 있습니다: { $reason }.
+error-store-database = CalWatch가 데이터베이스를 쓸 수 없습니다: { $reason }.
+error-config-no-data-dir = CalWatch가 데이터를 둘 폴더를 찾지 못했습니다. CALWATCH_DATA_DIR에 쓸 수 있는 폴더를 지정하세요.
+error-config-invalid-env = { $var }의 값 { $value }은(는) CalWatch가 쓸 수 없습니다: { $reason }. 고치거나 지운 뒤 CalWatch를 다시 시작하세요.
+error-config-settings-unreadable = CalWatch가 { $path }의 설정을 읽을 수 없습니다: { $reason }. 파일의 권한을 확인하세요.
+error-config-settings-invalid = { $path }의 CalWatch 설정이 손상되었습니다({ $reason }). 파일을 고치거나 다른 곳으로 옮기면 기본 설정으로 시작합니다.
+error-config-save-failed = CalWatch가 설정을 { $path }에 저장할 수 없습니다: { $reason }. 빈 공간이 있는지, 폴더에 쓸 수 있는지 확인하세요.
+error-secret-not-saved = OAuth 클라이언트는 괜찮지만 CalWatch가 { $path }에 사본을 저장할 수 없습니다: { $reason }. 빈 공간이 있는지, 폴더에 쓸 수 있는지 확인하세요.
+# $action은 read, save, delete 중 하나입니다.
+error-keyring-refused = { $action ->
+    [read] 시스템 키링이 CalWatch 로그인 정보 읽기를 거부했습니다: { $reason }.
+    [delete] 시스템 키링이 CalWatch 로그인 정보 삭제를 거부했습니다: { $reason }.
+   *[save] 시스템 키링이 CalWatch 로그인 정보 저장을 거부했습니다: { $reason }.
+}
+error-keyring-crashed = { $action ->
+    [read] 시스템 키링이 CalWatch 로그인 정보 읽기를 거부했습니다: 키링 호출이 뜻밖에 실패했습니다({ $reason }).
+    [delete] 시스템 키링이 CalWatch 로그인 정보 삭제를 거부했습니다: 키링 호출이 뜻밖에 실패했습니다({ $reason }).
+   *[save] 시스템 키링이 CalWatch 로그인 정보 저장을 거부했습니다: 키링 호출이 뜻밖에 실패했습니다({ $reason }).
+}
+error-task-failed = CalWatch의 백그라운드 작업이 실패했습니다: { $reason }.
+error-settings-unknown-keys = { $file }에 CalWatch가 모르는 설정이 있어 무시합니다: { $keys }. 파일은 그대로 두었습니다. 고친 뒤 CalWatch를 다시 시작하세요.
+error-settings-unknown-keys-timings = { $file }에 CalWatch가 모르는 설정이 있어 무시합니다: { $keys }. { $timings }은(는) “timings” 아래에 있어야 합니다. 파일은 그대로 두었습니다. 고친 뒤 CalWatch를 다시 시작하세요.
