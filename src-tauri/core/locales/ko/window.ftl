@@ -41,6 +41,8 @@ setup-step-receiver = 로컬 수신기
 setup-step-watch = 캘린더 지켜보기
 
 ## 캘린더
+# A calendar whose name another account's calendar also has.
+calendar-with-account = { $calendar } ({ $account })
 calendars-title = 캘린더
 calendars-lede = 캘린더를 지켜보면 그 안에서 무엇이 바뀌든 바로 알려 드립니다.
 

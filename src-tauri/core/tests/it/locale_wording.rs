@@ -724,6 +724,25 @@ mod engine_errors {
     }
 }
 
+#[test]
+fn calendars_of_the_same_name_carry_their_account_in_each_language() {
+    let args = |calendar: &'static str| {
+        [
+            ("calendar", calendar.into()),
+            ("account", "b@example.com".into()),
+        ]
+    };
+    assert_eq!(
+        gb().text("calendar-with-account", &args("Work")),
+        "Work (b@example.com)"
+    );
+    assert_eq!(
+        ko().text("calendar-with-account", &args("업무")),
+        "업무 (b@example.com)",
+        "the name and the address are Google's, kept as they are"
+    );
+}
+
 mod callback_test_and_tunnel {
     //! The callback test's findings and the tunnel's problems, in English and in Korean:
     //! what the tool or the system said passes through untouched.
