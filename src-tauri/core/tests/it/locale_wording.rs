@@ -800,7 +800,7 @@ mod callback_test_and_tunnel {
         let probes = ProbeNonces::new();
         let report = check_callback_in("http://127.0.0.1:9/n", &probes, true, ko()).await;
         let passed: Vec<_> = report.steps.iter().filter(|s| s.ok).collect();
-        assert_eq!(passed[0].detail, "일반 http, 로컬 시험에서만 허용됩니다");
+        assert_eq!(passed[0].detail, "일반 HTTP, 로컬 시험에서만 허용됩니다");
         assert_eq!(
             passed[1].detail,
             "127.0.0.1은(는) IP 주소라서 조회가 필요 없습니다"
