@@ -45,7 +45,12 @@ pub fn run(background: bool) {
     let config = match Config::load() {
         Ok(config) => config,
         Err(err) => {
-            eprintln!("CalWatch cannot start: {err}");
+            // No settings were read, so no language was chosen: the system's.
+            use calwatch_core::locale::{HourCycle, LanguageChoice, Locale, SystemLocale};
+            let system = SystemLocale::detect(&|name| std::env::var(name).ok());
+            let locale = Locale::resolve(&system, LanguageChoice::System, HourCycle::Automatic);
+            let reason = calwatch_core::error::EngineError::from(err).message_in(&locale);
+            eprintln!("{}: {reason}", locale.text("shell-cannot-start", &[]));
             std::process::exit(2);
         }
     };

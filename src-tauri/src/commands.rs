@@ -359,7 +359,13 @@ pub async fn start_tunnel<R: Runtime>(
         .tunnels()
         .start(tool, port, sink, on_change)
         .await
-        .map_err(|message| UiError::new("tunnel", message))?;
+        .map_err(|problem| {
+            let locale = calwatch_core::locale::current();
+            UiError::new(
+                "tunnel",
+                calwatch_core::error::tunnel_problem_in(&problem, &locale),
+            )
+        })?;
     Ok(active.app_state())
 }
 

@@ -34,6 +34,7 @@ const RENAMES: &[(&str, &str)] = &[
     ("Field", "DiffField"),
     ("ProbeReportView", "ProbeReport"),
     ("ProbeStepView", "ProbeStep"),
+    ("TunnelStatusView", "TunnelStatus"),
 ];
 
 /// Fields whose Rust type is wider than what the window may rely on.

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use calwatch_core::tunnel::{AddressSink, Tunnel, TunnelOptions, TunnelStatus, TunnelTool};
+use calwatch_core::tunnel::{
+    AddressSink, Tunnel, TunnelOptions, TunnelProblem, TunnelStatus, TunnelTool,
+};
 
 /// How long "Get a public address" waits for the tool's address before saying so.
 pub const READY_WITHIN: Duration = Duration::from_secs(45);
@@ -77,7 +79,7 @@ impl Tunnels {
         port: u16,
         sink: AddressSink,
         on_change: OnChange,
-    ) -> Result<String, String> {
+    ) -> Result<String, TunnelProblem> {
         if let Some(old) = self.lock().take() {
             old.follower.abort();
             old.tunnel.kill_now();
@@ -109,14 +111,11 @@ impl Tunnels {
                 self.remember(Some(tool));
                 Ok(s.public_url.unwrap_or_default())
             }
-            Some(s) => Err(s.error.unwrap_or_else(|| {
-                format!(
-                    "{} gave no public address within {} seconds; CalWatch's log has its output.",
-                    tool.program(),
-                    READY_WITHIN.as_secs()
-                )
+            Some(s) => Err(s.problem.unwrap_or(TunnelProblem::NoAddressWithin {
+                tool,
+                seconds: READY_WITHIN.as_secs(),
             })),
-            None => Err("The tunnel was stopped before it gave an address.".to_string()),
+            None => Err(TunnelProblem::StoppedEarly),
         }
     }
 

@@ -9,7 +9,7 @@ use calwatch_core::notice::{ChangeKind, Field, FieldDiff};
 use calwatch_core::store::{
     CalendarKey, CalendarRecord, ChannelRecord, ChannelState, StoredChange,
 };
-use calwatch_core::tunnel::TunnelStatus;
+use calwatch_core::tunnel::{TunnelState, TunnelStatus, TunnelTool};
 use serde::{Deserialize, Serialize};
 
 /// The codes the shell raises itself, beyond the engine's (`EngineError::CODES`).
@@ -78,7 +78,42 @@ pub struct ShellState {
     /// The app starts when the person logs in (the login item is the shell's).
     pub start_at_login: bool,
     /// The tunnel CalWatch runs for a public address, if it runs one.
-    pub tunnel: Option<TunnelStatus>,
+    pub tunnel: Option<TunnelStatusView>,
+}
+
+/// A supervised tunnel as the window shows it: the engine's status with its problem in
+/// words of the language in effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TunnelStatusView {
+    /// Which tool.
+    pub tool: TunnelTool,
+    /// Where it stands.
+    pub state: TunnelState,
+    /// The callback URL it gives, once read.
+    pub public_url: Option<String>,
+    /// Why it failed or is starting again, and what to do.
+    pub error: Option<String>,
+    /// How many times it was started again after dying.
+    pub restarts: u32,
+    /// The tool's process id while it runs.
+    pub pid: Option<u32>,
+}
+
+impl From<TunnelStatus> for TunnelStatusView {
+    fn from(s: TunnelStatus) -> Self {
+        let locale = calwatch_core::locale::current();
+        Self {
+            tool: s.tool,
+            state: s.state,
+            public_url: s.public_url,
+            error: s
+                .problem
+                .map(|p| calwatch_core::error::tunnel_problem_in(&p, &locale)),
+            restarts: s.restarts,
+            pid: s.pid,
+        }
+    }
 }
 
 impl AppStateView {
@@ -96,7 +131,7 @@ impl AppStateView {
 
     /// With the status of the tunnel CalWatch runs.
     pub fn with_tunnel(mut self, tunnel: Option<TunnelStatus>) -> Self {
-        self.shell.tunnel = tunnel;
+        self.shell.tunnel = tunnel.map(Into::into);
         self
     }
 }

@@ -26,8 +26,6 @@ function offer(tool: ToolOffer['tool'], installed: boolean): ToolOffer {
   return {
     tool,
     installed,
-    label: tool,
-    summary: `${tool} in a sentence`,
     installUrl: `https://example.com/${tool}`,
     command: commands[tool],
   };

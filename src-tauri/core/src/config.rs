@@ -460,35 +460,44 @@ impl Config {
     }
 
     /// What is wrong with `settings.json` that did not stop CalWatch, as the window shows
-    /// it: the file and the keys it ignores.
+    /// it: the file and the keys it ignores, in the language in effect.
     pub fn settings_problem(&self) -> Option<String> {
+        self.settings_problem_in(&crate::locale::current())
+    }
+
+    /// [`Config::settings_problem`] in `locale`'s language; the keys are quoted as written.
+    pub fn settings_problem_in(&self, locale: &Locale) -> Option<String> {
         if self.unknown_keys.is_empty() {
             return None;
         }
-        let keys: Vec<String> = self.unknown_keys.iter().map(|k| format!("“{k}”")).collect();
-        let timings: Vec<&str> = self
-            .unknown_keys
-            .iter()
-            .filter(|k| Timings::KEYS.contains(&k.as_str()))
-            .map(String::as_str)
-            .collect();
-        let hint = if timings.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " {} belongs under “timings”.",
-                timings
-                    .iter()
-                    .map(|k| format!("“{k}”"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+        let quoted = |keys: &mut dyn Iterator<Item = &String>| {
+            keys.map(|k| format!("“{k}”"))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
-        Some(format!(
-            "{} has settings CalWatch does not know, which it ignores: {}.{hint} The file is left as it is; fix it and restart CalWatch.",
-            self.settings_path().display(),
-            keys.join(", ")
-        ))
+        let keys = quoted(&mut self.unknown_keys.iter());
+        let timings = quoted(
+            &mut self
+                .unknown_keys
+                .iter()
+                .filter(|k| Timings::KEYS.contains(&k.as_str())),
+        );
+        let file = self.settings_path().display().to_string();
+        Some(if timings.is_empty() {
+            locale.text(
+                "error-settings-unknown-keys",
+                &[("file", file.into()), ("keys", keys.into())],
+            )
+        } else {
+            locale.text(
+                "error-settings-unknown-keys-timings",
+                &[
+                    ("file", file.into()),
+                    ("keys", keys.into()),
+                    ("timings", timings.into()),
+                ],
+            )
+        })
     }
 
     /// `settings.json`'s path.

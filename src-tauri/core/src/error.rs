@@ -11,6 +11,7 @@ use crate::locale::catalogue::Arg;
 use crate::locale::Locale;
 use crate::secrets::SecretsError;
 use crate::store::StoreError;
+use crate::tunnel::{Ending, Todo, TunnelProblem};
 
 /// Why an engine operation failed.
 ///
@@ -268,6 +269,96 @@ impl EngineError {
     }
 }
 
+/// A tunnel's problem in `locale`'s words. The tunnel module has no catalogue (it depends on
+/// nothing of CalWatch's), so its codes are worded here, where they reach the window.
+pub fn tunnel_problem_in(problem: &TunnelProblem, locale: &Locale) -> String {
+    let ending_in = |ending: &Ending| match ending {
+        Ending::Exited { status } => status.clone(),
+        Ending::NoAddress { seconds } => locale.text(
+            "tunnel-ended-no-address",
+            &[("seconds", seconds.to_string().into())],
+        ),
+        Ending::NoAnswer { seconds } => locale.text(
+            "tunnel-ended-no-answer",
+            &[("seconds", seconds.to_string().into())],
+        ),
+        Ending::NotRun { reason } => {
+            locale.text("tunnel-ended-not-run", &[("reason", reason.into())])
+        }
+    };
+    match problem {
+        TunnelProblem::NotInstalled { tool } => locale.text(
+            "tunnel-not-installed",
+            &[
+                ("program", tool.program().into()),
+                ("url", tool.install_url().into()),
+            ],
+        ),
+        TunnelProblem::NotStarted { tool, reason } => locale.text(
+            "tunnel-not-started",
+            &[
+                ("program", tool.program().into()),
+                ("reason", reason.strip_suffix('.').unwrap_or(reason).into()),
+            ],
+        ),
+        TunnelProblem::Failed {
+            tool,
+            words,
+            ending: how,
+            todo,
+        } => {
+            let said = if words.is_empty() {
+                locale.text(
+                    "tunnel-silent",
+                    &[
+                        ("program", tool.program().into()),
+                        ("ending", ending_in(how).into()),
+                    ],
+                )
+            } else {
+                locale.text(
+                    "tunnel-said",
+                    &[("program", tool.program().into()), ("words", words.into())],
+                )
+            };
+            let todo = locale.text(
+                match todo {
+                    Todo::NgrokAuthtoken => "tunnel-todo-ngrok-authtoken",
+                    Todo::EnableFunnel => "tunnel-todo-enable-funnel",
+                    Todo::TailscaleUp => "tunnel-todo-tailscale-up",
+                    Todo::CheckConnection => "tunnel-todo-check-connection",
+                },
+                &[],
+            );
+            locale.text(
+                "tunnel-failed",
+                &[("said", said.into()), ("todo", todo.into())],
+            )
+        }
+        TunnelProblem::Restarting {
+            tool,
+            ending: how,
+            seconds,
+        } => locale.text(
+            "tunnel-restarting",
+            &[
+                ("program", tool.program().into()),
+                ("ending", ending_in(how).into()),
+                ("seconds", seconds.to_string().into()),
+            ],
+        ),
+        TunnelProblem::NoDnsName => locale.text("tunnel-no-dns-name", &[]),
+        TunnelProblem::NoAddressWithin { tool, seconds } => locale.text(
+            "tunnel-no-address-within",
+            &[
+                ("program", tool.program().into()),
+                ("seconds", seconds.to_string().into()),
+            ],
+        ),
+        TunnelProblem::StoppedEarly => locale.text("tunnel-stopped-early", &[]),
+    }
+}
+
 /// Sentences from other modules start lower-case; the window shows them as sentences.
 pub(crate) fn sentence(text: impl std::fmt::Display) -> String {
     let text = text.to_string();
@@ -386,7 +477,27 @@ impl From<StoreError> for EngineError {
                     ("supported", supported.to_string().into()),
                 ],
             ),
-            _ => Sentence::verbatim(sentence(&e)),
+            StoreError::UnknownCalendar(id) => Sentence::of(
+                "error-store-unknown-calendar",
+                vec![("id", id.as_str().into())],
+            ),
+            StoreError::UnknownChannel(id) => Sentence::of(
+                "error-store-unknown-channel",
+                vec![("id", id.as_str().into())],
+            ),
+            StoreError::UnknownAccount(id) => Sentence::of(
+                "error-store-unknown-account",
+                vec![("id", id.as_str().into())],
+            ),
+            StoreError::Invalid(reason) => {
+                Sentence::of("error-store-invalid", vec![("reason", ending(reason))])
+            }
+            StoreError::Corrupt(reason) => {
+                Sentence::of("error-store-corrupt", vec![("reason", ending(reason))])
+            }
+            StoreError::Database(reason) => {
+                Sentence::of("error-store-database", vec![("reason", ending(reason))])
+            }
         };
         EngineError::Store(said)
     }
@@ -411,7 +522,40 @@ impl From<ConfigError> for EngineError {
                 "error-callback-no-host",
                 vec![("url", url.as_str().into())],
             )),
-            _ => EngineError::Internal(sentence(&e).into()),
+            ConfigError::NoDataDir => {
+                EngineError::Internal(Sentence::of("error-config-no-data-dir", vec![]))
+            }
+            ConfigError::InvalidEnv { var, value, reason } => EngineError::Internal(Sentence::of(
+                "error-config-invalid-env",
+                vec![
+                    ("var", (*var).into()),
+                    ("value", format!("{value:?}").into()),
+                    ("reason", reason.as_str().into()),
+                ],
+            )),
+            ConfigError::SettingsUnreadable { path, reason } => {
+                EngineError::Internal(Sentence::of(
+                    "error-config-settings-unreadable",
+                    vec![
+                        ("path", path.display().to_string().into()),
+                        ("reason", reason.as_str().into()),
+                    ],
+                ))
+            }
+            ConfigError::SettingsInvalid { path, reason } => EngineError::Internal(Sentence::of(
+                "error-config-settings-invalid",
+                vec![
+                    ("path", path.display().to_string().into()),
+                    ("reason", reason.as_str().into()),
+                ],
+            )),
+            ConfigError::SaveFailed { path, reason } => EngineError::Internal(Sentence::of(
+                "error-config-save-failed",
+                vec![
+                    ("path", path.display().to_string().into()),
+                    ("reason", reason.as_str().into()),
+                ],
+            )),
         }
     }
 }
@@ -443,7 +587,10 @@ impl From<ClientSecretError> for EngineError {
                 "error-secret-unreadable",
                 vec![("path", path(p)), ("reason", reason.as_str().into())],
             ),
-            _ => Sentence::verbatim(sentence(&e)),
+            ClientSecretError::NotSaved { path: p, reason } => Sentence::of(
+                "error-secret-not-saved",
+                vec![("path", path(p)), ("reason", reason.as_str().into())],
+            ),
         };
         match &e {
             ClientSecretError::NotSaved { .. } => EngineError::Store(said),
@@ -460,7 +607,21 @@ impl From<SecretsError> for EngineError {
                 "error-keyring-unavailable",
                 vec![("reason", reason.as_str().into())],
             )),
-            _ => EngineError::KeyringUnavailable(sentence(&e).into()),
+            SecretsError::Refused { action, reason } => {
+                EngineError::KeyringUnavailable(Sentence::of(
+                    "error-keyring-refused",
+                    vec![("action", (*action).into()), ("reason", ending(reason))],
+                ))
+            }
+            SecretsError::Crashed { action, reason } => {
+                EngineError::KeyringUnavailable(Sentence::of(
+                    "error-keyring-crashed",
+                    vec![
+                        ("action", (*action).into()),
+                        ("reason", reason.as_str().into()),
+                    ],
+                ))
+            }
         }
     }
 }

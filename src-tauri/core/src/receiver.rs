@@ -35,7 +35,9 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use connections::{OpenConnections, TrackedIo};
-pub use probe::{check_callback, ProbeNonces, ProbeReport, ProbeStep, ProbeStepCode};
+pub use probe::{
+    check_callback, check_callback_in, ProbeNonces, ProbeReport, ProbeStep, ProbeStepCode,
+};
 pub use registry::{ChannelRegistry, RegisteredChannel};
 pub use routes::Rejection;
 pub use site_verification::SiteVerification;

@@ -90,6 +90,14 @@ pub enum SecretsError {
         /// What the platform said.
         reason: String,
     },
+    /// The keyring call's own thread failed (it panicked): the keyring never answered.
+    #[error("the system keyring refused to {action} the CalWatch sign-in: the keyring call failed unexpectedly ({reason})")]
+    Crashed {
+        /// "read", "save" or "delete".
+        action: &'static str,
+        /// How the thread ended.
+        reason: String,
+    },
     /// The saved entry is not a token set this version can read.
     #[error("the saved Google sign-in could not be read ({reason}); sign in again")]
     Unreadable {
@@ -103,7 +111,8 @@ impl SecretsError {
     pub fn code(&self) -> &'static str {
         match self {
             SecretsError::Unavailable { .. } => "keyring_unavailable",
-            SecretsError::Refused { .. } => "keyring_refused",
+            // To the person a crashed call is one more refusal.
+            SecretsError::Refused { .. } | SecretsError::Crashed { .. } => "keyring_refused",
             SecretsError::Unreadable { .. } => "keyring_entry_unreadable",
         }
     }

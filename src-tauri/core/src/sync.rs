@@ -321,7 +321,16 @@ impl Syncer {
             .iter()
             .any(|other| other.account != key.account && other.display_name() == name);
         if confusable {
-            format!("{name} ({})", key.account)
+            crate::locale::current().text(
+                "calendar-with-account",
+                &[
+                    (
+                        "calendar",
+                        crate::locale::catalogue::Arg::Text(name.clone()),
+                    ),
+                    ("account", (&key.account).into()),
+                ],
+            )
         } else {
             name.to_string()
         }

@@ -7,8 +7,12 @@
 //! [`AddressSink`] (the shell's moves the channels: `Engine::set_callback_url`).
 //!
 //! # Layout
-//! - [`tools`]: the catalogue (labels, install links, the command with the port filled in)
-//!   and finding the tools on `PATH`.
+//! - [`tools`]: the tools (install links, the command with the port filled in) and
+//!   finding them on `PATH`.
+//!
+//! What a tunnel has to say is a [`TunnelProblem`]: a code and values, no words. This module
+//! has no message catalogue; the engine words it (`error::tunnel_sentence`) where it
+//! reaches the window, in the language in effect.
 //! - [`address`]: reading a tool's public address (metrics, banner, local API, status JSON)
 //!   and turning a hostname into the callback URL.
 //! - `process`: the child process: started so it cannot outlive CalWatch, its output into
@@ -44,7 +48,7 @@ pub enum TunnelState {
     Running,
     /// It died; started again after a pause.
     Restarting,
-    /// It could not start and needs the person (`error` says what to do).
+    /// It could not start and needs the person (`problem` says what to do).
     Failed,
     /// Stopped by CalWatch.
     Stopped,
@@ -60,12 +64,102 @@ pub struct TunnelStatus {
     pub state: TunnelState,
     /// The callback URL it gives (`…/notifications`), once read.
     pub public_url: Option<String>,
-    /// The tool's own words and what to do, when it failed or died.
-    pub error: Option<String>,
+    /// Why it failed or is starting again, when it did.
+    pub problem: Option<TunnelProblem>,
     /// How many times it was started again after dying.
     pub restarts: u32,
     /// The tool's process id while it runs (none for Funnel, which tailscaled serves).
     pub pid: Option<u32>,
+}
+
+/// Why a tunnel failed, or why it is starting again: a stable code and the values to word
+/// it with. The tool's own words and the system's reasons are kept as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum TunnelProblem {
+    /// The tool is not (or no longer) on `PATH`.
+    NotInstalled {
+        /// Which tool.
+        tool: TunnelTool,
+    },
+    /// The system refused to start the tool's process.
+    NotStarted {
+        /// Which tool.
+        tool: TunnelTool,
+        /// The system's reason.
+        reason: String,
+    },
+    /// It ended before it ever gave an address; the person must do something first.
+    Failed {
+        /// Which tool.
+        tool: TunnelTool,
+        /// Its last lines, joined; empty when it wrote nothing.
+        words: String,
+        /// How it ended.
+        ending: Ending,
+        /// What the person should do, read from its words.
+        todo: Todo,
+    },
+    /// It ended after running; CalWatch starts it again after a pause.
+    Restarting {
+        /// Which tool.
+        tool: TunnelTool,
+        /// How it ended.
+        ending: Ending,
+        /// The pause before it starts again, in seconds.
+        seconds: u64,
+    },
+    /// Funnel started, but Tailscale named no DNS name for this device.
+    NoDnsName,
+    /// It gave no address within the time the caller waited.
+    NoAddressWithin {
+        /// Which tool.
+        tool: TunnelTool,
+        /// How long was waited, in seconds.
+        seconds: u64,
+    },
+    /// It stopped (was stopped) before it gave an address.
+    StoppedEarly,
+}
+
+/// How a tool's run ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Ending {
+    /// Its process exited; the system's own description ("exit status: 1").
+    Exited {
+        /// The system's description.
+        status: String,
+    },
+    /// It gave no address within `seconds` and was ended.
+    NoAddress {
+        /// The start timeout, in seconds.
+        seconds: u64,
+    },
+    /// A one-shot command did not answer within `seconds`.
+    NoAnswer {
+        /// The timeout, in seconds.
+        seconds: u64,
+    },
+    /// It could not be run at all.
+    NotRun {
+        /// The system's reason.
+        reason: String,
+    },
+}
+
+/// What the person should do about a tool that failed, chosen from its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Todo {
+    /// ngrok has no authtoken: sign up and add it.
+    NgrokAuthtoken,
+    /// Funnel is not enabled for the tailnet.
+    EnableFunnel,
+    /// Tailscale is not running or signed in, or HTTPS / Funnel are off.
+    TailscaleUp,
+    /// Nothing more specific: check the connection, the log has the rest.
+    CheckConnection,
 }
 
 /// Timings and endpoints; tests shorten them.
@@ -128,7 +222,7 @@ impl Tunnel {
             tool,
             state: TunnelState::Starting,
             public_url: None,
-            error: None,
+            problem: None,
             restarts: 0,
             pid: None,
         });
@@ -163,7 +257,7 @@ impl Tunnel {
     }
 
     /// Waits until the tunnel runs (returns its callback URL) or failed (returns why).
-    pub async fn ready(&self, timeout: Duration) -> Result<String, String> {
+    pub async fn ready(&self, timeout: Duration) -> Result<String, TunnelProblem> {
         let mut status = self.status.clone();
         let waited = tokio::time::timeout(
             timeout,
@@ -177,16 +271,12 @@ impl Tunnel {
             Ok(Ok(s)) if s.state == TunnelState::Running => {
                 Ok(s.public_url.clone().unwrap_or_default())
             }
-            Ok(Ok(s)) => Err(s
-                .error
-                .clone()
-                .unwrap_or_else(|| "The tunnel stopped before it gave an address.".to_string())),
-            Ok(Err(_)) => Err("The tunnel stopped before it gave an address.".to_string()),
-            Err(_) => Err(format!(
-                "{} gave no public address within {} seconds; see CalWatch's log for its output.",
-                self.status().tool.program(),
-                timeout.as_secs()
-            )),
+            Ok(Ok(s)) => Err(s.problem.clone().unwrap_or(TunnelProblem::StoppedEarly)),
+            Ok(Err(_)) => Err(TunnelProblem::StoppedEarly),
+            Err(_) => Err(TunnelProblem::NoAddressWithin {
+                tool: self.status().tool,
+                seconds: timeout.as_secs(),
+            }),
         }
     }
 

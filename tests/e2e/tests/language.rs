@@ -1,5 +1,5 @@
 //! The person's language in the real window and toasts: with `LANG=ko_KR.UTF-8` Setup
-//! (with its forms), Calendars, Channels (with its countdown), Activity, Settings, the
+//! (with its forms and the callback test's findings), Calendars, Channels (with its countdown), Activity, Settings, the
 //! Sandbox and a toast are Korean, with no English word left beyond names, dates in Korean
 //! order and the window's date for an event the toast's; and in the pseudo-locale
 //! (accented, 40 % longer) no text in any view is cut off or spills out of its box.
@@ -73,6 +73,10 @@ const NOT_TRANSLATED: &[&str] = &[
     "URL",
     "HTTPS",
     "HTTP",
+    "DNS",
+    "TLS",
+    "IP",
+    "ms",
     "OAuth",
     "JSON",
     "API",
@@ -181,6 +185,15 @@ async fn with_a_korean_locale_the_window_and_the_toasts_speak_korean() -> anyhow
     app.click("nav-setup").await?;
     app.find("try-sandbox").await?;
     sandbox_with_work_watched(&app).await?;
+    // The callback test's findings, step by step, against the sandbox's own receiver.
+    app.click("nav-setup").await?;
+    app.wait_text("view-title", "설정하기").await?;
+    app.click("callback-test").await?;
+    app.wait_attr("probe-result", "data-ok", "true").await?;
+    let steps = app.all("probe-step").await?;
+    anyhow::ensure!(steps.len() >= 4, "every step is listed: {}", steps.len());
+    app.screenshot("setup-probe").await?;
+    all_korean(&app, "Setup (callback test)").await?;
     app.click("nav-calendars").await?;
     app.wait_text("view-title", "캘린더").await?;
     app.find("calendar-rules").await?;

@@ -12,6 +12,11 @@ use calwatch_core::tunnel::{
 };
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
+/// A tunnel's problem as the window says it in English.
+fn english(problem: &calwatch_core::tunnel::TunnelProblem) -> String {
+    calwatch_core::error::tunnel_problem_in(problem, &calwatch_core::locale::Locale::default())
+}
+
 const PATIENCE: Duration = Duration::from_secs(20);
 
 /// A directory with the stand-in linked under each tool's name.
@@ -142,11 +147,6 @@ fn setup_offers_exactly_the_tools_on_path_with_the_command_for_this_port() {
     assert_eq!(
         cloudflared.command,
         "cloudflared tunnel --url http://127.0.0.1:8765"
-    );
-    assert!(
-        cloudflared.summary.contains("changes every time"),
-        "{}",
-        cloudflared.summary
     );
     assert!(cloudflared.install_url.starts_with("https://"));
     let funnel = offers
@@ -307,6 +307,7 @@ async fn ngrok_without_an_authtoken_says_its_words_and_what_to_do() {
         .ready(PATIENCE)
         .await
         .expect_err("no authtoken, no tunnel");
+    let error = english(&error);
     assert!(error.contains("ERR_NGROK_4018"), "its own words: {error}");
     assert!(
         error.contains("ngrok config add-authtoken"),
@@ -363,7 +364,7 @@ async fn funnel_not_enabled_on_the_tailnet_shows_tailscales_words_and_what_to_do
         ("TUNNEL_STANDIN_TAILSCALE_FUNNEL_OFF", "1".into()),
     ];
     let tunnel = Tunnel::start(TunnelTool::Tailscale, port, options(dir.path(), &env), sink);
-    let error = tunnel.ready(PATIENCE).await.expect_err("funnel is off");
+    let error = english(&tunnel.ready(PATIENCE).await.expect_err("funnel is off"));
     assert!(
         error.contains("Funnel is not enabled on your tailnet"),
         "{error}"

@@ -234,5 +234,7 @@ export function calendarLabel(
   const confusable = all.some(
     (other) => other.calendarName === item.calendarName && other.account !== item.account && other.account !== '',
   );
-  return confusable && item.account ? `${item.calendarName} (${item.account})` : item.calendarName;
+  return confusable && item.account
+    ? t('calendar-with-account', { calendar: item.calendarName, account: item.account })
+    : item.calendarName;
 }

@@ -33,7 +33,8 @@ const bundles = { en: bundle('en'), ko: bundle('ko') };
 /**
  * Pseudo-localisation of English, for the layout test: accented letters and at least 40 %
  * more length, so text that would be cut off in a longer language shows up in English.
- * Placeables ({ … }) are kept as they are.
+ * It works on the finished sentence, so the values put into it (a calendar's name, a
+ * count) are stretched too: only the layout is under test, not the wording.
  */
 export function pseudo(text: string): string {
   const accents: Record<string, string> = {

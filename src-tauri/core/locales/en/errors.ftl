@@ -82,6 +82,33 @@ probe-step-dns = Name lookup (DNS)
 probe-step-connection = Connection
 probe-step-tls = Certificate (TLS)
 probe-step-receiver = CalWatch answers
+# What each step found, or what is wrong and what to do (after the step's name).
+probe-not-a-url = this is not a web address ({ $reason })
+probe-http-refused = the address must start with https://: Google only delivers to HTTPS addresses
+probe-wrong-scheme = the address must start with https://, not { $scheme }://
+probe-no-host = the address has no host name
+probe-no-port = the address has no port
+probe-https = https address
+probe-plain-http = plain http, allowed for local testing only
+probe-ip-address = { $ip } is an IP address, no lookup needed
+probe-no-such-host = could not find { $host } (DNS): is the address spelled right and the tunnel running?
+probe-resolves = { $host } resolves to { $ip }
+probe-lookup-slow = looking up { $host } took longer than { $seconds } s
+probe-nothing-listens = nothing accepted a connection at { $host }:{ $port } ({ $reason }): is the tunnel running?
+probe-timed-out = timed out
+probe-connected = connected to { $address }
+probe-request-setup = could not set up the request: { $reason }
+probe-certificate-rejected = the tunnel's certificate was rejected: Google needs a valid certificate ({ $reason })
+probe-handshake-failed = the TLS handshake failed ({ $reason }): is the address really served over https?
+probe-no-answer = no answer within { $seconds } s
+probe-secure-connection-failed = the secure connection failed: { $reason }
+probe-request-failed = the request failed: { $reason }
+probe-certificate-accepted = certificate accepted
+probe-answered = CalWatch answered in { $ms } ms
+probe-receiver-address = CalWatch's receiver address
+probe-elsewhere = elsewhere
+probe-redirects = that address redirects (HTTP { $status }) to { $to }: Google does not follow redirects, use the final address
+probe-not-calwatch = something answered at that address (HTTP { $status }), but not CalWatch: is the tunnel forwarding to { $forward }?
 
 ## Noise rules the window sends
 error-rules-within-zero = “Only events within the next N days” needs at least 1 day; turn it off to hear about every event.
@@ -117,3 +144,50 @@ error-sign-in-no-primary = Google did not say which calendar is your primary one
 error-store-open = CalWatch could not open its data at { $path }: { $reason }. Check the folder is writable; if the file is damaged, move it away and CalWatch will start afresh.
 error-store-newer = This data was written by a newer version of CalWatch (schema { $found }; this version knows up to { $supported }). Update CalWatch to use it; the file has not been changed.
 error-verification-file-name = “{ $text }” is not a verification file name. Paste the file name Search Console offers under “HTML file”: it looks like google1234abcd5678ef90.html.
+
+## The tunnel CalWatch runs (Setup)
+tunnel-not-installed = { $program } is not on PATH: install it ({ $url }), then choose it again.
+tunnel-not-started = { $program } could not be started: { $reason }.
+# A tool that failed before it gave an address: what it said, then what to do.
+tunnel-failed = { $said } { $todo }
+tunnel-said = { $program } says: “{ $words }”.
+tunnel-silent = { $program } stopped ({ $ending }) without a word.
+tunnel-ended-no-address = no address after { $seconds } s
+tunnel-ended-no-answer = no answer after { $seconds } s
+tunnel-ended-not-run = it could not be run: { $reason }
+tunnel-todo-ngrok-authtoken = ngrok needs your account's authtoken: sign up at https://dashboard.ngrok.com/signup, run `ngrok config add-authtoken <your token>` (https://dashboard.ngrok.com/get-started/your-authtoken), then try again.
+tunnel-todo-enable-funnel = Enable Funnel for your tailnet at the link it gives (the admin console also asks to turn on HTTPS certificates), then try again.
+tunnel-todo-tailscale-up = Make sure Tailscale is running and signed in (`tailscale up`), that HTTPS certificates and Funnel are enabled for your tailnet, then try again.
+tunnel-todo-check-connection = Check this computer's internet connection, then try again; CalWatch's log has all its output.
+tunnel-restarting = { $program } stopped ({ $ending }); CalWatch starts it again in { $seconds } s.
+tunnel-no-dns-name = Funnel started, but `tailscale status --json` named no DNS name for this device: check `tailscale status`, then try again.
+tunnel-no-address-within = { $program } gave no public address within { $seconds } seconds; CalWatch's log has its output.
+tunnel-stopped-early = The tunnel stopped before it gave an address.
+
+## The local data, the settings file and the environment
+error-store-unknown-calendar = Calendar { $id } is not known to CalWatch.
+error-store-unknown-channel = Channel { $id } is not known to CalWatch.
+error-store-unknown-account = Account { $id } is not known to CalWatch.
+error-store-invalid = Refused to store inconsistent data: { $reason }.
+error-store-corrupt = CalWatch's data contains a value it cannot read: { $reason }.
+error-store-database = CalWatch could not use its database: { $reason }.
+error-config-no-data-dir = CalWatch could not find a folder for its data. Set CALWATCH_DATA_DIR to a folder it may write to.
+error-config-invalid-env = { $var } is set to { $value }, which CalWatch cannot use: { $reason }. Fix or unset it and start CalWatch again.
+error-config-settings-unreadable = CalWatch could not read its settings at { $path }: { $reason }. Check the file's permissions.
+error-config-settings-invalid = CalWatch's settings at { $path } are damaged ({ $reason }). Fix the file or move it away to start with default settings.
+error-config-save-failed = CalWatch could not save its settings to { $path }: { $reason }. Check there is free space and the folder is writable.
+error-secret-not-saved = The OAuth client is fine, but CalWatch could not save a copy to { $path }: { $reason }. Check there is free space and the folder is writable.
+# $action is read, save or delete.
+error-keyring-refused = { $action ->
+    [read] The system keyring refused to read the CalWatch sign-in: { $reason }.
+    [delete] The system keyring refused to delete the CalWatch sign-in: { $reason }.
+   *[save] The system keyring refused to save the CalWatch sign-in: { $reason }.
+}
+error-keyring-crashed = { $action ->
+    [read] The system keyring refused to read the CalWatch sign-in: the keyring call failed unexpectedly ({ $reason }).
+    [delete] The system keyring refused to delete the CalWatch sign-in: the keyring call failed unexpectedly ({ $reason }).
+   *[save] The system keyring refused to save the CalWatch sign-in: the keyring call failed unexpectedly ({ $reason }).
+}
+error-task-failed = CalWatch's background task failed: { $reason }.
+error-settings-unknown-keys = { $file } has settings CalWatch does not know, which it ignores: { $keys }. The file is left as it is; fix it and restart CalWatch.
+error-settings-unknown-keys-timings = { $file } has settings CalWatch does not know, which it ignores: { $keys }. { $timings } belongs under “timings”. The file is left as it is; fix it and restart CalWatch.

@@ -3,6 +3,9 @@
 
 no-title = (No title)
 
+## A calendar whose name another account's calendar also has
+calendar-with-account = { $calendar } ({ $account })
+
 ## Headlines of one change
 event-added = { $title } added
 event-cancelled = { $title } cancelled

@@ -41,6 +41,8 @@ setup-step-receiver = Local receiver
 setup-step-watch = Watch a calendar
 
 ## Calendars
+# A calendar whose name another account's calendar also has.
+calendar-with-account = { $calendar } ({ $account })
 calendars-title = Calendars
 calendars-lede = Watch a calendar to hear the moment anything in it changes.
 

@@ -79,6 +79,33 @@ probe-step-dns = 이름 조회(DNS)
 probe-step-connection = 연결
 probe-step-tls = 인증서(TLS)
 probe-step-receiver = CalWatch 응답
+# 각 단계가 찾은 것, 또는 무엇이 잘못되었고 어떻게 할지 (단계 이름 뒤에).
+probe-not-a-url = 웹 주소가 아닙니다({ $reason })
+probe-http-refused = 주소는 https://로 시작해야 합니다. Google은 HTTPS 주소로만 보냅니다
+probe-wrong-scheme = 주소는 { $scheme }://가 아니라 https://로 시작해야 합니다
+probe-no-host = 주소에 호스트 이름이 없습니다
+probe-no-port = 주소에 포트가 없습니다
+probe-https = HTTPS 주소
+probe-plain-http = 일반 HTTP, 로컬 시험에서만 허용됩니다
+probe-ip-address = { $ip }은(는) IP 주소라서 조회가 필요 없습니다
+probe-no-such-host = { $host }을(를) 찾을 수 없습니다(DNS). 주소의 철자가 맞는지, 터널이 실행 중인지 확인하세요
+probe-resolves = { $host }의 주소는 { $ip }입니다
+probe-lookup-slow = { $host } 조회가 { $seconds }초 넘게 걸렸습니다
+probe-nothing-listens = { $host }:{ $port }에서 연결을 받는 것이 없습니다({ $reason }). 터널이 실행 중인가요?
+probe-timed-out = 시간 초과
+probe-connected = { $address }에 연결했습니다
+probe-request-setup = 요청을 준비할 수 없습니다: { $reason }
+probe-certificate-rejected = 터널의 인증서가 거부되었습니다. Google에는 유효한 인증서가 필요합니다({ $reason })
+probe-handshake-failed = TLS 핸드셰이크에 실패했습니다({ $reason }). 이 주소가 정말 https로 제공되나요?
+probe-no-answer = { $seconds }초 안에 응답이 없습니다
+probe-secure-connection-failed = 보안 연결에 실패했습니다: { $reason }
+probe-request-failed = 요청에 실패했습니다: { $reason }
+probe-certificate-accepted = 인증서가 받아들여졌습니다
+probe-answered = CalWatch가 { $ms }ms 만에 응답했습니다
+probe-receiver-address = CalWatch 수신기의 주소
+probe-elsewhere = 다른 곳
+probe-redirects = 이 주소는 { $to }(으)로 넘겨 줍니다(HTTP { $status }). Google은 넘겨 주기를 따르지 않으니 최종 주소를 쓰세요
+probe-not-calwatch = 이 주소에서 무언가 응답했지만(HTTP { $status }) CalWatch가 아닙니다. 터널이 { $forward }(으)로 전달하고 있나요?
 
 ## 창이 보낸 알림 규칙
 error-rules-within-zero = “앞으로 N일 안의 일정만”은 적어도 1일이어야 합니다. 모든 일정을 알림 받으려면 끄세요.
@@ -114,3 +141,50 @@ error-sign-in-no-primary = Google이 기본 캘린더를 알려 주지 않았습
 error-store-open = CalWatch가 { $path }의 데이터를 열 수 없습니다: { $reason }. 폴더에 쓸 수 있는지 확인하세요. 파일이 손상되었다면 다른 곳으로 옮기면 CalWatch가 새로 시작합니다.
 error-store-newer = 이 데이터는 더 새 버전의 CalWatch가 썼습니다(스키마 { $found }, 이 버전은 { $supported }까지 압니다). 쓰려면 CalWatch를 업데이트하세요. 파일은 바뀌지 않았습니다.
 error-verification-file-name = “{ $text }”은(는) 인증 파일 이름이 아닙니다. Search Console이 “HTML 파일” 아래에 제시하는 파일 이름을 붙여 넣으세요: google1234abcd5678ef90.html 같은 모양입니다.
+
+## CalWatch가 실행하는 터널 (설정하기)
+tunnel-not-installed = { $program }이(가) PATH에 없습니다. 설치한 뒤({ $url }) 다시 고르세요.
+tunnel-not-started = { $program }을(를) 시작할 수 없습니다: { $reason }.
+# 주소를 주기 전에 실패한 도구: 도구가 한 말, 그리고 할 일.
+tunnel-failed = { $said } { $todo }
+tunnel-said = { $program }의 말: “{ $words }”.
+tunnel-silent = { $program }이(가) 아무 말 없이 멈췄습니다({ $ending }).
+tunnel-ended-no-address = { $seconds }초 동안 주소가 없음
+tunnel-ended-no-answer = { $seconds }초 동안 응답이 없음
+tunnel-ended-not-run = 실행할 수 없음: { $reason }
+tunnel-todo-ngrok-authtoken = ngrok에는 계정의 authtoken이 필요합니다. https://dashboard.ngrok.com/signup 에서 가입하고 `ngrok config add-authtoken <토큰>`을 실행한 뒤(https://dashboard.ngrok.com/get-started/your-authtoken) 다시 시도하세요.
+tunnel-todo-enable-funnel = 도구가 알려 준 링크에서 tailnet의 Funnel을 켜고(관리 콘솔은 HTTPS 인증서도 켜라고 합니다) 다시 시도하세요.
+tunnel-todo-tailscale-up = Tailscale이 실행 중이고 로그인되어 있는지(`tailscale up`), tailnet에 HTTPS 인증서와 Funnel이 켜져 있는지 확인한 뒤 다시 시도하세요.
+tunnel-todo-check-connection = 이 컴퓨터의 인터넷 연결을 확인하고 다시 시도하세요. CalWatch 로그에 도구의 출력이 모두 있습니다.
+tunnel-restarting = { $program }이(가) 멈췄습니다({ $ending }). CalWatch가 { $seconds }초 뒤에 다시 시작합니다.
+tunnel-no-dns-name = Funnel은 시작했지만 `tailscale status --json`이 이 기기의 DNS 이름을 알려 주지 않았습니다. `tailscale status`를 확인한 뒤 다시 시도하세요.
+tunnel-no-address-within = { $program }이(가) { $seconds }초 안에 공개 주소를 주지 않았습니다. CalWatch 로그에 출력이 있습니다.
+tunnel-stopped-early = 터널이 주소를 주기 전에 멈췄습니다.
+
+## 로컬 데이터, 설정 파일과 환경 변수
+error-store-unknown-calendar = CalWatch가 모르는 캘린더입니다: { $id }.
+error-store-unknown-channel = CalWatch가 모르는 채널입니다: { $id }.
+error-store-unknown-account = CalWatch가 모르는 계정입니다: { $id }.
+error-store-invalid = 앞뒤가 맞지 않는 데이터라서 저장하지 않았습니다: { $reason }.
+error-store-corrupt = CalWatch의 데이터에 읽을 수 없는 값이 있습니다: { $reason }.
+error-store-database = CalWatch가 데이터베이스를 쓸 수 없습니다: { $reason }.
+error-config-no-data-dir = CalWatch가 데이터를 둘 폴더를 찾지 못했습니다. CALWATCH_DATA_DIR에 쓸 수 있는 폴더를 지정하세요.
+error-config-invalid-env = { $var }의 값 { $value }은(는) CalWatch가 쓸 수 없습니다: { $reason }. 고치거나 지운 뒤 CalWatch를 다시 시작하세요.
+error-config-settings-unreadable = CalWatch가 { $path }의 설정을 읽을 수 없습니다: { $reason }. 파일의 권한을 확인하세요.
+error-config-settings-invalid = { $path }의 CalWatch 설정이 손상되었습니다({ $reason }). 파일을 고치거나 다른 곳으로 옮기면 기본 설정으로 시작합니다.
+error-config-save-failed = CalWatch가 설정을 { $path }에 저장할 수 없습니다: { $reason }. 빈 공간이 있는지, 폴더에 쓸 수 있는지 확인하세요.
+error-secret-not-saved = OAuth 클라이언트는 괜찮지만 CalWatch가 { $path }에 사본을 저장할 수 없습니다: { $reason }. 빈 공간이 있는지, 폴더에 쓸 수 있는지 확인하세요.
+# $action은 read, save, delete 중 하나입니다.
+error-keyring-refused = { $action ->
+    [read] 시스템 키링이 CalWatch 로그인 정보 읽기를 거부했습니다: { $reason }.
+    [delete] 시스템 키링이 CalWatch 로그인 정보 삭제를 거부했습니다: { $reason }.
+   *[save] 시스템 키링이 CalWatch 로그인 정보 저장을 거부했습니다: { $reason }.
+}
+error-keyring-crashed = { $action ->
+    [read] 시스템 키링이 CalWatch 로그인 정보 읽기를 거부했습니다: 키링 호출이 뜻밖에 실패했습니다({ $reason }).
+    [delete] 시스템 키링이 CalWatch 로그인 정보 삭제를 거부했습니다: 키링 호출이 뜻밖에 실패했습니다({ $reason }).
+   *[save] 시스템 키링이 CalWatch 로그인 정보 저장을 거부했습니다: 키링 호출이 뜻밖에 실패했습니다({ $reason }).
+}
+error-task-failed = CalWatch의 백그라운드 작업이 실패했습니다: { $reason }.
+error-settings-unknown-keys = { $file }에 CalWatch가 모르는 설정이 있어 무시합니다: { $keys }. 파일은 그대로 두었습니다. 고친 뒤 CalWatch를 다시 시작하세요.
+error-settings-unknown-keys-timings = { $file }에 CalWatch가 모르는 설정이 있어 무시합니다: { $keys }. { $timings }은(는) “timings” 아래에 있어야 합니다. 파일은 그대로 두었습니다. 고친 뒤 CalWatch를 다시 시작하세요.

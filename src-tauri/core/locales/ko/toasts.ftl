@@ -3,6 +3,9 @@
 
 no-title = (제목 없음)
 
+## 다른 계정의 캘린더와 이름이 같은 캘린더
+calendar-with-account = { $calendar } ({ $account })
+
 ## 변경 하나의 제목
 event-added = 새 일정: { $title }
 event-cancelled = 일정 취소: { $title }

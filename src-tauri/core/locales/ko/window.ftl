@@ -41,6 +41,8 @@ setup-step-receiver = 로컬 수신기
 setup-step-watch = 캘린더 지켜보기
 
 ## 캘린더
+# A calendar whose name another account's calendar also has.
+calendar-with-account = { $calendar } ({ $account })
 calendars-title = 캘린더
 calendars-lede = 캘린더를 지켜보면 그 안에서 무엇이 바뀌든 바로 알려 드립니다.
 
@@ -157,7 +159,7 @@ setup-probe-rtt = 왕복 { $ms }ms
 setup-probe-passed = 통과
 setup-probe-failed = 실패
 probe-not-reachable = 아직 닿지 않습니다.
-probe-local-http = 이 로컬 http 주소로는 닿지만 인터넷에서는 닿지 않습니다: Google은 https로만 보냅니다.
+probe-local-http = 이 로컬 HTTP 주소로는 닿지만 인터넷에서는 닿지 않습니다: Google은 HTTPS로만 보냅니다.
 probe-reachable = 인터넷에서 닿습니다.
 setup-listening = <code>{ $address }</code>에서 듣는 중
 setup-not-listening = <code>{ $address }</code>에서 듣고 있지 않음

@@ -31,7 +31,12 @@ impl Inner {
         let owned = path.to_path_buf();
         let text = tokio::task::spawn_blocking(move || crate::config::client_secret::read(&owned))
             .await
-            .map_err(|e| EngineError::Internal(e.to_string().into()))??;
+            .map_err(|e| {
+                EngineError::Internal(Sentence::of(
+                    "error-task-failed",
+                    vec![("reason", e.to_string().into())],
+                ))
+            })??;
         let secret = {
             let mut config = write(&self.config);
             let secret = config.import_client_secret_text(&text)?;

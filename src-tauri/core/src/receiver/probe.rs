@@ -4,7 +4,8 @@
 //! The receiver (which shares the [`ProbeNonces`]) answers a nonce it issued with a proof
 //! in [`PROOF_HEADER`] that only it can compute, so an answer from anything else (a
 //! tunnel's error page, another local server) is told apart from CalWatch. Each step is
-//! reported in words, so the window can say what to fix.
+//! reported in words from the catalogue (errors.ftl), in the language in effect when the
+//! test ran, so the window can say what to fix.
 
 use std::collections::HashMap;
 use std::error::Error as _;
@@ -19,6 +20,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::time::Instant;
+
+use crate::locale::catalogue::Arg;
+use crate::locale::{Args, Locale};
 
 /// The request header carrying the probe's nonce.
 pub const PROBE_HEADER: &str = "x-calwatch-probe";
@@ -192,15 +196,17 @@ impl ProbeReport {
 struct Steps {
     url: String,
     steps: Vec<ProbeStep>,
+    /// The language the steps are told in.
+    locale: Locale,
 }
 
 impl Steps {
-    fn pass(&mut self, code: ProbeStepCode, detail: impl Into<String>) {
-        self.push(code, true, detail.into());
+    fn pass(&mut self, code: ProbeStepCode, detail: String) {
+        self.push(code, true, detail);
     }
 
-    fn fail(mut self, code: ProbeStepCode, detail: impl Into<String>) -> ProbeReport {
-        self.push(code, false, detail.into());
+    fn fail(mut self, code: ProbeStepCode, detail: String) -> ProbeReport {
+        self.push(code, false, detail);
         self.finish(None)
     }
 
@@ -212,7 +218,7 @@ impl Steps {
             ProbeStepCode::Tls => "probe-step-tls",
             ProbeStepCode::Receiver => "probe-step-receiver",
         };
-        let name = crate::locale::current().text(id, &[]);
+        let name = self.locale.text(id, &[]);
         self.steps.push(ProbeStep {
             code,
             name,
@@ -231,6 +237,10 @@ impl Steps {
     }
 }
 
+fn say(locale: &Locale, id: &str, args: &Args<'_>) -> String {
+    locale.text(id, args)
+}
+
 /// Checks that `public_url` leads to this receiver, the way Google will reach it.
 ///
 /// `allow_http` lets an `http://` URL through (local stand-ins only: Google needs https).
@@ -239,70 +249,107 @@ pub async fn check_callback(
     probes: &ProbeNonces,
     allow_http: bool,
 ) -> ProbeReport {
+    check_callback_in(public_url, probes, allow_http, crate::locale::current()).await
+}
+
+/// [`check_callback`], its steps told in `locale`'s language.
+pub async fn check_callback_in(
+    public_url: &str,
+    probes: &ProbeNonces,
+    allow_http: bool,
+    locale: Locale,
+) -> ProbeReport {
     let mut steps = Steps {
         url: public_url.to_owned(),
         steps: Vec::new(),
+        locale: locale.clone(),
     };
+    let locale = &locale;
     use ProbeStepCode::*;
 
     // Address.
     let url = match url::Url::parse(public_url.trim()) {
         Ok(url) => url,
-        Err(e) => return steps.fail(Address, format!("this is not a web address ({e})")),
+        Err(e) => {
+            return steps.fail(
+                Address,
+                say(
+                    locale,
+                    "probe-not-a-url",
+                    &[("reason", e.to_string().into())],
+                ),
+            )
+        }
     };
     let https = match url.scheme() {
         "https" => true,
         "http" if allow_http => false,
-        "http" => {
-            return steps.fail(
-                Address,
-                "the address must start with https://: Google only delivers to HTTPS addresses",
-            )
-        }
+        "http" => return steps.fail(Address, say(locale, "probe-http-refused", &[])),
         other => {
             return steps.fail(
                 Address,
-                format!("the address must start with https://, not {other}://"),
+                say(locale, "probe-wrong-scheme", &[("scheme", other.into())]),
             )
         }
     };
     let Some(host) = url.host_str().map(str::to_owned) else {
-        return steps.fail(Address, "the address has no host name");
+        return steps.fail(Address, say(locale, "probe-no-host", &[]));
     };
     let Some(port) = url.port_or_known_default() else {
-        return steps.fail(Address, "the address has no port");
+        return steps.fail(Address, say(locale, "probe-no-port", &[]));
     };
     steps.pass(
         Address,
-        if https {
-            "https address".to_owned()
-        } else {
-            "plain http, allowed for local testing only".to_owned()
-        },
+        say(
+            locale,
+            if https {
+                "probe-https"
+            } else {
+                "probe-plain-http"
+            },
+            &[],
+        ),
     );
 
     // DNS. `url` keeps IPv6 literals bracketed; an IP needs no lookup.
     let bare_host = host.trim_start_matches('[').trim_end_matches(']');
     let addrs: Vec<SocketAddr> = if let Ok(ip) = bare_host.parse::<IpAddr>() {
-        steps.pass(Dns, format!("{ip} is an IP address, no lookup needed"));
+        steps.pass(
+            Dns,
+            say(locale, "probe-ip-address", &[("ip", ip.to_string().into())]),
+        );
         vec![SocketAddr::new(ip, port)]
     } else {
         match tokio::time::timeout(STEP_TIMEOUT, tokio::net::lookup_host((bare_host, port))).await {
             Ok(Ok(found)) => {
                 let found: Vec<SocketAddr> = found.collect();
                 if found.is_empty() {
-                    return steps.fail(Dns, no_such_host(bare_host));
+                    return steps.fail(Dns, no_such_host(locale, bare_host));
                 }
-                steps.pass(Dns, format!("{bare_host} resolves to {}", found[0].ip()));
+                steps.pass(
+                    Dns,
+                    say(
+                        locale,
+                        "probe-resolves",
+                        &[
+                            ("host", bare_host.into()),
+                            ("ip", found[0].ip().to_string().into()),
+                        ],
+                    ),
+                );
                 found
             }
-            Ok(Err(_)) => return steps.fail(Dns, no_such_host(bare_host)),
+            Ok(Err(_)) => return steps.fail(Dns, no_such_host(locale, bare_host)),
             Err(_) => {
                 return steps.fail(
                     Dns,
-                    format!(
-                        "looking up {bare_host} took longer than {} s",
-                        STEP_TIMEOUT.as_secs()
+                    say(
+                        locale,
+                        "probe-lookup-slow",
+                        &[
+                            ("host", bare_host.into()),
+                            ("seconds", STEP_TIMEOUT.as_secs().to_string().into()),
+                        ],
                     ),
                 )
             }
@@ -319,19 +366,31 @@ pub async fn check_callback(
                 break;
             }
             Ok(Err(e)) => last_error = Some(e.to_string()),
-            Err(_) => last_error = Some("timed out".to_owned()),
+            Err(_) => last_error = Some(say(locale, "probe-timed-out", &[])),
         }
     }
     let Some(connected) = connected else {
         return steps.fail(
             Connection,
-            format!(
-                "nothing accepted a connection at {host}:{port} ({}): is the tunnel running?",
-                last_error.unwrap_or_default()
+            say(
+                locale,
+                "probe-nothing-listens",
+                &[
+                    ("host", Arg::from(&host)),
+                    ("port", port.to_string().into()),
+                    ("reason", last_error.unwrap_or_default().into()),
+                ],
             ),
         );
     };
-    steps.pass(Connection, format!("connected to {connected}"));
+    steps.pass(
+        Connection,
+        say(
+            locale,
+            "probe-connected",
+            &[("address", connected.to_string().into())],
+        ),
+    );
 
     // The request itself: TLS (for https) and who answers.
     let client = match reqwest::Client::builder()
@@ -341,7 +400,16 @@ pub async fn check_callback(
         .build()
     {
         Ok(client) => client,
-        Err(e) => return steps.fail(Connection, format!("could not set up the request: {e}")),
+        Err(e) => {
+            return steps.fail(
+                Connection,
+                say(
+                    locale,
+                    "probe-request-setup",
+                    &[("reason", e.to_string().into())],
+                ),
+            )
+        }
     };
     let nonce = probes.issue(Instant::now());
     let started = Instant::now();
@@ -359,27 +427,51 @@ pub async fn check_callback(
         Err(e) => {
             if let Some(tls) = tls_error(&e) {
                 let detail = match tls {
-                    rustls::Error::InvalidCertificate(why) => format!(
-                        "the tunnel's certificate was rejected: Google needs a valid certificate ({why:?})"
+                    rustls::Error::InvalidCertificate(why) => say(
+                        locale,
+                        "probe-certificate-rejected",
+                        &[("reason", format!("{why:?}").into())],
                     ),
-                    other => format!("the TLS handshake failed ({other}): is the address really served over https?"),
+                    other => say(
+                        locale,
+                        "probe-handshake-failed",
+                        &[("reason", other.to_string().into())],
+                    ),
                 };
                 return steps.fail(Tls, detail);
             }
             if e.is_timeout() {
                 return steps.fail(
                     Receiver,
-                    format!("no answer within {} s", REQUEST_TIMEOUT.as_secs()),
+                    say(
+                        locale,
+                        "probe-no-answer",
+                        &[("seconds", REQUEST_TIMEOUT.as_secs().to_string().into())],
+                    ),
                 );
             }
             if https && e.is_connect() {
-                return steps.fail(Tls, format!("the secure connection failed: {}", chain(&e)));
+                return steps.fail(
+                    Tls,
+                    say(
+                        locale,
+                        "probe-secure-connection-failed",
+                        &[("reason", chain(&e).into())],
+                    ),
+                );
             }
-            return steps.fail(Receiver, format!("the request failed: {}", chain(&e)));
+            return steps.fail(
+                Receiver,
+                say(
+                    locale,
+                    "probe-request-failed",
+                    &[("reason", chain(&e).into())],
+                ),
+            );
         }
     };
     if https {
-        steps.pass(Tls, "certificate accepted");
+        steps.pass(Tls, say(locale, "probe-certificate-accepted", &[]));
     }
 
     let status = response.status();
@@ -391,35 +483,53 @@ pub async fn check_callback(
         .unwrap_or(false);
     let rtt_ms = (rtt.as_secs_f64() * 10_000.0).round() / 10.0;
     if status.is_success() && proven {
-        steps.pass(Receiver, format!("CalWatch answered in {rtt_ms} ms"));
+        steps.pass(
+            Receiver,
+            say(
+                locale,
+                "probe-answered",
+                &[("ms", rtt_ms.to_string().into())],
+            ),
+        );
         return steps.finish(Some(rtt_ms));
     }
 
     let forward_to = match probes.receiver_addr() {
         Some(addr) => addr.to_string(),
-        None => "CalWatch's receiver address".to_owned(),
+        None => say(locale, "probe-receiver-address", &[]),
     };
     let detail = if status.is_redirection() {
-        let to = response
+        let to = match response
             .headers()
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or("elsewhere");
-        format!(
-            "that address redirects (HTTP {}) to {to}: Google does not follow redirects, use the final address",
-            status.as_u16()
+        {
+            Some(to) => to.to_owned(),
+            None => say(locale, "probe-elsewhere", &[]),
+        };
+        say(
+            locale,
+            "probe-redirects",
+            &[
+                ("status", status.as_u16().to_string().into()),
+                ("to", to.into()),
+            ],
         )
     } else {
-        format!(
-            "something answered at that address (HTTP {}), but not CalWatch: is the tunnel forwarding to {forward_to}?",
-            status.as_u16()
+        say(
+            locale,
+            "probe-not-calwatch",
+            &[
+                ("status", status.as_u16().to_string().into()),
+                ("forward", forward_to.into()),
+            ],
         )
     };
     steps.fail(Receiver, detail)
 }
 
-fn no_such_host(host: &str) -> String {
-    format!("could not find {host} (DNS): is the address spelled right and the tunnel running?")
+fn no_such_host(locale: &Locale, host: &str) -> String {
+    say(locale, "probe-no-such-host", &[("host", host.into())])
 }
 
 /// The rustls error somewhere in a reqwest error's chain, if the failure was TLS.

@@ -74,9 +74,9 @@ impl KeyringStore {
                     self.timeout.as_secs_f64()
                 ),
             }),
-            Ok(Err(join)) => Err(SecretsError::Refused {
+            Ok(Err(join)) => Err(SecretsError::Crashed {
                 action,
-                reason: format!("the keyring call failed unexpectedly ({join})"),
+                reason: join.to_string(),
             }),
             Ok(Ok(result)) => result.map_err(|e| map_error(e, action)),
         }

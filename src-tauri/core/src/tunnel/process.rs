@@ -104,13 +104,14 @@ fn read_lines(
     }
 }
 
-/// Runs a one-shot command (`tailscale funnel --bg …`) to its end: success and its words.
+/// Runs a one-shot command (`tailscale funnel --bg …`) to its end: success and its words,
+/// or the system's reason it could not run.
 pub(super) async fn run_once(
     tool: &'static str,
     program: &Path,
     args: Vec<String>,
     env: &[(OsString, OsString)],
-) -> (bool, String) {
+) -> Result<(bool, String), String> {
     let program = program.to_path_buf();
     let env = env.to_vec();
     let ran = tokio::task::spawn_blocking(move || {
@@ -128,9 +129,9 @@ pub(super) async fn run_once(
             for line in words.lines().filter(|l| !l.trim().is_empty()) {
                 tracing::info!(tool, "{line}");
             }
-            (out.status.success(), words)
+            Ok((out.status.success(), words))
         }
-        Ok(Err(e)) => (false, format!("{tool} could not be run: {e}")),
-        Err(e) => (false, format!("{tool} could not be run: {e}")),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(e.to_string()),
     }
 }

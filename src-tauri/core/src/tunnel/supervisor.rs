@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::address;
 use super::process::{self, ChildSlot};
 use super::tools::{find, TunnelTool};
-use super::{AddressSink, TunnelOptions, TunnelState, TunnelStatus};
+use super::{AddressSink, Ending, Todo, TunnelOptions, TunnelProblem, TunnelState, TunnelStatus};
 
 /// How often a starting tool is asked for its address, and a running one checked.
 const POLL: Duration = Duration::from_millis(250);
@@ -40,11 +40,15 @@ impl Supervisor {
         self.status.send_modify(f);
     }
 
-    fn fail(&self, error: String) {
-        tracing::warn!(tool = self.tool.program(), %error, "the tunnel could not start");
+    fn fail(&self, problem: TunnelProblem) {
+        tracing::warn!(
+            tool = self.tool.program(),
+            ?problem,
+            "the tunnel could not start"
+        );
         self.update(|s| {
             s.state = TunnelState::Failed;
-            s.error = Some(error);
+            s.problem = Some(problem);
             s.pid = None;
         });
     }
@@ -71,7 +75,7 @@ impl Supervisor {
         self.update(|s| {
             s.state = TunnelState::Running;
             s.public_url = Some(url);
-            s.error = None;
+            s.problem = None;
         });
     }
 
@@ -148,10 +152,7 @@ impl Supervisor {
         let mut ever_ran = false;
         loop {
             let Some(path) = find(program, self.options.search_path.as_deref()) else {
-                self.fail(format!(
-                    "{program} is not on PATH any more: install it again ({}), then choose it again.",
-                    self.tool.install_url()
-                ));
+                self.fail(TunnelProblem::NotInstalled { tool: self.tool });
                 return;
             };
             let metrics = free_port()
@@ -165,7 +166,10 @@ impl Supervisor {
             ) {
                 Ok(started) => started,
                 Err(e) => {
-                    self.fail(format!("{program} could not be started: {e}."));
+                    self.fail(TunnelProblem::NotStarted {
+                        tool: self.tool,
+                        reason: e.to_string(),
+                    });
                     return;
                 }
             };
@@ -195,7 +199,7 @@ impl Supervisor {
                     }
                     _ = poll.tick() => {
                         if let Some(status) = self.child.exited() {
-                            break status.to_string();
+                            break Ending::Exited { status: status.to_string() };
                         }
                         if !got_address {
                             if let Some(found) = self.query(&http, &metrics).await {
@@ -203,7 +207,7 @@ impl Supervisor {
                                 self.address(&found, &mut last).await;
                             } else if started.elapsed() > self.options.start_timeout {
                                 self.child.kill();
-                                break format!("no address after {} s", self.options.start_timeout.as_secs());
+                                break Ending::NoAddress { seconds: self.options.start_timeout.as_secs() };
                             }
                         }
                     }
@@ -225,21 +229,27 @@ impl Supervisor {
                 .join(" / ");
             ever_ran |= got_address;
             if !ever_ran {
-                self.fail(advice(self.tool, &words, &ended));
+                self.fail(failed(self.tool, words, ended));
                 return;
             }
             if started.elapsed() >= self.options.healthy_after {
                 backoff = self.options.backoff_first;
             }
-            tracing::warn!(tool = program, %ended, next_in_ms = backoff.as_millis() as u64, "the tunnel stopped; starting it again");
+            tracing::warn!(
+                tool = program,
+                ?ended,
+                next_in_ms = backoff.as_millis() as u64,
+                "the tunnel stopped; starting it again"
+            );
             self.update(|s| {
                 s.state = TunnelState::Restarting;
                 s.restarts += 1;
                 s.pid = None;
-                s.error = Some(format!(
-                    "{program} stopped ({ended}); CalWatch starts it again in {} s.",
-                    backoff.as_secs().max(1)
-                ));
+                s.problem = Some(TunnelProblem::Restarting {
+                    tool: self.tool,
+                    ending: ended,
+                    seconds: backoff.as_secs().max(1),
+                });
             });
             tokio::select! {
                 _ = self.stop.cancelled() => {
@@ -255,10 +265,9 @@ impl Supervisor {
     /// Tailscale Funnel: tailscaled forwards; CalWatch turns the funnel on and off.
     async fn funnel(self) {
         let Some(path) = find("tailscale", self.options.search_path.as_deref()) else {
-            self.fail(format!(
-                "tailscale is not on PATH: install it ({}), then choose it again.",
-                TunnelTool::Tailscale.install_url()
-            ));
+            self.fail(TunnelProblem::NotInstalled {
+                tool: TunnelTool::Tailscale,
+            });
             return;
         };
         let port = self.receiver_port.to_string();
@@ -268,29 +277,44 @@ impl Supervisor {
             vec!["funnel".into(), "--bg".into(), port],
             &self.options.tool_env,
         );
-        let (ok, words) = tokio::select! {
+        let ran = tokio::select! {
             done = tokio::time::timeout(self.options.start_timeout, on) => match done {
-                Ok(done) => done,
-                Err(_) => (false, format!("no answer after {} s", self.options.start_timeout.as_secs())),
+                Ok(Ok((ok, words))) => Ok((ok, words)),
+                Ok(Err(reason)) => Err(Ending::NotRun { reason }),
+                Err(_) => Err(Ending::NoAnswer { seconds: self.options.start_timeout.as_secs() }),
             },
             _ = self.stop.cancelled() => {
                 self.stopped();
                 return;
             }
         };
-        if !ok {
-            self.fail(advice(TunnelTool::Tailscale, words.trim(), "exit"));
+        let failure = match ran {
+            Ok((true, _)) => None,
+            Ok((false, words)) => Some((
+                words.trim().to_owned(),
+                Ending::Exited {
+                    status: "exit".into(),
+                },
+            )),
+            Err(ending) => Some((String::new(), ending)),
+        };
+        if let Some((words, ending)) = failure {
+            self.fail(failed(TunnelTool::Tailscale, words, ending));
             return;
         }
-        let (ok, status) = process::run_once(
+        let status = process::run_once(
             "tailscale",
             &path,
             vec!["status".into(), "--json".into()],
             &self.options.tool_env,
         )
         .await;
-        let Some(url) = ok.then(|| address::tailscale_status(&status)).flatten() else {
-            self.fail("Funnel started, but `tailscale status --json` named no DNS name for this device: check `tailscale status`, then try again.".into());
+        let named = match status {
+            Ok((true, status)) => address::tailscale_status(&status),
+            _ => None,
+        };
+        let Some(url) = named else {
+            self.fail(TunnelProblem::NoDnsName);
             funnel_off(&path, &self.options.tool_env);
             return;
         };
@@ -319,31 +343,23 @@ pub(super) fn funnel_off(
     }
 }
 
-/// What the person reads when a tool failed before it gave an address: its own words,
-/// then what to do.
-fn advice(tool: TunnelTool, words: &str, ended: &str) -> String {
-    let said = if words.is_empty() {
-        format!("{} stopped ({ended}) without a word.", tool.program())
-    } else {
-        format!("{} says: “{words}”.", tool.program())
-    };
+/// A tool that failed before it gave an address: its own words, and what to do, read
+/// from them.
+fn failed(tool: TunnelTool, words: String, ending: Ending) -> TunnelProblem {
     let todo = match tool {
         TunnelTool::Ngrok if words.contains("ERR_NGROK_4018") || words.contains("authtoken") => {
-            "ngrok needs your account's authtoken: sign up at https://dashboard.ngrok.com/signup, \
-             run `ngrok config add-authtoken <your token>` (https://dashboard.ngrok.com/get-started/your-authtoken), \
-             then try again."
+            Todo::NgrokAuthtoken
         }
-        TunnelTool::Tailscale if words.contains("Funnel is not enabled") => {
-            "Enable Funnel for your tailnet at the link it gives (the admin console also asks to \
-             turn on HTTPS certificates), then try again."
-        }
-        TunnelTool::Tailscale => {
-            "Make sure Tailscale is running and signed in (`tailscale up`), that HTTPS \
-             certificates and Funnel are enabled for your tailnet, then try again."
-        }
-        _ => "Check this computer's internet connection, then try again; CalWatch's log has all its output.",
+        TunnelTool::Tailscale if words.contains("Funnel is not enabled") => Todo::EnableFunnel,
+        TunnelTool::Tailscale => Todo::TailscaleUp,
+        _ => Todo::CheckConnection,
     };
-    format!("{said} {todo}")
+    TunnelProblem::Failed {
+        tool,
+        words,
+        ending,
+        todo,
+    }
 }
 
 fn free_port() -> Option<u16> {

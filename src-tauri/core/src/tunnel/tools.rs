@@ -1,5 +1,6 @@
-//! The tunnel tools CalWatch can drive, said honestly: what each is, what it costs, how to
-//! install it, and the exact command for this receiver's port. Finding them on `PATH`.
+//! The tunnel tools CalWatch can drive: how to install each and the exact command for
+//! this receiver's port. Finding them on `PATH`. What each is and costs is the window's
+//! to say (`tunnel-label-…`, `tunnel-summary-…` in window.ftl).
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -35,36 +36,6 @@ impl TunnelTool {
         }
     }
 
-    /// The name Setup shows.
-    pub fn label(self) -> &'static str {
-        match self {
-            TunnelTool::Cloudflared => "Cloudflare quick tunnel",
-            TunnelTool::Ngrok => "ngrok",
-            TunnelTool::Tailscale => "Tailscale Funnel",
-        }
-    }
-
-    /// What it is and what it costs, in a sentence or two.
-    pub fn summary(self) -> &'static str {
-        match self {
-            TunnelTool::Cloudflared => {
-                "Free, no account needed. The address changes every time it starts (CalWatch \
-                 moves your channels for you), so it is meant for trying things; its address \
-                 cannot stay verified with Google."
-            }
-            TunnelTool::Ngrok => {
-                "Needs a free ngrok account and its authtoken (`ngrok config add-authtoken …`). \
-                 With your free static domain the address stays the same and can be verified \
-                 with Google."
-            }
-            TunnelTool::Tailscale => {
-                "A stable address on your tailnet: the best choice for daily use. Needs HTTPS \
-                 certificates and Funnel enabled for your tailnet, and its domain can be \
-                 verified with Google."
-            }
-        }
-    }
-
     /// Where to get it.
     pub fn install_url(self) -> &'static str {
         match self {
@@ -94,10 +65,6 @@ pub struct ToolOffer {
     pub tool: TunnelTool,
     /// Found on `PATH`.
     pub installed: bool,
-    /// The name Setup shows.
-    pub label: String,
-    /// What it is and what it costs.
-    pub summary: String,
     /// Where to get it.
     pub install_url: String,
     /// The exact command for this receiver's port.
@@ -112,8 +79,6 @@ pub fn detect(port: u16, path: Option<&OsStr>) -> Vec<ToolOffer> {
         .map(|&tool| ToolOffer {
             tool,
             installed: find(tool.program(), path).is_some(),
-            label: tool.label().to_string(),
-            summary: tool.summary().to_string(),
             install_url: tool.install_url().to_string(),
             command: tool.command(port),
         })

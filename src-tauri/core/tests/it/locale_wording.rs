@@ -538,6 +538,171 @@ mod engine_errors {
     }
 
     #[test]
+    fn the_local_data_s_refusals() {
+        use calwatch_core::store::StoreError;
+        says(
+            StoreError::UnknownCalendar("team@group.calendar.google.com".into()).into(),
+            "store",
+            "Calendar team@group.calendar.google.com is not known to CalWatch.",
+            "CalWatch가 모르는 캘린더입니다: team@group.calendar.google.com.",
+        );
+        says(
+            StoreError::UnknownChannel("ch-1".into()).into(),
+            "store",
+            "Channel ch-1 is not known to CalWatch.",
+            "CalWatch가 모르는 채널입니다: ch-1.",
+        );
+        says(
+            StoreError::UnknownAccount("a@example.com".into()).into(),
+            "store",
+            "Account a@example.com is not known to CalWatch.",
+            "CalWatch가 모르는 계정입니다: a@example.com.",
+        );
+        says(
+            StoreError::Invalid("an event without a calendar".into()).into(),
+            "store",
+            "Refused to store inconsistent data: an event without a calendar.",
+            "앞뒤가 맞지 않는 데이터라서 저장하지 않았습니다: an event without a calendar.",
+        );
+        says(
+            StoreError::Corrupt("bad time".into()).into(),
+            "store",
+            "CalWatch's data contains a value it cannot read: bad time.",
+            "CalWatch의 데이터에 읽을 수 없는 값이 있습니다: bad time.",
+        );
+        says(
+            StoreError::Database("disk I/O error".into()).into(),
+            "store",
+            "CalWatch could not use its database: disk I/O error.",
+            "CalWatch가 데이터베이스를 쓸 수 없습니다: disk I/O error.",
+        );
+    }
+
+    #[test]
+    fn the_environment_and_the_settings_file() {
+        says(
+            ConfigError::InvalidEnv {
+                var: "CALWATCH_PORT",
+                value: "eighty".into(),
+                reason: "not a number".into(),
+            }
+            .into(),
+            "internal",
+            "CALWATCH_PORT is set to \"eighty\", which CalWatch cannot use: not a number. Fix or unset it and start CalWatch again.",
+            "CALWATCH_PORT의 값 \"eighty\"은(는) CalWatch가 쓸 수 없습니다: not a number. 고치거나 지운 뒤 CalWatch를 다시 시작하세요.",
+        );
+        says(
+            ConfigError::NoDataDir.into(),
+            "internal",
+            "CalWatch could not find a folder for its data. Set CALWATCH_DATA_DIR to a folder it may write to.",
+            "CalWatch가 데이터를 둘 폴더를 찾지 못했습니다. CALWATCH_DATA_DIR에 쓸 수 있는 폴더를 지정하세요.",
+        );
+        let path = std::path::PathBuf::from("/data/settings.json");
+        for (e, korean_start) in [
+            (
+                ConfigError::SettingsUnreadable {
+                    path: path.clone(),
+                    reason: "permission denied".into(),
+                },
+                "CalWatch가 /data/settings.json의 설정을 읽을 수 없습니다: permission denied.",
+            ),
+            (
+                ConfigError::SettingsInvalid {
+                    path: path.clone(),
+                    reason: "expected value at line 1".into(),
+                },
+                "/data/settings.json의 CalWatch 설정이 손상되었습니다(expected value at line 1).",
+            ),
+            (
+                ConfigError::SaveFailed {
+                    path: path.clone(),
+                    reason: "no space left".into(),
+                },
+                "CalWatch가 설정을 /data/settings.json에 저장할 수 없습니다: no space left.",
+            ),
+        ] {
+            let english = e.to_string();
+            let engine: EngineError = e.into();
+            assert_eq!(engine.code(), "internal", "the code never changes");
+            assert_eq!(engine.message_in(&en()), english, "English as before");
+            assert_eq!(engine.to_string(), english, "the log reads English");
+            let korean = engine.message_in(&ko());
+            assert!(korean.starts_with(korean_start), "{korean}");
+        }
+
+        // The settings file's ignored keys, as Settings shows them.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("settings.json"),
+            r#"{"backstop_interval_ms": 60000, "colour": "red"}"#,
+        )
+        .unwrap();
+        let data_dir = dir.path().display().to_string();
+        let config = calwatch_core::config::Config::load_from(&move |name| {
+            (name == "CALWATCH_DATA_DIR").then(|| data_dir.clone())
+        })
+        .expect("unknown keys do not stop CalWatch");
+        let file = config.settings_path().display().to_string();
+        assert_eq!(
+            config.settings_problem_in(&en()).unwrap(),
+            format!("{file} has settings CalWatch does not know, which it ignores: “backstop_interval_ms”, “colour”. “backstop_interval_ms” belongs under “timings”. The file is left as it is; fix it and restart CalWatch.")
+        );
+        assert_eq!(
+            config.settings_problem_in(&ko()).unwrap(),
+            format!("{file}에 CalWatch가 모르는 설정이 있어 무시합니다: “backstop_interval_ms”, “colour”. “backstop_interval_ms”은(는) “timings” 아래에 있어야 합니다. 파일은 그대로 두었습니다. 고친 뒤 CalWatch를 다시 시작하세요.")
+        );
+    }
+
+    #[test]
+    fn the_client_file_s_copy_and_the_keyring_s_refusals() {
+        says(
+            ClientSecretError::NotSaved {
+                path: "/data/client_secret.json".into(),
+                reason: "read-only file system".into(),
+            }
+            .into(),
+            "store",
+            "The OAuth client is fine, but CalWatch could not save a copy to /data/client_secret.json: read-only file system. Check there is free space and the folder is writable.",
+            "OAuth 클라이언트는 괜찮지만 CalWatch가 /data/client_secret.json에 사본을 저장할 수 없습니다: read-only file system. 빈 공간이 있는지, 폴더에 쓸 수 있는지 확인하세요.",
+        );
+        for (action, korean) in [
+            (
+                "read",
+                "시스템 키링이 CalWatch 로그인 정보 읽기를 거부했습니다: denied.",
+            ),
+            (
+                "save",
+                "시스템 키링이 CalWatch 로그인 정보 저장을 거부했습니다: denied.",
+            ),
+            (
+                "delete",
+                "시스템 키링이 CalWatch 로그인 정보 삭제를 거부했습니다: denied.",
+            ),
+        ] {
+            says(
+                SecretsError::Refused {
+                    action,
+                    reason: "denied".into(),
+                }
+                .into(),
+                "keyring_unavailable",
+                &format!("The system keyring refused to {action} the CalWatch sign-in: denied."),
+                korean,
+            );
+        }
+        says(
+            SecretsError::Crashed {
+                action: "delete",
+                reason: "task 7 panicked".into(),
+            }
+            .into(),
+            "keyring_unavailable",
+            "The system keyring refused to delete the CalWatch sign-in: the keyring call failed unexpectedly (task 7 panicked).",
+            "시스템 키링이 CalWatch 로그인 정보 삭제를 거부했습니다: 키링 호출이 뜻밖에 실패했습니다(task 7 panicked).",
+        );
+    }
+
+    #[test]
     fn silence_reasons_and_the_push_line() {
         assert_eq!(Silence::QuietHours.words_in(&en()), "quiet hours");
         assert_eq!(Silence::QuietHours.words_in(&ko()), "방해 금지 시간");
@@ -556,5 +721,169 @@ mod engine_errors {
             down.tray_text_in(&ko()).as_deref(),
             Some("푸시 중단: 공개 주소가 응답하지 않습니다 — 그동안 1분마다 Google 확인")
         );
+    }
+}
+
+#[test]
+fn calendars_of_the_same_name_carry_their_account_in_each_language() {
+    let args = |calendar: &'static str| {
+        [
+            ("calendar", calendar.into()),
+            ("account", "b@example.com".into()),
+        ]
+    };
+    assert_eq!(
+        gb().text("calendar-with-account", &args("Work")),
+        "Work (b@example.com)"
+    );
+    assert_eq!(
+        ko().text("calendar-with-account", &args("업무")),
+        "업무 (b@example.com)",
+        "the name and the address are Google's, kept as they are"
+    );
+}
+
+mod callback_test_and_tunnel {
+    //! The callback test's findings and the tunnel's problems, in English and in Korean:
+    //! what the tool or the system said passes through untouched.
+
+    use calwatch_core::error::tunnel_problem_in;
+    use calwatch_core::locale::Locale;
+    use calwatch_core::receiver::{check_callback_in, ProbeNonces, ProbeStepCode};
+    use calwatch_core::tunnel::{Ending, Todo, TunnelProblem, TunnelTool};
+
+    fn en() -> Locale {
+        Locale::of_tag("en_GB.UTF-8")
+    }
+    fn ko() -> Locale {
+        Locale::of_tag("ko_KR.UTF-8")
+    }
+
+    fn hangul(text: &str) -> bool {
+        text.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    }
+
+    #[tokio::test]
+    async fn the_callback_test_s_findings() {
+        let probes = ProbeNonces::new();
+        let step = |report: calwatch_core::receiver::ProbeReport| {
+            let failed = report.failure().expect("the address is refused").clone();
+            (failed.code, failed.name, failed.detail)
+        };
+        let english = step(check_callback_in("http://a.example/n", &probes, false, en()).await);
+        assert_eq!(
+            english,
+            (
+                ProbeStepCode::Address,
+                "Address".to_string(),
+                "the address must start with https://: Google only delivers to HTTPS addresses"
+                    .to_string()
+            )
+        );
+        let korean = step(check_callback_in("http://a.example/n", &probes, false, ko()).await);
+        assert_eq!(korean.0, ProbeStepCode::Address, "the step's code stays");
+        assert_eq!(
+            korean.2,
+            "주소는 https://로 시작해야 합니다. Google은 HTTPS 주소로만 보냅니다"
+        );
+
+        let korean = step(check_callback_in("ftp://a.example/n", &probes, false, ko()).await);
+        assert!(
+            hangul(&korean.2) && korean.2.contains("ftp://"),
+            "the scheme the person typed is kept: {}",
+            korean.2
+        );
+    }
+
+    #[tokio::test]
+    async fn a_callback_test_that_passes_in_korean() {
+        let probes = ProbeNonces::new();
+        let report = check_callback_in("http://127.0.0.1:9/n", &probes, true, ko()).await;
+        let passed: Vec<_> = report.steps.iter().filter(|s| s.ok).collect();
+        assert_eq!(passed[0].detail, "일반 HTTP, 로컬 시험에서만 허용됩니다");
+        assert_eq!(
+            passed[1].detail,
+            "127.0.0.1은(는) IP 주소라서 조회가 필요 없습니다"
+        );
+        let failed = report.failure().expect("nothing listens on port 9");
+        assert_eq!(failed.code, ProbeStepCode::Connection);
+        assert!(
+            failed
+                .detail
+                .starts_with("127.0.0.1:9에서 연결을 받는 것이 없습니다"),
+            "{}",
+            failed.detail
+        );
+    }
+
+    #[test]
+    fn a_tunnel_that_failed() {
+        let problem = TunnelProblem::Failed {
+            tool: TunnelTool::Ngrok,
+            words: "ERR_NGROK_4018".into(),
+            ending: Ending::Exited {
+                status: "exit status: 1".into(),
+            },
+            todo: Todo::NgrokAuthtoken,
+        };
+        assert_eq!(
+            tunnel_problem_in(&problem, &en()),
+            "ngrok says: “ERR_NGROK_4018”. ngrok needs your account's authtoken: sign up at https://dashboard.ngrok.com/signup, run `ngrok config add-authtoken <your token>` (https://dashboard.ngrok.com/get-started/your-authtoken), then try again."
+        );
+        let korean = tunnel_problem_in(&problem, &ko());
+        assert!(
+            korean.starts_with(
+                "ngrok의 말: “ERR_NGROK_4018”. ngrok에는 계정의 authtoken이 필요합니다."
+            ),
+            "the tool's words stay as it said them: {korean}"
+        );
+
+        let silent = TunnelProblem::Failed {
+            tool: TunnelTool::Tailscale,
+            words: String::new(),
+            ending: Ending::NoAnswer { seconds: 30 },
+            todo: Todo::TailscaleUp,
+        };
+        assert!(tunnel_problem_in(&silent, &en())
+            .starts_with("tailscale stopped (no answer after 30 s) without a word. Make sure"));
+        assert!(tunnel_problem_in(&silent, &ko())
+            .starts_with("tailscale이(가) 아무 말 없이 멈췄습니다(30초 동안 응답이 없음)."));
+    }
+
+    #[test]
+    fn a_tunnel_starting_again_or_missing() {
+        let again = TunnelProblem::Restarting {
+            tool: TunnelTool::Cloudflared,
+            ending: Ending::NoAddress { seconds: 30 },
+            seconds: 4,
+        };
+        assert_eq!(
+            tunnel_problem_in(&again, &en()),
+            "cloudflared stopped (no address after 30 s); CalWatch starts it again in 4 s."
+        );
+        assert_eq!(
+            tunnel_problem_in(&again, &ko()),
+            "cloudflared이(가) 멈췄습니다(30초 동안 주소가 없음). CalWatch가 4초 뒤에 다시 시작합니다."
+        );
+        let missing = TunnelProblem::NotInstalled {
+            tool: TunnelTool::Tailscale,
+        };
+        assert_eq!(
+            tunnel_problem_in(&missing, &en()),
+            "tailscale is not on PATH: install it (https://tailscale.com/download), then choose it again."
+        );
+        assert!(hangul(&tunnel_problem_in(&missing, &ko())));
+        for problem in [
+            TunnelProblem::NoDnsName,
+            TunnelProblem::StoppedEarly,
+            TunnelProblem::NoAddressWithin {
+                tool: TunnelTool::Ngrok,
+                seconds: 45,
+            },
+        ] {
+            let english = tunnel_problem_in(&problem, &en());
+            let korean = tunnel_problem_in(&problem, &ko());
+            assert!(!hangul(&english) && hangul(&korean), "{english} / {korean}");
+        }
     }
 }

@@ -249,8 +249,6 @@ export type Silence =
 export type ToolOffer = {
   tool: TunnelTool;
   installed: boolean;
-  label: string;
-  summary: string;
   installUrl: string;
   command: string;
 };
