@@ -613,6 +613,19 @@ impl From<SecretsError> for EngineError {
                     vec![("action", (*action).into()), ("reason", ending(reason))],
                 ))
             }
+            SecretsError::TimedOut { millis } => EngineError::KeyringUnavailable(Sentence::of(
+                "error-keyring-timed-out",
+                vec![("seconds", (*millis as f64 / 1000.0).to_string().into())],
+            )),
+            SecretsError::Ambiguous { action, count } => {
+                EngineError::KeyringUnavailable(Sentence::of(
+                    "error-keyring-ambiguous",
+                    vec![
+                        ("action", (*action).into()),
+                        ("count", Value::Number(*count as i64)),
+                    ],
+                ))
+            }
             SecretsError::Crashed { action, reason } => {
                 EngineError::KeyringUnavailable(Sentence::of(
                     "error-keyring-crashed",

@@ -82,6 +82,29 @@ pub enum SecretsError {
         /// What the platform said (or that it did not answer in time).
         reason: String,
     },
+    /// The keyring did not answer in time: it may be showing an unlock prompt.
+    #[error(
+        "the system keyring is locked / not available: it did not answer within {} s \
+         (it may be waiting to be unlocked). Unlock your keyring (or start one, such as GNOME \
+         Keyring or KWallet) and try again; CalWatch keeps your Google sign-in only there, \
+         never in a file",
+        *millis as f64 / 1000.0
+    )]
+    TimedOut {
+        /// How long it was given, in milliseconds.
+        millis: u64,
+    },
+    /// More than one saved entry matches the account, so none can be trusted to be it.
+    #[error(
+        "the system keyring refused to {action} the CalWatch sign-in: {count} entries match \
+         this account; remove the extras"
+    )]
+    Ambiguous {
+        /// "read", "save" or "delete".
+        action: &'static str,
+        /// How many entries match.
+        count: usize,
+    },
     /// The keyring answered but refused the operation for another reason.
     #[error("the system keyring refused to {action} the CalWatch sign-in: {reason}")]
     Refused {
@@ -107,12 +130,25 @@ pub enum SecretsError {
 }
 
 impl SecretsError {
+    /// Whether the keyring is locked or absent (as opposed to refusing): start-up waits
+    /// for it to be unlocked rather than asking the person to sign in again.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            SecretsError::Unavailable { .. } | SecretsError::TimedOut { .. }
+        )
+    }
+
     /// A stable code the window switches on.
     pub fn code(&self) -> &'static str {
         match self {
-            SecretsError::Unavailable { .. } => "keyring_unavailable",
-            // To the person a crashed call is one more refusal.
-            SecretsError::Refused { .. } | SecretsError::Crashed { .. } => "keyring_refused",
+            SecretsError::Unavailable { .. } | SecretsError::TimedOut { .. } => {
+                "keyring_unavailable"
+            }
+            // To the person a crashed call or a duplicate entry is one more refusal.
+            SecretsError::Refused { .. }
+            | SecretsError::Crashed { .. }
+            | SecretsError::Ambiguous { .. } => "keyring_refused",
             SecretsError::Unreadable { .. } => "keyring_entry_unreadable",
         }
     }

@@ -183,6 +183,12 @@ error-keyring-refused = { $action ->
     [delete] The system keyring refused to delete the CalWatch sign-in: { $reason }.
    *[save] The system keyring refused to save the CalWatch sign-in: { $reason }.
 }
+error-keyring-timed-out = The system keyring is locked / not available: it did not answer within { $seconds } s (it may be waiting to be unlocked). Unlock your keyring (or start one, such as GNOME Keyring or KWallet) and try again; CalWatch keeps your Google sign-in only there, never in a file.
+error-keyring-ambiguous = { $action ->
+    [read] The system keyring refused to read the CalWatch sign-in: { $count } entries match this account; remove the extras.
+    [delete] The system keyring refused to delete the CalWatch sign-in: { $count } entries match this account; remove the extras.
+   *[save] The system keyring refused to save the CalWatch sign-in: { $count } entries match this account; remove the extras.
+}
 error-keyring-crashed = { $action ->
     [read] The system keyring refused to read the CalWatch sign-in: the keyring call failed unexpectedly ({ $reason }).
     [delete] The system keyring refused to delete the CalWatch sign-in: the keyring call failed unexpectedly ({ $reason }).

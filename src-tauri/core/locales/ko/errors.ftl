@@ -180,6 +180,12 @@ error-keyring-refused = { $action ->
     [delete] 시스템 키링이 CalWatch 로그인 정보 삭제를 거부했습니다: { $reason }.
    *[save] 시스템 키링이 CalWatch 로그인 정보 저장을 거부했습니다: { $reason }.
 }
+error-keyring-timed-out = 시스템 키링이 잠겨 있거나 쓸 수 없습니다: { $seconds }초 안에 응답하지 않았습니다(잠금 해제를 기다리고 있을 수 있습니다). 키링의 잠금을 풀거나(GNOME 키링, KWallet 같은 키링을 시작하고) 다시 시도하세요. CalWatch는 Google 로그인을 그곳에만 보관하며 파일에는 절대 두지 않습니다.
+error-keyring-ambiguous = { $action ->
+    [read] 시스템 키링이 CalWatch 로그인 정보 읽기를 거부했습니다: 이 계정에 맞는 항목이 { $count }개 있습니다. 남는 항목을 지우세요.
+    [delete] 시스템 키링이 CalWatch 로그인 정보 삭제를 거부했습니다: 이 계정에 맞는 항목이 { $count }개 있습니다. 남는 항목을 지우세요.
+   *[save] 시스템 키링이 CalWatch 로그인 정보 저장을 거부했습니다: 이 계정에 맞는 항목이 { $count }개 있습니다. 남는 항목을 지우세요.
+}
 error-keyring-crashed = { $action ->
     [read] 시스템 키링이 CalWatch 로그인 정보 읽기를 거부했습니다: 키링 호출이 뜻밖에 실패했습니다({ $reason }).
     [delete] 시스템 키링이 CalWatch 로그인 정보 삭제를 거부했습니다: 키링 호출이 뜻밖에 실패했습니다({ $reason }).

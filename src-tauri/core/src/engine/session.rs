@@ -11,7 +11,6 @@ use crate::auth::{self, OAuthApp, OAuthTokens};
 use crate::config::ClientSecret;
 use crate::error::Sentence;
 use crate::google::{CalendarClient, TokenSource};
-use crate::secrets::SecretsError;
 use crate::store::AccountRecord;
 
 /// A signed-in account and its refreshing tokens.
@@ -336,7 +335,7 @@ impl Inner {
                 }
                 Err(e) => {
                     tracing::warn!(account = %log_label(&account.id), error = %e, "could not read the saved sign-in");
-                    let locked = matches!(e, SecretsError::Unavailable { .. });
+                    let locked = e.is_unavailable();
                     // One message for a locked keyring, however many accounts wait on it.
                     if !(locked && told_locked) {
                         self.emit(EngineEvent::Error(e.into()));
@@ -390,7 +389,7 @@ impl Inner {
                         this.emit(EngineEvent::State);
                         return;
                     }
-                    Err(SecretsError::Unavailable { .. }) => {
+                    Err(e) if e.is_unavailable() => {
                         wait = (wait * 2).min(KEYRING_RETRY_MAX);
                     }
                     Err(e) => {

@@ -68,11 +68,8 @@ impl KeyringStore {
         // On timeout the blocking thread is left to finish on its own (it cannot be
         // interrupted); the caller is told now rather than hanging with it.
         match tokio::time::timeout(self.timeout, task).await {
-            Err(_) => Err(SecretsError::Unavailable {
-                reason: format!(
-                    "it did not answer within {} s (it may be waiting to be unlocked)",
-                    self.timeout.as_secs_f64()
-                ),
+            Err(_) => Err(SecretsError::TimedOut {
+                millis: u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX),
             }),
             Ok(Err(join)) => Err(SecretsError::Crashed {
                 action,
@@ -95,12 +92,9 @@ fn map_error(err: keyring::Error, action: &'static str) -> SecretsError {
         keyring::Error::BadEncoding(_) => SecretsError::Unreadable {
             reason: "the entry is not UTF-8 text".to_string(),
         },
-        keyring::Error::Ambiguous(found) => SecretsError::Refused {
+        keyring::Error::Ambiguous(found) => SecretsError::Ambiguous {
             action,
-            reason: format!(
-                "{} entries match this account; remove the extras",
-                found.len()
-            ),
+            count: found.len(),
         },
         other => SecretsError::Refused {
             action,

@@ -691,6 +691,22 @@ mod engine_errors {
             );
         }
         says(
+            SecretsError::TimedOut { millis: 5000 }.into(),
+            "keyring_unavailable",
+            "The system keyring is locked / not available: it did not answer within 5 s (it may be waiting to be unlocked). Unlock your keyring (or start one, such as GNOME Keyring or KWallet) and try again; CalWatch keeps your Google sign-in only there, never in a file.",
+            "시스템 키링이 잠겨 있거나 쓸 수 없습니다: 5초 안에 응답하지 않았습니다(잠금 해제를 기다리고 있을 수 있습니다). 키링의 잠금을 풀거나(GNOME 키링, KWallet 같은 키링을 시작하고) 다시 시도하세요. CalWatch는 Google 로그인을 그곳에만 보관하며 파일에는 절대 두지 않습니다.",
+        );
+        says(
+            SecretsError::Ambiguous {
+                action: "read",
+                count: 2,
+            }
+            .into(),
+            "keyring_unavailable",
+            "The system keyring refused to read the CalWatch sign-in: 2 entries match this account; remove the extras.",
+            "시스템 키링이 CalWatch 로그인 정보 읽기를 거부했습니다: 이 계정에 맞는 항목이 2개 있습니다. 남는 항목을 지우세요.",
+        );
+        says(
             SecretsError::Crashed {
                 action: "delete",
                 reason: "task 7 panicked".into(),
