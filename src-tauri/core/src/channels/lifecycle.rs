@@ -295,22 +295,31 @@ impl Channels {
         Ok(())
     }
 
+    /// `channels.stop` at Google for channel `id` of `account`, a calendar's or a calendar
+    /// list's. An expired one answers 404, which counts as stopped too.
+    async fn stop_at_google(
+        &self,
+        id: &str,
+        account: &str,
+        resource_id: Option<&str>,
+    ) -> Result<(), ChannelError> {
+        // Never answered by Google: there is nothing it could be told.
+        let Some(resource_id) = resource_id else {
+            return Ok(());
+        };
+        // Only the account that created a channel may stop it: its own tokens.
+        let client = self.inner.client.get(account)?;
+        client
+            .stop(id, resource_id)
+            .await
+            .map_err(ChannelError::from)
+    }
+
     /// `channels.stop` for a channel marked stopped; its row goes once Google confirmed.
     async fn tell_google_stopped(&self, record: &ChannelRecord) {
-        // An expired one answers 404, which counts as stopped too.
-        // Only the account that created a channel may stop it: its own tokens.
-        let told = match (
-            record.resource_id.as_deref(),
-            self.inner.client.get(&record.account),
-        ) {
-            (Some(resource_id), Ok(client)) => client
-                .stop(&record.id, resource_id)
-                .await
-                .map_err(ChannelError::from),
-            // Never answered by Google: there is nothing it could be told.
-            (None, _) => Ok(()),
-            (_, Err(e)) => Err(e.into()),
-        };
+        let told = self
+            .stop_at_google(&record.id, &record.account, record.resource_id.as_deref())
+            .await;
         match told {
             Ok(()) => {
                 if let Err(e) = self.inner.store.delete_channel(&record.id) {

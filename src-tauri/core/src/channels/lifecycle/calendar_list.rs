@@ -144,17 +144,9 @@ impl Channels {
     }
 
     async fn tell_google_list_stopped(&self, record: &ListChannelRecord) {
-        let told = match (
-            record.resource_id.as_deref(),
-            self.inner.client.get(&record.account),
-        ) {
-            (Some(resource_id), Ok(client)) => client
-                .stop(&record.id, resource_id)
-                .await
-                .map_err(ChannelError::from),
-            (None, _) => Ok(()),
-            (_, Err(e)) => Err(e.into()),
-        };
+        let told = self
+            .stop_at_google(&record.id, &record.account, record.resource_id.as_deref())
+            .await;
         match told {
             Ok(()) => {
                 if let Err(e) = self.inner.store.delete_list_channel(&record.id) {
