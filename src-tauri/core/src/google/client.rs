@@ -123,26 +123,7 @@ impl CalendarClient {
 
     /// Every calendar in the user's list, across all pages.
     pub async fn calendar_list(&self) -> Result<Vec<CalendarListEntry>, GoogleError> {
-        let page_size = self.page_size(MAX_CALENDAR_LIST_PAGE);
-        let mut entries = Vec::new();
-        let mut page_token: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let mut url = self.url(&["users", "me", "calendarList"]);
-            {
-                let mut query = url.query_pairs_mut();
-                query.append_pair("maxResults", &page_size.to_string());
-                if let Some(token) = &page_token {
-                    query.append_pair("pageToken", token);
-                }
-            }
-            let page: wire::CalendarListPage = self.get_json(url).await?;
-            entries.extend(page.items);
-            match page.next_page_token {
-                Some(next) if !next.is_empty() => page_token = Some(next),
-                _ => return Ok(entries),
-            }
-        }
-        Err(too_many_pages())
+        Ok(self.calendar_list_delta(None).await?.entries)
     }
 
     /// The calendar list with a sync token for next time: in full without `sync_token`
@@ -179,18 +160,17 @@ impl CalendarClient {
                 other => other?,
             };
             entries.extend(page.items);
-            match (page.next_page_token, page.next_sync_token) {
-                (Some(next), _) if !next.is_empty() => page_token = Some(next),
-                (_, Some(next_sync_token)) => {
+            match page_next(
+                page.next_page_token,
+                page.next_sync_token,
+                "the calendar list",
+            )? {
+                PageNext::Page(next) => page_token = Some(next),
+                PageNext::Done(next_sync_token) => {
                     return Ok(CalendarListDelta {
                         entries,
                         next_sync_token,
                     })
-                }
-                (_, None) => {
-                    return Err(GoogleError::Decode(
-                        "the last page of the calendar list carried no sync token".into(),
-                    ))
                 }
             }
         }
@@ -278,16 +258,7 @@ impl CalendarClient {
             }
             other => other?,
         };
-        // Google puts the sync token on the last page only, never with a page token.
-        let next = match (page.next_page_token, page.next_sync_token) {
-            (Some(next), _) if !next.is_empty() => PageNext::Page(next),
-            (_, Some(next_sync_token)) => PageNext::Done(next_sync_token),
-            (_, None) => {
-                return Err(GoogleError::Decode(
-                    "the last page of events carried no sync token".into(),
-                ))
-            }
-        };
+        let next = page_next(page.next_page_token, page.next_sync_token, "events")?;
         Ok(EventsPage {
             events: page.items,
             next,
@@ -385,19 +356,13 @@ impl CalendarClient {
             }
             let page: wire::EventsPage = self.get_json(url).await?;
             events.extend(page.items);
-            // Google puts the sync token on the last page only, never with a page token.
-            match (page.next_page_token, page.next_sync_token) {
-                (Some(next), _) if !next.is_empty() => page_token = Some(next),
-                (_, Some(next_sync_token)) => {
+            match page_next(page.next_page_token, page.next_sync_token, "events")? {
+                PageNext::Page(next) => page_token = Some(next),
+                PageNext::Done(next_sync_token) => {
                     return Ok(EventsDelta {
                         events,
                         next_sync_token,
                     })
-                }
-                (_, None) => {
-                    return Err(GoogleError::Decode(
-                        "the last page of events carried no sync token".into(),
-                    ))
                 }
             }
         }
@@ -528,6 +493,22 @@ pub(crate) fn too_many_pages() -> GoogleError {
     GoogleError::Decode(format!(
         "Google kept returning more pages after {MAX_PAGES}"
     ))
+}
+
+/// Where a listing goes after a page: Google puts the sync token on the last page only,
+/// never with a page token; a last page without one is not a listing CalWatch can trust.
+fn page_next(
+    next_page_token: Option<String>,
+    next_sync_token: Option<String>,
+    what: &str,
+) -> Result<PageNext, GoogleError> {
+    match (next_page_token, next_sync_token) {
+        (Some(next), _) if !next.is_empty() => Ok(PageNext::Page(next)),
+        (_, Some(next_sync_token)) => Ok(PageNext::Done(next_sync_token)),
+        (_, None) => Err(GoogleError::Decode(format!(
+            "the last page of {what} carried no sync token"
+        ))),
+    }
 }
 
 #[cfg(test)]
