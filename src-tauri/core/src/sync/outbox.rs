@@ -279,22 +279,18 @@ impl Outbox {
         if found.is_empty() {
             return;
         }
-        let mut calendars: Vec<(&str, &str)> = found
-            .iter()
-            .map(|(_, c)| (c.account.as_str(), c.calendar_id.as_str()))
-            .collect();
-        calendars.sort_unstable();
-        calendars.dedup();
-        let notices = if calendars.len() == 1 {
-            let changes: Vec<Change> = found.iter().map(|(_, c)| c.clone()).collect();
-            notice::notices(
-                &changes,
-                self.threshold.load(Ordering::SeqCst),
-                Trigger::CatchUp,
-            )
-        } else {
-            let pairs: Vec<(i64, &Change)> = found.iter().map(|(id, c)| (*id, c)).collect();
-            notice::digest(&pairs).into_iter().collect()
+        let pairs: Vec<(i64, &Change)> = found.iter().map(|(id, c)| (*id, c)).collect();
+        let notices = match notice::digest(&pairs) {
+            // One calendar keeps the summary a lone catch-up has always had.
+            Some(Notice::Digest { calendars: 1, .. }) | None => {
+                let changes: Vec<Change> = found.iter().map(|(_, c)| c.clone()).collect();
+                notice::notices(
+                    &changes,
+                    self.threshold.load(Ordering::SeqCst),
+                    Trigger::CatchUp,
+                )
+            }
+            Some(digest) => vec![digest],
         };
         self.notifier.notify(&notices).await;
         let deliveries: Vec<Delivery> = found
