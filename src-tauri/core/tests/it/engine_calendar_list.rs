@@ -103,15 +103,22 @@ async fn sign_in_other(h: &Harness) -> ChannelInfo {
     list_watched(h, OTHER).await
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_shared_calendar_appears_at_once_and_a_toast_offers_to_watch_it() {
+/// A signed-in person whose calendar list is watched makes "Team Offsite", which comes to
+/// their own list and is offered; returns the harness and their account.
+async fn offsite_offered() -> (Harness, String) {
     let h = Harness::start(quick).await;
     let me = h.calendar.clone();
     list_watched(&h, &me).await;
-    // The first person makes a calendar: it comes to their own list.
     h.control
         .add_calendar(OFFSITE, "Team Offsite", "Europe/London");
     h.notifier.wait_for(1).await;
+    (h, me)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_shared_calendar_appears_at_once_and_a_toast_offers_to_watch_it() {
+    // The first person makes a calendar: it comes to their own list.
+    let (h, me) = offsite_offered().await;
     sign_in_other(&h).await;
     let mut events = h.engine.subscribe();
     let incremental = h.control.stats().calendar_list_sync_calls;
@@ -222,12 +229,7 @@ async fn with_auto_watch_a_new_calendar_is_watched_instead_of_offered() {
 
 #[tokio::test(start_paused = true)]
 async fn a_calendar_removed_at_google_is_let_go_once_without_retrying() {
-    let h = Harness::start(quick).await;
-    let me = h.calendar.clone();
-    list_watched(&h, &me).await;
-    h.control
-        .add_calendar(OFFSITE, "Team Offsite", "Europe/London");
-    h.notifier.wait_for(1).await;
+    let (h, me) = offsite_offered().await;
     let key = CalendarKey::new(&me, OFFSITE);
     let channel = h.engine.watch(&key).await.expect("watched");
     let mut events = h.engine.subscribe();
@@ -296,12 +298,7 @@ async fn a_calendar_removed_at_google_is_let_go_once_without_retrying() {
 
 #[tokio::test(start_paused = true)]
 async fn a_hidden_calendar_is_let_go_and_its_row_says_it_was_hidden() {
-    let h = Harness::start(quick).await;
-    let me = h.calendar.clone();
-    list_watched(&h, &me).await;
-    h.control
-        .add_calendar(OFFSITE, "Team Offsite", "Europe/London");
-    h.notifier.wait_for(1).await;
+    let (h, me) = offsite_offered().await;
     let key = CalendarKey::new(&me, OFFSITE);
     h.engine.watch(&key).await.expect("watched");
 
@@ -336,12 +333,7 @@ async fn a_hidden_calendar_is_let_go_and_its_row_says_it_was_hidden() {
 
 #[tokio::test(start_paused = true)]
 async fn a_renamed_or_recoloured_calendar_shows_and_is_told_by_its_new_name() {
-    let h = Harness::start(quick).await;
-    let me = h.calendar.clone();
-    list_watched(&h, &me).await;
-    h.control
-        .add_calendar(OFFSITE, "Team Offsite", "Europe/London");
-    h.notifier.wait_for(1).await;
+    let (h, me) = offsite_offered().await;
     let key = CalendarKey::new(&me, OFFSITE);
     h.engine.watch(&key).await.expect("watched");
 
@@ -396,12 +388,7 @@ async fn a_renamed_or_recoloured_calendar_shows_and_is_told_by_its_new_name() {
 
 #[tokio::test(start_paused = true)]
 async fn a_stale_list_sync_token_lists_in_full_without_toasts_for_known_calendars() {
-    let h = Harness::start(quick).await;
-    let me = h.calendar.clone();
-    list_watched(&h, &me).await;
-    h.control
-        .add_calendar(OFFSITE, "Team Offsite", "Europe/London");
-    h.notifier.wait_for(1).await;
+    let (h, me) = offsite_offered().await;
     settle_list(&h, &me).await;
     let known = h.engine.calendars().expect("calendars").len();
     assert!(
@@ -628,12 +615,7 @@ async fn a_share_made_while_calwatch_was_down_is_told_once_after_restart() {
 
 #[tokio::test(start_paused = true)]
 async fn a_calendar_google_answers_404_to_watching_is_let_go_with_a_sentence() {
-    let h = Harness::start(quick).await;
-    let me = h.calendar.clone();
-    list_watched(&h, &me).await;
-    h.control
-        .add_calendar(OFFSITE, "Team Offsite", "Europe/London");
-    h.notifier.wait_for(1).await;
+    let (h, me) = offsite_offered().await;
     settle_list(&h, &me).await;
     // The list's notification of the removal is lost on the way: only the watch learns.
     h.control.set_faults(fake_google::Faults {
