@@ -92,4 +92,14 @@ describe('sandbox event times', () => {
     expect(eventWhen('2026-12-03T10:00:00Z', '2026-12-03T11:00:00Z', false, 'UTC')).toBe('Thu 3 Dec, 10:00–11:00');
     expect(eventWhen('2026-12-03', '2026-12-04', true)).toBe('Thu 3 Dec, all day');
   });
+
+  it('writes an evening that ends at midnight as one day, and a night across two as both', () => {
+    expect(eventWhen('2026-12-03T23:00:00Z', '2026-12-04T00:00:00Z', false, 'UTC')).toBe('Thu 3 Dec, 23:00–00:00');
+    expect(eventWhen('2026-12-03T22:00:00Z', '2026-12-04T01:00:00Z', false, 'UTC')).toBe(
+      'Thu 3 Dec, 22:00 – Fri 4 Dec, 01:00',
+    );
+    expect(eventWhen('2026-12-03T09:00:00Z', '2026-12-03T09:30:00Z', false, 'UTC'), 'a morning keeps its zero, as in the toasts').toBe(
+      'Thu 3 Dec, 09:00–09:30',
+    );
+  });
 });

@@ -183,6 +183,29 @@ mod tests {
     }
 
     #[test]
+    fn an_event_ending_at_midnight_is_one_evening() {
+        let c = change(
+            ChangeKind::Created,
+            "Late call",
+            at("2024-12-03T23:00:00Z"),
+            at("2024-12-04T00:00:00Z"),
+        );
+        assert_eq!(
+            c.body(LONDON),
+            "Tue 3 Dec, 23:00–00:00 · Work",
+            "the end is exclusive, so nothing happens on Wednesday"
+        );
+        let moved_late = moved(
+            ("2024-12-03T10:00:00Z", "2024-12-03T11:00:00Z"),
+            ("2024-12-03T22:30:00Z", "2024-12-04T00:00:00Z"),
+        );
+        assert_eq!(
+            moved_late.body(LONDON),
+            "Tue 3 Dec, 10:00–11:00 → 22:30–00:00 · Work"
+        );
+    }
+
+    #[test]
     fn renamed_event_quotes_old_and_new_title() {
         let mut c = team_sync(ChangeKind::Updated);
         c.diffs = vec![FieldDiff::new(Field::Title, "Standup", "Team sync")];

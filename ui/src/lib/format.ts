@@ -53,7 +53,7 @@ export function absoluteTime(at: number, timeZone?: string): string {
     month: 'short',
     year: 'numeric',
     hour: '2-digit',
-    minute: '2-digit',
+    minute: 'numeric',
     timeZone,
     ...hourCycleOptions(),
   }).format(at);
@@ -189,7 +189,13 @@ export function eventWhen(start: string, end: string, allDay: boolean, timeZone?
   const e = Date.parse(end);
   if (Number.isNaN(s)) return start;
   if (Number.isNaN(e)) return dayTime(s, timeZone);
-  const clock = new Intl.DateTimeFormat(dateTag(), { hour: 'numeric', minute: '2-digit', timeZone, ...hourCycleOptions() });
+  // The toasts' rule: an end is exclusive, so the last day is that of the last moment
+  // (23:00–00:00 is one evening), and an event that goes on past midnight names both days.
+  const dayOf = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone });
+  if (dayOf.format(Math.max(s, e - 1)) !== dayOf.format(s)) {
+    return t('span-days', { start: dayTime(s, timeZone), end: dayTime(e, timeZone) });
+  }
+  const clock = new Intl.DateTimeFormat(dateTag(), { hour: 'numeric', minute: 'numeric', timeZone, ...hourCycleOptions() });
   return t('span-times', { start: dayTime(s, timeZone), end: clock.format(e) });
 }
 
@@ -216,7 +222,7 @@ export function untilTime(at: number, now: number): string {
   return new Intl.DateTimeFormat(dateTag(), {
     weekday: sameDay ? undefined : 'short',
     hour: '2-digit',
-    minute: '2-digit',
+    minute: 'numeric',
     ...hourCycleOptions(),
   })
     .format(at)

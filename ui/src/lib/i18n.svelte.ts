@@ -89,14 +89,18 @@ export function hourCycleOptions(): Intl.DateTimeFormatOptions {
   }
 }
 
-/** A day and time as the toasts write it: "Thu 3 Dec, 11:00", "12월 3일 (목) 오전 11:00". */
+/**
+ * A day and time as the toasts write it: "Thu 3 Dec, 09:00", "12월 3일 (목) 오전 9:00".
+ * `minute: 'numeric'` asks for the locale's own pattern (CLDR's "hm", as the toasts use);
+ * '2-digit' makes the engine drop en-GB's leading zero ("9:00").
+ */
 export function dayTime(at: number | Date, timeZone?: string): string {
   return new Intl.DateTimeFormat(current.info.dateTag, {
     weekday: 'short',
     month: 'short',
     day: 'numeric',
     hour: 'numeric',
-    minute: '2-digit',
+    minute: 'numeric',
     timeZone,
     ...hourCycleOptions(),
   }).format(at);
@@ -171,7 +175,7 @@ export function dateLayout(): FieldPart[] {
 export function timeLayout(): { parts: FieldPart[]; periods: [string, string] | null } {
   const format = new Intl.DateTimeFormat(current.info.dateTag, {
     hour: 'numeric',
-    minute: '2-digit',
+    minute: 'numeric',
     ...hourCycleOptions(),
   });
   const morning = format.formatToParts(new Date(2026, 11, 3, 9, 5));

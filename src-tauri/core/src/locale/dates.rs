@@ -145,6 +145,12 @@ mod tests {
         assert_eq!(us24.time(afternoon), "14:05");
         let gb12 = Locale::new(super::super::Language::En, "en-GB", HourCycle::H12);
         assert_eq!(gb12.time(afternoon), "2:05\u{202f}pm");
+        let morning = NaiveTime::from_hms_opt(9, 0, 0).unwrap();
+        assert_eq!(
+            Locale::of_tag("en-GB").day_time(date, morning),
+            "Thu 3 Dec, 09:00",
+            "the window writes the same (its dayTime)"
+        );
         let ko24 = Locale::new(super::super::Language::Ko, "ko-KR", HourCycle::H24);
         assert_eq!(ko24.day_time(date, afternoon), "12월 3일 (목) 14:05");
     }

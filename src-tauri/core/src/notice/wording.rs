@@ -323,6 +323,17 @@ fn local(date_time: &DateTime<FixedOffset>, tz: chrono_tz::Tz) -> (NaiveDate, Na
     (local.date_naive(), local.time())
 }
 
+/// The local day an event's last moment falls on. An end is exclusive, so 23:00–00:00 is one
+/// evening (as Google Calendar writes it), not a span across two days.
+fn last_day(
+    start: &DateTime<FixedOffset>,
+    end: &DateTime<FixedOffset>,
+    tz: chrono_tz::Tz,
+) -> NaiveDate {
+    let last = (*end - Duration::nanoseconds(1)).max(*start);
+    local(&last, tz).0
+}
+
 fn span_text(id: &str, start: String, end: String, locale: &Locale) -> String {
     locale.text(id, &[("start", start.into()), ("end", end.into())])
 }
@@ -350,7 +361,7 @@ fn format_span(span: &Span, tz: chrono_tz::Tz, locale: &Locale) -> String {
         ) => {
             let (start_day, start_time) = local(start, tz);
             let (end_day, end_time) = local(end, tz);
-            if start_day == end_day {
+            if last_day(start, end, tz) == start_day {
                 span_text(
                     "span-times",
                     locale.day_time(start_day, start_time),
@@ -392,7 +403,9 @@ fn format_move(before: &Span, after: &Span, tz: chrono_tz::Tz, locale: &Locale) 
             };
             let same_single_day = a_day == b_day
                 && match &after.end {
-                    Some(EventTime::DateTime { date_time: end, .. }) => local(end, tz).0 == a_day,
+                    Some(EventTime::DateTime { date_time: end, .. }) => {
+                        last_day(a, end, tz) == a_day
+                    }
                     _ => true,
                 };
             // Same single day on both sides: the date is said once, on the left.
