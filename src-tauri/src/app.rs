@@ -130,6 +130,8 @@ fn start<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<()> {
     commands::restart_remembered_tunnel(app);
     #[cfg(unix)]
     quit_on_signal(app.clone());
+    #[cfg(target_os = "linux")]
+    crate::appearance::follow(app.clone());
     // Its first tick refreshes the tray at once.
     crate::wake::watch(app.clone());
     Ok(())

@@ -19,6 +19,7 @@
 //! - `login_item`: start at login on Linux (an XDG autostart entry).
 //! - [`cli`]: the command line (`--version`, `--help`, `--background`).
 //! - [`logging`]: tracing to stderr and a rolling file in the data dir.
+//! - `appearance`: light or dark as the desktop says, followed by the portal's signal (Linux).
 //! - [`wake`]: notices wake-from-sleep and the network coming back (catch-up sync), and
 //!   keeps the tray's countdown fresh.
 //! - [`network`]: the default routes, whose change means the network came back or moved.
@@ -30,6 +31,8 @@
 
 pub mod active;
 pub mod app;
+#[cfg(target_os = "linux")]
+mod appearance;
 pub mod cli;
 pub mod commands;
 #[cfg(test)]
