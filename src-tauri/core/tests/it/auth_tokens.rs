@@ -425,7 +425,7 @@ async fn sign_out_without_google_still_forgets_the_tokens() {
 #[tokio::test]
 async fn tokens_never_reach_the_log_or_error_messages() {
     let sink = CapturedLog::default();
-    let _guard = tracing::subscriber::set_default(sink.subscriber(tracing::Level::TRACE));
+    let _guard = sink.install_for_thread(tracing::Level::TRACE);
 
     let s = signed_in(Duration::from_secs(0)).await;
     let fresh = s.tokens.access_token().await.unwrap();

@@ -356,9 +356,10 @@ fn a_key_calwatch_does_not_know_is_reported_with_the_file_and_the_key_and_the_fi
     let text = r#"{"backstop_interval_ms": 60000, "timings": {"coalesce_window_ms": 250, "coalesce_ms": 9}}"#;
     std::fs::write(&path, text).unwrap();
     let log = CapturedLog::default();
-    let config = tracing::subscriber::with_default(log.subscriber(tracing::Level::WARN), || {
+    let config = {
+        let _log = log.install_for_thread(tracing::Level::WARN);
         load(dir.path(), &[]).expect("a file with unknown keys still loads")
-    });
+    };
     assert_eq!(
         config.unknown_keys,
         ["backstop_interval_ms", "timings.coalesce_ms"]

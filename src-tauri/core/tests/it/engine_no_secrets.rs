@@ -31,7 +31,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 async fn no_token_reaches_the_data_dir_or_the_log() {
     // Everything logged, at every level.
     let logs = CapturedLog::default();
-    let _guard = tracing::subscriber::set_default(logs.subscriber(tracing::Level::TRACE));
+    let _guard = logs.install_for_thread(tracing::Level::TRACE);
 
     let h = Harness::start(quick).await;
     let first = h

@@ -50,7 +50,7 @@ async fn clear_history_empties_the_activity_list() {
 async fn the_info_log_names_the_account_by_a_label_not_its_email() {
     let logs = CapturedLog::default();
     // Everything is captured; the assertions look at info and above.
-    let _guard = tracing::subscriber::set_default(logs.subscriber(tracing::Level::TRACE));
+    let _guard = logs.install_for_thread(tracing::Level::TRACE);
     let h = with_one_change().await;
     h.engine.sign_out().await.expect("sign-out works");
 

@@ -494,7 +494,7 @@ async fn shutdown_stops_accepting_connections() {
 async fn refusals_are_logged_with_their_reason_but_never_the_token() {
     let log = CapturedLog::default();
     // This test's runtime has one thread, so the receiver's tasks log through this too.
-    let _guard = tracing::subscriber::set_default(log.subscriber(tracing::Level::DEBUG));
+    let _guard = log.install_for_thread(tracing::Level::DEBUG);
 
     let mut rx = start().await;
     let forged_token = "forged-token-that-must-not-be-logged";

@@ -21,6 +21,24 @@ impl CapturedLog {
             .finish()
     }
 
+    /// Installs this log for the calling thread up to `level`, until the guard drops.
+    ///
+    /// `tracing` caches, per line of code and for the whole process, whether anyone wants
+    /// its events, and works that out the first time any thread reaches the line. A test
+    /// running beside this one with no subscriber of its own would cache "nobody" for a
+    /// line this test then waits for, and its events would never reach this log (a refusal
+    /// not logged; a secret not found because nothing was written). A do-nothing global
+    /// subscriber, installed once, makes every thread answer "someone", so each thread's
+    /// own subscriber decides event by event.
+    #[must_use = "the log is only installed while the guard lives"]
+    pub fn install_for_thread(&self, level: tracing::Level) -> tracing::subscriber::DefaultGuard {
+        static GLOBAL: std::sync::Once = std::sync::Once::new();
+        GLOBAL.call_once(|| {
+            let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
+        });
+        tracing::subscriber::set_default(self.subscriber(level))
+    }
+
     /// Everything logged so far, as bytes.
     pub fn bytes(&self) -> Vec<u8> {
         self.0.lock().unwrap().clone()
