@@ -56,6 +56,10 @@ pub struct Outbox {
     order: Mutex<()>,
     /// What catch-ups found and have not told yet.
     gathered: std::sync::Mutex<Gathered>,
+    /// New calendars found while quiet hours or a timed pause held toasts back: offered
+    /// with the digest when the hold ends (kept in memory only: the calendar itself is
+    /// stored, and waits in Calendars whatever happens to the offer).
+    held_offers: std::sync::Mutex<Vec<Notice>>,
     /// Set when the engine stops: what is gathered then stays undelivered and is told at
     /// the next start, rather than raising a toast while quitting.
     closed: std::sync::atomic::AtomicBool,
@@ -115,6 +119,7 @@ impl Outbox {
             events,
             order: Mutex::new(()),
             gathered: std::sync::Mutex::default(),
+            held_offers: std::sync::Mutex::default(),
             closed: std::sync::atomic::AtomicBool::new(false),
             gather_quiet: grouping.gather_quiet.max(GATHER_QUIET_LEAST),
         }
@@ -158,15 +163,55 @@ impl Outbox {
     }
 
     /// Offers a calendar newly shared with an account ([`Notice::NewCalendar`]). Quiet
-    /// hours and pauses hold it back like any toast, and it is not kept for the digest:
-    /// the calendar waits in the window's Calendars all the same.
+    /// hours and a timed pause hold it back like any toast, and it is offered when they
+    /// end, after their digest; a pause until resumed drops it, as it drops changes' toasts
+    /// (the calendar waits in the window's Calendars all the same).
     pub async fn offer_calendar(&self, offer: Notice) {
         let _order = self.order.lock().await;
-        if self.hold_at(self.clock.now_ms()) != Hold::None {
-            tracing::info!("a new calendar is not offered in a toast while notices are held");
+        let hold = self.hold_at(self.clock.now_ms());
+        if hold.digests() {
+            tracing::info!("a new calendar is offered when notices are no longer held");
+            lock(&self.held_offers).push(offer);
+            return;
+        }
+        if hold != Hold::None {
+            tracing::info!("a new calendar is not offered in a toast while paused");
             return;
         }
         self.notifier.notify(&[offer]).await;
+    }
+
+    /// The offers held back, without those whose calendar was watched, removed or
+    /// offered again meanwhile (a calendar is offered once).
+    fn take_held_offers(&self) -> Vec<Notice> {
+        let held = std::mem::take(&mut *lock(&self.held_offers));
+        let mut offers: Vec<Notice> = Vec::with_capacity(held.len());
+        for offer in held {
+            let Notice::NewCalendar {
+                account,
+                calendar_id,
+                ..
+            } = &offer
+            else {
+                continue;
+            };
+            let still_new = match self.store.calendar(&CalendarKey::new(account, calendar_id)) {
+                Ok(Some(calendar)) => !calendar.watched && !calendar.gone,
+                Ok(None) => false,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read a calendar held for an offer");
+                    true
+                }
+            };
+            let twice = offers.iter().any(|o| {
+                matches!(o, Notice::NewCalendar { account: a, calendar_id: c, .. }
+                    if a == account && c == calendar_id)
+            });
+            if still_new && !twice {
+                offers.push(offer);
+            }
+        }
+        offers
     }
 
     /// Delivers the changes just committed under `ids` (same order as `changes`).
@@ -314,21 +359,31 @@ impl Outbox {
     }
 
     /// Tells what quiet hours or a pause held back, in one digest toast, and marks it
-    /// told. Returns how many changes it covered (0: nothing was held).
+    /// told; then offers the calendars that came meanwhile. Returns how many changes the
+    /// digest covered (0: none were held).
     pub async fn release_digest(&self) -> usize {
         let _order = self.order.lock().await;
+        let offers = self.take_held_offers();
         let held = match self.store.held_changes() {
             Ok(held) => held,
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the changes held for the digest");
+                if !offers.is_empty() {
+                    self.notifier.notify(&offers).await;
+                }
                 return 0;
             }
         };
         let pairs: Vec<(i64, &Change)> = held.iter().map(|c| (c.id, &c.change)).collect();
         let Some(digest) = notice::digest(&pairs) else {
+            if !offers.is_empty() {
+                self.notifier.notify(&offers).await;
+            }
             return 0;
         };
-        self.notifier.notify(&[digest]).await;
+        let mut notices = vec![digest];
+        notices.extend(offers);
+        self.notifier.notify(&notices).await;
         let ids: Vec<i64> = pairs.iter().map(|(id, _)| *id).collect();
         if let Err(e) = self.store.release_held(&ids) {
             tracing::warn!(error = %e, "could not mark the digest told");

@@ -179,6 +179,71 @@ async fn a_shared_calendar_appears_at_once_and_a_toast_offers_to_watch_it() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_calendar_shared_during_quiet_hours_is_offered_when_they_end_after_the_digest() {
+    let h = Harness::start(quick).await;
+    let me = h.calendar.clone();
+    h.watch().await;
+    list_watched(&h, &me).await;
+    h.engine
+        .update_settings(SettingsPatch {
+            notices: Some(crate::engine_noise::quiet_from_now(&h, 60)),
+            ..SettingsPatch::default()
+        })
+        .await
+        .expect("quiet hours are a valid setting");
+
+    h.insert(
+        "Late change",
+        "2030-01-01T10:00:00Z",
+        "2030-01-01T11:00:00Z",
+    );
+    h.settle().await;
+    h.control
+        .add_calendar(OFFSITE, "Team Offsite", "Europe/London");
+    h.control
+        .add_calendar(PLANNING, "Planning", "Europe/London");
+    settle_list(&h, &me).await;
+    let planning = CalendarKey::new(&me, PLANNING);
+    until("both calendars are in Calendars", || {
+        let calendars = h.engine.calendars().expect("calendars");
+        (calendars
+            .iter()
+            .filter(|c| c.id == OFFSITE || c.id == PLANNING)
+            .count()
+            == 2)
+            .then_some(())
+    })
+    .await;
+    // Watched by hand before the quiet hours end: no longer worth offering.
+    h.engine.watch(&planning).await.expect("watched");
+    assert!(
+        h.notifier.notices().is_empty(),
+        "quiet: no toast, not even an offer: {:?}",
+        h.notifier.notices()
+    );
+
+    tokio::time::sleep(Duration::from_secs(62 * 60)).await;
+    let told = h.notifier.wait_for(2).await;
+    let headlines: Vec<String> = told.iter().map(Notice::headline).collect();
+    assert_eq!(
+        headlines,
+        [
+            "While you were away: 1 change in 1 calendar",
+            "New calendar: Team Offsite — Watch?"
+        ],
+        "the digest, then the calendar still waiting to be watched"
+    );
+    settle_list(&h, &me).await;
+    tokio::time::sleep(Duration::from_secs(120)).await;
+    assert_eq!(
+        h.notifier.notices().len(),
+        2,
+        "each is told once: {:?}",
+        h.notifier.notices()
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn with_auto_watch_a_new_calendar_is_watched_instead_of_offered() {
     let h = Harness::start(quick).await;
     let me = h.calendar.clone();

@@ -30,7 +30,7 @@ fn insert_in(h: &Harness, title: &str, hours: i64) {
 }
 
 /// Quiet hours from a minute ago for `minutes`, every day, in the engine's zone (UTC).
-fn quiet_from_now(h: &Harness, minutes: u32) -> NoticeRules {
+pub(crate) fn quiet_from_now(h: &Harness, minutes: u32) -> NoticeRules {
     let now = chrono::Utc.timestamp_millis_opt(h.clock.now_ms()).unwrap();
     let minute = (now.hour() * 60 + now.minute() + 1439) % 1440;
     NoticeRules {
