@@ -1,6 +1,8 @@
 //! What the Calendar client writes to the log: enough to debug a request, never a token.
 //! Alone in its own test binary because it installs the process-wide subscriber.
 
+// Shared with the `it` binary, whose per-thread install this binary has no use for.
+#[allow(dead_code)]
 #[path = "it/support/log.rs"]
 mod log;
 
