@@ -16,8 +16,8 @@ use tauri::{AppHandle, Emitter as _, Manager as _, Runtime, State};
 use crate::active::ActiveEngine;
 use crate::sandbox::Sandbox;
 use crate::views::{
-    calendar_views, change_views, local_tz, AppStateView, CalendarView, ChangeView, ChannelView,
-    ProbeReportView, SandboxEvent, UiError,
+    calendar_views, change_views, list_channel_views, local_tz, AppStateView, CalendarView,
+    ChangeView, ChannelView, ListChannelView, ProbeReportView, SandboxEvent, UiError,
 };
 
 type Result<T> = std::result::Result<T, UiError>;
@@ -39,6 +39,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         list_channels,
         renew_channel,
         stop_channel,
+        list_calendar_list_channels,
+        renew_list_channel,
         list_changes,
         clear_history,
         update_settings,
@@ -242,6 +244,27 @@ pub async fn renew_channel(
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn stop_channel(active: State<'_, ActiveEngine>, channel_id: String) -> Result<()> {
     Ok(active.engine().stop_channel(&channel_id).await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn list_calendar_list_channels(
+    active: State<'_, ActiveEngine>,
+) -> Result<Vec<ListChannelView>> {
+    Ok(list_channel_views(active.engine().list_channels()?))
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(active), err(level = "warn"))]
+pub async fn renew_list_channel(
+    active: State<'_, ActiveEngine>,
+    channel_id: String,
+) -> Result<ListChannelView> {
+    Ok(active
+        .engine()
+        .renew_list_channel(&channel_id)
+        .await?
+        .into())
 }
 
 #[tauri::command]

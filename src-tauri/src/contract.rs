@@ -24,8 +24,8 @@ use serde_reflection::{ContainerFormat, Format, Registry, Samples, Tracer, Trace
 
 use crate::events;
 use crate::views::{
-    CalendarView, ChangeView, ChannelView, FieldDiffView, ProbeReportView, SandboxEvent,
-    ShellState, UiError, SHELL_CODES,
+    CalendarView, ChangeView, ChannelView, FieldDiffView, ListChannelView, ProbeReportView,
+    SandboxEvent, ShellState, UiError, SHELL_CODES,
 };
 
 /// Rust names whose TypeScript name differs (the window's names predate the generator).
@@ -124,6 +124,7 @@ fn registry() -> Registry {
     tracer.trace_simple_type::<ToolOffer>().unwrap();
     tracer.trace_simple_type::<CalendarView>().unwrap();
     tracer.trace_simple_type::<ChannelView>().unwrap();
+    tracer.trace_simple_type::<ListChannelView>().unwrap();
     tracer.trace_simple_type::<ChangeView>().unwrap();
     tracer.trace_simple_type::<FieldDiffView>().unwrap();
     tracer.trace_simple_type::<ProbeReportView>().unwrap();
@@ -250,6 +251,7 @@ fn generate() -> String {
          export type EventPayloads = {{\n  \
            '{}': AppState;\n  \
            '{}': ChannelView[];\n  \
+           '{}': ListChannelView[];\n  \
            '{}': ChangeView[];\n  \
            '{}': CalendarView[];\n  \
            '{}': UiError;\n  \
@@ -258,6 +260,7 @@ fn generate() -> String {
          }};",
         events::STATE,
         events::CHANNELS,
+        events::LIST_CHANNELS,
         events::CHANGES,
         events::CALENDARS,
         events::ERROR,

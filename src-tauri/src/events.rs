@@ -8,12 +8,16 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 
 use crate::active::ActiveEngine;
-use crate::views::{calendar_views, change_views, channel_views, local_tz, UiError};
+use crate::views::{
+    calendar_views, change_views, channel_views, list_channel_views, local_tz, UiError,
+};
 
 /// AppState, whenever anything in it changes.
 pub const STATE: &str = "calwatch://state";
 /// ChannelView[], whenever a channel changes state.
 pub const CHANNELS: &str = "calwatch://channels";
+/// ListChannelView[], whenever a calendar-list channel changes (sent with CHANNELS).
+pub const LIST_CHANNELS: &str = "calwatch://list-channels";
 /// ChangeView[], the new ones, newest first.
 pub const CHANGES: &str = "calwatch://changes";
 /// CalendarView[].
@@ -88,13 +92,23 @@ async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineE
         // A list that cannot be read now (e.g. nobody signed in yet) is not news for the
         // window: it asks again when it shows the list, and the engine reports real
         // failures as `Error` events of their own.
-        EngineEvent::Channels => match channels(engine).await {
-            Ok(views) => app.emit(CHANNELS, views),
-            Err(err) => {
-                tracing::debug!(code = %err.code, "channels not forwarded");
-                Ok(())
+        EngineEvent::Channels => {
+            match engine.list_channels() {
+                Ok(lists) => {
+                    if let Err(err) = app.emit(LIST_CHANNELS, list_channel_views(lists)) {
+                        tracing::debug!(error = %err, "an event could not reach the window");
+                    }
+                }
+                Err(err) => tracing::debug!(code = err.code(), "list channels not forwarded"),
             }
-        },
+            match channels(engine).await {
+                Ok(views) => app.emit(CHANNELS, views),
+                Err(err) => {
+                    tracing::debug!(code = %err.code, "channels not forwarded");
+                    Ok(())
+                }
+            }
+        }
         EngineEvent::Calendars => match engine.calendars() {
             Ok(calendars) => app.emit(
                 CALENDARS,

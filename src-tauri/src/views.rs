@@ -7,7 +7,7 @@ use calwatch_core::engine::{CalendarRules, EngineError, EngineState};
 use calwatch_core::noise::Silence;
 use calwatch_core::notice::{ChangeKind, Field, FieldDiff};
 use calwatch_core::store::{
-    CalendarKey, CalendarRecord, ChannelRecord, ChannelState, StoredChange,
+    CalendarKey, CalendarRecord, ChannelRecord, ChannelState, ListChannelRecord, StoredChange,
 };
 use calwatch_core::tunnel::{TunnelState, TunnelStatus, TunnelTool};
 use serde::{Deserialize, Serialize};
@@ -263,6 +263,47 @@ pub fn channel_views(
         .into_iter()
         .filter(|c| c.state != ChannelState::Stopped)
         .map(|c| ChannelView::new(c, &names))
+        .collect()
+}
+
+/// One account's calendar-list channel (`calendarList.watch`): how a calendar shared with
+/// the person shows up at once. Renewed like a calendar's channels; not stopped by hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListChannelView {
+    /// The channel id CalWatch chose.
+    pub id: String,
+    /// The account whose calendar list it watches.
+    pub account: String,
+    /// When the channel was made (ms).
+    pub created_at: i64,
+    /// When Google stops delivering (ms); the window counts down to it.
+    pub expires_at: i64,
+    /// Its lifecycle state.
+    pub state: ChannelState,
+    /// The last message number received.
+    pub last_message: u64,
+}
+
+impl From<ListChannelRecord> for ListChannelView {
+    fn from(c: ListChannelRecord) -> Self {
+        Self {
+            id: c.id,
+            account: c.account,
+            created_at: c.created_ms,
+            expires_at: c.expiration_ms,
+            state: c.state,
+            last_message: c.last_message_number,
+        }
+    }
+}
+
+/// The list channels the window shows, in account order (the store's).
+pub fn list_channel_views(channels: Vec<ListChannelRecord>) -> Vec<ListChannelView> {
+    channels
+        .into_iter()
+        .filter(|c| c.state != ChannelState::Stopped)
+        .map(ListChannelView::from)
         .collect()
 }
 

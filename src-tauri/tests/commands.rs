@@ -125,6 +125,7 @@ fn harness(allow_http: bool) -> Harness {
     for name in [
         events::STATE,
         events::CHANNELS,
+        events::LIST_CHANNELS,
         events::CHANGES,
         events::CALENDARS,
         events::ERROR,
@@ -684,6 +685,29 @@ fn renewing_unwatching_probing_and_signing_out() {
     let err = h
         .invoke("renew_channel", json!({ "channelId": "no-such-channel" }))
         .expect_err("nothing to renew");
+    assert_eq!(error_code(&err), "not_found", "{err}");
+
+    // The account's calendar list is watched too, shown and renewed the same way.
+    let mut lists = Value::Null;
+    eventually("the calendar-list channel is listed", || {
+        lists = h.ok("list_calendar_list_channels", json!({}));
+        lists.as_array().is_some_and(|l| l.len() == 1)
+    });
+    let list = lists[0].clone();
+    assert_eq!(list["account"], json!(h.primary()), "{list}");
+    assert!(list["expiresAt"].as_i64().unwrap_or_default() > 0, "{list}");
+    let renewed_list = h.ok("renew_list_channel", json!({ "channelId": list["id"] }));
+    assert_ne!(renewed_list["id"], list["id"], "a renewal is a new channel");
+    eventually("the window is sent the renewed list channel", || {
+        h.sent("calwatch://list-channels").iter().any(|views| {
+            views
+                .as_array()
+                .is_some_and(|v| v.len() == 1 && v[0]["id"] == renewed_list["id"])
+        })
+    });
+    let err = h
+        .invoke("renew_list_channel", json!({ "channelId": list["id"] }))
+        .expect_err("the old one is stopped");
     assert_eq!(error_code(&err), "not_found", "{err}");
 
     let report = h.ok("check_callback", json!({}));

@@ -87,6 +87,7 @@ describe('Activity', () => {
       get_state: () => appState({ watchedCount: 1 }),
       list_calendars: () => [],
       list_channels: () => [],
+      list_calendar_list_channels: () => [],
       list_changes: () => [change({ id: 1, headline: 'Lunch added', receivedAt: Date.now() - 60_000 })],
     });
     const store = new AppStore();

@@ -29,6 +29,7 @@ describe('the window', () => {
     const calls = mockBackend({
       get_state: () => firstRunState(),
       list_channels: () => [],
+      list_calendar_list_channels: () => [],
       list_changes: () => [],
       list_calendars: () => [],
       sandbox_start: () => appState({ sandbox: true }),
@@ -62,6 +63,7 @@ describe('the window', () => {
     const calls = mockBackend({
       get_state: () => appState({ account: null }),
       list_channels: () => [],
+      list_calendar_list_channels: () => [],
       list_changes: () => [],
       list_calendars: () => [],
       sign_in: () => new Promise((resolve) => (finish = resolve)),
@@ -85,6 +87,7 @@ describe('the window', () => {
     mockBackend({
       get_state: () => appState({ watchedCount: 1 }),
       list_channels: () => [],
+      list_calendar_list_channels: () => [],
       list_changes: () => [],
       list_calendars: () => [],
     });

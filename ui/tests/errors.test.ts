@@ -161,6 +161,7 @@ describe('errors are shown where they happened', () => {
       get_state: () => appState(),
       list_calendars: () => [],
       list_channels: () => [],
+      list_calendar_list_channels: () => [],
       list_changes: () => [],
     });
     const store = new AppStore();

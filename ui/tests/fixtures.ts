@@ -1,6 +1,6 @@
 // Sample values shaped like the shell's answers (ui/CONTRACT.md), for the tests.
 import { defaultCalendarRules, defaultNoticeRules } from '../src/lib/noise';
-import type { AppState, CalendarView, ChangeView, ChannelView } from '../src/lib/types';
+import type { AppState, CalendarView, ChangeView, ChannelView, ListChannelView } from '../src/lib/types';
 
 export function appState(overrides: Partial<AppState> = {}): AppState {
   return {
@@ -69,6 +69,18 @@ export function channel(overrides: Partial<ChannelView> = {}): ChannelView {
     state: 'active',
     error: null,
     lastMessage: 0,
+    ...overrides,
+  };
+}
+
+export function listChannel(overrides: Partial<ListChannelView> = {}): ListChannelView {
+  return {
+    id: 'list-1',
+    account: 'sandbox.user@example.com',
+    createdAt: Date.UTC(2026, 10, 28, 9, 0),
+    expiresAt: Date.UTC(2026, 11, 5, 9, 0),
+    state: 'active',
+    lastMessage: 3,
     ...overrides,
   };
 }

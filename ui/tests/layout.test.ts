@@ -26,6 +26,7 @@ async function startApp() {
   mockBackend({
     get_state: () => appState({ sandbox: true, watchedCount: 1 }),
     list_channels: () => [],
+    list_calendar_list_channels: () => [],
     list_calendars: () => [],
     list_changes: () => Array.from({ length: 40 }, (_, i) => change({ id: i + 1 })),
     sandbox_events: () => [],

@@ -46,6 +46,7 @@ describe('calendars newly shared with an account', () => {
     mockBackend({
       get_state: () => appState(),
       list_channels: () => [],
+      list_calendar_list_channels: () => [],
       list_changes: () => [],
       list_calendars: () => [primary],
     });

@@ -10,6 +10,7 @@ async function openSettings(problem: string | null) {
   mockBackend({
     get_state: () => appState({ settingsProblem: problem }),
     list_channels: () => [],
+    list_calendar_list_channels: () => [],
     list_changes: () => [],
     list_calendars: () => [],
   });

@@ -44,7 +44,9 @@ use crate::notice::Notifier;
 use crate::poison::{lock, read, write};
 use crate::receiver::{ChannelRegistry, Delivery, ProbeReport, SiteVerification};
 use crate::secrets::TokenStore;
-use crate::store::{CalendarKey, CalendarRecord, ChannelRecord, Store, StoredChange};
+use crate::store::{
+    CalendarKey, CalendarRecord, ChannelRecord, ListChannelRecord, Store, StoredChange,
+};
 use crate::sync::{CalendarWorker, Grouping, Outbox, Syncer, WorkerTimings};
 
 pub use crate::clock::{Clock, SystemClock, TokioClock};
@@ -422,6 +424,19 @@ impl Engine {
     /// The live channels (not stopped), oldest first.
     pub fn channels(&self) -> Result<Vec<ChannelRecord>, EngineError> {
         self.inner.live_channels()
+    }
+
+    /// Every account's live calendar-list channels (`calendarList.watch`).
+    pub fn list_channels(&self) -> Result<Vec<ListChannelRecord>, EngineError> {
+        self.inner.live_list_channels()
+    }
+
+    /// Replaces a calendar-list channel now; returns the new one.
+    pub async fn renew_list_channel(
+        &self,
+        channel_id: &str,
+    ) -> Result<ListChannelRecord, EngineError> {
+        self.inner.renew_list(channel_id).await
     }
 
     /// Replaces a channel now; returns the new one.

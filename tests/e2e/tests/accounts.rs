@@ -219,6 +219,26 @@ async fn a_second_account_is_added_watched_and_signed_out_alone() -> anyhow::Res
     until_calendar_row(&app, &first, OFFSITE).await?;
     app.screenshot("accounts-shared-calendar").await?;
 
+    // Channels shows each account's calendar-list channel below the calendars' channels.
+    app.click("nav-channels").await?;
+    let both = {
+        let mut both = vec![first.clone(), OTHER.to_string()];
+        both.sort();
+        both
+    };
+    until_rows(
+        &app,
+        "list-channel-row",
+        "a calendar-list channel per account",
+        |rows| {
+            let mut accounts: Vec<String> = rows.iter().filter_map(|r| r.0.clone()).collect();
+            accounts.sort();
+            accounts == both
+        },
+    )
+    .await?;
+    app.screenshot("accounts-list-channels").await?;
+
     // Sign the second account out in Settings: its calendars leave the window.
     app.click("nav-settings").await?;
     click_in_row(&app, "account-row", OTHER, None, "sign-out").await?;
@@ -238,6 +258,15 @@ async fn a_second_account_is_added_watched_and_signed_out_alone() -> anyhow::Res
                     .iter()
                     .all(|(account, _)| account.as_deref() == Some(first.as_str()))
         },
+    )
+    .await?;
+
+    app.click("nav-channels").await?;
+    until_rows(
+        &app,
+        "list-channel-row",
+        "only the first account's calendar list is watched",
+        |rows| rows.len() == 1 && rows[0].0.as_deref() == Some(first.as_str()),
     )
     .await?;
 

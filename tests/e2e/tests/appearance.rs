@@ -63,6 +63,20 @@ async fn wait_dark(app: &App, want: bool) -> anyhow::Result<()> {
     )
 }
 
+/// The desktop's scheme becomes `to`: the portal answers it and signals the change.
+async fn switch_to(bus: &zbus::Connection, scheme: &AtomicU32, to: u32) -> anyhow::Result<()> {
+    scheme.store(to, Ordering::SeqCst);
+    let portal = bus.object_server().interface::<_, Portal>(PATH).await?;
+    Portal::setting_changed(
+        portal.signal_emitter(),
+        "org.freedesktop.appearance",
+        "color-scheme",
+        Value::U32(to),
+    )
+    .await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_follows_the_desktops_colour_scheme() -> anyhow::Result<()> {
     e2e::require_desktop_session()?;
@@ -94,27 +108,11 @@ async fn the_window_follows_the_desktops_colour_scheme() -> anyhow::Result<()> {
     wait_dark(&app, true).await?;
     app.screenshot("dark").await?;
 
-    // The person switches the desktop to light: the open window follows.
-    scheme.store(LIGHT, Ordering::SeqCst);
-    let portal = bus.object_server().interface::<_, Portal>(PATH).await?;
-    Portal::setting_changed(
-        portal.signal_emitter(),
-        "org.freedesktop.appearance",
-        "color-scheme",
-        Value::U32(LIGHT),
-    )
-    .await?;
-    wait_dark(&app, false).await?;
-
-    // And back to dark.
-    Portal::setting_changed(
-        portal.signal_emitter(),
-        "org.freedesktop.appearance",
-        "color-scheme",
-        Value::U32(DARK),
-    )
-    .await?;
-    wait_dark(&app, true).await?;
+    // The person switches the desktop to light: the open window follows; and back.
+    for (scheme_now, dark) in [(LIGHT, false), (DARK, true)] {
+        switch_to(&bus, &scheme, scheme_now).await?;
+        wait_dark(&app, dark).await?;
+    }
     app.quit().await;
     Ok(())
 }

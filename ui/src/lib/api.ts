@@ -9,6 +9,7 @@ import type {
   ChangeView,
   ChannelView,
   EventPayloads,
+  ListChannelView,
   PauseFor,
   ProbeReport,
   SandboxEvent,
@@ -68,6 +69,9 @@ export const unwatchCalendar = (account: string, calendarId: string) =>
 export const listChannels = () => call<ChannelView[]>('list_channels');
 export const renewChannel = (channelId: string) => call<ChannelView>('renew_channel', { channelId });
 export const stopChannel = (channelId: string) => call<void>('stop_channel', { channelId });
+export const listListChannels = () => call<ListChannelView[]>('list_calendar_list_channels');
+export const renewListChannel = (channelId: string) =>
+  call<ListChannelView>('renew_list_channel', { channelId });
 export const listChanges = (limit: number) => call<ChangeView[]>('list_changes', { limit });
 export const clearHistory = (limit: number) => call<ChangeView[]>('clear_history', { limit });
 export const updateSettings = (settings: Partial<Settings>) =>
@@ -107,6 +111,8 @@ export const sandboxDeleteEvent = (calendarId: string, eventId: string) =>
 export type ShellEvents = {
   state: (state: AppState) => void;
   channels: (channels: ChannelView[]) => void;
+  /** Each account's calendar-list channels. */
+  listChannels?: (channels: ListChannelView[]) => void;
   changes: (changes: ChangeView[]) => void;
   calendars: (calendars: CalendarView[]) => void;
   error: (error: UiError) => void;
@@ -124,6 +130,7 @@ export async function subscribe(handlers: ShellEvents): Promise<UnlistenFn> {
   const unlisteners = await Promise.all([
     on('calwatch://state', handlers.state),
     on('calwatch://channels', handlers.channels),
+    on('calwatch://list-channels', (channels) => handlers.listChannels?.(channels)),
     on('calwatch://changes', handlers.changes),
     on('calwatch://calendars', handlers.calendars),
     on('calwatch://error', (payload: unknown) => handlers.error(toUiError(payload))),

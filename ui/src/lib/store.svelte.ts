@@ -3,7 +3,16 @@
 // input state so a failed command never loses what was typed.
 import * as api from './api';
 import { setLocale } from './i18n.svelte';
-import type { AppState, CalendarView, ChangeView, ChannelView, ProbeReport, UiError, ViewName } from './types';
+import type {
+  AppState,
+  CalendarView,
+  ChangeView,
+  ChannelView,
+  ListChannelView,
+  ProbeReport,
+  UiError,
+  ViewName,
+} from './types';
 
 /** How many changes the Activity view asks for at start. */
 export const CHANGE_HISTORY_LIMIT = 200;
@@ -31,6 +40,8 @@ export class AppStore {
   /** Why the calendar list could not be fetched, shown in the Calendars view. */
   calendarsError = $state<UiError | null>(null);
   channels = $state<ChannelView[]>([]);
+  /** Each account's calendar-list channel (how a calendar shared with them shows up at once). */
+  listChannels = $state<ListChannelView[]>([]);
   changes = $state<ChangeView[]>([]);
   banners = $state<BannerError[]>([]);
   view = $state<ViewName>('setup');
@@ -58,6 +69,7 @@ export class AppStore {
     const unsubscribe = await api.subscribe({
       state: (state) => this.setState(state),
       channels: (channels) => (this.channels = channels),
+      listChannels: (channels) => (this.listChannels = channels),
       changes: (changes) => this.addChanges(changes),
       calendars: (calendars) => {
         this.calendars = calendars;
@@ -110,6 +122,7 @@ export class AppStore {
       // Signed out: the old account's calendars and channels are no longer ours to show.
       this.calendars = [];
       this.channels = [];
+      this.listChannels = [];
     }
     if (!state.sandbox && this.view === 'sandbox') this.view = 'setup';
   }
@@ -125,10 +138,16 @@ export class AppStore {
 
   async refreshChannels(): Promise<void> {
     try {
-      this.channels = await api.listChannels();
+      [this.channels, this.listChannels] = await Promise.all([api.listChannels(), api.listListChannels()]);
     } catch (err) {
       this.pushError(err as UiError);
     }
+  }
+
+  /** Puts a renewed calendar-list channel in place of the one it replaced. */
+  replaceListChannel(channel: ListChannelView, replaces: string): void {
+    const rest = this.listChannels.filter((c) => c.id !== channel.id && c.id !== replaces);
+    this.listChannels = [...rest, channel];
   }
 
   async refreshChanges(): Promise<void> {

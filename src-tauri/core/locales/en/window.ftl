@@ -62,6 +62,10 @@ channels-renew-label = Renew the channel of { $calendar } now
 channels-stop = Stop
 channels-stopping = Stopping…
 channels-stop-label = Stop the channel of { $calendar }
+channels-lists-title = Calendar lists
+channels-lists-lede = CalWatch also watches each account's list of calendars, so a calendar shared with you shows up at once. These are renewed the same way.
+channels-lists-label = Calendar-list channels
+channels-list-renew-label = Renew the calendar-list channel of { $account } now
 
 ## Activity
 activity-title = Activity

@@ -62,6 +62,10 @@ channels-renew-label = { $calendar } 채널 지금 갱신
 channels-stop = 중지
 channels-stopping = 중지하는 중…
 channels-stop-label = { $calendar } 채널 중지
+channels-lists-title = 캘린더 목록
+channels-lists-lede = CalWatch는 계정마다 캘린더 목록도 지켜봅니다. 누군가 캘린더를 공유하면 바로 나타납니다. 이 채널도 같은 방식으로 갱신합니다.
+channels-lists-label = 캘린더 목록 채널
+channels-list-renew-label = { $account } 캘린더 목록 채널 지금 갱신
 
 ## 활동
 activity-title = 활동

@@ -190,13 +190,22 @@ impl Inner {
         let receiver = lock(&self.receiver);
         let channels = self.live_channels().unwrap_or_default();
         let timings = &config.settings.timings;
+        // Calendar-list channels are renewed on the same rule: the next of either kind.
+        let lists = self.live_list_channels().unwrap_or_default();
         let next_renewal_at = channels
             .iter()
             .filter(|c| c.state != ChannelState::Pending)
-            .map(|c| {
+            .map(|c| (c.created_ms, c.expiration_ms))
+            .chain(
+                lists
+                    .iter()
+                    .filter(|c| c.state != ChannelState::Pending)
+                    .map(|c| (c.created_ms, c.expiration_ms)),
+            )
+            .map(|(created, expires)| {
                 timing::renew_at_ms(
-                    c.created_ms,
-                    c.expiration_ms,
+                    created,
+                    expires,
                     timings.renew_at_fraction,
                     timings.renew_min_lead,
                 )

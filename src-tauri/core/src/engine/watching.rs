@@ -8,7 +8,7 @@ use super::{lock, read, EngineError, EngineEvent, Inner};
 use crate::channels::ChannelError;
 use crate::error::Sentence;
 use crate::google::GoogleError;
-use crate::store::{CalendarKey, ChannelRecord};
+use crate::store::{CalendarKey, ChannelRecord, ListChannelRecord};
 use crate::sync::{CalendarWorker, SyncError};
 
 impl Inner {
@@ -165,6 +165,26 @@ impl Inner {
             .into_iter()
             .filter(|c| c.state.is_live())
             .collect())
+    }
+
+    /// Every account's live calendar-list channels.
+    pub(super) fn live_list_channels(&self) -> Result<Vec<ListChannelRecord>, EngineError> {
+        Ok(self
+            .store
+            .list_channels()?
+            .into_iter()
+            .filter(|c| c.state.is_live())
+            .collect())
+    }
+
+    /// Replaces a calendar-list channel now.
+    pub(super) async fn renew_list(
+        &self,
+        channel_id: &str,
+    ) -> Result<ListChannelRecord, EngineError> {
+        let new = self.channels.renew_list(channel_id).await?;
+        self.emit(EngineEvent::State);
+        Ok(new)
     }
 
     /// The worker of `calendar`, started if needed.

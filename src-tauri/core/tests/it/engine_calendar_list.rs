@@ -547,6 +547,88 @@ async fn the_list_channel_is_renewed_before_it_expires() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn renew_now_replaces_a_list_channel_shown_with_its_expiry() {
+    let h = Harness::start(quick).await;
+    let me = h.calendar.clone();
+    let first = list_watched(&h, &me).await;
+    let shown = h.engine.list_channels().expect("list channels");
+    assert_eq!(
+        shown
+            .iter()
+            .map(|c| (c.id.as_str(), c.account.as_str()))
+            .collect::<Vec<_>>(),
+        [(first.id.as_str(), me.as_str())],
+        "the window is shown the account's list channel"
+    );
+    assert_eq!(shown[0].expiration_ms, first.expiration_ms);
+    let renewal_due = h
+        .engine
+        .snapshot()
+        .next_renewal_at
+        .expect("a renewal is due");
+    assert!(
+        renewal_due < first.expiration_ms,
+        "the list channel's renewal counts as the next one (no calendar is watched)"
+    );
+    let mut events = h.engine.subscribe();
+
+    let renewed = h
+        .engine
+        .renew_list_channel(&first.id)
+        .await
+        .expect("renewed now");
+    assert_ne!(renewed.id, first.id);
+    until("the old list channel is stopped at Google", || {
+        (h.google_channel(&first.id).state == GoogleState::Stopped).then_some(())
+    })
+    .await;
+    assert_eq!(h.google_channel(&renewed.id).state, GoogleState::Live);
+    let shown: Vec<String> = h
+        .engine
+        .list_channels()
+        .expect("list channels")
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(
+        shown,
+        std::slice::from_ref(&renewed.id),
+        "only the new one is shown"
+    );
+    let told = tokio::time::timeout(PATIENCE, async {
+        loop {
+            match events.recv().await {
+                Ok(EngineEvent::Channels) => return,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("engine events ended: {e}"),
+            }
+        }
+    })
+    .await;
+    assert!(told.is_ok(), "the window hears that the channels changed");
+
+    // The new one delivers, and a second Renew of the old one is refused.
+    h.control
+        .add_calendar(OFFSITE, "Team Offsite", "Europe/London");
+    h.notifier.wait_for(1).await;
+    assert!(
+        h.engine.renew_list_channel(&first.id).await.is_err(),
+        "a stopped channel cannot be renewed"
+    );
+    // Nothing else renews it twice: one live list channel at Google for the account.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let live = h
+        .control
+        .channels()
+        .into_iter()
+        .filter(|c| {
+            c.calendar_list_user.as_deref() == Some(me.as_str()) && c.state == GoogleState::Live
+        })
+        .count();
+    assert_eq!(live, 1);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_forged_notification_on_the_list_channel_is_refused() {
     let h = Harness::start(quick).await;
     let me = h.calendar.clone();

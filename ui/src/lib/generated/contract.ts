@@ -170,6 +170,15 @@ export type Language = 'en' | 'ko';
 
 export type LanguageChoice = 'system' | 'english' | 'korean';
 
+export type ListChannelView = {
+  id: string;
+  account: string;
+  createdAt: number;
+  expiresAt: number;
+  state: ChannelState;
+  lastMessage: number;
+};
+
 export type LocaleState = {
   language: Language;
   dateTag: string;
@@ -278,6 +287,7 @@ export type AppState = EngineState & ShellState;
 export type EventPayloads = {
   'calwatch://state': AppState;
   'calwatch://channels': ChannelView[];
+  'calwatch://list-channels': ListChannelView[];
   'calwatch://changes': ChangeView[];
   'calwatch://calendars': CalendarView[];
   'calwatch://error': UiError;

@@ -100,7 +100,28 @@ impl Channels {
             }
         }
         self.arm_list(&record);
+        self.changed();
         Ok(record)
+    }
+
+    /// Replaces a calendar-list channel now (the window's Renew), new first as the timer
+    /// does; the timer's own renewal cannot run at the same moment.
+    pub async fn renew_list(&self, channel_id: &str) -> Result<ListChannelRecord, ChannelError> {
+        let old = self.live_list(channel_id)?;
+        let _replacing = self
+            .claim(channel_id)
+            .ok_or_else(|| ChannelError::Renewing(channel_id.to_string()))?;
+        self.disarm(channel_id);
+        match self.replace_list(&old).await {
+            Ok(new) => Ok(new),
+            Err(e) => {
+                // The old channel still delivers: its renewal goes on.
+                if let Ok(current) = self.live_list(channel_id) {
+                    self.arm_list(&current);
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Whether `account`'s calendar list is watched (a live channel, maybe being renewed).
@@ -134,11 +155,13 @@ impl Channels {
             // Google has not answered its watch yet; `open_list_as` stops it when the
             // answer comes and finds the row gone.
             self.inner.store.delete_list_channel(channel_id)?;
+            self.changed();
             return Ok(());
         }
         self.inner
             .store
             .set_list_channel_state(channel_id, ChannelState::Stopped)?;
+        self.changed();
         self.tell_google_list_stopped(&record).await;
         Ok(())
     }
@@ -222,6 +245,7 @@ impl Channels {
                 {
                     tracing::warn!(error = %e, "could not record a confirmed calendar-list channel");
                 }
+                self.changed();
             }
             Ok(_) => {}
             Err(e) => {
@@ -277,7 +301,14 @@ impl Channels {
                 return;
             }
             let expired = self.inner.clock.now_ms() >= old.expiration_ms;
-            match self.replace_list(&old).await {
+            let replaced = {
+                // A Renew from the window is replacing it right now: that one re-arms.
+                let Some(_replacing) = self.claim(channel_id) else {
+                    return;
+                };
+                self.replace_list(&old).await
+            };
+            match replaced {
                 Ok(_) => {
                     lock(&self.inner.timers).remove(channel_id);
                     if expired {
