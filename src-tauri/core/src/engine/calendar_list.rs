@@ -132,7 +132,7 @@ impl Inner {
         };
         let mut new: Vec<(CalendarKey, String)> = Vec::new();
         let mut left: Vec<(CalendarKey, Leaving)> = Vec::new();
-        let mut changed = false;
+        let mut upserts: Vec<CalendarRecord> = Vec::new();
         for entry in &delta.entries {
             let key = CalendarKey::new(account, &entry.id);
             if entry.deleted || entry.hidden {
@@ -153,8 +153,7 @@ impl Inner {
                 }
             }
             if known.as_ref().is_none_or(|k| !same_listing(k, &record)) {
-                changed = true;
-                self.store.upsert_calendar(&record)?;
+                upserts.push(record);
             }
         }
         if full {
@@ -170,8 +169,10 @@ impl Inner {
                 }
             }
         }
+        // New and changed calendars with the next token, at once (see the store's note).
         self.store
-            .set_calendar_list_sync_token(account, Some(&delta.next_sync_token))?;
+            .record_calendar_listing(account, &upserts, &delta.next_sync_token)?;
+        let mut changed = !upserts.is_empty();
         for (key, why) in &left {
             changed |= self.calendar_left(key, *why);
         }

@@ -181,6 +181,33 @@ impl Store {
             .flatten())
     }
 
+    /// Stores what one reading of `account`'s calendar list found — the calendars new or
+    /// changed, then the list's next sync token — in one transaction. A crash part-way
+    /// leaves neither, so the next reading (with the old token) finds the same calendars
+    /// new again and offers them: none is stored as known without its offer being due.
+    pub fn record_calendar_listing(
+        &self,
+        account: &str,
+        calendars: &[super::CalendarRecord],
+        next_sync_token: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        if !super::row_exists(&conn, "accounts", account)? {
+            return Err(StoreError::UnknownAccount(account.into()));
+        }
+        let tx = conn.transaction()?;
+        for calendar in calendars {
+            Self::upsert_calendar_on(&tx, calendar)?;
+        }
+        tx.execute(
+            "INSERT INTO calendar_list_sync (account, sync_token) VALUES (?1, ?2)
+             ON CONFLICT(account) DO UPDATE SET sync_token = excluded.sync_token",
+            params![account, next_sync_token],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Keeps (or, with `None`, forgets) the account's calendar-list sync token.
     pub fn set_calendar_list_sync_token(
         &self,

@@ -1,6 +1,6 @@
 //! Calendars from each account's calendar list, and which of them are watched.
 
-use rusqlite::{params, Row};
+use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
 
 use super::{row_exists, Store, StoreError};
@@ -79,6 +79,14 @@ impl Store {
         if !row_exists(&conn, "accounts", &calendar.account)? {
             return Err(StoreError::UnknownAccount(calendar.account.clone()));
         }
+        Self::upsert_calendar_on(&conn, calendar)
+    }
+
+    /// [`Store::upsert_calendar`] on a connection or transaction the caller holds.
+    pub(super) fn upsert_calendar_on(
+        conn: &Connection,
+        calendar: &CalendarRecord,
+    ) -> Result<(), StoreError> {
         conn.execute(
             "INSERT INTO calendars (id, account, summary, color, time_zone, is_primary, watched, gone,
                  access_role)

@@ -95,6 +95,51 @@ fn account_status_changes_and_unknown_accounts_are_refused() {
 }
 
 #[test]
+fn a_calendar_listing_is_stored_whole_or_not_at_all() {
+    let (_dir, store) = fixture();
+    store
+        .record_calendar_listing(
+            ME,
+            &[calendar("offsite@example.com", "Team Offsite")],
+            "list-2",
+        )
+        .unwrap();
+    assert_eq!(
+        store.calendar_list_sync_token(ME).unwrap().as_deref(),
+        Some("list-2")
+    );
+    assert!(store
+        .calendar(&key("offsite@example.com"))
+        .unwrap()
+        .is_some());
+
+    // A listing that cannot be stored whole (a calendar of an account not signed in, as a
+    // crash part-way would leave it) stores nothing: neither the first calendar nor the
+    // token, so the next reading finds "Planning" new again.
+    let mut stranger = calendar("shared@example.com", "Shared");
+    stranger.account = "stranger@example.com".into();
+    assert!(store
+        .record_calendar_listing(
+            ME,
+            &[calendar("planning@example.com", "Planning"), stranger],
+            "list-3"
+        )
+        .is_err());
+    assert!(
+        store
+            .calendar(&key("planning@example.com"))
+            .unwrap()
+            .is_none(),
+        "not stored without the rest"
+    );
+    assert_eq!(
+        store.calendar_list_sync_token(ME).unwrap().as_deref(),
+        Some("list-2"),
+        "the token stays where the stored calendars are"
+    );
+}
+
+#[test]
 fn calendars_list_primary_first_and_relisting_keeps_watched() {
     let (_dir, store) = fixture();
     store.set_watched(&key("work@example.com"), true).unwrap();
