@@ -178,18 +178,18 @@ impl Channels {
         calendar: &CalendarKey,
         id: String,
     ) -> Result<ChannelRecord, ChannelError> {
-        let calendar_id = calendar.calendar_id.as_str();
         let settings = self.settings();
         let address = settings.callback_url.ok_or(ChannelError::NoCallback)?;
-        let client = self.inner.client.get(&calendar.account)?;
+        // Signed in, before anything is stored.
+        self.inner.client.get(&calendar.account)?;
         let now = self.inner.clock.now_ms();
         let mut record = ChannelRecord {
             id,
             account: calendar.account.clone(),
-            calendar_id: calendar_id.to_string(),
+            calendar_id: calendar.calendar_id.clone(),
             resource_id: None,
             token: Sensitive::new(new_token()),
-            address: address.clone(),
+            address,
             expiration_ms: now + settings.ttl.as_millis() as i64,
             state: ChannelState::Pending,
             last_message_number: 0,
@@ -197,53 +197,16 @@ impl Channels {
             error: None,
         };
         self.inner.store.insert_channel(&record)?;
-        let confirmed = Arc::new(Notify::new());
-        lock(&self.inner.confirmations).insert(record.id.clone(), Arc::clone(&confirmed));
-        self.inner.registry.insert(
-            record.id.clone(),
-            RegisteredChannel::new(calendar_id, record.token.clone()),
-        );
-        let request = WatchRequest {
-            id: record.id.clone(),
-            address,
-            token: record.token.clone(),
-            ttl: settings.ttl,
-        };
-        match client.watch(calendar_id, &request).await {
-            Ok(channel) => {
-                record.resource_id = Some(channel.resource_id.clone());
-                record.expiration_ms = channel.expiration_ms;
-                record.state = ChannelState::Active;
-                self.inner
-                    .registry
-                    .set_resource_id(&record.id, channel.resource_id.clone());
-                match self.inner.store.record_watch_response(
-                    &record.id,
-                    &channel.resource_id,
-                    channel.expiration_ms,
-                ) {
-                    Err(StoreError::UnknownChannel(_)) => {
-                        // Stopped (unwatched) while Google was creating it: without this
-                        // it would deliver into nothing until it expires.
-                        if let Err(e) = client.stop(&record.id, &channel.resource_id).await {
-                            tracing::warn!(channel = %record.id, error = %e, "Google could not be told to stop a channel; it will expire on its own");
-                        }
-                        return Err(ChannelError::NotFound(record.id));
-                    }
-                    result => result?,
-                }
-                self.inner
-                    .store
-                    .update_channel_state(&record.id, ChannelState::Active, None)?;
-            }
-            Err(e) => {
-                self.inner.registry.remove(&record.id);
-                lock(&self.inner.confirmations).remove(&record.id);
-                // Never created at Google: nothing to stop, nothing to show.
-                self.inner.store.delete_channel(&record.id)?;
-                return Err(e.into());
-            }
-        }
+        let (resource_id, expiration_ms) = self
+            .watch_at_google(
+                Watched::Events(calendar),
+                (&record.id, &record.token, &record.address),
+                settings.ttl,
+            )
+            .await?;
+        record.resource_id = Some(resource_id);
+        record.expiration_ms = expiration_ms;
+        record.state = ChannelState::Active;
         self.arm(&record);
         self.changed();
         Ok(record)
@@ -541,6 +504,75 @@ impl Channels {
             .ok_or_else(|| ChannelError::NotFound(channel_id.to_string()))
     }
 
+    /// The steps every new channel takes once its row is stored, whatever it watches:
+    /// the receiver learns it first (Google's `sync` message can beat the watch answer),
+    /// then Google is asked, and its answer (resource id, real expiry) is recorded and the
+    /// row made active. Refused: the channel is forgotten here, as Google never made it.
+    /// Stopped while Google was making it (unwatched, signed out): stopped there too.
+    async fn watch_at_google(
+        &self,
+        watched: Watched<'_>,
+        (id, token, address): (&str, &Sensitive<String>, &str),
+        ttl: Duration,
+    ) -> Result<(String, i64), ChannelError> {
+        let store = &self.inner.store;
+        let client = self.inner.client.get(watched.account())?;
+        lock(&self.inner.confirmations).insert(id.to_string(), Arc::new(Notify::new()));
+        self.inner.registry.insert(
+            id.to_string(),
+            RegisteredChannel::new(watched.resource(), token.clone()),
+        );
+        let request = WatchRequest {
+            id: id.to_string(),
+            address: address.to_string(),
+            token: token.clone(),
+            ttl,
+        };
+        let answer = match watched {
+            Watched::Events(calendar) => client.watch(&calendar.calendar_id, &request).await,
+            Watched::List(_) => client.calendar_list_watch(&request).await,
+        };
+        let channel = match answer {
+            Ok(channel) => channel,
+            Err(e) => {
+                self.inner.registry.remove(id);
+                lock(&self.inner.confirmations).remove(id);
+                // Never created at Google: nothing to stop, nothing to show.
+                match watched {
+                    Watched::Events(_) => store.delete_channel(id)?,
+                    Watched::List(_) => store.delete_list_channel(id)?,
+                }
+                return Err(e.into());
+            }
+        };
+        self.inner
+            .registry
+            .set_resource_id(id, channel.resource_id.clone());
+        let recorded = match watched {
+            Watched::Events(_) => {
+                store.record_watch_response(id, &channel.resource_id, channel.expiration_ms)
+            }
+            Watched::List(_) => {
+                store.record_list_watch_response(id, &channel.resource_id, channel.expiration_ms)
+            }
+        };
+        match recorded {
+            Err(StoreError::UnknownChannel(_)) => {
+                // Without this it would deliver into nothing until it expires.
+                if let Err(e) = client.stop(id, &channel.resource_id).await {
+                    tracing::warn!(channel = id, error = %e, "Google could not be told to stop a channel; it will expire on its own");
+                }
+                return Err(ChannelError::NotFound(id.to_string()));
+            }
+            result => result?,
+        }
+        match watched {
+            Watched::Events(_) => store.update_channel_state(id, ChannelState::Active, None)?,
+            Watched::List(_) => store.set_list_channel_state(id, ChannelState::Active)?,
+        }
+        Ok((channel.resource_id, channel.expiration_ms))
+    }
+
     fn set_state(&self, channel_id: &str, state: ChannelState, error: Option<String>) {
         if let Err(e) = self
             .inner
@@ -554,6 +586,31 @@ impl Channels {
 
     fn changed(&self) {
         let _ = self.inner.events.send(EngineEvent::Channels);
+    }
+}
+
+/// What a channel watches: a calendar's events, or an account's calendar list.
+#[derive(Clone, Copy)]
+enum Watched<'a> {
+    Events(&'a CalendarKey),
+    List(&'a str),
+}
+
+impl Watched<'_> {
+    /// The account whose tokens make and stop the channel.
+    fn account(&self) -> &str {
+        match self {
+            Watched::Events(calendar) => &calendar.account,
+            Watched::List(account) => account,
+        }
+    }
+
+    /// What the receiver's registry names as the channel's resource.
+    fn resource(&self) -> &str {
+        match self {
+            Watched::Events(calendar) => &calendar.calendar_id,
+            Watched::List(_) => calendar_list::LIST_RESOURCE,
+        }
     }
 }
 

@@ -8,15 +8,14 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::super::timing::renew_at_ms;
-use super::{lock, new_token, ChannelError, Channels, Followup};
-use crate::google::WatchRequest;
+use super::{lock, new_token, ChannelError, Channels, Followup, Watched};
 use crate::receiver::RegisteredChannel;
 use crate::secrets::Sensitive;
-use crate::store::{ChannelState, ListChannelRecord, StoreError};
+use crate::store::{ChannelState, ListChannelRecord};
 
 /// What the receiver's registry names as a list channel's resource (it never reaches a
 /// calendar's sync: the engine routes list channels by their own rows).
-const LIST_RESOURCE: &str = "users/me/calendarList";
+pub(super) const LIST_RESOURCE: &str = "users/me/calendarList";
 /// First wait after a failed renewal; doubles up to [`RENEW_RETRY_MAX`].
 const RENEW_RETRY_FIRST: Duration = Duration::from_secs(30);
 /// The longest wait between renewal attempts.
@@ -39,66 +38,31 @@ impl Channels {
     ) -> Result<ListChannelRecord, ChannelError> {
         let settings = self.settings();
         let address = settings.callback_url.ok_or(ChannelError::NoCallback)?;
-        let client = self.inner.client.get(account)?;
+        // Signed in, before anything is stored.
+        self.inner.client.get(account)?;
         let now = self.inner.clock.now_ms();
         let mut record = ListChannelRecord {
             id,
             account: account.to_string(),
             resource_id: None,
             token: Sensitive::new(new_token()),
-            address: address.clone(),
+            address,
             expiration_ms: now + settings.ttl.as_millis() as i64,
             state: ChannelState::Pending,
             last_message_number: 0,
             created_ms: now,
         };
         self.inner.store.insert_list_channel(&record)?;
-        let confirmed = std::sync::Arc::new(tokio::sync::Notify::new());
-        lock(&self.inner.confirmations).insert(record.id.clone(), confirmed);
-        self.inner.registry.insert(
-            record.id.clone(),
-            RegisteredChannel::new(LIST_RESOURCE, record.token.clone()),
-        );
-        let request = WatchRequest {
-            id: record.id.clone(),
-            address,
-            token: record.token.clone(),
-            ttl: settings.ttl,
-        };
-        match client.calendar_list_watch(&request).await {
-            Ok(channel) => {
-                record.resource_id = Some(channel.resource_id.clone());
-                record.expiration_ms = channel.expiration_ms;
-                record.state = ChannelState::Active;
-                self.inner
-                    .registry
-                    .set_resource_id(&record.id, channel.resource_id.clone());
-                match self.inner.store.record_list_watch_response(
-                    &record.id,
-                    &channel.resource_id,
-                    channel.expiration_ms,
-                ) {
-                    Err(StoreError::UnknownChannel(_)) => {
-                        // Stopped (signed out) while Google was creating it.
-                        if let Err(e) = client.stop(&record.id, &channel.resource_id).await {
-                            tracing::warn!(channel = %record.id, error = %e, "Google could not be told to stop a calendar-list channel; it will expire on its own");
-                        }
-                        return Err(ChannelError::NotFound(record.id));
-                    }
-                    result => result?,
-                }
-                self.inner
-                    .store
-                    .set_list_channel_state(&record.id, ChannelState::Active)?;
-            }
-            Err(e) => {
-                self.inner.registry.remove(&record.id);
-                lock(&self.inner.confirmations).remove(&record.id);
-                // Never created at Google: nothing to stop.
-                self.inner.store.delete_list_channel(&record.id)?;
-                return Err(e.into());
-            }
-        }
+        let (resource_id, expiration_ms) = self
+            .watch_at_google(
+                Watched::List(account),
+                (&record.id, &record.token, &record.address),
+                settings.ttl,
+            )
+            .await?;
+        record.resource_id = Some(resource_id);
+        record.expiration_ms = expiration_ms;
+        record.state = ChannelState::Active;
         self.arm_list(&record);
         self.changed();
         Ok(record)
