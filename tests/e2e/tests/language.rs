@@ -214,6 +214,13 @@ async fn with_a_korean_locale_the_window_and_the_toasts_speak_korean() -> anyhow
     );
     app.screenshot("channels").await?;
     all_korean(&app, "Channels").await?;
+    let breaks = app
+        .script("return getComputedStyle(document.body).wordBreak;")
+        .await?;
+    anyhow::ensure!(
+        breaks.as_str() == Some("keep-all"),
+        "Korean lines break between words, not inside one: {breaks}"
+    );
 
     app.click("nav-sandbox").await?;
     app.find("sandbox-event-row").await?;
