@@ -4,10 +4,12 @@
 //! activity list showing just the changes it counts, on a new calendar's offer the
 //! window's Calendars (where it can be watched) — where the notification server reports
 //! clicks. Where the server shows actions, a change's toast offers **Open** and,
-//! for an event with a meeting link, **Join** (see [`actions`]).
+//! for an event with a meeting link, **Join**; a new calendar's offer **Watch**, which
+//! watches it without opening the window (see [`actions`]).
 
 use async_trait::async_trait;
 use calwatch_core::notice::{Notice, Notifier};
+use calwatch_core::store::CalendarKey;
 use tauri::{AppHandle, Emitter as _, Manager as _, Runtime};
 use tauri_plugin_notification::{ActionPerformed, NotificationExt as _};
 
@@ -44,6 +46,8 @@ pub enum ToastClick {
     ShowCalendars,
     /// Open a meeting link (Join).
     Join(String),
+    /// Watch a calendar newly in an account's list (Watch on its offer).
+    Watch(CalendarKey),
 }
 
 /// Where a toast keeps its click target (the notification's `extra` map).
@@ -74,7 +78,7 @@ impl Toast {
             title: notice.headline(),
             body: notice.body(tz),
             on_click,
-            actions: actions::for_notice(notice),
+            actions: actions::for_notice(notice, &calwatch_core::locale::current()),
         }
     }
 }
@@ -105,41 +109,45 @@ impl<R: Runtime> ToastNotifier<R> {
 impl<R: Runtime> Notifier for ToastNotifier<R> {
     async fn notify(&self, notices: &[Notice]) {
         for notice in notices {
-            let toast = Toast::new(notice, self.tz);
-            // On Linux the plugin sends the executable's name and no desktop-entry hint:
-            // toasts there go out with the app's identity from `xdg_toast`.
-            #[cfg(target_os = "linux")]
-            {
-                let app = self.app.clone();
-                xdg_toast::show(&toast, move |click| clicked(&app, &click));
-            }
-            #[cfg(not(target_os = "linux"))]
-            self.show_with_plugin(&toast);
+            show(&self.app, &Toast::new(notice, self.tz));
         }
     }
 }
 
+/// Raises `toast`; its click and buttons do what [`clicked`] says.
+fn show<R: Runtime>(app: &AppHandle<R>, toast: &Toast) {
+    // On Linux the plugin sends the executable's name and no desktop-entry hint: toasts
+    // there go out with the app's identity from `xdg_toast`.
+    #[cfg(target_os = "linux")]
+    {
+        let app = app.clone();
+        xdg_toast::show(toast, move |click| clicked(&app, &click));
+    }
+    #[cfg(not(target_os = "linux"))]
+    show_with_plugin(app, toast);
+}
+
 #[cfg(not(target_os = "linux"))]
-impl<R: Runtime> ToastNotifier<R> {
-    fn show_with_plugin(&self, toast: &Toast) {
-        let builder = self
-            .app
-            .notification()
-            .builder()
-            .title(markup::toast_text(&toast.title))
-            .body(markup::toast_text(&toast.body));
-        let builder = match &toast.on_click {
-            ToastClick::OpenLink(url) | ToastClick::Join(url) => builder.extra(LINK_KEY, url),
-            ToastClick::ShowActivity | ToastClick::ShowChanges(_) => {
-                builder.extra(NAVIGATE_KEY, "activity")
-            }
-            ToastClick::ShowCalendars => builder.extra(NAVIGATE_KEY, "calendars"),
-        };
-        // `show` hands the toast to a background task; a missing notification server
-        // is not reported here, only in the server's absence of a toast.
-        if let Err(err) = builder.show() {
-            tracing::warn!(error = %err, "a toast could not be shown");
+fn show_with_plugin<R: Runtime>(app: &AppHandle<R>, toast: &Toast) {
+    let builder = app
+        .notification()
+        .builder()
+        .title(markup::toast_text(&toast.title))
+        .body(markup::toast_text(&toast.body));
+    let builder = match &toast.on_click {
+        ToastClick::OpenLink(url) | ToastClick::Join(url) => builder.extra(LINK_KEY, url),
+        ToastClick::ShowActivity | ToastClick::ShowChanges(_) => {
+            builder.extra(NAVIGATE_KEY, "activity")
         }
+        // No buttons here: the offer's click opens Calendars, where it is watched.
+        ToastClick::ShowCalendars | ToastClick::Watch(_) => {
+            builder.extra(NAVIGATE_KEY, "calendars")
+        }
+    };
+    // `show` hands the toast to a background task; a missing notification server is not
+    // reported here, only in the server's absence of a toast.
+    if let Err(err) = builder.show() {
+        tracing::warn!(error = %err, "a toast could not be shown");
     }
 }
 
@@ -162,8 +170,8 @@ fn toast_clicked<R: Runtime>(app: &AppHandle<R>, performed: &ActionPerformed) {
     }
 }
 
-/// Does what a click on a toast does.
-fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
+/// Does what a click on a toast, or one of its buttons, does.
+pub fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
     match click {
         ToastClick::OpenLink(url) | ToastClick::Join(url) => {
             let Some(active) = app.try_state::<ActiveEngine>() else {
@@ -190,7 +198,46 @@ fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
             crate::tray::open_window(app);
             let _ = app.emit(crate::events::NAVIGATE, "calendars");
         }
+        ToastClick::Watch(calendar) => {
+            let Some(active) = app.try_state::<ActiveEngine>() else {
+                return;
+            };
+            let engine = active.engine();
+            let app = app.clone();
+            let calendar = calendar.clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(err) = engine.watch(&calendar).await {
+                    watch_failed(&app, &engine, &calendar, err);
+                }
+            });
+        }
     }
+}
+
+/// Watch on a new calendar's toast did not work: said in a toast of its own (the window
+/// may be closed; pressing a button must never fail silently), whose click opens
+/// Calendars, and in the window if it is open.
+fn watch_failed<R: Runtime>(
+    app: &AppHandle<R>,
+    engine: &calwatch_core::engine::Engine,
+    calendar: &CalendarKey,
+    err: calwatch_core::engine::EngineError,
+) {
+    tracing::warn!(code = err.code(), error = %err, "Watch on a new calendar's toast failed");
+    let name = engine
+        .calendars()
+        .ok()
+        .and_then(|all| all.into_iter().find(|c| c.key() == *calendar))
+        .map_or_else(|| calendar.calendar_id.clone(), |c| c.summary);
+    let toast = Toast {
+        title: calwatch_core::locale::current()
+            .text("toast-watch-failed", &[("calendar", name.into())]),
+        body: err.message(),
+        on_click: ToastClick::ShowCalendars,
+        actions: Vec::new(),
+    };
+    show(app, &toast);
+    let _ = app.emit(crate::events::ERROR, crate::views::UiError::from(err));
 }
 
 #[cfg(test)]
@@ -268,6 +315,14 @@ mod tests {
             ToastClick::ShowCalendars,
             "a click opens Calendars, where it can be watched"
         );
-        assert!(toast.actions.is_empty(), "no event to open or join");
+        let ids: Vec<&str> = toast.actions.iter().map(|a| a.id).collect();
+        assert_eq!(ids, ["watch"], "no event to open or join; Watch at once");
+        assert_eq!(
+            actions::chosen(&toast, "watch"),
+            Some(ToastClick::Watch(CalendarKey::new(
+                "me@example.com",
+                "offsite@group.calendar.google.com"
+            )))
+        );
     }
 }

@@ -10,11 +10,13 @@ use std::time::{Duration, Instant};
 
 use calwatch::active::{ActiveEngine, Wiring};
 use calwatch::desktop::Desktop;
+use calwatch::notifier::{clicked, ToastClick};
 use calwatch::sandbox::Sandbox;
 use calwatch::{commands, events, tray};
 use calwatch_core::config::Config;
 use calwatch_core::notice::{CollectingNotifier, Notice};
 use calwatch_core::secrets::MemoryTokenStore;
+use calwatch_core::store::CalendarKey;
 use fake_google::{ChannelState, FakeGoogle, Options};
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
@@ -459,6 +461,33 @@ fn watching_a_calendar_lists_its_channel_and_changes_become_notices() {
         stopped.state,
         ChannelState::Stopped,
         "Google was told to stop"
+    );
+}
+
+#[test]
+fn watch_on_a_new_calendars_toast_watches_it_and_a_failure_is_said() {
+    let h = harness(true);
+    h.signed_in();
+    let offered = CalendarKey::new(h.primary(), h.primary());
+
+    // No callback URL yet: Watch cannot work, and the window is told why.
+    clicked(h.app.handle(), &ToastClick::Watch(offered.clone()));
+    eventually("the failure reaches the window", || {
+        h.sent("calwatch://error")
+            .iter()
+            .any(|e| e["code"] == json!("no_callback"))
+    });
+    assert_eq!(h.ok("get_state", json!({}))["watchedCount"], json!(0));
+
+    h.ok("set_callback_url", json!({ "url": h.callback_url() }));
+    clicked(h.app.handle(), &ToastClick::Watch(offered));
+    eventually("the calendar is watched without the window", || {
+        h.ok("get_state", json!({}))["watchedCount"] == json!(1)
+    });
+    assert_eq!(
+        h.ok("list_channels", json!({})).as_array().map(Vec::len),
+        Some(1),
+        "with its channel"
     );
 }
 

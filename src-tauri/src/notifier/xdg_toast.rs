@@ -2,7 +2,7 @@
 //! identity: the app name, the icon and the `desktop-entry` hint, which notification
 //! centres use to label and group them. The notification plugin sends the executable's
 //! name and no hints, so on Linux the toasts go out here; a click, or a button (Open,
-//! Join) on servers that show actions, is reported as on the other platforms.
+//! Join, Watch) on servers that show actions, is reported as on the other platforms.
 
 use notify_rust::{Hint, Notification};
 
@@ -42,11 +42,15 @@ fn notification(toast: &Toast, buttons: bool) -> Notification {
         .summary(&markup::toast_text(&toast.title))
         .body(&markup::toast_text(&toast.body))
         .hint(Hint::DesktopEntry(DESKTOP_ENTRY.to_string()))
-        // Offering the default action is what makes servers report a click on the toast.
-        .action(DEFAULT_ACTION, "Open");
+        // Offering the default action is what makes servers report a click on the toast
+        // (some show its label in a menu).
+        .action(
+            DEFAULT_ACTION,
+            &calwatch_core::locale::current().text("toast-action-open", &[]),
+        );
     if buttons {
         for action in &toast.actions {
-            notification.action(action.id, action.label);
+            notification.action(action.id, &action.label);
         }
     }
     notification
@@ -90,7 +94,7 @@ mod tests {
             on_click: ToastClick::OpenLink("https://calendar.example/e".into()),
             actions: vec![actions::ToastAction {
                 id: actions::JOIN_ACTION,
-                label: "Join",
+                label: "Join".into(),
                 click: ToastClick::Join("https://meet.example/x".into()),
             }],
         };

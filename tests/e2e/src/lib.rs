@@ -717,6 +717,124 @@ pub fn tree_memory(root: u32) -> Vec<Memory> {
         .collect()
 }
 
+/// dbus-monitor watching `Notify` calls and their replies, so a test learns the id the
+/// notification server gave a toast (what `ActionInvoked` names).
+pub struct ReplyMonitor {
+    child: Child,
+    log: std::path::PathBuf,
+}
+
+impl ReplyMonitor {
+    /// Starts watching; the log is written into `dir`.
+    pub fn start(dir: &std::path::Path) -> anyhow::Result<Self> {
+        let log = dir.join("replies.log");
+        let child = Command::new("dbus-monitor")
+            .args([
+                "--session",
+                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+                "type='method_return'",
+            ])
+            .stdout(std::fs::File::create(&log)?)
+            .stderr(Stdio::null())
+            .spawn()
+            .context("dbus-monitor runs")?;
+        // Let it register its match rules before the toast is raised.
+        std::thread::sleep(Duration::from_millis(500));
+        Ok(ReplyMonitor { child, log })
+    }
+
+    fn text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The messages of the log: a header line and its argument lines.
+    fn messages(&self) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for line in self.text().lines() {
+            if line.starts_with(' ') {
+                if let Some(last) = out.last_mut() {
+                    last.1.push(line.trim().to_string());
+                }
+            } else {
+                out.push((line.to_string(), Vec::new()));
+            }
+        }
+        out
+    }
+
+    /// The Notify call whose summary is `summary`: its header and arguments.
+    fn call(&self, summary: &str) -> Option<(String, Vec<String>)> {
+        let quoted = format!("string \"{summary}\"");
+        self.messages()
+            .into_iter()
+            .find(|(h, args)| h.contains("member=Notify") && args.contains(&quoted))
+    }
+
+    /// The action ids (and labels) the Notify call for `summary` offered.
+    pub fn actions_of(&self, summary: &str) -> Vec<String> {
+        let Some((_, args)) = self.call(summary) else {
+            return Vec::new();
+        };
+        args.iter()
+            .filter_map(|a| a.strip_prefix("string \"")?.strip_suffix('"'))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Sends what a notification server sends when the person presses the button
+    /// `action` on the toast `id`.
+    pub fn press(id: u32, action: &str) -> anyhow::Result<()> {
+        let sent = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--type=signal",
+                "/org/freedesktop/Notifications",
+                "org.freedesktop.Notifications.ActionInvoked",
+                &format!("uint32:{id}"),
+                &format!("string:{action}"),
+            ])
+            .status()?;
+        anyhow::ensure!(sent.success(), "dbus-send sent ActionInvoked");
+        Ok(())
+    }
+
+    /// The id the server answered the Notify call for `summary` with.
+    pub async fn notification_id(&self, summary: &str) -> anyhow::Result<u32> {
+        let field = |header: &str, name: &str| {
+            header
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix(&format!("{name}=")))
+                .map(|v| v.trim_end_matches(';').to_string())
+        };
+        for _ in 0..100 {
+            if let Some((call, _)) = self.call(summary) {
+                let sender = field(&call, "sender");
+                let serial = field(&call, "serial");
+                let reply = self.messages().into_iter().find(|(h, _)| {
+                    h.starts_with("method return")
+                        && field(h, "destination") == sender
+                        && field(h, "reply_serial") == serial
+                });
+                if let Some(id) = reply
+                    .and_then(|(_, args)| args.first().cloned())
+                    .and_then(|a| a.strip_prefix("uint32 ")?.parse().ok())
+                {
+                    return Ok(id);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("no reply to the Notify call for {summary}: {}", self.text())
+    }
+}
+
+impl Drop for ReplyMonitor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

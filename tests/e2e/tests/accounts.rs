@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use e2e::{browser_script, free_port, App, NotifyLog};
+use e2e::{browser_script, free_port, App, NotifyLog, ReplyMonitor};
 use fake_google::{FakeGoogle, Options};
 use fantoccini::Locator;
 use serde_json::json;
@@ -207,10 +207,22 @@ async fn a_second_account_is_added_watched_and_signed_out_alone() -> anyhow::Res
 
     // A calendar is made, then shared with the second account: each list that gains it
     // offers it in a toast, and it appears in Calendars at once, under each account.
+    let monitor = ReplyMonitor::start(dir.path())?;
     control.add_calendar(OFFSITE, "Team Offsite", "UTC");
     toasts
         .wait_for("New calendar: Team Offsite — Watch?", &first)
         .await?;
+    let offer = monitor
+        .notification_id("New calendar: Team Offsite — Watch?")
+        .await?;
+    anyhow::ensure!(
+        monitor
+            .actions_of("New calendar: Team Offsite — Watch?")
+            .windows(2)
+            .any(|pair| pair == ["watch", "Watch"]),
+        "the offer has a Watch button: {:?}",
+        monitor.actions_of("New calendar: Team Offsite — Watch?")
+    );
     control.share_calendar(OFFSITE, OTHER, "reader");
     toasts
         .wait_for("New calendar: Team Offsite — Watch?", OTHER)
@@ -218,6 +230,30 @@ async fn a_second_account_is_added_watched_and_signed_out_alone() -> anyhow::Res
     until_calendar_row(&app, OTHER, OFFSITE).await?;
     until_calendar_row(&app, &first, OFFSITE).await?;
     app.screenshot("accounts-shared-calendar").await?;
+
+    // Watch on the first account's offer watches it there, and only there.
+    ReplyMonitor::press(offer, "watch")?;
+    let watched = |account: &str| {
+        format!(
+            r#"const row = [...document.querySelectorAll('[data-testid="calendar-row"]')]
+                 .find((r) => r.dataset.account === '{account}' && r.dataset.calendarId === '{OFFSITE}');
+               return row ? row.dataset.watched : null;"#
+        )
+    };
+    let deadline = Instant::now() + PATIENCE;
+    while app.script(&watched(&first)).await? != json!("true") {
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "Watch on the toast did not watch Team Offsite (see {})",
+            app.save_evidence().await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::ensure!(
+        app.script(&watched(OTHER)).await? == json!("false"),
+        "the second account's Team Offsite is still only offered"
+    );
+    drop(monitor);
 
     // Channels shows each account's calendar-list channel below the calendars' channels.
     app.click("nav-channels").await?;

@@ -79,6 +79,13 @@ and-more = and { $count } more
 new-calendar = New calendar: { $calendar } — Watch?
 new-calendar-body = Now in the calendar list of { $account }. Open Calendars to watch it.
 
+## Buttons on a toast, where the notification server shows them
+toast-action-open = Open
+toast-action-join = Join
+toast-action-watch = Watch
+## Pressing Watch on a new calendar's toast did not work; the body is the reason
+toast-watch-failed = Could not watch { $calendar }
+
 ## Series rules in words
 rule-none = does not repeat
 rule-daily = { $interval ->

@@ -63,6 +63,13 @@ and-more = 외 { $count }건
 new-calendar = 새 캘린더: { $calendar } — 알림을 받을까요?
 new-calendar-body = { $account } 계정의 캘린더 목록에 추가되었습니다. 캘린더 화면에서 알림을 켤 수 있습니다.
 
+## Buttons on a toast, where the notification server shows them
+toast-action-open = 열기
+toast-action-join = 참가
+toast-action-watch = 지켜보기
+## Pressing Watch on a new calendar's toast did not work; the body is the reason
+toast-watch-failed = { $calendar } 캘린더를 지켜볼 수 없습니다
+
 ## 반복 규칙
 rule-none = 반복 안 함
 rule-daily = { $interval ->
