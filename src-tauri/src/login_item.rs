@@ -39,7 +39,9 @@ impl LoginItem {
         let config = set("XDG_CONFIG_HOME")
             .filter(|dir| dir.is_absolute())
             .or_else(|| set("HOME").map(|home| home.join(".config")))
-            .ok_or("Start at login needs a home folder, and $HOME is not set.")?;
+            .ok_or_else(|| {
+                calwatch_core::locale::current().text("shell-login-item-no-home", &[])
+            })?;
         let exe = set("APPIMAGE").unwrap_or(current_exe);
         Ok(LoginItem {
             file: config.join("autostart").join(ENTRY_NAME),
@@ -62,23 +64,27 @@ impl LoginItem {
         let dir = self.file.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)
             .and_then(|()| std::fs::write(&self.file, self.entry()))
-            .map_err(|e| {
-                format!(
-                    "Start at login could not be turned on: {} could not be written ({e}).",
-                    self.file.display()
-                )
-            })
+            .map_err(|e| self.failed("shell-login-item-not-written", &e))
     }
 
     /// Removes the entry; one that is already gone is fine.
     pub fn disable(&self) -> Result<(), String> {
         match std::fs::remove_file(&self.file) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(format!(
-                "Start at login could not be turned off: {} could not be removed ({e}).",
-                self.file.display()
-            )),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(self.failed("shell-login-item-not-removed", &e))
+            }
             _ => Ok(()),
         }
+    }
+
+    /// The sentence for a failure to write or remove the entry, in the person's language
+    /// (the OS's reason stays as the OS says it).
+    fn failed(&self, id: &str, err: &std::io::Error) -> String {
+        let file = self.file.display().to_string();
+        calwatch_core::locale::current().text(
+            id,
+            &[("file", file.into()), ("reason", err.to_string().into())],
+        )
     }
 
     /// The entry's text.
@@ -127,6 +133,28 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+
+    #[test]
+    fn a_failure_names_the_file_and_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file where the autostart folder should be: the entry cannot be written.
+        std::fs::write(dir.path().join("autostart"), "").unwrap();
+        let config = dir.path().to_string_lossy().to_string();
+        let item = LoginItem::from_env(
+            env(&[("XDG_CONFIG_HOME", &config)]),
+            PathBuf::from("/usr/bin/calwatch"),
+        )
+        .unwrap();
+        let err = item.enable().expect_err("autostart is a file");
+        assert!(
+            err.starts_with("Start at login could not be turned on: ")
+                && err.contains(&item.file().display().to_string()),
+            "{err}"
+        );
+        let no_home = LoginItem::from_env(env(&[]), PathBuf::from("/usr/bin/calwatch"))
+            .expect_err("nowhere to write");
+        assert!(no_home.contains("$HOME"), "{no_home}");
+    }
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
         let map: HashMap<String, OsString> = pairs

@@ -70,6 +70,9 @@ shell-https-only = Only https links are opened from CalWatch.
 shell-browser-command-failed = The browser command could not start: { $reason }
 shell-browser-failed = The browser could not be opened: { $reason }
 shell-login-item-failed = Start at login could not be changed: { $reason }
+shell-login-item-no-home = Start at login needs a home folder, and $HOME is not set.
+shell-login-item-not-written = Start at login could not be turned on: { $file } could not be written ({ $reason }).
+shell-login-item-not-removed = Start at login could not be turned off: { $file } could not be removed ({ $reason }).
 shell-sandbox-not-running = The sandbox is not running: choose “Try it without a Google account” first.
 shell-sandbox-cannot-start = The sandbox could not start: { $reason }
 shell-sandbox-event-gone = This event is no longer in the sandbox: it was deleted meanwhile. The list shows what is there now.
@@ -197,3 +200,10 @@ error-keyring-crashed = { $action ->
 error-task-failed = CalWatch's background task failed: { $reason }.
 error-settings-unknown-keys = { $file } has settings CalWatch does not know, which it ignores: { $keys }. The file is left as it is; fix it and restart CalWatch.
 error-settings-unknown-keys-timings = { $file } has settings CalWatch does not know, which it ignores: { $keys }. { $timings } belongs under “timings”. The file is left as it is; fix it and restart CalWatch.
+
+## The page the browser tab shows when Google sends it back to CalWatch
+signin-page-done = Signed in to CalWatch — you can close this tab.
+signin-page-failed = CalWatch could not sign you in: { $reason }
+signin-page-not-ours = The browser brought back a sign-in answer CalWatch did not ask for; nothing was saved. CalWatch is still waiting for Google's answer to the sign-in it started.
+signin-page-nothing-here = This address only finishes a CalWatch sign-in; there is nothing here.
+signin-page-gone = This sign-in is no longer in progress. Start again from CalWatch.

@@ -67,6 +67,9 @@ shell-https-only = CalWatch에서는 https 링크만 엽니다.
 shell-browser-command-failed = 브라우저 명령을 시작할 수 없습니다: { $reason }
 shell-browser-failed = 브라우저를 열 수 없습니다: { $reason }
 shell-login-item-failed = 로그인할 때 시작 설정을 바꿀 수 없습니다: { $reason }
+shell-login-item-no-home = 로그인할 때 시작하려면 홈 폴더가 필요한데 $HOME이 설정되어 있지 않습니다.
+shell-login-item-not-written = 로그인할 때 시작을 켜지 못했습니다: { $file } 파일을 쓸 수 없습니다({ $reason }).
+shell-login-item-not-removed = 로그인할 때 시작을 끄지 못했습니다: { $file } 파일을 지울 수 없습니다({ $reason }).
 shell-sandbox-not-running = 샌드박스가 실행 중이 아닙니다: 먼저 “Google 계정 없이 해 보기”를 고르세요.
 shell-sandbox-cannot-start = 샌드박스를 시작할 수 없습니다: { $reason }
 shell-sandbox-event-gone = 이 일정은 그사이 삭제되어 샌드박스에 더 이상 없습니다. 목록에 지금 있는 일정이 보입니다.
@@ -194,3 +197,10 @@ error-keyring-crashed = { $action ->
 error-task-failed = CalWatch의 백그라운드 작업이 실패했습니다: { $reason }.
 error-settings-unknown-keys = { $file }에 CalWatch가 모르는 설정이 있어 무시합니다: { $keys }. 파일은 그대로 두었습니다. 고친 뒤 CalWatch를 다시 시작하세요.
 error-settings-unknown-keys-timings = { $file }에 CalWatch가 모르는 설정이 있어 무시합니다: { $keys }. { $timings }은(는) “timings” 아래에 있어야 합니다. 파일은 그대로 두었습니다. 고친 뒤 CalWatch를 다시 시작하세요.
+
+## The page the browser tab shows when Google sends it back to CalWatch
+signin-page-done = CalWatch에 로그인했습니다. 이 탭은 닫아도 됩니다.
+signin-page-failed = CalWatch에 로그인하지 못했습니다: { $reason }
+signin-page-not-ours = 브라우저가 CalWatch가 요청하지 않은 로그인 응답을 가져왔습니다. 아무것도 저장하지 않았습니다. CalWatch는 시작한 로그인에 대한 Google의 응답을 계속 기다립니다.
+signin-page-nothing-here = 이 주소는 CalWatch 로그인을 마무리할 때만 쓰입니다. 여기에는 아무것도 없습니다.
+signin-page-gone = 이 로그인은 더 이상 진행 중이 아닙니다. CalWatch에서 다시 시작하세요.

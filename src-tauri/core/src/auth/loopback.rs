@@ -142,16 +142,14 @@ async fn redirect_target(
     } else {
         return page(Page {
             status: StatusCode::BAD_REQUEST,
-            message: "This address only finishes a CalWatch sign-in; there is nothing here."
-                .to_string(),
+            message: crate::locale::current().text("signin-page-nothing-here", &[]),
         });
     };
     let (reply, answer) = oneshot::channel();
     let gone = || {
         page(Page {
             status: StatusCode::GONE,
-            message: "This sign-in is no longer in progress. Start again from CalWatch."
-                .to_string(),
+            message: crate::locale::current().text("signin-page-gone", &[]),
         })
     };
     if tx.send(Callback { redirect, reply }).await.is_err() {
@@ -169,9 +167,10 @@ async fn not_found() -> Response {
 
 fn page(p: Page) -> Response {
     let body = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <title>CalWatch</title></head>\
          <body style=\"font-family: sans-serif; margin: 3em;\"><p>{}</p></body></html>\n",
+        crate::locale::current().language().code(),
         // Messages can quote what Google sent back: text, not markup.
         crate::markup::escape(&p.message)
     );

@@ -133,7 +133,7 @@ async fn run(
         );
         let _ = reply.send(Page {
             status: StatusCode::BAD_REQUEST,
-            message: format!("{} This page did not come from the sign-in CalWatch started; CalWatch is still waiting for Google.", AuthError::StateMismatch),
+            message: crate::locale::current().text("signin-page-not-ours", &[]),
         });
     };
     let outcome = tokio::select! {
@@ -141,14 +141,23 @@ async fn run(
         _ = cancel.cancelled() => Err(AuthError::Cancelled),
         outcome = pending.finish(redirect) => outcome,
     };
+    let locale = crate::locale::current();
     let page = match &outcome {
         Ok(_) => Page {
             status: StatusCode::OK,
-            message: "Signed in to CalWatch \u{2014} you can close this tab.".to_string(),
+            message: locale.text("signin-page-done", &[]),
         },
         Err(e) => Page {
             status: StatusCode::BAD_REQUEST,
-            message: format!("CalWatch could not sign you in: {e}"),
+            message: locale.text(
+                "signin-page-failed",
+                &[(
+                    "reason",
+                    crate::error::EngineError::from(e.clone())
+                        .message_in(&locale)
+                        .into(),
+                )],
+            ),
         },
     };
     // The tab may already be closed; the outcome stands either way.

@@ -152,6 +152,11 @@ async fn full_flow_lands_tokens_in_the_store_with_pkce_and_the_loopback_redirect
         "the tab tells the user they are done: {}",
         visit.page
     );
+    assert!(
+        visit.page.contains("<html lang=\"en\">"),
+        "the page says which language it is in (the catalogue's): {}",
+        visit.page
+    );
 
     let exchanges: Vec<_> = fake
         .control()
