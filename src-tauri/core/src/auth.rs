@@ -23,6 +23,7 @@ pub use oauth::OAuthApp;
 pub use sign_in::{sign_in, sign_in_at, Opener, SignedIn};
 pub use tokens::{OAuthTokens, RetryPolicy, REFRESH_LEAD};
 
+use crate::locale::catalogue::Arg;
 use crate::secrets::{SecretsError, Sensitive, TokenSet, TokenStore};
 use oauth::Failure;
 
@@ -128,6 +129,45 @@ impl AuthError {
             AuthError::NoRefreshToken => "auth_no_refresh_token",
             AuthError::ScopesNotGranted { .. } => "auth_scopes_not_granted",
             AuthError::NoPrimaryCalendar { .. } => "auth_no_primary_calendar",
+        }
+    }
+
+    /// The errors.ftl message that words this error, with its values: for the window (as
+    /// the engine's error) and for the browser tab the sign-in ends in, so both say the
+    /// same in the person's language.
+    pub fn wording(&self) -> (&'static str, Vec<(&'static str, Arg<'static>)>) {
+        let text = |value: &str| Arg::from(value.to_string());
+        match self {
+            AuthError::Cancelled => ("error-sign-in-cancelled", vec![]),
+            AuthError::Network { reason } => (
+                "error-google-unreachable",
+                vec![("reason", text(reason.strip_suffix('.').unwrap_or(reason)))],
+            ),
+            AuthError::AccessDenied => ("error-sign-in-access-denied", vec![]),
+            AuthError::StateMismatch => ("error-sign-in-wrong-state", vec![]),
+            AuthError::TimedOut { after } => (
+                "error-sign-in-timed-out",
+                vec![("minutes", Arg::Number(after.as_secs().div_ceil(60) as i64))],
+            ),
+            AuthError::NoRefreshToken => ("error-sign-in-no-refresh-token", vec![]),
+            AuthError::ScopesNotGranted { missing } => (
+                "error-sign-in-scopes",
+                vec![("missing", text(&missing.join(", ")))],
+            ),
+            AuthError::Setup { reason } => ("error-sign-in-setup", vec![("reason", text(reason))]),
+            AuthError::Loopback { reason } => {
+                ("error-sign-in-loopback", vec![("reason", text(reason))])
+            }
+            AuthError::BrowserNotOpened { reason } => {
+                ("error-sign-in-browser", vec![("reason", text(reason))])
+            }
+            AuthError::Refused { error } => ("error-sign-in-refused", vec![("error", text(error))]),
+            AuthError::Exchange { error } => {
+                ("error-sign-in-exchange", vec![("error", text(error))])
+            }
+            AuthError::NoPrimaryCalendar { reason } => {
+                ("error-sign-in-no-primary", vec![("reason", text(reason))])
+            }
         }
     }
 }

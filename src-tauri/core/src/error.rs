@@ -641,56 +641,26 @@ impl From<SecretsError> for EngineError {
 
 impl From<AuthError> for EngineError {
     fn from(e: AuthError) -> Self {
-        match &e {
+        let (id, args) = e.wording();
+        let sentence = Sentence::of(
+            id,
+            args.into_iter()
+                .map(|(name, arg)| (name, Value::from(arg)))
+                .collect(),
+        );
+        match e {
             AuthError::Cancelled => EngineError::SignInCancelled,
-            AuthError::Network { reason } => EngineError::Offline(Sentence::of(
-                "error-google-unreachable",
-                vec![("reason", ending(reason))],
-            )),
-            AuthError::AccessDenied => {
-                EngineError::SignInFailed(Sentence::of("error-sign-in-access-denied", vec![]))
-            }
-            AuthError::StateMismatch => {
-                EngineError::SignInFailed(Sentence::of("error-sign-in-wrong-state", vec![]))
-            }
-            AuthError::TimedOut { after } => EngineError::SignInFailed(Sentence::of(
-                "error-sign-in-timed-out",
-                vec![(
-                    "minutes",
-                    Value::Number(after.as_secs().div_ceil(60) as i64),
-                )],
-            )),
-            AuthError::NoRefreshToken => {
-                EngineError::SignInFailed(Sentence::of("error-sign-in-no-refresh-token", vec![]))
-            }
-            AuthError::ScopesNotGranted { missing } => EngineError::SignInFailed(Sentence::of(
-                "error-sign-in-scopes",
-                vec![("missing", missing.join(", ").into())],
-            )),
-            AuthError::Setup { reason } => EngineError::SignInFailed(Sentence::of(
-                "error-sign-in-setup",
-                vec![("reason", reason.as_str().into())],
-            )),
-            AuthError::Loopback { reason } => EngineError::SignInFailed(Sentence::of(
-                "error-sign-in-loopback",
-                vec![("reason", reason.as_str().into())],
-            )),
-            AuthError::BrowserNotOpened { reason } => EngineError::SignInFailed(Sentence::of(
-                "error-sign-in-browser",
-                vec![("reason", reason.as_str().into())],
-            )),
-            AuthError::Refused { error } => EngineError::SignInFailed(Sentence::of(
-                "error-sign-in-refused",
-                vec![("error", error.as_str().into())],
-            )),
-            AuthError::Exchange { error } => EngineError::SignInFailed(Sentence::of(
-                "error-sign-in-exchange",
-                vec![("error", error.as_str().into())],
-            )),
-            AuthError::NoPrimaryCalendar { reason } => EngineError::SignInFailed(Sentence::of(
-                "error-sign-in-no-primary",
-                vec![("reason", reason.as_str().into())],
-            )),
+            AuthError::Network { .. } => EngineError::Offline(sentence),
+            _ => EngineError::SignInFailed(sentence),
+        }
+    }
+}
+
+impl From<Arg<'_>> for Value {
+    fn from(arg: Arg<'_>) -> Self {
+        match arg {
+            Arg::Text(text) => Value::Text(text.into_owned()),
+            Arg::Number(n) => Value::Number(n),
         }
     }
 }

@@ -149,15 +149,13 @@ async fn run(
         },
         Err(e) => Page {
             status: StatusCode::BAD_REQUEST,
-            message: locale.text(
-                "signin-page-failed",
-                &[(
-                    "reason",
-                    crate::error::EngineError::from(e.clone())
-                        .message_in(&locale)
-                        .into(),
-                )],
-            ),
+            message: {
+                let (id, args) = e.wording();
+                locale.text(
+                    "signin-page-failed",
+                    &[("reason", locale.text(id, &args).into())],
+                )
+            },
         },
     };
     // The tab may already be closed; the outcome stands either way.
