@@ -154,6 +154,8 @@ struct Inner {
     list_sync: tokio::sync::Mutex<()>,
     /// One calendar-list channel opened at a time (else two for one account).
     list_watch: tokio::sync::Mutex<()>,
+    /// Calendar-list work started and not finished (see [`Engine::calendar_lists_settled`]).
+    list_work: calendar_list::ListWork,
     /// Stops every background task.
     cancel: CancellationToken,
 }
@@ -270,6 +272,7 @@ impl Engine {
             to_watch,
             list_sync: tokio::sync::Mutex::new(()),
             list_watch: tokio::sync::Mutex::new(()),
+            list_work: calendar_list::ListWork::default(),
             cancel: cancel.clone(),
         });
         let engine = Engine {
@@ -399,6 +402,13 @@ impl Engine {
     pub async fn refresh_calendars(&self) -> Result<Vec<CalendarRecord>, EngineError> {
         self.inner.refresh_calendars().await?;
         self.calendars()
+    }
+
+    /// Waits until the calendar-list work started before now is done: watching a list
+    /// (at start, sign-in, a new callback URL) and the listing each one starts. A listing
+    /// asked for after this (`sync_calendar_list`) is then the only one running.
+    pub async fn calendar_lists_settled(&self) {
+        self.inner.list_work.settled().await;
     }
 
     /// Lists what changed in `account`'s calendar list since last time and waits for it

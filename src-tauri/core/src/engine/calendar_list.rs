@@ -57,7 +57,9 @@ impl Inner {
     pub(super) fn follow_calendar_list(self: &Arc<Self>, account: &str) {
         let this = Arc::clone(self);
         let account = account.to_string();
+        let working = self.list_work.start();
         tokio::spawn(async move {
+            let _working = working;
             if let Err(e) = this.watch_calendar_list(&account).await {
                 tracing::warn!(account = %log_label(&account), error = %e, "could not watch the calendar list");
                 this.emit(EngineEvent::Error(e));
@@ -94,7 +96,9 @@ impl Inner {
     pub(super) fn calendar_list_changed(self: &Arc<Self>, account: &str) {
         let this = Arc::clone(self);
         let account = account.to_string();
+        let working = self.list_work.start();
         tokio::spawn(async move {
+            let _working = working;
             if let Err(e) = this.list_calendars(&account, Listing::Changes).await {
                 tracing::warn!(account = %log_label(&account), error = %e, "could not read the calendar list");
                 this.emit(EngineEvent::Error(e));
@@ -231,6 +235,54 @@ impl Inner {
             return false;
         }
         true
+    }
+}
+
+/// Counts calendar-list tasks in flight, so a caller can wait until none is left. A
+/// watching task starts its listing before it ends, so the count never touches zero
+/// between the two.
+#[derive(Default)]
+pub(super) struct ListWork {
+    busy: Arc<std::sync::atomic::AtomicUsize>,
+    idle: Arc<tokio::sync::Notify>,
+}
+
+/// One task's share of [`ListWork`]; dropping it ends the task's count.
+pub(super) struct Working {
+    busy: Arc<std::sync::atomic::AtomicUsize>,
+    idle: Arc<tokio::sync::Notify>,
+}
+
+impl ListWork {
+    /// Counts one more task until the returned value is dropped.
+    pub(super) fn start(&self) -> Working {
+        self.busy.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Working {
+            busy: Arc::clone(&self.busy),
+            idle: Arc::clone(&self.idle),
+        }
+    }
+
+    /// Returns once no task is counted.
+    pub(super) async fn settled(&self) {
+        loop {
+            let idle = self.idle.notified();
+            tokio::pin!(idle);
+            // Registered before the count is read, so a task ending in between wakes it.
+            idle.as_mut().enable();
+            if self.busy.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                return;
+            }
+            idle.await;
+        }
+    }
+}
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        if self.busy.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            self.idle.notify_waiters();
+        }
     }
 }
 

@@ -56,9 +56,17 @@ async fn change_committed_but_not_shown_before_a_crash_is_shown_once_after_resta
 #[tokio::test(start_paused = true)]
 async fn state_describes_account_receiver_and_channels() {
     let h = Harness::start(quick).await;
+    // Before any calendar is watched, the account's calendar list is: its channel's
+    // renewal is the next one.
+    h.engine.calendar_lists_settled().await;
     let before = h.engine.snapshot();
     assert_eq!(before.watched_count, 0);
-    assert!(before.next_renewal_at.is_none());
+    let list = h.engine.list_channels().expect("list channels");
+    assert_eq!(list.len(), 1, "the account's list is watched: {list:?}");
+    let list_renewal = before
+        .next_renewal_at
+        .expect("the list channel's renewal is scheduled");
+    assert!(list_renewal > list[0].created_ms && list_renewal < list[0].expiration_ms);
     let channel = h.watch().await;
     let state = h.engine.snapshot();
     assert!(state.client_secret.imported);
@@ -76,6 +84,7 @@ async fn state_describes_account_receiver_and_channels() {
         renew_at > channel.created_ms && renew_at < channel.expiration_ms,
         "renewal falls inside the channel's life"
     );
+
     let json = serde_json::to_value(h.engine.snapshot()).expect("state serialises");
     assert_eq!(
         json["receiver"]["listening"], true,
