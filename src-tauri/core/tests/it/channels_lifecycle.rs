@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::engine_support::{quick, Harness, Hook, Seen, Tunnel, PATIENCE};
+use crate::engine_support::{patiently, quick, Harness, Hook, Seen, Tunnel};
 use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::{ChangeKind, Notice};
 use calwatch_core::store::{ChannelRecord, ChannelState};
@@ -18,7 +18,7 @@ const WEEK: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Waits until fake-google shows `pred` over its calendar channels.
 async fn until_channels(h: &Harness, pred: impl Fn(&[fake_google::ChannelInfo]) -> bool) {
-    let reached = tokio::time::timeout(PATIENCE, async {
+    let reached = patiently(async {
         loop {
             if pred(&h.calendar_channels()) {
                 return;
@@ -285,7 +285,7 @@ async fn renewal_still_failing_near_expiry_shows_expiring_soon_with_the_reason()
     h.control.set_faults(refusing_callbacks());
     // Past the renewal point and inside the last hour (the minimum lead) before expiry.
     tokio::time::sleep(WEEK - Duration::from_secs(30 * 60)).await;
-    let expiring = tokio::time::timeout(PATIENCE, async {
+    let expiring = patiently(async {
         loop {
             let channels = h.engine.channels().expect("channels");
             if let Some(c) = channels
@@ -348,7 +348,7 @@ async fn channel_that_expired_while_off_is_replaced_and_the_missed_change_caught
             .any(|c| c.id != first.id && c.state == GoogleState::Live)
     })
     .await;
-    let settled = tokio::time::timeout(PATIENCE, async {
+    let settled = patiently(async {
         while h.engine.channels().expect("channels").len() != 1 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -475,7 +475,7 @@ async fn google_refusing_the_callback_is_a_sentence_and_leaves_no_channel() {
 
 /// Waits until the engine lists `n` channels (a renewal in flight shows old and new).
 async fn until_engine_channels(h: &Harness, n: usize) {
-    let reached = tokio::time::timeout(PATIENCE, async {
+    let reached = patiently(async {
         while h.engine.channels().expect("channels").len() != n {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -1027,7 +1027,7 @@ async fn stop_the_new_channel_of_a_renewal(h: &Harness, first: &ChannelRecord) {
             .into_iter()
             .find(|c| c.id == first.id)
     };
-    let done = tokio::time::timeout(PATIENCE, async {
+    let done = patiently(async {
         while old_channel().is_some_and(|c| c.state == ChannelState::Renewing) {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

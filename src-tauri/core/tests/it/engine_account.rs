@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::engine_support::{browser, quick, Harness, Tunnel, PATIENCE};
+use crate::engine_support::{browser, patiently, quick, Harness, Tunnel};
 use calwatch_core::auth::AccountStatus;
 use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::Notice;
@@ -17,7 +17,7 @@ async fn error_event(
     events: &mut tokio::sync::broadcast::Receiver<EngineEvent>,
     code: &str,
 ) -> calwatch_core::engine::EngineError {
-    tokio::time::timeout(PATIENCE, async {
+    patiently(async {
         loop {
             match events.recv().await {
                 Ok(EngineEvent::Error(e)) if e.code() == code => return e,
@@ -263,7 +263,7 @@ async fn deleted_calendar_is_let_go_with_one_message() {
             .iter()
             .any(|c| c.id == channel.id && c.state == GoogleState::Live)
     };
-    let settled = tokio::time::timeout(PATIENCE, async {
+    let settled = patiently(async {
         while !h.engine.channels().expect("channels").is_empty()
             || h.engine.snapshot().watched_count > 0
             || live_at_google()
@@ -302,7 +302,7 @@ async fn new_callback_url_moves_live_channels_to_it() {
         .set_callback_url(&tunnel.url)
         .await
         .expect("new callback URL");
-    let moved = tokio::time::timeout(PATIENCE, async {
+    let moved = patiently(async {
         loop {
             let live = h.engine.channels().expect("channels");
             if live.len() == 1 && live[0].id != first.id {
@@ -343,7 +343,7 @@ async fn a_refresh_answered_after_sign_out_does_not_bring_the_sign_in_back() {
         let engine = h.engine.clone();
         async move { engine.refresh_calendars().await }
     });
-    tokio::time::timeout(PATIENCE, async {
+    patiently(async {
         while h.control.stats().token_calls == asked {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
@@ -669,7 +669,7 @@ async fn a_calendar_google_answers_404_for_is_let_go_once_without_retrying() {
         error.to_string().contains(OTHER) && error.to_string().contains("stopped watching"),
         "one sentence says which calendar of which account went: {error}"
     );
-    let gone = tokio::time::timeout(PATIENCE, async {
+    let gone = patiently(async {
         loop {
             let calendar = h.store().calendar(&shared).expect("read").expect("kept");
             if calendar.gone && !calendar.watched {
@@ -935,7 +935,7 @@ async fn a_sync_cut_short_by_unwatching_is_not_reported_as_a_store_failure() {
     let sync = tokio::spawn(async move { engine.sync_now(&calendar).await });
     h.notifier.wait_for_hang().await;
     h.engine.unwatch(&h.key).await.expect("unwatching works");
-    let cut_short = tokio::time::timeout(PATIENCE, sync)
+    let cut_short = patiently(sync)
         .await
         .expect("the waiting caller is answered")
         .expect("the task ran")
@@ -973,7 +973,7 @@ async fn a_sync_token_google_cannot_read_leads_to_one_quiet_full_sync() {
             },
         )
         .expect("the damaged token is stored");
-    let found = tokio::time::timeout(PATIENCE, h.engine.sync_now(&h.key))
+    let found = patiently(h.engine.sync_now(&h.key))
         .await
         .expect("the sync worker answers")
         .expect("the sync recovers with a full list instead of failing");

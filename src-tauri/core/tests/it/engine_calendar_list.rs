@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::engine_support::{browser_as, quick, Harness, RecordingNotifier, PATIENCE};
+use crate::engine_support::{browser_as, patiently, quick, Harness, RecordingNotifier, PATIENCE};
 use calwatch_core::engine::{EngineEvent, SettingsPatch};
 use calwatch_core::notice::Notice;
 use calwatch_core::store::CalendarKey;
@@ -158,7 +158,7 @@ async fn a_shared_calendar_appears_at_once_and_a_toast_offers_to_watch_it() {
         h.control.stats().calendar_list_sync_calls > incremental,
         "the notification was answered with an incremental listing"
     );
-    let told_window = tokio::time::timeout(PATIENCE, async {
+    let told_window = patiently(async {
         loop {
             match events.recv().await {
                 Ok(EngineEvent::Calendars) => return,
@@ -595,7 +595,7 @@ async fn renew_now_replaces_a_list_channel_shown_with_its_expiry() {
         std::slice::from_ref(&renewed.id),
         "only the new one is shown"
     );
-    let told = tokio::time::timeout(PATIENCE, async {
+    let told = patiently(async {
         loop {
             match events.recv().await {
                 Ok(EngineEvent::Channels) => return,

@@ -10,7 +10,7 @@ use calwatch_core::engine::PushState;
 use fake_google::{ChannelState as GoogleState, Faults};
 use serde_json::json;
 
-use crate::engine_support::{quick, until_push_health, Harness, Relay, PATIENCE};
+use crate::engine_support::{patiently, quick, until_push_health, Harness, Relay};
 
 /// How late fake-google answers events.watch: the move is under way at least this long.
 const WATCH_DELAY: Duration = Duration::from_secs(5);
@@ -53,7 +53,7 @@ async fn a_new_address_moves_the_channel_and_a_change_during_the_move_is_told_on
 
     // The move ends with one channel, at the new address, the old one stopped at Google.
     let new_address = format!("{}/notifications", new_tunnel.origin);
-    tokio::time::timeout(PATIENCE, async {
+    patiently(async {
         loop {
             let channels = h.engine.channels().expect("channels");
             if channels.len() == 1 && channels[0].id != first.id {
@@ -126,7 +126,7 @@ async fn two_address_changes_in_quick_succession_end_with_one_channel_at_the_las
         .expect("accepted");
 
     let last = format!("{}/notifications", third_tunnel.origin);
-    tokio::time::timeout(PATIENCE, async {
+    patiently(async {
         loop {
             let channels = h.engine.channels().expect("channels");
             if channels.len() == 1 && channels[0].address == last {
@@ -146,7 +146,7 @@ async fn two_address_changes_in_quick_succession_end_with_one_channel_at_the_las
     assert_eq!(live[0].address, last);
     assert_eq!(h.google_channel(&first.id).state, GoogleState::Stopped);
     // The account's calendar list moves with it, to one channel at the last address.
-    let lists = tokio::time::timeout(PATIENCE, async {
+    let lists = patiently(async {
         loop {
             let lists: Vec<_> = h
                 .control

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::engine_support::{quick, Harness, PATIENCE};
+use crate::engine_support::{patiently, quick, Harness};
 use calwatch_core::notice::{ChangeKind, Field, Notice};
 use fake_google::Faults;
 use proptest::prelude::*;
@@ -459,7 +459,7 @@ struct Outcome {
 async fn settle(h: &Harness) {
     h.control.wait_for_deliveries_idle().await;
     for _ in 0..5 {
-        match tokio::time::timeout(PATIENCE, h.engine.sync_now(&h.key)).await {
+        match patiently(h.engine.sync_now(&h.key)).await {
             Ok(Ok(_)) => return,
             Ok(Err(e)) => eprintln!("a sync failed, trying again: {e}"),
             Err(_) => panic!("the sync worker does not answer"),
@@ -506,7 +506,7 @@ async fn play(rounds: &[Round]) -> (Model, Outcome) {
     }
     settle(&h).await;
     // What a catch-up found is told a moment after the catch-ups stop finding things.
-    let history = tokio::time::timeout(PATIENCE, async {
+    let history = patiently(async {
         loop {
             let history = h.engine.recent_changes(100_000).expect("the history reads");
             if history.iter().all(|c| c.delivered) {

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::engine_support::{free_port, quick, RecordingNotifier, PATIENCE};
+use crate::engine_support::{free_port, patiently, quick, RecordingNotifier};
 use calwatch_core::config::Config;
 use calwatch_core::engine::{Engine, EngineDeps, EngineOptions, TokioClock};
 use calwatch_core::notice::{ChangeKind, Notice};
@@ -192,7 +192,7 @@ async fn a_020_channel_keeps_delivering_without_a_new_watch() {
     let primary = CalendarKey::new(ME, ME);
     // The start-up catch-up: the fixture's sync tokens are unknown to this fake-google,
     // so it lists everything once; let it finish before the change under test.
-    tokio::time::timeout(PATIENCE, engine.sync_now(&primary))
+    patiently(engine.sync_now(&primary))
         .await
         .expect("the worker answers")
         .expect("the primary calendar syncs");
@@ -245,7 +245,7 @@ async fn a_020_channel_keeps_delivering_without_a_new_watch() {
     );
     // Schema 6: the upgraded account's calendar list is watched from this start on, and
     // its first listing is a silent baseline: no toast for a calendar it already had.
-    let lists = tokio::time::timeout(PATIENCE, async {
+    let lists = patiently(async {
         loop {
             let lists: Vec<_> = control
                 .channels()

@@ -11,7 +11,7 @@ use calwatch_core::notice::{ChangeKind, Notice};
 use fake_google::Faults;
 use serde_json::json;
 
-use crate::engine_support::{quick, Harness, PATIENCE};
+use crate::engine_support::{patiently, quick, Harness};
 
 /// A watched calendar of nine events `ev0000`…`ev0008` (listed in that order), plus a
 /// stored row `ev9999` that Google no longer lists at all, the sync token it was synced
@@ -60,7 +60,7 @@ fn token_of(h: &Harness) -> Option<String> {
 
 /// Waits until the history holds `n` changes.
 async fn history_reaches(h: &Harness, n: usize) {
-    tokio::time::timeout(PATIENCE, async {
+    patiently(async {
         while h.engine.recent_changes(100).expect("history").len() < n {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

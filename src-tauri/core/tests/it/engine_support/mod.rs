@@ -24,6 +24,35 @@ use tokio::sync::watch;
 /// timeout (the engine retries) rather than on the test's own deadline.
 pub const PATIENCE: Duration = Duration::from_secs(600);
 
+/// How far paused time may jump at once while [`patiently`] waits.
+const TICK: Duration = Duration::from_millis(10);
+
+/// `patiently(fut)`, with the deadline reached in small steps.
+///
+/// Time is paused in these tests and jumps to the next timer whenever nothing is ready,
+/// also at a moment when a loopback packet is still in the kernel on a busy machine: with
+/// the deadline the next timer, one such moment would end the wait on the spot (a test
+/// failing "never happened" under load). With a tick every 10 ms, each such moment costs
+/// 10 ms of the wait, and only a real stall uses it up.
+pub async fn patiently<T>(fut: impl std::future::Future<Output = T>) -> Result<T, Elapsed> {
+    tokio::pin!(fut);
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        tokio::select! {
+            out = &mut fut => return Ok(out),
+            () = tokio::time::sleep(TICK) => {
+                if tokio::time::Instant::now() >= deadline {
+                    return Err(Elapsed);
+                }
+            }
+        }
+    }
+}
+
+/// [`patiently`]'s deadline passed.
+#[derive(Debug)]
+pub struct Elapsed;
+
 /// A notifier that keeps every notice and lets a test wait for them.
 #[derive(Clone)]
 pub struct RecordingNotifier {
@@ -70,7 +99,7 @@ impl RecordingNotifier {
     /// Waits until a `notify` call is hanging.
     pub async fn wait_for_hang(&self) {
         let mut rx = self.hung.subscribe();
-        tokio::time::timeout(PATIENCE, rx.wait_for(|n| *n > 0))
+        patiently(rx.wait_for(|n| *n > 0))
             .await
             .expect("the notifier was called")
             .expect("the notifier lives");
@@ -95,7 +124,7 @@ impl RecordingNotifier {
     /// Waits until the notices shown so far satisfy `done` (`what` names it on failure).
     pub async fn wait_until(&self, what: &str, done: impl Fn(&[Notice]) -> bool) -> Vec<Notice> {
         let mut rx = self.calls.subscribe();
-        let reached = tokio::time::timeout(PATIENCE, async {
+        let reached = patiently(async {
             loop {
                 if done(&self.notices()) {
                     return;
@@ -115,7 +144,7 @@ impl RecordingNotifier {
     pub async fn wait_for(&self, n: usize) -> Vec<Notice> {
         let mut rx = self.calls.subscribe();
         let seen = Arc::clone(&self.seen);
-        let reached = tokio::time::timeout(PATIENCE, async {
+        let reached = patiently(async {
             loop {
                 if seen.lock().unwrap().len() >= n {
                     return;
@@ -291,7 +320,7 @@ impl Harness {
     /// finished the syncs they caused (a sync requested now runs after them).
     pub async fn settle(&self) {
         self.control.wait_for_deliveries_idle().await;
-        tokio::time::timeout(PATIENCE, self.engine.sync_now(&self.key))
+        patiently(self.engine.sync_now(&self.key))
             .await
             .expect("the sync worker answers")
             .expect("a sync succeeds");
@@ -584,7 +613,7 @@ pub async fn until_push_health(
     engine: &Engine,
     pred: impl Fn(&calwatch_core::engine::PushHealth) -> bool,
 ) -> calwatch_core::engine::PushHealth {
-    let reached = tokio::time::timeout(PATIENCE, async {
+    let reached = patiently(async {
         loop {
             let health = engine.push_health();
             if pred(&health) {
