@@ -27,21 +27,30 @@ pub const PATIENCE: Duration = Duration::from_secs(600);
 /// How far paused time may jump at once while [`patiently`] waits.
 const TICK: Duration = Duration::from_millis(10);
 
-/// `patiently(fut)`, with the deadline reached in small steps.
+/// How long a wait may also take on the wall clock before [`patiently`] gives up.
+const REAL_PATIENCE: Duration = Duration::from_secs(60);
+
+/// `tokio::time::timeout(PATIENCE, fut)`, given up only once [`REAL_PATIENCE`] has passed
+/// on the wall clock too.
 ///
 /// Time is paused in these tests and jumps to the next timer whenever nothing is ready,
-/// also at a moment when a loopback packet is still in the kernel on a busy machine: with
-/// the deadline the next timer, one such moment would end the wait on the spot (a test
-/// failing "never happened" under load). With a tick every 10 ms, each such moment costs
-/// 10 ms of the wait, and only a real stall uses it up.
+/// also while a loopback packet is still in the kernel on a busy machine (CI runs ~300
+/// of these tests at once on two cores): with the deadline the next timer, one such
+/// moment would end the wait on the spot, and a stall of a second spins through any
+/// paused deadline (the engine's own request timeouts fire and it retries later, which
+/// the wait must outlast). A tick every 10 ms keeps each jump small, and the wall clock
+/// decides when a wait has really failed.
 pub async fn patiently<T>(fut: impl std::future::Future<Output = T>) -> Result<T, Elapsed> {
     tokio::pin!(fut);
     let deadline = tokio::time::Instant::now() + PATIENCE;
+    let real_deadline = std::time::Instant::now() + REAL_PATIENCE;
     loop {
         tokio::select! {
             out = &mut fut => return Ok(out),
             () = tokio::time::sleep(TICK) => {
-                if tokio::time::Instant::now() >= deadline {
+                if tokio::time::Instant::now() >= deadline
+                    && std::time::Instant::now() >= real_deadline
+                {
                     return Err(Elapsed);
                 }
             }
