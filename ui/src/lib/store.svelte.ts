@@ -146,8 +146,7 @@ export class AppStore {
 
   /** Puts a renewed calendar-list channel in place of the one it replaced. */
   replaceListChannel(channel: ListChannelView, replaces: string): void {
-    const rest = this.listChannels.filter((c) => c.id !== channel.id && c.id !== replaces);
-    this.listChannels = [...rest, channel];
+    this.listChannels = putInPlace(this.listChannels, channel, replaces);
   }
 
   async refreshChanges(): Promise<void> {
@@ -172,8 +171,7 @@ export class AppStore {
 
   /** Puts a channel in the list, replacing one for the same calendar (a renewal is a new channel). */
   upsertChannel(channel: ChannelView, replaces?: string): void {
-    const rest = this.channels.filter((c) => c.id !== channel.id && c.id !== replaces);
-    this.channels = [...rest, channel];
+    this.channels = putInPlace(this.channels, channel, replaces);
   }
 
   removeChannel(channelId: string): void {
@@ -204,4 +202,9 @@ export class AppStore {
   dismiss(id: number): void {
     this.banners = this.banners.filter((b) => b.id !== id);
   }
+}
+
+/** `list` with `item` in it once, and without the one it `replaces` (a renewal's old channel). */
+function putInPlace<T extends { id: string }>(list: T[], item: T, replaces?: string): T[] {
+  return [...list.filter((c) => c.id !== item.id && c.id !== replaces), item];
 }
