@@ -298,7 +298,7 @@ impl From<ListChannelRecord> for ListChannelView {
     }
 }
 
-/// The list channels the window shows, in account order (the store's).
+/// The list channels the window shows, oldest first (the store's order).
 pub fn list_channel_views(channels: Vec<ListChannelRecord>) -> Vec<ListChannelView> {
     channels
         .into_iter()

@@ -171,7 +171,11 @@ impl Outbox {
         let hold = self.hold_at(self.clock.now_ms());
         if hold.digests() {
             tracing::info!("a new calendar is offered when notices are no longer held");
-            lock(&self.held_offers).push(offer);
+            let mut held = lock(&self.held_offers);
+            // Shared, removed and shared again while quiet: still one offer.
+            if !held.iter().any(|o| same_calendar(o, &offer)) {
+                held.push(offer);
+            }
             return;
         }
         if hold != Hold::None {
@@ -181,36 +185,28 @@ impl Outbox {
         self.notifier.notify(&[offer]).await;
     }
 
-    /// The offers held back, without those whose calendar was watched, removed or
-    /// offered again meanwhile (a calendar is offered once).
+    /// The offers held back, without those whose calendar was watched or removed
+    /// meanwhile.
     fn take_held_offers(&self) -> Vec<Notice> {
-        let held = std::mem::take(&mut *lock(&self.held_offers));
-        let mut offers: Vec<Notice> = Vec::with_capacity(held.len());
-        for offer in held {
+        let mut offers = std::mem::take(&mut *lock(&self.held_offers));
+        offers.retain(|offer| {
             let Notice::NewCalendar {
                 account,
                 calendar_id,
                 ..
-            } = &offer
+            } = offer
             else {
-                continue;
+                return false;
             };
-            let still_new = match self.store.calendar(&CalendarKey::new(account, calendar_id)) {
+            match self.store.calendar(&CalendarKey::new(account, calendar_id)) {
                 Ok(Some(calendar)) => !calendar.watched && !calendar.gone,
                 Ok(None) => false,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not read a calendar held for an offer");
                     true
                 }
-            };
-            let twice = offers.iter().any(|o| {
-                matches!(o, Notice::NewCalendar { account: a, calendar_id: c, .. }
-                    if a == account && c == calendar_id)
-            });
-            if still_new && !twice {
-                offers.push(offer);
             }
-        }
+        });
         offers
     }
 
@@ -363,27 +359,20 @@ impl Outbox {
     /// digest covered (0: none were held).
     pub async fn release_digest(&self) -> usize {
         let _order = self.order.lock().await;
-        let offers = self.take_held_offers();
-        let held = match self.store.held_changes() {
-            Ok(held) => held,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read the changes held for the digest");
-                if !offers.is_empty() {
-                    self.notifier.notify(&offers).await;
-                }
-                return 0;
-            }
-        };
+        let held = self.store.held_changes().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not read the changes held for the digest");
+            Vec::new()
+        });
         let pairs: Vec<(i64, &Change)> = held.iter().map(|c| (c.id, &c.change)).collect();
-        let Some(digest) = notice::digest(&pairs) else {
-            if !offers.is_empty() {
-                self.notifier.notify(&offers).await;
-            }
+        let digest = notice::digest(&pairs);
+        let told_digest = digest.is_some();
+        let notices: Vec<Notice> = digest.into_iter().chain(self.take_held_offers()).collect();
+        if !notices.is_empty() {
+            self.notifier.notify(&notices).await;
+        }
+        if !told_digest {
             return 0;
-        };
-        let mut notices = vec![digest];
-        notices.extend(offers);
-        self.notifier.notify(&notices).await;
+        }
         let ids: Vec<i64> = pairs.iter().map(|(id, _)| *id).collect();
         if let Err(e) = self.store.release_held(&ids) {
             tracing::warn!(error = %e, "could not mark the digest told");
@@ -442,4 +431,15 @@ impl Outbox {
         };
         let _ = self.events.send(EngineEvent::Changes(stored));
     }
+}
+
+/// Whether two new-calendar offers are for the same calendar of the same account.
+fn same_calendar(a: &Notice, b: &Notice) -> bool {
+    matches!(
+        (a, b),
+        (
+            Notice::NewCalendar { account: a1, calendar_id: c1, .. },
+            Notice::NewCalendar { account: a2, calendar_id: c2, .. },
+        ) if a1 == a2 && c1 == c2
+    )
 }
