@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::engine_support::{browser, patiently, quick, Harness, Tunnel};
+use crate::engine_support::{browser, heard, patiently, quick, Harness, Tunnel};
 use calwatch_core::auth::AccountStatus;
 use calwatch_core::engine::EngineEvent;
 use calwatch_core::notice::Notice;
@@ -17,17 +17,15 @@ async fn error_event(
     events: &mut tokio::sync::broadcast::Receiver<EngineEvent>,
     code: &str,
 ) -> calwatch_core::engine::EngineError {
-    patiently(async {
-        loop {
-            match events.recv().await {
-                Ok(EngineEvent::Error(e)) if e.code() == code => return e,
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(e) => panic!("engine events ended: {e}"),
-            }
-        }
-    })
+    heard(
+        events,
+        &format!("a {code} error event"),
+        |event| match event {
+            EngineEvent::Error(e) if e.code() == code => Some(e),
+            _ => None,
+        },
+    )
     .await
-    .unwrap_or_else(|_| panic!("no {code} error event"))
 }
 
 #[tokio::test(start_paused = true)]

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::engine_support::{browser_as, patiently, quick, Harness, RecordingNotifier, PATIENCE};
+use crate::engine_support::{browser_as, heard, quick, Harness, RecordingNotifier, PATIENCE};
 use calwatch_core::engine::{EngineEvent, SettingsPatch};
 use calwatch_core::notice::Notice;
 use calwatch_core::store::CalendarKey;
@@ -158,20 +158,12 @@ async fn a_shared_calendar_appears_at_once_and_a_toast_offers_to_watch_it() {
         h.control.stats().calendar_list_sync_calls > incremental,
         "the notification was answered with an incremental listing"
     );
-    let told_window = patiently(async {
-        loop {
-            match events.recv().await {
-                Ok(EngineEvent::Calendars) => return,
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(e) => panic!("engine events ended: {e}"),
-            }
-        }
-    })
+    heard(
+        &mut events,
+        "the window hears that Calendars changed",
+        |e| matches!(e, EngineEvent::Calendars).then_some(()),
+    )
     .await;
-    assert!(
-        told_window.is_ok(),
-        "the window hears that Calendars changed"
-    );
     assert!(
         h.engine.channels().expect("channels").is_empty(),
         "nothing was watched without being asked"
@@ -595,17 +587,12 @@ async fn renew_now_replaces_a_list_channel_shown_with_its_expiry() {
         std::slice::from_ref(&renewed.id),
         "only the new one is shown"
     );
-    let told = patiently(async {
-        loop {
-            match events.recv().await {
-                Ok(EngineEvent::Channels) => return,
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(e) => panic!("engine events ended: {e}"),
-            }
-        }
-    })
+    heard(
+        &mut events,
+        "the window hears that the channels changed",
+        |e| matches!(e, EngineEvent::Channels).then_some(()),
+    )
     .await;
-    assert!(told.is_ok(), "the window hears that the channels changed");
 
     // The new one delivers, and a second Renew of the old one is refused.
     h.control

@@ -58,6 +58,30 @@ pub async fn patiently<T>(fut: impl std::future::Future<Output = T>) -> Result<T
     }
 }
 
+/// Waits for the first engine event `pick` takes, and returns what it made of it; fails
+/// with `what` if none comes. A lagging receiver reads on.
+pub async fn heard<T>(
+    events: &mut tokio::sync::broadcast::Receiver<calwatch_core::engine::EngineEvent>,
+    what: &str,
+    pick: impl Fn(calwatch_core::engine::EngineEvent) -> Option<T>,
+) -> T {
+    patiently(async {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    if let Some(found) = pick(event) {
+                        return found;
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("engine events ended: {e}"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("never heard: {what}"))
+}
+
 /// [`patiently`]'s deadline passed.
 #[derive(Debug)]
 pub struct Elapsed;
