@@ -242,35 +242,35 @@ impl Inner {
 /// watching task starts its listing before it ends, so the count never touches zero
 /// between the two.
 #[derive(Default)]
-pub(super) struct ListWork {
-    busy: Arc<std::sync::atomic::AtomicUsize>,
-    idle: Arc<tokio::sync::Notify>,
+pub(super) struct ListWork(Arc<Tasks>);
+
+/// The count and the wake-up of [`ListWork`], shared with every [`Working`].
+#[derive(Default)]
+struct Tasks {
+    busy: std::sync::atomic::AtomicUsize,
+    idle: tokio::sync::Notify,
 }
 
 /// One task's share of [`ListWork`]; dropping it ends the task's count.
-pub(super) struct Working {
-    busy: Arc<std::sync::atomic::AtomicUsize>,
-    idle: Arc<tokio::sync::Notify>,
-}
+pub(super) struct Working(Arc<Tasks>);
 
 impl ListWork {
     /// Counts one more task until the returned value is dropped.
     pub(super) fn start(&self) -> Working {
-        self.busy.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        Working {
-            busy: Arc::clone(&self.busy),
-            idle: Arc::clone(&self.idle),
-        }
+        self.0
+            .busy
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Working(Arc::clone(&self.0))
     }
 
     /// Returns once no task is counted.
     pub(super) async fn settled(&self) {
         loop {
-            let idle = self.idle.notified();
+            let idle = self.0.idle.notified();
             tokio::pin!(idle);
             // Registered before the count is read, so a task ending in between wakes it.
             idle.as_mut().enable();
-            if self.busy.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            if self.0.busy.load(std::sync::atomic::Ordering::SeqCst) == 0 {
                 return;
             }
             idle.await;
@@ -280,8 +280,13 @@ impl ListWork {
 
 impl Drop for Working {
     fn drop(&mut self) {
-        if self.busy.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
-            self.idle.notify_waiters();
+        if self
+            .0
+            .busy
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst)
+            == 1
+        {
+            self.0.idle.notify_waiters();
         }
     }
 }
