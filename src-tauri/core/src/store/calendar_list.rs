@@ -199,11 +199,7 @@ impl Store {
         for calendar in calendars {
             Self::upsert_calendar_on(&tx, calendar)?;
         }
-        tx.execute(
-            "INSERT INTO calendar_list_sync (account, sync_token) VALUES (?1, ?2)
-             ON CONFLICT(account) DO UPDATE SET sync_token = excluded.sync_token",
-            params![account, next_sync_token],
-        )?;
+        Self::set_list_token_on(&tx, account, Some(next_sync_token))?;
         tx.commit()?;
         Ok(())
     }
@@ -218,6 +214,16 @@ impl Store {
         if !super::row_exists(&conn, "accounts", account)? {
             return Err(StoreError::UnknownAccount(account.into()));
         }
+        Self::set_list_token_on(&conn, account, token)
+    }
+
+    /// [`Store::set_calendar_list_sync_token`] on a connection or transaction the caller
+    /// holds.
+    fn set_list_token_on(
+        conn: &rusqlite::Connection,
+        account: &str,
+        token: Option<&str>,
+    ) -> Result<(), StoreError> {
         conn.execute(
             "INSERT INTO calendar_list_sync (account, sync_token) VALUES (?1, ?2)
              ON CONFLICT(account) DO UPDATE SET sync_token = excluded.sync_token",
