@@ -9,7 +9,7 @@ use calwatch_core::config::Config;
 use calwatch_core::engine::{Engine, EngineDeps};
 use calwatch_core::notice::Notifier;
 use calwatch_core::secrets::{MemoryTokenStore, TokenStore};
-use tauri::async_runtime::JoinHandle;
+use tokio::task::JoinHandle;
 
 use crate::desktop::Desktop;
 use crate::sandbox::Sandbox;

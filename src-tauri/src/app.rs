@@ -1,21 +1,22 @@
-//! Builds and runs the Tauri app: plugins, the engine, the tray, the window's lifecycle.
+//! The app as one Tauri process holding the engine, the tray and the window (Windows,
+//! macOS): plugins, the engine, the tray, the window's lifecycle. Linux splits it in two
+//! (`agent` and `window`), so that the app in the tray holds no window toolkit.
 
-use std::fmt::Write as _;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use calwatch_core::config::Config;
 use calwatch_core::secrets::KeyringStore;
-use sha2::{Digest as _, Sha256};
 use tauri::{AppHandle, Manager as _, RunEvent, Runtime};
 use tauri_plugin_dialog::{DialogExt as _, MessageDialogKind};
 
 use crate::active::{ActiveEngine, Wiring};
-use crate::desktop::TauriDesktop;
 use crate::notifier::ToastNotifier;
+use crate::shell::Shell;
+use crate::tauri_surface::TauriSurface;
 use crate::views::local_tz;
-use crate::{commands, events, logging, tray};
+use crate::window_commands::{Backend, LateBackend, NativePicker};
+use crate::{events, logging};
 
 /// Keeps OpenGL out of the process, on Linux; call first in `main`, before GTK starts and
 /// before any thread runs (the environment is not safe to change while others read it).
@@ -39,10 +40,9 @@ pub fn keep_gl_out() {
     }
 }
 
-/// Runs CalWatch until Quit; in the tray only when `background` (the login item's start).
-pub fn run(background: bool) {
-    let launched = Instant::now();
-    let config = match Config::load() {
+/// The configuration, or the reason it cannot be read said on stderr and exit status 2.
+pub fn config_or_exit() -> Config {
+    match Config::load() {
         Ok(config) => config,
         Err(err) => {
             // No settings were read, so no language was chosen: the system's.
@@ -53,15 +53,32 @@ pub fn run(background: bool) {
             eprintln!("{}: {reason}", locale.text("shell-cannot-start", &[]));
             std::process::exit(2);
         }
-    };
+    }
+}
+
+/// The app's configuration (tauri.conf.json) and the window's pages, embedded.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// The shell of this process, once the engine started.
+struct ShellState(Arc<Shell>);
+
+/// Runs CalWatch until Quit; in the tray only when `background` (the login item's start).
+pub fn run(background: bool) {
+    let launched = Instant::now();
+    let config = config_or_exit();
     let log_guard = logging::init(&config.data_dir);
 
+    // The handler is set before the app exists, the shell only in `setup`.
+    let late = Arc::new(LateBackend::default());
+    let backend: Arc<dyn Backend> = Arc::clone(&late) as Arc<dyn Backend>;
     let app = tauri::Builder::default()
         // First, so a second launch exits before anything else starts.
         .plugin(
             tauri_plugin_single_instance::Builder::new()
-                .dbus_id(instance_id(&config.data_dir))
-                .callback(|app, _args, _cwd| tray::open_window(app))
+                .dbus_id(crate::instance::instance_id(&config.data_dir))
+                .callback(|app, _args, _cwd| crate::tauri_surface::open_window(app))
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
@@ -75,20 +92,26 @@ pub fn run(background: bool) {
             .build(),
     );
     let app = app
-        .invoke_handler(commands::handler())
+        .invoke_handler(crate::window_commands::handler(
+            backend,
+            Arc::new(NativePicker),
+        ))
         .setup(move |app| {
-            if let Err(err) = start(app.handle()) {
-                cannot_start(app.handle(), &err);
-                return Ok(());
+            match start(app.handle()) {
+                Ok(shell) => late.set(Arc::new(shell)),
+                Err(err) => {
+                    cannot_start(app.handle(), &err);
+                    return Ok(());
+                }
             }
             // The figure the README quotes as "cold start to tray ready".
             tracing::info!(ms = launched.elapsed().as_millis() as u64, "tray ready");
             if !background {
-                tray::open_window(app.handle());
+                crate::tauri_surface::open_window(app.handle());
             }
             Ok(())
         })
-        .build(tauri::generate_context!())
+        .build(context())
         .unwrap_or_else(|err| {
             tracing::error!(error = %err, "the app could not be built");
             std::process::exit(1);
@@ -102,8 +125,10 @@ pub fn run(background: bool) {
         // Every way out (Quit, SIGTERM, a failed start) ends the tunnel CalWatch started:
         // `process::exit` below runs no destructor.
         RunEvent::Exit => {
-            if let Some(active) = app.try_state::<ActiveEngine>() {
-                active.tunnels().kill_now();
+            if let Some(shell) = app.try_state::<ShellState>() {
+                if let Some(active) = shell.0.active() {
+                    active.tunnels().kill_now();
+                }
             }
         }
         _ => {}
@@ -114,27 +139,43 @@ pub fn run(background: bool) {
 }
 
 /// Starts the engine, wires it to the window and the desktop, builds the tray.
-fn start<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<()> {
-    let forward_to = app.clone();
+fn start<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<Arc<Shell>> {
+    let surface = Arc::new(TauriSurface::new(app.clone()));
+    let shell = Shell::new(
+        Arc::clone(&surface) as Arc<dyn crate::shell::Surface>,
+        tauri::async_runtime::handle().inner().clone(),
+    );
+    #[cfg(not(target_os = "linux"))]
+    crate::notifier::use_plugin(app, Arc::downgrade(&shell));
+    let forward_to = Arc::downgrade(&shell);
     let wiring = Wiring {
         load_config: Box::new(|| Config::load().map_err(|e| e.to_string())),
-        notifier: Arc::new(ToastNotifier::new(app.clone(), local_tz())),
+        notifier: Arc::new(ToastNotifier::new(Arc::downgrade(&shell), local_tz())),
         token_store: Arc::new(KeyringStore::new()),
-        desktop: Arc::new(TauriDesktop::new(app.clone())),
+        desktop: desktop(app),
         forward: Box::new(move |engine| events::forward(forward_to.clone(), engine)),
     };
     let active = tauri::async_runtime::block_on(ActiveEngine::start(wiring))?;
-    app.manage(active);
-    tray::build(app)?;
+    shell.set_active(active);
+    app.manage(ShellState(Arc::clone(&shell)));
+    crate::tauri_tray::build(app, &shell)?;
     // The tunnel chosen before keeps the public address working without a click.
-    commands::restart_remembered_tunnel(app);
+    crate::commands::restart_remembered_tunnel(&shell);
     #[cfg(unix)]
-    quit_on_signal(app.clone());
-    #[cfg(target_os = "linux")]
-    crate::appearance::follow(app.clone());
+    quit_on_signal(Arc::clone(&shell));
     // Its first tick refreshes the tray at once.
-    crate::wake::watch(app.clone());
-    Ok(())
+    crate::wake::watch(Arc::clone(&shell));
+    Ok(shell)
+}
+
+#[cfg(target_os = "linux")]
+fn desktop<R: Runtime>(_app: &AppHandle<R>) -> Arc<dyn crate::desktop::Desktop> {
+    Arc::new(crate::desktop::SystemDesktop)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn desktop<R: Runtime>(app: &AppHandle<R>) -> Arc<dyn crate::desktop::Desktop> {
+    Arc::new(crate::desktop::TauriDesktop::new(app.clone()))
 }
 
 /// SIGTERM (the session ending, `kill`, a package upgrade's restart) and SIGINT (Ctrl-C in
@@ -142,9 +183,10 @@ fn start<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<()> {
 /// between syncs; the engine gets a moment, not a veto, since a session ending waits for
 /// nobody.
 #[cfg(unix)]
-fn quit_on_signal<R: Runtime>(app: AppHandle<R>) {
+pub fn quit_on_signal(shell: Arc<Shell>) {
     use tokio::signal::unix::{signal, SignalKind};
-    tauri::async_runtime::spawn(async move {
+    let app = Arc::clone(&shell);
+    shell.spawn(async move {
         let (Ok(mut term), Ok(mut int)) = (
             signal(SignalKind::terminate()),
             signal(SignalKind::interrupt()),
@@ -156,14 +198,7 @@ fn quit_on_signal<R: Runtime>(app: AppHandle<R>) {
             _ = term.recv() => tracing::info!("SIGTERM: quitting"),
             _ = int.recv() => tracing::info!("SIGINT: quitting"),
         }
-        if let Some(active) = app.try_state::<ActiveEngine>() {
-            let stopped =
-                tokio::time::timeout(std::time::Duration::from_millis(1500), active.shutdown());
-            if stopped.await.is_err() {
-                tracing::warn!("the engine did not stop in time; quitting anyway");
-            }
-        }
-        app.exit(0);
+        app.quit(0).await;
     });
 }
 
@@ -177,38 +212,4 @@ fn cannot_start<R: Runtime>(app: &AppHandle<R>, err: &anyhow::Error) {
         .title(calwatch_core::locale::current().text("shell-cannot-start", &[]))
         .kind(MessageDialogKind::Error)
         .show(move |_| quit.exit(1));
-}
-
-/// One instance per data directory: two on the same one would fight over the store and
-/// the receiver's port, while separate ones (tests, a second profile) may run side by side.
-/// The id is a hash that is the same in every build (Rust's `DefaultHasher` may change
-/// between releases, and an upgraded binary would then miss the running one). The path is
-/// hashed as text: exact for every UTF-8 path, and still stable for the rare other one.
-fn instance_id(data_dir: &Path) -> String {
-    let digest = Sha256::digest(data_dir.to_string_lossy().as_bytes());
-    // A D-Bus name element must not start with a digit: hence the `d`.
-    let mut id = String::from("app.calwatch.desktop.d");
-    for byte in &digest[..8] {
-        let _ = write!(id, "{byte:02x}");
-    }
-    id
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_instance_id_of_a_data_dir_is_the_same_in_every_build() {
-        // Pinned: a CalWatch built by another Rust release must find the running one.
-        assert_eq!(
-            instance_id(Path::new("/home/ada/.local/share/calwatch")),
-            "app.calwatch.desktop.dca764ef1fb75900b"
-        );
-        assert_ne!(
-            instance_id(Path::new("/home/ada/.local/share/calwatch")),
-            instance_id(Path::new("/tmp/calwatch-test")),
-            "another data dir is another instance"
-        );
-    }
 }

@@ -10,11 +10,16 @@ use calwatch_core::engine::{CalendarRules, NoticeRules, PauseFor, SettingsPatch}
 use calwatch_core::locale::{HourCycle, LanguageChoice};
 use calwatch_core::store::CalendarKey;
 use calwatch_core::tunnel::{ToolOffer, TunnelTool};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use tauri::{AppHandle, Emitter as _, Manager as _, Runtime, State};
+use serde_json::Value;
 
 use crate::active::ActiveEngine;
 use crate::sandbox::Sandbox;
+use crate::shell::Shell;
+use crate::tray::MenuAction;
 use crate::views::{
     calendar_views, change_views, list_channel_views, local_tz, AppStateView, CalendarView,
     ChangeView, ChannelView, ListChannelView, ProbeReportView, SandboxEvent, UiError,
@@ -22,55 +27,166 @@ use crate::views::{
 
 type Result<T> = std::result::Result<T, UiError>;
 
-/// Every command, for `Builder::invoke_handler`.
-pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        get_state,
-        import_client_secret,
-        pick_client_secret,
-        sign_in,
-        cancel_sign_in,
-        sign_out,
-        set_callback_url,
-        check_callback,
-        list_calendars,
-        watch_calendar,
-        unwatch_calendar,
-        list_channels,
-        renew_channel,
-        stop_channel,
-        list_calendar_list_channels,
-        renew_list_channel,
-        list_changes,
-        clear_history,
-        update_settings,
-        pause,
-        resume,
-        set_calendar_rules,
-        open_link,
-        tunnel_tools,
-        start_tunnel,
-        stop_tunnel,
-        sandbox_start,
-        sandbox_stop,
-        sandbox_events,
-        sandbox_create_event,
-        sandbox_update_event,
-        sandbox_delete_event,
-    ]
+/// Runs the window's command `command` with its arguments (an object, keys in camelCase
+/// as the window sends them) and answers with its result as JSON. Every window, in this
+/// process or another, comes through here.
+pub async fn call(shell: &Arc<Shell>, command: &str, args: Value) -> Result<Value> {
+    let a = Args(args);
+    if command == "start_tunnel" {
+        return answer(start_tunnel(shell, a.get("tool")?).await);
+    }
+    let active = running_engine(shell)?;
+    match command {
+        "get_state" => answer(get_state(active).await),
+        "import_client_secret" => answer(import_client_secret(active, a.get("path")?).await),
+        "sign_in" => answer(sign_in(active).await),
+        "cancel_sign_in" => answer(Ok(cancel_sign_in(active))),
+        "sign_out" => answer(
+            sign_out(active, a.get("account")?, a.get("deleteHistory")?).await,
+        ),
+        "set_callback_url" => answer(set_callback_url(active, a.get("url")?).await),
+        "check_callback" => answer(check_callback(active).await),
+        "list_calendars" => answer(list_calendars(active).await),
+        "watch_calendar" => answer(
+            watch_calendar(active, a.get("account")?, a.get("calendarId")?).await,
+        ),
+        "unwatch_calendar" => answer(
+            unwatch_calendar(active, a.get("account")?, a.get("calendarId")?).await,
+        ),
+        "list_channels" => answer(list_channels(active).await),
+        "renew_channel" => answer(renew_channel(active, a.get("channelId")?).await),
+        "stop_channel" => answer(stop_channel(active, a.get("channelId")?).await),
+        "list_calendar_list_channels" => answer(list_calendar_list_channels(active).await),
+        "renew_list_channel" => answer(renew_list_channel(active, a.get("channelId")?).await),
+        "list_changes" => answer(list_changes(active, a.get("limit")?).await),
+        "clear_history" => answer(clear_history(active, a.get("limit")?).await),
+        "update_settings" => answer(update_settings(active, a.get("settings")?).await),
+        "pause" => answer(pause(active, a.get("length")?).await),
+        "resume" => answer(resume(active).await),
+        "set_calendar_rules" => answer(
+            set_calendar_rules(
+                active,
+                a.get("account")?,
+                a.get("calendarId")?,
+                a.get("rules")?,
+            )
+            .await,
+        ),
+        "open_link" => answer(open_link(active, a.get("url")?).await),
+        "tunnel_tools" => answer(tunnel_tools(active).await),
+        "stop_tunnel" => answer(stop_tunnel(active).await),
+        "sandbox_start" => answer(sandbox_start(active).await),
+        "sandbox_stop" => answer(sandbox_stop(active).await),
+        "sandbox_events" => answer(sandbox_events(active).await),
+        "sandbox_create_event" => answer(
+            sandbox_create_event(
+                active,
+                a.get("calendarId")?,
+                a.get("summary")?,
+                a.get("start")?,
+                a.get("end")?,
+                a.get("allDay")?,
+            )
+            .await,
+        ),
+        "sandbox_update_event" => answer(
+            sandbox_update_event(
+                active,
+                a.get("calendarId")?,
+                a.get("eventId")?,
+                a.get("summary")?,
+                a.get("start")?,
+                a.get("end")?,
+            )
+            .await,
+        ),
+        "sandbox_delete_event" => answer(
+            sandbox_delete_event(active, a.get("calendarId")?, a.get("eventId")?).await,
+        ),
+        other => Err(internal(format!("no command “{other}”"))),
+    }
+}
+
+/// A command's arguments as the window sent them.
+struct Args(Value);
+
+impl Args {
+    /// The argument `name`; absent reads as `null` (so an `Option` is `None`).
+    fn get<T: DeserializeOwned>(&self, name: &str) -> Result<T> {
+        let value = self.0.get(name).cloned().unwrap_or(Value::Null);
+        serde_json::from_value(value).map_err(|err| internal(format!("“{name}”: {err}")))
+    }
+}
+
+/// A command's result as the window reads it.
+fn answer<T: serde::Serialize>(result: Result<T>) -> Result<Value> {
+    let value = result?;
+    serde_json::to_value(value).map_err(|err| internal(err.to_string()))
+}
+
+/// A failure between the window and the engine (a bug, never the person's doing).
+fn internal(reason: String) -> UiError {
+    tracing::error!(%reason, "a command failed between the window and the engine");
+    UiError::new(
+        "internal",
+        calwatch_core::locale::current().text("shell-bad-command", &[("reason", reason.into())]),
+    )
+}
+
+/// The engine in use; only a failed start leaves none, and then no window asks.
+fn running_engine(shell: &Shell) -> Result<&ActiveEngine> {
+    shell.active().ok_or_else(|| {
+        UiError::new(
+            "internal",
+            calwatch_core::locale::current().text("shell-cannot-start", &[]),
+        )
+    })
+}
+
+/// Does what the tray's menu item asks. Failures reach the window as `calwatch://error`.
+pub async fn tray_action(shell: &Arc<Shell>, action: MenuAction) {
+    let Some(active) = shell.active() else {
+        return;
+    };
+    let result: Result<()> = match action {
+        MenuAction::Open => {
+            shell.surface().open_window();
+            Ok(())
+        }
+        MenuAction::Pause(length) => active.engine().pause(length).map_err(UiError::from),
+        MenuAction::Resume => active.engine().resume().map_err(UiError::from),
+        MenuAction::ToggleStartAtLogin => {
+            let on = active.desktop().start_at_login();
+            let result = active
+                .desktop()
+                .set_start_at_login(!on)
+                .map_err(|e| UiError::new("internal", e));
+            shell.emit(crate::events::STATE, &active.app_state());
+            result
+        }
+        MenuAction::Quit => {
+            shell.quit(0).await;
+            Ok(())
+        }
+    };
+    if let Err(err) = result {
+        tracing::warn!(code = %err.code, error = %err.message, "a tray action failed");
+        shell.emit(crate::events::ERROR, &err);
+    }
+    // A click may flip a check mark by itself, whatever came of the action: the tray is
+    // set from the truth again.
+    shell.refresh_tray();
 }
 
 /// Async, as it asks the desktop whether the login item exists (a file).
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn get_state(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+pub async fn get_state(active: &ActiveEngine) -> Result<AppStateView> {
     Ok(active.app_state())
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn import_client_secret(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     path: PathBuf,
 ) -> Result<AppStateView> {
     let path = expand_home(path, std::env::var_os("HOME").map(PathBuf::from));
@@ -78,45 +194,21 @@ pub async fn import_client_secret(
     Ok(active.app_state())
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn pick_client_secret(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
-    // The native picker blocks until the person chooses: keep it off the async workers.
-    let desktop = std::sync::Arc::clone(active.desktop());
-    let picked = tauri::async_runtime::spawn_blocking(move || desktop.pick_client_secret())
-        .await
-        .map_err(|e| {
-            let reason = e.to_string();
-            UiError::new(
-                "internal",
-                calwatch_core::locale::current()
-                    .text("shell-picker-failed", &[("reason", reason.into())]),
-            )
-        })?;
-    if let Some(path) = picked {
-        active.engine().import_client_secret(&path).await?;
-    }
-    Ok(active.app_state())
-}
-
-#[tauri::command]
-#[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn sign_in(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+pub async fn sign_in(active: &ActiveEngine) -> Result<AppStateView> {
     active.engine().sign_in(active.opener()).await?;
     Ok(active.app_state())
 }
 
-#[tauri::command]
-pub fn cancel_sign_in(active: State<'_, ActiveEngine>) {
+pub fn cancel_sign_in(active: &ActiveEngine) {
     active.engine().cancel_sign_in();
 }
 
 /// `account`: the account to sign out (every account when absent); `delete_history`: the
 /// window's "Also delete this account's history" (on unless unticked).
-#[tauri::command]
 #[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn sign_out(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     account: Option<String>,
     delete_history: Option<bool>,
 ) -> Result<AppStateView> {
@@ -133,25 +225,22 @@ pub async fn sign_out(
     Ok(active.app_state())
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn set_callback_url(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     url: String,
 ) -> Result<AppStateView> {
     active.engine().set_callback_url(&url).await?;
     Ok(active.app_state())
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn check_callback(active: State<'_, ActiveEngine>) -> Result<ProbeReportView> {
+pub async fn check_callback(active: &ActiveEngine) -> Result<ProbeReportView> {
     Ok(active.engine().check_callback().await?.into())
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn list_calendars(active: State<'_, ActiveEngine>) -> Result<Vec<CalendarView>> {
+pub async fn list_calendars(active: &ActiveEngine) -> Result<Vec<CalendarView>> {
     let engine = active.engine();
     let calendars = engine.refresh_calendars().await?;
     Ok(calendar_views(
@@ -163,10 +252,9 @@ pub async fn list_calendars(active: State<'_, ActiveEngine>) -> Result<Vec<Calen
 
 /// A calendar's row in Calendars: mute, kinds of change, within N days. Returns the
 /// calendars as stored (no call to Google).
-#[tauri::command]
 #[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn set_calendar_rules(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     account: String,
     calendar_id: String,
     rules: CalendarRules,
@@ -181,25 +269,22 @@ pub async fn set_calendar_rules(
 }
 
 /// The tray's and the window's "Pause for 1 hour / until tomorrow / until I resume".
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn pause(active: State<'_, ActiveEngine>, length: PauseFor) -> Result<AppStateView> {
+pub async fn pause(active: &ActiveEngine, length: PauseFor) -> Result<AppStateView> {
     active.engine().pause(length)?;
     Ok(active.app_state())
 }
 
 /// The paused note's Resume: the digest follows for a pause that had an end.
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn resume(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+pub async fn resume(active: &ActiveEngine) -> Result<AppStateView> {
     active.engine().resume()?;
     Ok(active.app_state())
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn watch_calendar(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     account: String,
     calendar_id: String,
 ) -> Result<ChannelView> {
@@ -210,10 +295,9 @@ pub async fn watch_calendar(
     Ok(channel_view(&engine, channel).await)
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active, account), err(level = "warn"))]
 pub async fn unwatch_calendar(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     account: String,
     calendar_id: String,
 ) -> Result<()> {
@@ -223,16 +307,14 @@ pub async fn unwatch_calendar(
         .await?)
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn list_channels(active: State<'_, ActiveEngine>) -> Result<Vec<ChannelView>> {
-    crate::events::channels(&active.engine()).await
+pub async fn list_channels(active: &ActiveEngine) -> Result<Vec<ChannelView>> {
+    crate::views::channels(&active.engine())
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn renew_channel(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     channel_id: String,
 ) -> Result<ChannelView> {
     let engine = active.engine();
@@ -240,24 +322,21 @@ pub async fn renew_channel(
     Ok(channel_view(&engine, channel).await)
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn stop_channel(active: State<'_, ActiveEngine>, channel_id: String) -> Result<()> {
+pub async fn stop_channel(active: &ActiveEngine, channel_id: String) -> Result<()> {
     Ok(active.engine().stop_channel(&channel_id).await?)
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn list_calendar_list_channels(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
 ) -> Result<Vec<ListChannelView>> {
     Ok(list_channel_views(active.engine().list_channels()?))
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn renew_list_channel(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     channel_id: String,
 ) -> Result<ListChannelView> {
     Ok(active
@@ -267,10 +346,9 @@ pub async fn renew_list_channel(
         .into())
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn list_changes(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     limit: usize,
 ) -> Result<Vec<ChangeView>> {
     let changes = active.engine().recent_changes(limit)?;
@@ -278,10 +356,9 @@ pub async fn list_changes(
 }
 
 /// Settings → "Clear history"; returns what is left (changes not shown yet), newest first.
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn clear_history(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     limit: usize,
 ) -> Result<Vec<ChangeView>> {
     let engine = active.engine();
@@ -317,10 +394,9 @@ pub struct SettingsInput {
     pub watch_new_calendars: Option<bool>,
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn update_settings(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     settings: SettingsInput,
 ) -> Result<AppStateView> {
     if let Some(on) = settings.start_at_login {
@@ -354,28 +430,25 @@ pub fn expand_home(path: PathBuf, home: Option<PathBuf>) -> PathBuf {
 }
 
 /// The tunnel tools Setup offers, installed or not, with the command for this receiver.
-#[tauri::command]
 #[tracing::instrument(skip(active))]
-pub async fn tunnel_tools(active: State<'_, ActiveEngine>) -> Result<Vec<ToolOffer>> {
-    let port = receiver_port(&active);
+pub async fn tunnel_tools(active: &ActiveEngine) -> Result<Vec<ToolOffer>> {
+    let port = receiver_port(active);
     Ok(calwatch_core::tunnel::detect(port, None))
 }
 
 /// "Get a public address for me": starts `tool`, waits for its address and makes it the
 /// callback URL (moving the channels); the window then offers Test.
-#[tauri::command]
-#[tracing::instrument(skip(app, active), err(level = "warn"))]
-pub async fn start_tunnel<R: Runtime>(
-    app: AppHandle<R>,
-    active: State<'_, ActiveEngine>,
-    tool: TunnelTool,
-) -> Result<AppStateView> {
-    let port = receiver_port(&active);
-    let sink = address_sink(app.clone());
-    let redraw = app.clone();
-    let on_change = std::sync::Arc::new(move || {
-        if let Some(active) = redraw.try_state::<ActiveEngine>() {
-            let _ = redraw.emit(crate::events::STATE, active.app_state());
+#[tracing::instrument(skip(shell), err(level = "warn"))]
+pub async fn start_tunnel(shell: &Arc<Shell>, tool: TunnelTool) -> Result<AppStateView> {
+    let active = running_engine(shell)?;
+    let port = receiver_port(active);
+    let sink = address_sink(Arc::downgrade(shell));
+    let redraw = Arc::downgrade(shell);
+    let on_change = Arc::new(move || {
+        if let Some(shell) = redraw.upgrade() {
+            if let Some(active) = shell.active() {
+                shell.emit(crate::events::STATE, &active.app_state());
+            }
         }
     });
     active
@@ -393,30 +466,23 @@ pub async fn start_tunnel<R: Runtime>(
 }
 
 /// Starts again the tunnel chosen before CalWatch last quit, in the background (at start).
-pub fn restart_remembered_tunnel<R: Runtime>(app: &AppHandle<R>) {
-    let Some(active) = app.try_state::<ActiveEngine>() else {
+pub fn restart_remembered_tunnel(shell: &Arc<Shell>) {
+    let Some(tool) = shell.active().and_then(|active| active.tunnels().chosen()) else {
         return;
     };
-    let Some(tool) = active.tunnels().chosen() else {
-        return;
-    };
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let Some(active) = app.try_state::<ActiveEngine>() else {
-            return;
-        };
+    let app = Arc::clone(shell);
+    shell.spawn(async move {
         tracing::info!(tool = tool.program(), "starting the tunnel chosen before");
-        if let Err(err) = start_tunnel(app.clone(), active, tool).await {
+        if let Err(err) = start_tunnel(&app, tool).await {
             tracing::warn!(error = %err.message, "the tunnel chosen before did not start");
-            let _ = app.emit(crate::events::ERROR, err);
+            app.emit(crate::events::ERROR, &err);
         }
     });
 }
 
 /// Ends the tunnel CalWatch started (the callback URL stays as it was).
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn stop_tunnel(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+pub async fn stop_tunnel(active: &ActiveEngine) -> Result<AppStateView> {
     active.tunnels().stop().await;
     Ok(active.app_state())
 }
@@ -434,17 +500,19 @@ fn receiver_port(active: &ActiveEngine) -> u16 {
 
 /// Each address the tunnel gives becomes the engine's callback URL (the engine in use
 /// then, which moves its channels there); a refusal reaches the window as an error.
-fn address_sink<R: Runtime>(app: AppHandle<R>) -> calwatch_core::tunnel::AddressSink {
-    std::sync::Arc::new(move |url: String| {
-        let app = app.clone();
+fn address_sink(shell: std::sync::Weak<Shell>) -> calwatch_core::tunnel::AddressSink {
+    Arc::new(move |url: String| {
+        let shell = shell.clone();
         Box::pin(async move {
-            let Some(active) = app.try_state::<ActiveEngine>() else {
+            let Some(app) = shell.upgrade() else {
                 return;
             };
-            let engine = active.engine();
+            let Some(engine) = app.active().map(ActiveEngine::engine) else {
+                return;
+            };
             if let Err(err) = engine.set_callback_url(&url).await {
                 tracing::warn!(code = err.code(), error = %err, "the tunnel's address was refused");
-                let _ = app.emit(crate::events::ERROR, UiError::from(err));
+                app.emit(crate::events::ERROR, &UiError::from(err));
                 return;
             }
             // Deliveries Google made while the tunnel was down or moving went nowhere: sync
@@ -477,9 +545,8 @@ pub fn is_https(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|u| u.scheme() == "https")
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn open_link(active: State<'_, ActiveEngine>, url: String) -> Result<()> {
+pub async fn open_link(active: &ActiveEngine, url: String) -> Result<()> {
     if !is_https(&url) {
         return Err(UiError::new(
             "internal",
@@ -492,53 +559,48 @@ pub async fn open_link(active: State<'_, ActiveEngine>, url: String) -> Result<(
         .map_err(|e| UiError::new("internal", e))
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn sandbox_start(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+pub async fn sandbox_start(active: &ActiveEngine) -> Result<AppStateView> {
     active.start_sandbox().await?;
     Ok(active.app_state())
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn sandbox_stop(active: State<'_, ActiveEngine>) -> Result<AppStateView> {
+pub async fn sandbox_stop(active: &ActiveEngine) -> Result<AppStateView> {
     active.stop_sandbox().await?;
     Ok(active.app_state())
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn sandbox_events(active: State<'_, ActiveEngine>) -> Result<Vec<SandboxEvent>> {
-    let sandbox = running(&active)?;
+pub async fn sandbox_events(active: &ActiveEngine) -> Result<Vec<SandboxEvent>> {
+    let sandbox = running(active)?;
     let calendars = active.engine().calendars()?;
     let ids: Vec<String> = calendars.into_iter().map(|c| c.id).collect();
     Ok(sandbox.events(&ids))
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn sandbox_create_event(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     calendar_id: String,
     summary: String,
     start: String,
     end: String,
     all_day: bool,
 ) -> Result<SandboxEvent> {
-    running(&active)?.create_event(&calendar_id, &summary, &start, &end, all_day)
+    running(active)?.create_event(&calendar_id, &summary, &start, &end, all_day)
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn sandbox_update_event(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     calendar_id: String,
     event_id: String,
     summary: Option<String>,
     start: Option<String>,
     end: Option<String>,
 ) -> Result<SandboxEvent> {
-    running(&active)?.update_event(
+    running(active)?.update_event(
         &calendar_id,
         &event_id,
         summary.as_deref(),
@@ -547,14 +609,13 @@ pub async fn sandbox_update_event(
     )
 }
 
-#[tauri::command]
 #[tracing::instrument(skip(active), err(level = "warn"))]
 pub async fn sandbox_delete_event(
-    active: State<'_, ActiveEngine>,
+    active: &ActiveEngine,
     calendar_id: String,
     event_id: String,
 ) -> Result<()> {
-    running(&active)?.delete_event(&calendar_id, &event_id)
+    running(active)?.delete_event(&calendar_id, &event_id)
 }
 
 fn running(active: &ActiveEngine) -> Result<std::sync::Arc<Sandbox>> {

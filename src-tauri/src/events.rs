@@ -1,16 +1,15 @@
 //! Forwards the engine's broadcasts to the window (`calwatch://…` events, with the views of
-//! ui/CONTRACT.md). The tray follows the same events (see `tray::build`).
+//! ui/CONTRACT.md). The tray is refreshed with the state and the channels.
+
+use std::sync::{Arc, Weak};
 
 use calwatch_core::engine::{Engine, EngineEvent};
-use tauri::async_runtime::JoinHandle;
-use tauri::{AppHandle, Emitter as _, Manager as _, Runtime};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
+use tokio::task::JoinHandle;
 
-use crate::active::ActiveEngine;
-use crate::views::{
-    calendar_views, change_views, channel_views, list_channel_views, local_tz, UiError,
-};
+use crate::shell::Shell;
+use crate::views::{calendar_views, change_views, list_channel_views, local_tz, UiError};
 
 /// AppState, whenever anything in it changes.
 pub const STATE: &str = "calwatch://state";
@@ -36,21 +35,30 @@ const CATCH_UP_CHANGES: usize = 200;
 /// Forwards `engine`'s events until the task is aborted (the engine was swapped out) or
 /// the engine shuts down. Starts by publishing everything, so the window redraws from
 /// this engine.
-pub fn forward<R: Runtime>(app: AppHandle<R>, engine: Engine) -> JoinHandle<()> {
+pub fn forward(shell: Weak<Shell>, engine: Engine) -> JoinHandle<()> {
     let events = engine.subscribe();
-    forward_from(app, engine, events)
+    forward_from(shell, engine, events)
 }
 
 /// [`forward`] from a subscription taken earlier (tests hand it one that already lagged).
-pub fn forward_from<R: Runtime>(
-    app: AppHandle<R>,
+/// The shell is held weakly: it owns the engine, whose events end with it.
+pub fn forward_from(
+    shell: Weak<Shell>,
     engine: Engine,
     mut events: Receiver<EngineEvent>,
 ) -> JoinHandle<()> {
-    tauri::async_runtime::spawn(async move {
+    let Some(owner) = shell.upgrade() else {
+        // Quitting: nothing is left to tell.
+        return tokio::spawn(async {});
+    };
+    owner.spawn(async move {
+        let Some(app) = shell.upgrade() else { return };
         publish_all(&app, &engine).await;
+        drop(app);
         loop {
-            match events.recv().await {
+            let event = events.recv().await;
+            let Some(app) = shell.upgrade() else { break };
+            match event {
                 Ok(event) => publish(&app, &engine, event).await,
                 // Missed some: everything is re-read, so nothing stays stale.
                 Err(RecvError::Lagged(missed)) => {
@@ -64,7 +72,7 @@ pub fn forward_from<R: Runtime>(
     })
 }
 
-async fn publish_all<R: Runtime>(app: &AppHandle<R>, engine: &Engine) {
+async fn publish_all(app: &Arc<Shell>, engine: &Engine) {
     for event in [
         EngineEvent::State,
         EngineEvent::Channels,
@@ -76,76 +84,56 @@ async fn publish_all<R: Runtime>(app: &AppHandle<R>, engine: &Engine) {
 
 /// The changes a window that fell behind may have missed: the recent ones again (it
 /// merges them by id, so those it has are not doubled).
-async fn publish_recent_changes<R: Runtime>(app: &AppHandle<R>, engine: &Engine) {
+async fn publish_recent_changes(app: &Arc<Shell>, engine: &Engine) {
     match engine.recent_changes(CATCH_UP_CHANGES) {
         Ok(changes) => publish(app, engine, EngineEvent::Changes(changes)).await,
         Err(err) => tracing::debug!(code = err.code(), "recent changes not forwarded"),
     }
 }
 
-async fn publish<R: Runtime>(app: &AppHandle<R>, engine: &Engine, event: EngineEvent) {
-    let sent = match event {
-        EngineEvent::State => match app.try_state::<ActiveEngine>() {
-            Some(active) => app.emit(STATE, active.app_state()),
-            None => Ok(()),
-        },
+async fn publish(app: &Arc<Shell>, engine: &Engine, event: EngineEvent) {
+    match event {
+        // The window reads push health from AppState; the tray follows the same event.
+        EngineEvent::State | EngineEvent::PushHealth(_) => {
+            if let Some(active) = app.active() {
+                app.emit(STATE, &active.app_state());
+            }
+            // The tray shows the same state.
+            app.refresh_tray();
+        }
         // A list that cannot be read now (e.g. nobody signed in yet) is not news for the
         // window: it asks again when it shows the list, and the engine reports real
         // failures as `Error` events of their own.
         EngineEvent::Channels => {
             match engine.list_channels() {
-                Ok(lists) => {
-                    if let Err(err) = app.emit(LIST_CHANNELS, list_channel_views(lists)) {
-                        tracing::debug!(error = %err, "an event could not reach the window");
-                    }
-                }
+                Ok(lists) => app.emit(LIST_CHANNELS, &list_channel_views(lists)),
                 Err(err) => tracing::debug!(code = err.code(), "list channels not forwarded"),
             }
-            match channels(engine).await {
-                Ok(views) => app.emit(CHANNELS, views),
-                Err(err) => {
-                    tracing::debug!(code = %err.code, "channels not forwarded");
-                    Ok(())
-                }
+            match crate::views::channels(engine) {
+                Ok(views) => app.emit(CHANNELS, &views),
+                Err(err) => tracing::debug!(code = %err.code, "channels not forwarded"),
             }
+            // The tray says when the next renewal is, and whether a channel failed.
+            app.refresh_tray();
         }
         EngineEvent::Calendars => match engine.calendars() {
             Ok(calendars) => app.emit(
                 CALENDARS,
-                calendar_views(
+                &calendar_views(
                     calendars,
                     &engine.all_calendar_rules().unwrap_or_default(),
                     &engine.gone_reasons().unwrap_or_default(),
                 ),
             ),
-            Err(err) => {
-                tracing::debug!(code = err.code(), "calendars not forwarded");
-                Ok(())
-            }
+            Err(err) => tracing::debug!(code = err.code(), "calendars not forwarded"),
         },
         EngineEvent::Changes(mut changes) => {
             changes.sort_by_key(|c| std::cmp::Reverse(c.id));
-            app.emit(CHANGES, change_views(&changes, local_tz()))
+            app.emit(CHANGES, &change_views(&changes, local_tz()));
         }
-        // The window reads push health from AppState; the tray follows the same event.
-        EngineEvent::PushHealth(_) => match app.try_state::<ActiveEngine>() {
-            Some(active) => app.emit(STATE, active.app_state()),
-            None => Ok(()),
-        },
         EngineEvent::Error(err) => {
             tracing::warn!(code = err.code(), error = %err, "background failure");
-            app.emit(ERROR, UiError::from(err))
+            app.emit(ERROR, &UiError::from(err));
         }
-    };
-    if let Err(err) = sent {
-        tracing::debug!(error = %err, "an event could not reach the window");
     }
-}
-
-/// The channel views, with their calendars' names (ids stand in when the calendar list
-/// cannot be read).
-pub async fn channels(engine: &Engine) -> Result<Vec<crate::views::ChannelView>, UiError> {
-    let channels = engine.channels()?;
-    let calendars = engine.calendars().unwrap_or_default();
-    Ok(channel_views(channels, &calendars))
 }

@@ -30,6 +30,8 @@
 //! depend on no other module.
 
 pub mod active;
+#[cfg(target_os = "linux")]
+pub mod agent;
 pub mod app;
 #[cfg(target_os = "linux")]
 mod appearance;
@@ -39,6 +41,9 @@ pub mod commands;
 mod contract;
 pub mod desktop;
 pub mod events;
+pub mod instance;
+#[cfg(target_os = "linux")]
+pub mod ipc;
 pub mod logging;
 #[cfg(target_os = "linux")]
 pub mod login_item;
@@ -47,7 +52,15 @@ mod module_graph;
 pub mod network;
 pub mod notifier;
 pub mod sandbox;
+pub mod shell;
+#[cfg(target_os = "linux")]
+pub mod sni_tray;
+pub mod tauri_surface;
+pub mod tauri_tray;
 pub mod tray;
 pub mod tunnel;
 pub mod views;
 pub mod wake;
+#[cfg(target_os = "linux")]
+pub mod window;
+pub mod window_commands;

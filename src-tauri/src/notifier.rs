@@ -1,4 +1,5 @@
-//! The engine's [`Notifier`] as native toasts (tauri-plugin-notification, from Rust).
+//! The engine's [`Notifier`] as native toasts: over D-Bus on Linux (`xdg_toast`), through
+//! the window toolkit's notification plugin elsewhere (`Surface::toast`).
 //! A click on a change's toast opens the event in the browser (in the signed-in
 //! account); a click on a summary opens the window's activity list, on a digest the
 //! activity list showing just the changes it counts, on a new calendar's offer the
@@ -7,13 +8,13 @@
 //! for an event with a meeting link, **Join**; a new calendar's offer **Watch**, which
 //! watches it without opening the window (see [`actions`]).
 
+use std::sync::{Arc, Weak};
+
 use async_trait::async_trait;
 use calwatch_core::notice::{Notice, Notifier};
 use calwatch_core::store::CalendarKey;
-use tauri::{AppHandle, Emitter as _, Manager as _, Runtime};
-use tauri_plugin_notification::{ActionPerformed, NotificationExt as _};
 
-use crate::active::ActiveEngine;
+use crate::shell::Shell;
 
 pub mod actions;
 pub(crate) mod markup;
@@ -50,9 +51,11 @@ pub enum ToastClick {
     Watch(CalendarKey),
 }
 
-/// Where a toast keeps its click target (the notification's `extra` map).
-const LINK_KEY: &str = "htmlLink";
-const NAVIGATE_KEY: &str = "navigate";
+/// Where a toast keeps its click target (the notification's `extra` map), where the
+/// notification plugin shows it.
+pub const LINK_KEY: &str = "htmlLink";
+/// The view a click on a toast without a link opens.
+pub const NAVIGATE_KEY: &str = "navigate";
 
 /// The name toasts carry: notification centres label and group them by it.
 pub const APP_NAME: &str = "CalWatch";
@@ -83,52 +86,81 @@ impl Toast {
     }
 }
 
-/// Raises toasts through the notification plugin.
-pub struct ToastNotifier<R: Runtime> {
-    /// The plugin hangs off the app handle.
-    app: AppHandle<R>,
+/// Raises the engine's notices as toasts.
+pub struct ToastNotifier {
+    /// Clicks act through the shell; held weakly, as the shell owns the engine that owns
+    /// this.
+    shell: Weak<Shell>,
     /// The person's zone, for the times in the bodies.
     tz: chrono_tz::Tz,
 }
 
-impl<R: Runtime> ToastNotifier<R> {
-    /// Also registers the click handler, so clicks on toasts shown from now on are reported.
-    pub fn new(app: AppHandle<R>, tz: chrono_tz::Tz) -> Self {
-        let on_click = app.clone();
-        if let Err(err) = app
-            .notification()
-            .on_action(move |performed| toast_clicked(&on_click, performed))
-        {
-            tracing::warn!(error = %err, "toast clicks will not be reported");
-        }
-        Self { app, tz }
+impl ToastNotifier {
+    /// Toasts whose clicks act through `shell`.
+    pub fn new(shell: Weak<Shell>, tz: chrono_tz::Tz) -> Self {
+        Self { shell, tz }
     }
 }
 
 #[async_trait]
-impl<R: Runtime> Notifier for ToastNotifier<R> {
+impl Notifier for ToastNotifier {
     async fn notify(&self, notices: &[Notice]) {
+        let Some(shell) = self.shell.upgrade() else {
+            return;
+        };
         for notice in notices {
-            show(&self.app, &Toast::new(notice, self.tz));
+            show(&shell, &Toast::new(notice, self.tz));
         }
     }
 }
 
 /// Raises `toast`; its click and buttons do what [`clicked`] says.
-fn show<R: Runtime>(app: &AppHandle<R>, toast: &Toast) {
-    // On Linux the plugin sends the executable's name and no desktop-entry hint: toasts
-    // there go out with the app's identity from `xdg_toast`.
+pub fn show(shell: &Arc<Shell>, toast: &Toast) {
+    // The notification plugin sends the executable's name and no desktop-entry hint on
+    // Linux: toasts there go out with the app's identity from `xdg_toast`.
     #[cfg(target_os = "linux")]
     {
-        let app = app.clone();
-        xdg_toast::show(toast, move |click| clicked(&app, &click));
+        let shell = Arc::clone(shell);
+        xdg_toast::show(toast, move |click| clicked(&shell, &click));
     }
     #[cfg(not(target_os = "linux"))]
-    show_with_plugin(app, toast);
+    match PLUGIN.get() {
+        Some(show) => show(toast),
+        None => tracing::warn!("a toast was raised before toasts were set up"),
+    }
+}
+
+/// Where toasts go through the notification plugin (Windows, macOS): set once at start.
+#[cfg(not(target_os = "linux"))]
+type PluginToast = Box<dyn Fn(&Toast) + Send + Sync>;
+#[cfg(not(target_os = "linux"))]
+static PLUGIN: std::sync::OnceLock<PluginToast> = std::sync::OnceLock::new();
+
+/// Toasts go through `app`'s notification plugin from now on, and its clicks act through
+/// `shell` (Windows, macOS; Linux's go over D-Bus).
+#[cfg(not(target_os = "linux"))]
+pub fn use_plugin<R: tauri::Runtime>(app: &tauri::AppHandle<R>, shell: Weak<Shell>) {
+    use tauri_plugin_notification::NotificationExt as _;
+    let showing = app.clone();
+    if PLUGIN
+        .set(Box::new(move |toast| show_with_plugin(&showing, toast)))
+        .is_err()
+    {
+        return;
+    }
+    let listening = app.notification().on_action(move |performed| {
+        if let Some(shell) = shell.upgrade() {
+            toast_clicked(&shell, performed);
+        }
+    });
+    if let Err(err) = listening {
+        tracing::warn!(error = %err, "toast clicks will not be reported");
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn show_with_plugin<R: Runtime>(app: &AppHandle<R>, toast: &Toast) {
+fn show_with_plugin<R: tauri::Runtime>(app: &tauri::AppHandle<R>, toast: &Toast) {
+    use tauri_plugin_notification::NotificationExt as _;
     let builder = app
         .notification()
         .builder()
@@ -151,7 +183,11 @@ fn show_with_plugin<R: Runtime>(app: &AppHandle<R>, toast: &Toast) {
     }
 }
 
-fn toast_clicked<R: Runtime>(app: &AppHandle<R>, performed: &ActionPerformed) {
+#[cfg(not(target_os = "linux"))]
+fn toast_clicked(
+    shell: &Arc<Shell>,
+    performed: &tauri_plugin_notification::ActionPerformed,
+) {
     if performed.action_id() != "tap" {
         return;
     }
@@ -159,22 +195,22 @@ fn toast_clicked<R: Runtime>(app: &AppHandle<R>, performed: &ActionPerformed) {
         return;
     };
     if let Some(url) = extra.get(LINK_KEY).and_then(|v| v.as_str()) {
-        clicked(app, &ToastClick::OpenLink(url.to_string()));
+        clicked(shell, &ToastClick::OpenLink(url.to_string()));
     } else if let Some(view) = extra.get(NAVIGATE_KEY) {
         let click = if view.as_str() == Some("calendars") {
             ToastClick::ShowCalendars
         } else {
             ToastClick::ShowActivity
         };
-        clicked(app, &click);
+        clicked(shell, &click);
     }
 }
 
 /// Does what a click on a toast, or one of its buttons, does.
-pub fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
+pub fn clicked(shell: &Arc<Shell>, click: &ToastClick) {
     match click {
         ToastClick::OpenLink(url) | ToastClick::Join(url) => {
-            let Some(active) = app.try_state::<ActiveEngine>() else {
+            let Some(active) = shell.active() else {
                 return;
             };
             // An event's link already names its account (`Change::event_link`); a meeting
@@ -186,26 +222,26 @@ pub fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
             }
         }
         ToastClick::ShowActivity => {
-            crate::tray::open_window(app);
-            let _ = app.emit(crate::events::NAVIGATE, "activity");
+            shell.surface().open_window();
+            shell.emit(crate::events::NAVIGATE, "activity");
         }
         ToastClick::ShowChanges(ids) => {
-            crate::tray::open_window(app);
-            let _ = app.emit(crate::events::SHOW_CHANGES, ids);
-            let _ = app.emit(crate::events::NAVIGATE, "activity");
+            shell.surface().open_window();
+            shell.emit(crate::events::SHOW_CHANGES, ids);
+            shell.emit(crate::events::NAVIGATE, "activity");
         }
         ToastClick::ShowCalendars => {
-            crate::tray::open_window(app);
-            let _ = app.emit(crate::events::NAVIGATE, "calendars");
+            shell.surface().open_window();
+            shell.emit(crate::events::NAVIGATE, "calendars");
         }
         ToastClick::Watch(calendar) => {
-            let Some(active) = app.try_state::<ActiveEngine>() else {
+            let Some(active) = shell.active() else {
                 return;
             };
             let engine = active.engine();
-            let app = app.clone();
+            let app = Arc::clone(shell);
             let calendar = calendar.clone();
-            tauri::async_runtime::spawn(async move {
+            shell.spawn(async move {
                 if let Err(err) = engine.watch(&calendar).await {
                     watch_failed(&app, &engine, &calendar, err);
                 }
@@ -217,8 +253,8 @@ pub fn clicked<R: Runtime>(app: &AppHandle<R>, click: &ToastClick) {
 /// Watch on a new calendar's toast did not work: said in a toast of its own (the window
 /// may be closed; pressing a button must never fail silently), whose click opens
 /// Calendars, and in the window if it is open.
-fn watch_failed<R: Runtime>(
-    app: &AppHandle<R>,
+fn watch_failed(
+    app: &Arc<Shell>,
     engine: &calwatch_core::engine::Engine,
     calendar: &CalendarKey,
     err: calwatch_core::engine::EngineError,
@@ -237,7 +273,7 @@ fn watch_failed<R: Runtime>(
         actions: Vec::new(),
     };
     show(app, &toast);
-    let _ = app.emit(crate::events::ERROR, crate::views::UiError::from(err));
+    app.emit(crate::events::ERROR, &crate::views::UiError::from(err));
 }
 
 #[cfg(test)]

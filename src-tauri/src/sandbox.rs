@@ -158,7 +158,7 @@ impl Sandbox {
     pub fn browser() -> Arc<Opener> {
         Arc::new(|url: &str| {
             let url = url.to_string();
-            tauri::async_runtime::spawn(async move {
+            tokio::spawn(async move {
                 // Following redirects is what a browser does; here it only ever goes from
                 // fake-google to the loopback listener.
                 let client = reqwest::Client::builder()

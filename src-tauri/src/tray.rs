@@ -1,33 +1,23 @@
 //! The tray: an icon that shows the state (watching / paused / needs attention), a tooltip
-//! that says it in words, and the menu. The menu cannot be clicked headless, so what each
-//! item does is a plain function ([`menu_action`], [`perform`]) the tests call directly.
+//! that says it in words, and the menu: what it shows ([`view`]) and what each item does
+//! (`commands::tray_action`), whoever draws it (`sni_tray` on Linux, `tauri_tray` elsewhere).
 
 use calwatch_core::account::AccountStatus;
-use calwatch_core::engine::PauseFor;
+pub use calwatch_core::engine::PauseFor;
 use calwatch_core::locale::Locale;
 use calwatch_core::store::ChannelState;
-use tauri::image::Image;
-use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
-use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Emitter as _, Listener as _, Manager as _, Runtime, WebviewWindowBuilder};
-
 use crate::active::ActiveEngine;
-use crate::views::{AppStateView, ChannelView, UiError};
+use crate::views::{AppStateView, ChannelView};
 
-/// The tray icon's id.
-pub const TRAY_ID: &str = "calwatch";
-/// The main window's label (tauri.conf.json).
-pub const WINDOW: &str = "main";
-
-const OPEN: &str = "open";
-const PAUSE_HOUR: &str = "pause_hour";
-const PAUSE_TOMORROW: &str = "pause_tomorrow";
-const PAUSE_UNTIL_RESUMED: &str = "pause_until_resumed";
-const RESUME: &str = "resume";
+pub const OPEN: &str = "open";
+pub const PAUSE_HOUR: &str = "pause_hour";
+pub const PAUSE_TOMORROW: &str = "pause_tomorrow";
+pub const PAUSE_UNTIL_RESUMED: &str = "pause_until_resumed";
+pub const RESUME: &str = "resume";
 /// The disabled first line of the menu that says whether push works.
-const PUSH: &str = "push";
-const START_AT_LOGIN: &str = "start_at_login";
-const QUIT: &str = "quit";
+pub const PUSH: &str = "push";
+pub const START_AT_LOGIN: &str = "start_at_login";
+pub const QUIT: &str = "quit";
 
 /// What the icon shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,256 +179,75 @@ pub fn menu_action(id: &str) -> Option<MenuAction> {
     }
 }
 
-/// Does what the menu item asks. Failures reach the window as `calwatch://error`.
-pub async fn perform<R: Runtime>(app: &AppHandle<R>, action: MenuAction) {
-    let Some(active) = app.try_state::<ActiveEngine>() else {
-        return;
-    };
-    let result: Result<(), UiError> = match action {
-        MenuAction::Open => {
-            open_window(app);
-            Ok(())
-        }
-        MenuAction::Pause(length) => active.engine().pause(length).map_err(UiError::from),
-        MenuAction::Resume => active.engine().resume().map_err(UiError::from),
-        MenuAction::ToggleStartAtLogin => {
-            let on = active.desktop().start_at_login();
-            let result = active
-                .desktop()
-                .set_start_at_login(!on)
-                .map_err(|e| UiError::new("internal", e));
-            let _ = app.emit(crate::events::STATE, active.app_state());
-            result
-        }
-        MenuAction::Quit => {
-            active.shutdown().await;
-            app.exit(0);
-            Ok(())
-        }
-    };
-    if let Err(err) = result {
-        tracing::warn!(code = %err.code, error = %err.message, "a tray action failed");
-        let _ = app.emit(crate::events::ERROR, err);
-    }
-    // A click flips a check mark by itself, whatever came of the action: set every item
-    // from the truth again.
-    if let Some(checks) = app.try_state::<TrayChecks<R>>() {
-        *checks
-            .shown
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-    }
-    refresh(app).await;
-}
-
-/// The items that follow the state, kept so [`refresh`] can set them from the engine's truth.
-struct TrayChecks<R: Runtime> {
-    /// "Resume notifications": enabled only while paused.
-    resume: MenuItem<R>,
-    /// "Start at login".
-    start_at_login: CheckMenuItem<R>,
-    /// Whether push works (disabled: it only informs).
-    push: MenuItem<R>,
-    /// "Pause notifications", relabelled with the rest.
-    pause: Submenu<R>,
-    /// The fixed items and their catalogue ids, relabelled when the language changes.
-    labelled: Vec<(MenuItem<R>, &'static str)>,
-    /// What the tray shows now: a refresh that would change nothing makes no call (each
-    /// is a round trip to the main thread, some 36 wake-ups for a whole refresh).
-    shown: std::sync::Mutex<Option<Shown>>,
-}
-
-/// Everything a refresh sets, to tell whether it would change anything.
+/// Everything the tray shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Shown {
-    /// The icon, tooltip and push line.
-    status: TrayStatus,
-    /// Whether "Resume notifications" is enabled.
-    paused: bool,
+pub struct TrayView {
+    /// Which icon.
+    pub look: TrayLook,
+    /// "CalWatch — 3 calendars watched · next renewal in 5 d".
+    pub tooltip: String,
+    /// The menu's first, disabled line: whether push works.
+    pub push_line: String,
+    /// Whether notifications are paused ("Resume notifications" is enabled only then).
+    pub paused: bool,
     /// Whether "Start at login" is checked.
-    start_at_login: bool,
-    /// The language of the labels.
-    language: calwatch_core::locale::Language,
+    pub start_at_login: bool,
+    /// The menu's words, in the person's language.
+    pub labels: MenuLabels,
 }
 
-impl<R: Runtime> TrayChecks<R> {
-    /// Sets every fixed label in `locale`'s words.
-    fn label(&self, locale: &Locale) {
+/// The menu's fixed words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuLabels {
+    /// "Open CalWatch".
+    pub open: String,
+    /// "Pause notifications" (the submenu).
+    pub pause: String,
+    /// "For 1 hour".
+    pub pause_hour: String,
+    /// "Until tomorrow".
+    pub pause_tomorrow: String,
+    /// "Until I resume".
+    pub pause_until_resumed: String,
+    /// "Resume notifications".
+    pub resume: String,
+    /// "Start at login".
+    pub start_at_login: String,
+    /// "Quit".
+    pub quit: String,
+}
+
+impl MenuLabels {
+    /// The labels in `locale`'s words.
+    pub fn in_locale(locale: &Locale) -> MenuLabels {
         let say = |id: &str| locale.text(id, &[]);
-        let _ = self.pause.set_text(say("menu-pause"));
-        let _ = self.resume.set_text(say("menu-resume"));
-        let _ = self.start_at_login.set_text(say("menu-start-at-login"));
-        for (item, id) in &self.labelled {
-            let _ = item.set_text(say(id));
+        MenuLabels {
+            open: say("menu-open"),
+            pause: say("menu-pause"),
+            pause_hour: say("menu-pause-hour"),
+            pause_tomorrow: say("menu-pause-tomorrow"),
+            pause_until_resumed: say("menu-pause-until-resumed"),
+            resume: say("menu-resume"),
+            start_at_login: say("menu-start-at-login"),
+            quit: say("menu-quit"),
         }
     }
 }
 
-const ICON_WATCHING: &[u8] = include_bytes!("../../icons/tray.png");
-const ICON_PAUSED: &[u8] = include_bytes!("../../icons/tray-paused.png");
-const ICON_ATTENTION: &[u8] = include_bytes!("../../icons/tray-attention.png");
-
-fn icon(look: TrayLook) -> tauri::Result<Image<'static>> {
-    Image::from_bytes(match look {
-        TrayLook::Watching => ICON_WATCHING,
-        TrayLook::Paused => ICON_PAUSED,
-        TrayLook::Attention => ICON_ATTENTION,
-    })
-}
-
-/// Creates the tray icon and its menu.
-pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let item = |id: &str, enabled: bool| MenuItem::with_id(app, id, id, enabled, None::<&str>);
-    let pause_items = [
-        item(PAUSE_HOUR, true)?,
-        item(PAUSE_TOMORROW, true)?,
-        item(PAUSE_UNTIL_RESUMED, true)?,
-    ];
-    let pause = Submenu::with_items(
-        app,
-        "pause",
-        true,
-        &[&pause_items[0], &pause_items[1], &pause_items[2]],
-    )?;
-    let resume = item(RESUME, false)?;
-    let start_at_login = CheckMenuItem::with_id(
-        app,
-        START_AT_LOGIN,
-        START_AT_LOGIN,
-        true,
-        false,
-        None::<&str>,
-    )?;
-    let push = item(PUSH, false)?;
-    let open = item(OPEN, true)?;
-    let quit = item(QUIT, true)?;
-    let menu = Menu::with_items(
-        app,
-        &[
-            &push,
-            &PredefinedMenuItem::separator(app)?,
-            &open,
-            &PredefinedMenuItem::separator(app)?,
-            &pause,
-            &resume,
-            &start_at_login,
-            &PredefinedMenuItem::separator(app)?,
-            &quit,
-        ],
-    )?;
-    let checks = TrayChecks {
-        resume,
-        start_at_login,
-        push,
-        labelled: vec![
-            (pause_items[0].clone(), "menu-pause-hour"),
-            (pause_items[1].clone(), "menu-pause-tomorrow"),
-            (pause_items[2].clone(), "menu-pause-until-resumed"),
-            (open, "menu-open"),
-            (quit, "menu-quit"),
-        ],
-        pause,
-        shown: std::sync::Mutex::new(None),
-    };
-    checks.label(&calwatch_core::locale::current());
-    app.manage(checks);
-    TrayIconBuilder::with_id(TRAY_ID)
-        .icon(icon(TrayLook::Watching)?)
-        .tooltip("CalWatch")
-        .menu(&menu)
-        .show_menu_on_left_click(false)
-        .on_menu_event(|app, event| {
-            if let Some(action) = menu_action(event.id().as_ref()) {
-                let app = app.clone();
-                tauri::async_runtime::spawn(async move { perform(&app, action).await });
-            }
-        })
-        .on_tray_icon_event(|tray, event| {
-            // A left click opens the window, as people expect of a tray icon.
-            if let TrayIconEvent::Click {
-                button: MouseButton::Left,
-                button_state: MouseButtonState::Up,
-                ..
-            } = event
-            {
-                open_window(tray.app_handle());
-            }
-        })
-        .build(app)?;
-    // The tray shows what the window is told: it follows the same events, so the
-    // forwarder needs to know nothing of it.
-    for event in [crate::events::STATE, crate::events::CHANNELS] {
-        let app = app.clone();
-        app.clone().listen_any(event, move |_| {
-            let app = app.clone();
-            tauri::async_runtime::spawn(async move { refresh(&app).await });
-        });
-    }
-    Ok(())
-}
-
-/// Sets the icon, tooltip and check marks from the current state. Does nothing without a
-/// tray (the mock runtime).
-pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
-    let (Some(tray), Some(active)) = (app.tray_by_id(TRAY_ID), app.try_state::<ActiveEngine>())
-    else {
-        return;
-    };
+/// What the tray should show now.
+pub fn view(active: &ActiveEngine) -> TrayView {
     let state = active.app_state();
-    let channels = crate::events::channels(&active.engine())
-        .await
-        .unwrap_or_default();
+    let channels = crate::views::channels(&active.engine()).unwrap_or_default();
     let now_ms = chrono::Utc::now().timestamp_millis();
     let locale = calwatch_core::locale::current();
     let status = status(&state, &channels, now_ms, crate::views::local_tz(), &locale);
-    let Some(checks) = app.try_state::<TrayChecks<R>>() else {
-        return;
-    };
-    let now = Shown {
-        status,
+    TrayView {
+        look: status.look,
+        tooltip: status.tooltip,
+        push_line: status.push_line,
         paused: state.engine.settings.paused,
         start_at_login: state.shell.start_at_login,
-        language: locale.language(),
-    };
-    let mut shown = checks
-        .shown
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if shown.as_ref() == Some(&now) {
-        return;
-    }
-    let applied = icon(now.status.look)
-        .and_then(|image| tray.set_icon(Some(image)))
-        .and_then(|()| tray.set_tooltip(Some(&now.status.tooltip)));
-    let _ = checks.resume.set_enabled(now.paused);
-    let _ = checks.start_at_login.set_checked(now.start_at_login);
-    let _ = checks.push.set_text(&now.status.push_line);
-    // A language chosen in Settings relabels the menu at once.
-    checks.label(&locale);
-    match applied {
-        Ok(()) => *shown = Some(now),
-        Err(err) => tracing::debug!(error = %err, "the tray could not be updated"),
-    }
-}
-
-/// Shows the window, re-creating it if it was closed (closing destroys the webview so the
-/// tray-only app holds no web engine).
-pub fn open_window<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(window) = app.get_webview_window(WINDOW) {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-        return;
-    }
-    let Some(config) = app.config().app.windows.iter().find(|w| w.label == WINDOW) else {
-        tracing::error!("tauri.conf.json has no main window");
-        return;
-    };
-    match WebviewWindowBuilder::from_config(app, config).and_then(|b| b.build()) {
-        Ok(window) => {
-            let _ = window.set_focus();
-        }
-        Err(err) => tracing::error!(error = %err, "the window could not be opened"),
+        labels: MenuLabels::in_locale(&locale),
     }
 }
 

@@ -486,6 +486,14 @@ impl From<calwatch_core::receiver::ProbeReport> for ProbeReportView {
     }
 }
 
+/// The channel views, with their calendars' names (ids stand in when the calendar list
+/// cannot be read).
+pub fn channels(engine: &calwatch_core::engine::Engine) -> Result<Vec<ChannelView>, UiError> {
+    let channels = engine.channels()?;
+    let calendars = engine.calendars().unwrap_or_default();
+    Ok(channel_views(channels, &calendars))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,10 +8,10 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use tauri::{AppHandle, Manager as _, Runtime};
+use std::sync::Arc;
 
-use crate::active::ActiveEngine;
 use crate::network::{self, Routes};
+use crate::shell::Shell;
 
 /// How often the clocks are compared and the tray refreshed: the one periodic timer of
 /// the shell. A minute is the tray's finest unit ("12 min") and the longest a catch-up
@@ -83,8 +83,9 @@ enum Woke {
 }
 
 /// Runs for the life of the app.
-pub fn watch<R: Runtime>(app: AppHandle<R>) {
-    tauri::async_runtime::spawn(async move {
+pub fn watch(shell: Arc<Shell>) {
+    let app = Arc::clone(&shell);
+    shell.spawn(async move {
         let mut ticks = tokio::time::interval(TICK);
         let mut last = (SystemTime::now(), Instant::now());
         let mut changes = listen_for_route_changes();
@@ -120,7 +121,7 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
             }
             routes = routes_now;
             if asleep || back {
-                if let Some(active) = app.try_state::<ActiveEngine>() {
+                if let Some(active) = app.active() {
                     let engine = active.engine();
                     engine.resumed().await;
                     // The public address may lead elsewhere on the new network.
@@ -132,7 +133,7 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
             // A catch-up refreshes the tray through the engine's events; the tick keeps
             // its countdown current.
             if woke == Woke::Tick {
-                crate::tray::refresh(&app).await;
+                app.refresh_tray();
             }
         }
     });

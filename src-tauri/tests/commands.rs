@@ -12,7 +12,10 @@ use calwatch::active::{ActiveEngine, Wiring};
 use calwatch::desktop::Desktop;
 use calwatch::notifier::{clicked, ToastClick};
 use calwatch::sandbox::Sandbox;
-use calwatch::{commands, events, tray};
+use calwatch::shell::{Shell, Surface};
+use calwatch::tauri_surface::TauriSurface;
+use calwatch::window_commands::{handler, Backend, FilePicker, LateBackend};
+use calwatch::{events, tray};
 use calwatch_core::config::Config;
 use calwatch_core::notice::{CollectingNotifier, Notice};
 use calwatch_core::secrets::MemoryTokenStore;
@@ -21,24 +24,32 @@ use fake_google::{ChannelState, FakeGoogle, Options};
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
-use tauri::{App, Listener as _, Manager as _, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, AppHandle, Listener as _, WebviewWindow, WebviewWindowBuilder};
 
 /// A desktop whose browser is a program following redirects (as a person's would, after
-/// consenting), and whose picker and login item are in memory.
+/// consenting), and whose login item is in memory.
 #[derive(Default)]
 struct FakeDesktop {
     /// Every URL opened.
     opened: Mutex<Vec<String>>,
-    /// What the file picker answers.
-    picks: Mutex<Option<PathBuf>>,
     /// The login item.
     start_at_login: Mutex<bool>,
 }
 
-impl Desktop for FakeDesktop {
-    fn pick_client_secret(&self) -> Option<PathBuf> {
+/// A file picker that answers what the test chose for the person.
+#[derive(Default)]
+struct FakePicker {
+    /// What it answers.
+    picks: Mutex<Option<PathBuf>>,
+}
+
+impl FilePicker<MockRuntime> for FakePicker {
+    fn pick_client_secret(&self, _app: &AppHandle<MockRuntime>) -> Option<PathBuf> {
         self.picks.lock().unwrap().clone()
     }
+}
+
+impl Desktop for FakeDesktop {
     fn open_url(&self, url: &str) -> Result<(), String> {
         self.opened.lock().unwrap().push(url.to_string());
         if url.contains("/o/oauth2/") {
@@ -59,13 +70,16 @@ struct Harness {
     fake: FakeGoogle,
     notices: CollectingNotifier,
     desktop: Arc<FakeDesktop>,
+    picker: Arc<FakePicker>,
+    /// The engine and what it shows things on (the mock app's webview).
+    shell: Arc<Shell>,
     dir: tempfile::TempDir,
     receiver_port: u16,
     webview: WebviewWindow<MockRuntime>,
     /// Every `calwatch://…` event the window was sent: (name, payload).
     events: Arc<Mutex<Vec<(String, Value)>>>,
-    /// The app; the webview belongs to it.
-    app: App<MockRuntime>,
+    /// The app, kept alive: the webview belongs to it.
+    _app: App<MockRuntime>,
 }
 
 fn free_port() -> u16 {
@@ -101,13 +115,22 @@ fn harness(allow_http: bool) -> Harness {
         env.insert("CALWATCH_ALLOW_HTTP_CALLBACK".into(), "1".into());
     }
 
+    let late = Arc::new(LateBackend::default());
+    let picker = Arc::new(FakePicker::default());
     let app = mock_builder()
-        .invoke_handler(commands::handler())
+        .invoke_handler(handler(
+            Arc::clone(&late) as Arc<dyn Backend>,
+            Arc::clone(&picker) as Arc<dyn FilePicker<MockRuntime>>,
+        ))
         .build(mock_context(noop_assets()))
         .expect("the mock app builds");
     let notices = CollectingNotifier::new();
     let desktop = Arc::new(FakeDesktop::default());
-    let handle = app.handle().clone();
+    let shell = Shell::new(
+        Arc::new(TauriSurface::new(app.handle().clone())) as Arc<dyn Surface>,
+        tauri::async_runtime::handle().inner().clone(),
+    );
+    let forward_to = Arc::downgrade(&shell);
     let wiring = Wiring {
         load_config: Box::new(move || {
             Config::load_from(&|key: &str| env.get(key).cloned()).map_err(|e| e.to_string())
@@ -115,11 +138,12 @@ fn harness(allow_http: bool) -> Harness {
         notifier: Arc::new(notices.clone()),
         token_store: Arc::new(MemoryTokenStore::new()),
         desktop: desktop.clone(),
-        forward: Box::new(move |engine| events::forward(handle.clone(), engine)),
+        forward: Box::new(move |engine| events::forward(forward_to.clone(), engine)),
     };
     let active =
         tauri::async_runtime::block_on(ActiveEngine::start(wiring)).expect("the engine starts");
-    app.manage(active);
+    shell.set_active(active);
+    late.set(Arc::new(Arc::clone(&shell)));
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
@@ -142,15 +166,22 @@ fn harness(allow_http: bool) -> Harness {
         fake,
         notices,
         desktop,
+        picker,
+        shell,
         dir,
         receiver_port,
         webview,
         events,
-        app,
+        _app: app,
     }
 }
 
 impl Harness {
+    /// The engine in use.
+    fn active(&self) -> &ActiveEngine {
+        self.shell.active().expect("the engine started")
+    }
+
     /// Calls a command as the window does; `Err` holds the rejection's payload.
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         get_ipc_response(
@@ -303,7 +334,7 @@ fn picking_a_client_secret_imports_it_and_cancelling_changes_nothing() {
     let cancelled = h.ok("pick_client_secret", json!({}));
     assert_eq!(cancelled["clientSecret"]["imported"], json!(false));
     let secret = h.write("client_secret.json", &h.fake.client_secret_json());
-    *h.desktop.picks.lock().unwrap() = Some(secret);
+    *h.picker.picks.lock().unwrap() = Some(secret);
     let picked = h.ok("pick_client_secret", json!({}));
     assert_eq!(picked["clientSecret"]["imported"], json!(true));
 }
@@ -471,7 +502,7 @@ fn watch_on_a_new_calendars_toast_watches_it_and_a_failure_is_said() {
     let offered = CalendarKey::new(h.primary(), h.primary());
 
     // No callback URL yet: Watch cannot work, and the window is told why.
-    clicked(h.app.handle(), &ToastClick::Watch(offered.clone()));
+    clicked(&h.shell, &ToastClick::Watch(offered.clone()));
     eventually("the failure reaches the window", || {
         h.sent("calwatch://error")
             .iter()
@@ -480,7 +511,7 @@ fn watch_on_a_new_calendars_toast_watches_it_and_a_failure_is_said() {
     assert_eq!(h.ok("get_state", json!({}))["watchedCount"], json!(0));
 
     h.ok("set_callback_url", json!({ "url": h.callback_url() }));
-    clicked(h.app.handle(), &ToastClick::Watch(offered));
+    clicked(&h.shell, &ToastClick::Watch(offered));
     eventually("the calendar is watched without the window", || {
         h.ok("get_state", json!({}))["watchedCount"] == json!(1)
     });
@@ -626,8 +657,7 @@ fn the_sandbox_signs_in_by_itself_and_its_events_become_notices() {
 
     // Its fake Google's control API is closed to whoever lacks the per-start secret.
     let base_url = h
-        .app
-        .state::<ActiveEngine>()
+        .active()
         .sandbox()
         .expect("in the sandbox")
         .base_url();
@@ -654,9 +684,8 @@ fn the_sandbox_signs_in_by_itself_and_its_events_become_notices() {
 #[test]
 fn the_tray_menu_pauses_toasts_and_toggles_start_at_login() {
     let h = harness(true);
-    let handle = h.app.handle().clone();
-    tauri::async_runtime::block_on(tray::perform(
-        &handle,
+    tauri::async_runtime::block_on(calwatch::commands::tray_action(
+        &h.shell,
         tray::MenuAction::Pause(calwatch_core::engine::PauseFor::Hour),
     ));
     let state = h.ok("get_state", json!({}));
@@ -674,13 +703,13 @@ fn the_tray_menu_pauses_toasts_and_toggles_start_at_login() {
             .iter()
             .any(|s| s["settings"]["paused"] == json!(true))
     });
-    tauri::async_runtime::block_on(tray::perform(&handle, tray::MenuAction::Resume));
+    tauri::async_runtime::block_on(calwatch::commands::tray_action(&h.shell, tray::MenuAction::Resume));
     assert_eq!(
         h.ok("get_state", json!({}))["settings"]["paused"],
         json!(false)
     );
 
-    tauri::async_runtime::block_on(tray::perform(&handle, tray::MenuAction::ToggleStartAtLogin));
+    tauri::async_runtime::block_on(calwatch::commands::tray_action(&h.shell, tray::MenuAction::ToggleStartAtLogin));
     assert!(
         *h.desktop.start_at_login.lock().unwrap(),
         "Start at login turns the login item on"
@@ -813,7 +842,7 @@ fn a_window_that_fell_behind_the_event_stream_is_sent_the_changes_it_missed() {
         "watch_calendar",
         json!({ "account": h.primary(), "calendarId": h.primary() }),
     );
-    let engine = h.app.state::<ActiveEngine>().engine();
+    let engine = h.active().engine();
     // Subscribed now, read only after it overflowed: it misses the change below.
     let lagging = engine.subscribe();
     h.fake.control().insert_event(
@@ -837,7 +866,7 @@ fn a_window_that_fell_behind_the_event_stream_is_sent_the_changes_it_missed() {
         tauri::async_runtime::block_on(engine.update_settings(patch)).unwrap();
     }
     let seen_before = h.events.lock().unwrap().len();
-    let _late = events::forward_from(h.app.handle().clone(), engine, lagging);
+    let _late = events::forward_from(Arc::downgrade(&h.shell), engine, lagging);
     eventually("the lagging window was sent the missed change", || {
         h.events.lock().unwrap()[seen_before..]
             .iter()
