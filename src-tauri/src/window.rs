@@ -57,49 +57,52 @@ pub fn run(args: impl IntoIterator<Item = String>) -> i32 {
 
 fn window(socket: PathBuf) -> i32 {
     let late = Arc::new(LateBackend::default());
+    let backend = Arc::clone(&late);
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(crate::window_commands::handler(
             Arc::clone(&late) as Arc<dyn Backend>,
             Arc::new(NativePicker),
         ))
+        // Inside the event loop: the window and what it hears are made on its thread.
+        .setup(move |app| {
+            let events = app.handle().clone();
+            let closing = app.handle().clone();
+            let connected = tauri::async_runtime::block_on(AgentClient::connect(
+                &socket,
+                move |message| received(&events, message),
+                // CalWatch quit: its window goes with it.
+                move || closing.exit(0),
+            ));
+            match connected {
+                Ok(client) => backend.set(Arc::new(Arc::new(client))),
+                Err(err) => {
+                    tracing::error!(error = %err, socket = %socket.display(), "the window cannot reach CalWatch");
+                    eprintln!(
+                        "{}",
+                        calwatch_core::locale::current().text("shell-agent-gone", &[])
+                    );
+                    app.handle().exit(1);
+                    return Ok(());
+                }
+            }
+            crate::tauri_surface::open_window(app.handle());
+            crate::appearance::follow(app.handle().clone());
+            Ok(())
+        })
         .build(crate::app::context());
-    let app = match app {
-        Ok(app) => app,
+    match app {
+        Ok(app) => app.run_return(|_, event| {
+            if let RunEvent::ExitRequested { code: None, .. } = event {
+                // The window was closed: this process ends, the tray stays with the agent.
+                tracing::debug!("the window closed");
+            }
+        }),
         Err(err) => {
             tracing::error!(error = %err, "the window could not be built");
-            return 1;
+            1
         }
-    };
-    let handle = app.handle().clone();
-    let events = handle.clone();
-    let closing = handle.clone();
-    let connected = tauri::async_runtime::block_on(AgentClient::connect(
-        &socket,
-        move |message| received(&events, message),
-        // CalWatch quit: its window goes with it.
-        move || closing.exit(0),
-    ));
-    let client = match connected {
-        Ok(client) => Arc::new(client),
-        Err(err) => {
-            tracing::error!(error = %err, socket = %socket.display(), "the window cannot reach CalWatch");
-            eprintln!(
-                "{}",
-                calwatch_core::locale::current().text("shell-agent-gone", &[])
-            );
-            return 1;
-        }
-    };
-    late.set(Arc::new(client));
-    crate::tauri_surface::open_window(&handle);
-    crate::appearance::follow(handle.clone());
-    app.run_return(|_, event| {
-        if let RunEvent::ExitRequested { code: None, .. } = event {
-            // The window was closed: this process ends, the tray stays with the agent.
-            tracing::debug!("the window closed");
-        }
-    })
+    }
 }
 
 /// An event or `Show` from CalWatch.

@@ -37,7 +37,8 @@ impl Backend for Arc<Shell> {
 impl Backend for Arc<crate::ipc::AgentClient> {
     fn call(&self, command: String, args: Value) -> Answer {
         let client = Arc::clone(self);
-        Box::pin(async move { client.call(command, args).await })
+        // The client's own `call`, not this trait's (which `Arc` would pick first).
+        Box::pin(async move { crate::ipc::AgentClient::call(&client, command, args).await })
     }
 }
 

@@ -51,6 +51,7 @@ has_file() { # has_file <listing> <path>
 }
 expected=(
     /usr/bin/calwatch
+    /usr/bin/calwatch-window
     /usr/share/applications/calwatch.desktop
     /usr/share/metainfo/app.calwatch.desktop.metainfo.xml
 )

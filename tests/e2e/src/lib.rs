@@ -455,7 +455,7 @@ impl App {
         self.client
             .execute(
                 "setTimeout(() => window.__TAURI_INTERNALS__.invoke('plugin:window|close', \
-                 { label: 'main' }), 50); return null;",
+                 { label: 'main' }), 500); return null;",
                 vec![],
             )
             .await?;
@@ -478,7 +478,11 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
-        // A failed test must not leave a driver (and its app) behind.
+        // A failed test must not leave a driver and its app behind. The app outlives its
+        // window (it stays in the tray), so it is ended by name, not only with the driver.
+        if let Some(pid) = self.app_pid() {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
         let _ = self.driver.kill();
     }
 }
