@@ -101,7 +101,11 @@ async fn serve(config: Config, background: bool, launched: Instant) -> i32 {
         surface.open_window();
     }
 
-    let accepting = tokio::spawn(accept(listener, Arc::downgrade(&shell), Arc::clone(&surface)));
+    let accepting = tokio::spawn(accept(
+        listener,
+        Arc::downgrade(&shell),
+        Arc::clone(&surface),
+    ));
     let code = exit_rx.recv().await.unwrap_or(0);
     accepting.abort();
     // Every way out (Quit, SIGTERM) ends the tunnel CalWatch started and the window.
@@ -322,8 +326,10 @@ impl AgentSurface {
             return;
         };
         let toast = crate::notifier::Toast {
-            title: calwatch_core::locale::current()
-                .text("shell-window-failed", &[("reason", reason.to_string().into())]),
+            title: calwatch_core::locale::current().text(
+                "shell-window-failed",
+                &[("reason", reason.to_string().into())],
+            ),
             body: self.window_program.display().to_string(),
             on_click: crate::notifier::ToastClick::ShowActivity,
             actions: Vec::new(),

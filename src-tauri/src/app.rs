@@ -28,6 +28,7 @@ use crate::{events, logging};
 /// its web process off GL as well, ~100 MiB less while the window is open, and a form
 /// like ours needs no GPU. A person who sets either variable (even to an empty value)
 /// is obeyed, so `GDK_GL= WEBKIT_DISABLE_COMPOSITING_MODE=0 calwatch` brings GL back.
+/// (On Linux the window process calls it: the app in the tray has no GTK at all.)
 pub fn keep_gl_out() {
     #[cfg(target_os = "linux")]
     for (name, value) in [

@@ -41,18 +41,16 @@ pub async fn call(shell: &Arc<Shell>, command: &str, args: Value) -> Result<Valu
         "import_client_secret" => answer(import_client_secret(active, a.get("path")?).await),
         "sign_in" => answer(sign_in(active).await),
         "cancel_sign_in" => answer(Ok(cancel_sign_in(active))),
-        "sign_out" => answer(
-            sign_out(active, a.get("account")?, a.get("deleteHistory")?).await,
-        ),
+        "sign_out" => answer(sign_out(active, a.get("account")?, a.get("deleteHistory")?).await),
         "set_callback_url" => answer(set_callback_url(active, a.get("url")?).await),
         "check_callback" => answer(check_callback(active).await),
         "list_calendars" => answer(list_calendars(active).await),
-        "watch_calendar" => answer(
-            watch_calendar(active, a.get("account")?, a.get("calendarId")?).await,
-        ),
-        "unwatch_calendar" => answer(
-            unwatch_calendar(active, a.get("account")?, a.get("calendarId")?).await,
-        ),
+        "watch_calendar" => {
+            answer(watch_calendar(active, a.get("account")?, a.get("calendarId")?).await)
+        }
+        "unwatch_calendar" => {
+            answer(unwatch_calendar(active, a.get("account")?, a.get("calendarId")?).await)
+        }
         "list_channels" => answer(list_channels(active).await),
         "renew_channel" => answer(renew_channel(active, a.get("channelId")?).await),
         "stop_channel" => answer(stop_channel(active, a.get("channelId")?).await),
@@ -100,9 +98,9 @@ pub async fn call(shell: &Arc<Shell>, command: &str, args: Value) -> Result<Valu
             )
             .await,
         ),
-        "sandbox_delete_event" => answer(
-            sandbox_delete_event(active, a.get("calendarId")?, a.get("eventId")?).await,
-        ),
+        "sandbox_delete_event" => {
+            answer(sandbox_delete_event(active, a.get("calendarId")?, a.get("eventId")?).await)
+        }
         other => Err(internal(format!("no command “{other}”"))),
     }
 }
@@ -185,10 +183,7 @@ pub async fn get_state(active: &ActiveEngine) -> Result<AppStateView> {
 }
 
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn import_client_secret(
-    active: &ActiveEngine,
-    path: PathBuf,
-) -> Result<AppStateView> {
+pub async fn import_client_secret(active: &ActiveEngine, path: PathBuf) -> Result<AppStateView> {
     let path = expand_home(path, std::env::var_os("HOME").map(PathBuf::from));
     active.engine().import_client_secret(&path).await?;
     Ok(active.app_state())
@@ -226,10 +221,7 @@ pub async fn sign_out(
 }
 
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn set_callback_url(
-    active: &ActiveEngine,
-    url: String,
-) -> Result<AppStateView> {
+pub async fn set_callback_url(active: &ActiveEngine, url: String) -> Result<AppStateView> {
     active.engine().set_callback_url(&url).await?;
     Ok(active.app_state())
 }
@@ -313,10 +305,7 @@ pub async fn list_channels(active: &ActiveEngine) -> Result<Vec<ChannelView>> {
 }
 
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn renew_channel(
-    active: &ActiveEngine,
-    channel_id: String,
-) -> Result<ChannelView> {
+pub async fn renew_channel(active: &ActiveEngine, channel_id: String) -> Result<ChannelView> {
     let engine = active.engine();
     let channel = engine.renew(&channel_id).await?;
     Ok(channel_view(&engine, channel).await)
@@ -328,9 +317,7 @@ pub async fn stop_channel(active: &ActiveEngine, channel_id: String) -> Result<(
 }
 
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn list_calendar_list_channels(
-    active: &ActiveEngine,
-) -> Result<Vec<ListChannelView>> {
+pub async fn list_calendar_list_channels(active: &ActiveEngine) -> Result<Vec<ListChannelView>> {
     Ok(list_channel_views(active.engine().list_channels()?))
 }
 
@@ -347,20 +334,14 @@ pub async fn renew_list_channel(
 }
 
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn list_changes(
-    active: &ActiveEngine,
-    limit: usize,
-) -> Result<Vec<ChangeView>> {
+pub async fn list_changes(active: &ActiveEngine, limit: usize) -> Result<Vec<ChangeView>> {
     let changes = active.engine().recent_changes(limit)?;
     Ok(change_views(&changes, local_tz()))
 }
 
 /// Settings → "Clear history"; returns what is left (changes not shown yet), newest first.
 #[tracing::instrument(skip(active), err(level = "warn"))]
-pub async fn clear_history(
-    active: &ActiveEngine,
-    limit: usize,
-) -> Result<Vec<ChangeView>> {
+pub async fn clear_history(active: &ActiveEngine, limit: usize) -> Result<Vec<ChangeView>> {
     let engine = active.engine();
     engine.clear_history()?;
     Ok(change_views(&engine.recent_changes(limit)?, local_tz()))

@@ -164,7 +164,11 @@ impl AgentClient {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         lock(&self.pending).insert(id, tx);
-        let sent = send(&mut *self.writer.lock().await, &ToAgent::Call { id, command, args }).await;
+        let sent = send(
+            &mut *self.writer.lock().await,
+            &ToAgent::Call { id, command, args },
+        )
+        .await;
         if let Err(err) = sent {
             lock(&self.pending).remove(&id);
             tracing::warn!(error = %err, "a command could not reach CalWatch");
@@ -184,7 +188,9 @@ fn gone() -> UiError {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // Only inserts and removes happen under it: a panic leaves a usable map.
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -184,10 +184,7 @@ fn show_with_plugin<R: tauri::Runtime>(app: &tauri::AppHandle<R>, toast: &Toast)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn toast_clicked(
-    shell: &Arc<Shell>,
-    performed: &tauri_plugin_notification::ActionPerformed,
-) {
+fn toast_clicked(shell: &Arc<Shell>, performed: &tauri_plugin_notification::ActionPerformed) {
     if performed.action_id() != "tap" {
         return;
     }

@@ -41,7 +41,6 @@ impl<R: Runtime> Surface for TauriSurface<R> {
     fn exit(&self, code: i32) {
         self.app.exit(code);
     }
-
 }
 
 /// Shows the window, re-creating it if it was closed (closing destroys the webview, so an

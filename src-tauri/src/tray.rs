@@ -2,12 +2,12 @@
 //! that says it in words, and the menu: what it shows ([`view`]) and what each item does
 //! (`commands::tray_action`), whoever draws it (`sni_tray` on Linux, `tauri_tray` elsewhere).
 
+use crate::active::ActiveEngine;
+use crate::views::{AppStateView, ChannelView};
 use calwatch_core::account::AccountStatus;
 pub use calwatch_core::engine::PauseFor;
 use calwatch_core::locale::Locale;
 use calwatch_core::store::ChannelState;
-use crate::active::ActiveEngine;
-use crate::views::{AppStateView, ChannelView};
 
 pub const OPEN: &str = "open";
 pub const PAUSE_HOUR: &str = "pause_hour";

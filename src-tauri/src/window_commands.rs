@@ -147,4 +147,3 @@ async fn pick_client_secret<R: Runtime>(
         None => backend.call("get_state".into(), json!({})).await,
     }
 }
-

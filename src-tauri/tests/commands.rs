@@ -656,11 +656,7 @@ fn the_sandbox_signs_in_by_itself_and_its_events_become_notices() {
     );
 
     // Its fake Google's control API is closed to whoever lacks the per-start secret.
-    let base_url = h
-        .active()
-        .sandbox()
-        .expect("in the sandbox")
-        .base_url();
+    let base_url = h.active().sandbox().expect("in the sandbox").base_url();
     let status = tauri::async_runtime::block_on(async {
         reqwest::get(format!("{base_url}/control/user"))
             .await
@@ -703,13 +699,19 @@ fn the_tray_menu_pauses_toasts_and_toggles_start_at_login() {
             .iter()
             .any(|s| s["settings"]["paused"] == json!(true))
     });
-    tauri::async_runtime::block_on(calwatch::commands::tray_action(&h.shell, tray::MenuAction::Resume));
+    tauri::async_runtime::block_on(calwatch::commands::tray_action(
+        &h.shell,
+        tray::MenuAction::Resume,
+    ));
     assert_eq!(
         h.ok("get_state", json!({}))["settings"]["paused"],
         json!(false)
     );
 
-    tauri::async_runtime::block_on(calwatch::commands::tray_action(&h.shell, tray::MenuAction::ToggleStartAtLogin));
+    tauri::async_runtime::block_on(calwatch::commands::tray_action(
+        &h.shell,
+        tray::MenuAction::ToggleStartAtLogin,
+    ));
     assert!(
         *h.desktop.start_at_login.lock().unwrap(),
         "Start at login turns the login item on"
