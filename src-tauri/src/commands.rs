@@ -40,7 +40,10 @@ pub async fn call(shell: &Arc<Shell>, command: &str, args: Value) -> Result<Valu
         "get_state" => answer(get_state(active).await),
         "import_client_secret" => answer(import_client_secret(active, a.get("path")?).await),
         "sign_in" => answer(sign_in(active).await),
-        "cancel_sign_in" => answer(Ok(cancel_sign_in(active))),
+        "cancel_sign_in" => {
+            cancel_sign_in(active);
+            answer(Ok(()))
+        }
         "sign_out" => answer(sign_out(active, a.get("account")?, a.get("deleteHistory")?).await),
         "set_callback_url" => answer(set_callback_url(active, a.get("url")?).await),
         "check_callback" => answer(check_callback(active).await),

@@ -114,12 +114,15 @@ pub async fn ask_to_open(socket: &Path, open: bool) -> std::io::Result<bool> {
     Ok(true)
 }
 
+/// The calls waiting for their reply, by id.
+type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Value, UiError>>>>>;
+
 /// The window's connection to the running CalWatch.
 pub struct AgentClient {
     /// Calls go out here, one line each.
     writer: tokio::sync::Mutex<OwnedWriteHalf>,
     /// The calls waiting for their reply.
-    pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Value, UiError>>>>>,
+    pending: Pending,
     /// The next call's id.
     next: AtomicU64,
 }
@@ -135,7 +138,7 @@ impl AgentClient {
         let stream = UnixStream::connect(socket).await?;
         let (reader, mut writer) = stream.into_split();
         send(&mut writer, &ToAgent::Window).await?;
-        let pending: Arc<Mutex<HashMap<u64, oneshot::Sender<_>>>> = Arc::default();
+        let pending: Pending = Arc::default();
         let replies = Arc::clone(&pending);
         tokio::spawn(async move {
             receive(reader, |message: ToWindow| match message {

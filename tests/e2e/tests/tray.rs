@@ -1,5 +1,6 @@
-//! The tray app: it lives without its window and then holds no web engine; one instance
-//! per data dir, a second launch opens the first one's window.
+//! The tray app: it lives without its window and then holds no web engine, no window
+//! toolkit and no GL; one instance per data dir, a second launch opens the first one's
+//! window, which is a process of its own that ends when it is closed.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -67,6 +68,30 @@ fn gl_mapped(pid: u32) -> Vec<String> {
     found
 }
 
+/// The window toolkit's and the web engine's libraries the process has mapped: the app
+/// in the tray links none of them (its window is a process of its own).
+fn toolkit_mapped(pid: u32) -> Vec<String> {
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap_or_default();
+    let mut found: Vec<String> = maps
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(5))
+        .filter(|path| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            [
+                "libgtk-3",
+                "libgdk-3",
+                "libwebkit2gtk",
+                "libjavascriptcoregtk",
+            ]
+            .iter()
+            .any(|lib| name.starts_with(lib))
+        })
+        .map(str::to_string)
+        .collect();
+    found.dedup();
+    found
+}
+
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
         !stat
@@ -104,6 +129,11 @@ async fn a_second_launch_opens_the_window_of_the_running_tray_app() -> anyhow::R
         anyhow::ensure!(
             gl.is_empty(),
             "in the tray only, no GL driver is loaded (it costs ~29 MiB): {gl:?}"
+        );
+        let toolkit = toolkit_mapped(first.id());
+        anyhow::ensure!(
+            toolkit.is_empty(),
+            "the app in the tray maps neither GTK nor WebKit: {toolkit:?}"
         );
         let second = Command::new(app_binary()?)
             .envs(env.iter().cloned())
@@ -144,6 +174,16 @@ async fn closing_the_window_leaves_the_app_in_the_tray_without_a_web_engine() ->
     anyhow::ensure!(
         alive(pid),
         "closing the window does not quit: the tray stays"
+    );
+    anyhow::ensure!(
+        e2e::process_tree(pid).len() == 1,
+        "the window's process ended with it: {:?}",
+        e2e::process_tree(pid)
+    );
+    let toolkit = toolkit_mapped(pid);
+    anyhow::ensure!(
+        toolkit.is_empty(),
+        "after the window closed, the app in the tray maps neither GTK nor WebKit: {toolkit:?}"
     );
     app.quit().await;
     Ok(())
