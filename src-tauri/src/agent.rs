@@ -233,6 +233,13 @@ async fn talk(stream: UnixStream, id: u64, shell: Weak<Shell>, surface: Arc<Agen
             let Some(shell) = shell.upgrade() else {
                 return;
             };
+            // A new window's first question: the view a toast asked for goes first (its
+            // page listens by now, and has not chosen a view yet).
+            if command == "get_state" {
+                for event in surface.take_views_asked() {
+                    let _ = to_window.send(event);
+                }
+            }
             let reply = to_window.clone();
             tokio::spawn(async move {
                 let result = crate::commands::call(&shell, &command, args).await;
@@ -253,6 +260,14 @@ struct Windows {
     connected: Vec<(u64, UnboundedSender<ToWindow>)>,
     /// A window process was started and has not connected (or ended) yet.
     starting: bool,
+    /// `calwatch://navigate` and `calwatch://show-changes` sent while no window was
+    /// connected: the newest of each, for the window being started.
+    views_asked: Vec<ToWindow>,
+}
+
+/// Whether `message` is an `event` event.
+fn same_event(message: &ToWindow, event: &str) -> bool {
+    matches!(message, ToWindow::Event { name, .. } if name == event)
 }
 
 /// The agent's surface: the window is a process, reached over the socket; the tray is a
@@ -285,6 +300,12 @@ impl AgentSurface {
         let mut windows = self.lock();
         windows.starting = false;
         windows.connected.push((id, outbox));
+    }
+
+    /// The views asked for while no window was connected, oldest first; forgotten once
+    /// taken.
+    fn take_views_asked(&self) -> Vec<ToWindow> {
+        std::mem::take(&mut self.lock().views_asked)
     }
 
     fn window_gone(&self, id: u64) {
@@ -340,11 +361,24 @@ impl AgentSurface {
 
 impl Surface for AgentSurface {
     fn emit(&self, event: &'static str, payload: serde_json::Value) {
-        for (_, outbox) in &self.lock().connected {
-            let _ = outbox.send(ToWindow::Event {
-                name: event.to_string(),
-                payload: payload.clone(),
-            });
+        let mut windows = self.lock();
+        let message = ToWindow::Event {
+            name: event.to_string(),
+            payload,
+        };
+        if windows.connected.is_empty() {
+            // The view a toast's click asks for, while its window is still starting: the
+            // new page is told when it first asks for the state (`take_views_asked`).
+            if event == crate::events::NAVIGATE || event == crate::events::SHOW_CHANGES {
+                windows
+                    .views_asked
+                    .retain(|asked| !same_event(asked, event));
+                windows.views_asked.push(message);
+            }
+            return;
+        }
+        for (_, outbox) in &windows.connected {
+            let _ = outbox.send(message.clone());
         }
     }
 
@@ -373,5 +407,62 @@ impl Surface for AgentSurface {
 
     fn exit(&self, code: i32) {
         let _ = self.exit.send(code);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn surface() -> AgentSurface {
+        let (exit, _) = unbounded_channel();
+        AgentSurface {
+            window_program: PathBuf::from("/nonexistent/calwatch-window"),
+            socket: PathBuf::from("/nonexistent/calwatch.sock"),
+            windows: Arc::default(),
+            tray: tokio::sync::OnceCell::new(),
+            shell: std::sync::OnceLock::new(),
+            exit,
+            runtime: tokio::runtime::Handle::current(),
+        }
+    }
+
+    fn event(name: &str, payload: serde_json::Value) -> ToWindow {
+        ToWindow::Event {
+            name: name.to_string(),
+            payload,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_view_a_toast_asks_for_waits_for_the_window_it_opens() {
+        let surface = surface();
+        // A digest's click with the window closed: Activity, with just its changes.
+        surface.emit(crate::events::NAVIGATE, serde_json::json!("calendars"));
+        surface.emit(crate::events::SHOW_CHANGES, serde_json::json!([4, 7]));
+        surface.emit(crate::events::NAVIGATE, serde_json::json!("activity"));
+        surface.emit(crate::events::STATE, serde_json::json!({}));
+        assert_eq!(
+            surface.take_views_asked(),
+            vec![
+                event(crate::events::SHOW_CHANGES, serde_json::json!([4, 7])),
+                event(crate::events::NAVIGATE, serde_json::json!("activity")),
+            ],
+            "the newest view asked for and its changes; the state is read fresh anyway"
+        );
+        assert!(surface.take_views_asked().is_empty(), "told once");
+
+        // With a window connected, events go straight to it and nothing waits.
+        let (outbox, mut window) = unbounded_channel();
+        surface.window_connected(1, outbox);
+        surface.emit(crate::events::NAVIGATE, serde_json::json!("calendars"));
+        assert_eq!(
+            window.try_recv().ok(),
+            Some(event(
+                crate::events::NAVIGATE,
+                serde_json::json!("calendars")
+            ))
+        );
+        assert!(surface.take_views_asked().is_empty());
     }
 }
