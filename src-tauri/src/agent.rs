@@ -108,10 +108,8 @@ async fn serve(config: Config, background: bool, launched: Instant) -> i32 {
     ));
     let code = exit_rx.recv().await.unwrap_or(0);
     accepting.abort();
-    // Every way out (Quit, SIGTERM) ends the tunnel CalWatch started and the window.
-    if let Some(active) = shell.active() {
-        active.tunnels().kill_now();
-    }
+    // Every way here (Quit, SIGTERM) went through `Shell::quit`, which ended the engine
+    // and the tunnel; the window ends when the socket closes.
     if let Some(tray) = surface.tray.get() {
         tray.shutdown();
     }

@@ -207,9 +207,15 @@ pub fn quit_on_signal(shell: Arc<Shell>) {
 /// a dialog, since there is no window to say it in, then quit.
 fn cannot_start<R: Runtime>(app: &AppHandle<R>, err: &anyhow::Error) {
     tracing::error!(error = %err, "CalWatch cannot start");
+    say_cannot_start(app, err.to_string());
+}
+
+/// The "CalWatch cannot start" dialog with `reason`; the app ends (status 1) when it is
+/// closed.
+pub fn say_cannot_start<R: Runtime>(app: &AppHandle<R>, reason: String) {
     let quit = app.clone();
     app.dialog()
-        .message(err.to_string())
+        .message(reason)
         .title(calwatch_core::locale::current().text("shell-cannot-start", &[]))
         .kind(MessageDialogKind::Error)
         .show(move |_| quit.exit(1));

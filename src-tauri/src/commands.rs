@@ -136,12 +136,15 @@ fn internal(reason: String) -> UiError {
 
 /// The engine in use; only a failed start leaves none, and then no window asks.
 fn running_engine(shell: &Shell) -> Result<&ActiveEngine> {
-    shell.active().ok_or_else(|| {
-        UiError::new(
-            "internal",
-            calwatch_core::locale::current().text("shell-cannot-start", &[]),
-        )
-    })
+    shell.active().ok_or_else(not_running)
+}
+
+/// What a command hears when no engine runs to answer it.
+pub fn not_running() -> UiError {
+    UiError::new(
+        "internal",
+        calwatch_core::locale::current().text("shell-cannot-start", &[]),
+    )
 }
 
 /// Does what the tray's menu item asks. Failures reach the window as `calwatch://error`.

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::{AppHandle, Emitter as _, RunEvent, Runtime};
-use tauri_plugin_dialog::{DialogExt as _, MessageDialogKind};
 
 use crate::ipc::{AgentClient, ToWindow};
 use crate::window_commands::{Backend, LateBackend, NativePicker};
@@ -123,12 +122,7 @@ fn cannot_start(reason: String) -> i32 {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let quit = app.handle().clone();
-            app.dialog()
-                .message(reason.clone())
-                .title(calwatch_core::locale::current().text("shell-cannot-start", &[]))
-                .kind(MessageDialogKind::Error)
-                .show(move |_| quit.exit(1));
+            crate::app::say_cannot_start(app.handle(), reason.clone());
             Ok(())
         })
         .build(crate::app::context());

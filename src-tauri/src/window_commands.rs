@@ -59,12 +59,7 @@ impl Backend for LateBackend {
         match self.0.get() {
             Some(backend) => backend.call(command, args),
             // Only a failed start leaves none, and then no window is open to ask.
-            None => Box::pin(async {
-                Err(UiError::new(
-                    "internal",
-                    calwatch_core::locale::current().text("shell-cannot-start", &[]),
-                ))
-            }),
+            None => Box::pin(async { Err(crate::commands::not_running()) }),
         }
     }
 }

@@ -47,49 +47,41 @@ fn launch_direct(env: &[(String, String)], args: &[&str]) -> anyhow::Result<Chil
     Ok(child)
 }
 
-/// The GL implementation's libraries the process has mapped: Mesa's GLX/EGL drivers, a DRI
-/// driver and the LLVM it compiles shaders with. (libGL/libEGL themselves are glvnd's small
-/// dispatch stubs WebKitGTK links against: mapped by the loader, whatever the app does.)
-fn gl_mapped(pid: u32) -> Vec<String> {
+/// The files of the libraries the process has mapped whose names `wanted` picks.
+fn mapped(pid: u32, wanted: impl Fn(&str) -> bool) -> Vec<String> {
     let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap_or_default();
     let mut found: Vec<String> = maps
         .lines()
         .filter_map(|line| line.split_whitespace().nth(5))
-        .filter(|path| {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            name.starts_with("libLLVM")
-                || name.contains("_dri.so")
-                || name.starts_with("libGLX_mesa")
-                || name.starts_with("libEGL_mesa")
-        })
+        .filter(|path| wanted(path.rsplit('/').next().unwrap_or(path)))
         .map(str::to_string)
         .collect();
     found.dedup();
     found
 }
 
+/// The GL implementation's libraries the process has mapped: Mesa's GLX/EGL drivers, a DRI
+/// driver and the LLVM it compiles shaders with. (libGL/libEGL themselves are glvnd's small
+/// dispatch stubs WebKitGTK links against: mapped by the loader, whatever the app does.)
+fn gl_mapped(pid: u32) -> Vec<String> {
+    mapped(pid, |name| {
+        name.starts_with("libLLVM")
+            || name.contains("_dri.so")
+            || name.starts_with("libGLX_mesa")
+            || name.starts_with("libEGL_mesa")
+    })
+}
+
 /// The window toolkit's and the web engine's libraries the process has mapped: the app
 /// in the tray links none of them (its window is a process of its own).
 fn toolkit_mapped(pid: u32) -> Vec<String> {
-    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap_or_default();
-    let mut found: Vec<String> = maps
-        .lines()
-        .filter_map(|line| line.split_whitespace().nth(5))
-        .filter(|path| {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            [
-                "libgtk-3",
-                "libgdk-3",
-                "libwebkit2gtk",
-                "libjavascriptcoregtk",
-            ]
-            .iter()
-            .any(|lib| name.starts_with(lib))
-        })
-        .map(str::to_string)
-        .collect();
-    found.dedup();
-    found
+    const TOOLKIT: [&str; 4] = [
+        "libgtk-3",
+        "libgdk-3",
+        "libwebkit2gtk",
+        "libjavascriptcoregtk",
+    ];
+    mapped(pid, |name| TOOLKIT.iter().any(|lib| name.starts_with(lib)))
 }
 
 fn alive(pid: u32) -> bool {
